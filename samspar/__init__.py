@@ -1,0 +1,1 @@
+"""Samspår: follow-up and evaluation for Swedish samordningsförbund."""

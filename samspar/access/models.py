@@ -1,0 +1,108 @@
+"""Who may do what where (role assignments) and who read which personal data (access log)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from samspar.access.scoping import Role
+
+ROLE_LABELS = {
+    Role.REGISTRATOR: _("Participant registrar (deltagaransvarig)"),
+    Role.INSATS_MANAGER: _("Insats manager (insatsansvarig)"),
+    Role.FORBUND_ADMIN: _("Förbund administrator/analyst"),
+    Role.BOARD: _("Board/party (reads reports)"),
+    Role.SYSADMIN: _("System administrator"),
+}
+
+
+class RoleAssignment(models.Model):
+    """One role of one user, scoped to an insats or a whole förbund.
+
+    A registrar is always scoped to single insatser; a förbund administrator and a board
+    member to a förbund; an insats manager to either; a system administrator to nothing.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.CASCADE, related_name="role_assignments"
+    )
+    role = models.CharField(
+        _("role"), max_length=20, choices=[(r.value, label) for r, label in ROLE_LABELS.items()]
+    )
+    forbund = models.ForeignKey(
+        "organisation.Forbund",
+        models.CASCADE,
+        null=True,
+        blank=True,
+        verbose_name=_("samordningsförbund"),
+    )
+    insats = models.ForeignKey(
+        "organisation.Insats", models.CASCADE, null=True, blank=True, verbose_name=_("insats")
+    )
+
+    class Meta:
+        verbose_name = _("role assignment")
+        verbose_name_plural = _("role assignments")
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(role=Role.REGISTRATOR, insats__isnull=False, forbund__isnull=True)
+                    | Q(role=Role.INSATS_MANAGER, insats__isnull=False, forbund__isnull=True)
+                    | Q(role=Role.INSATS_MANAGER, insats__isnull=True, forbund__isnull=False)
+                    | Q(
+                        role__in=[Role.FORBUND_ADMIN, Role.BOARD],
+                        insats__isnull=True,
+                        forbund__isnull=False,
+                    )
+                    | Q(role=Role.SYSADMIN, insats__isnull=True, forbund__isnull=True)
+                ),
+                name="roleassignment_scope_fits_role",
+            ),
+            # One constraint per scope shape: SQLite has no NULLS NOT DISTINCT.
+            models.UniqueConstraint(
+                fields=["user", "role", "insats"],
+                condition=Q(insats__isnull=False),
+                name="roleassignment_unique_insats",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role", "forbund"],
+                condition=Q(forbund__isnull=False),
+                name="roleassignment_unique_forbund",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role"],
+                condition=Q(insats__isnull=True, forbund__isnull=True),
+                name="roleassignment_unique_global",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.get_role_display()} – {self.insats or self.forbund or '–'}"
+
+
+class AccessLog(models.Model):
+    """One read of personal data: who, what, when and why (DOMAIN.md §2)."""
+
+    class Kind(models.TextChoices):
+        LIST = "list", _("Participant list")
+        SEARCH = "search", _("Search")
+        DETAIL = "detail", _("Participant record")
+        HISTORY = "history", _("Change history")
+
+    at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    insats = models.ForeignKey("organisation.Insats", models.PROTECT, related_name="+")
+    person = models.ForeignKey(
+        "registry.Person", models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    records = models.PositiveIntegerField(_("records shown"), default=0)
+    detail = models.CharField(_("detail"), max_length=300, blank=True)
+    purpose = models.CharField(_("purpose"), max_length=100)
+
+    class Meta:
+        ordering = ["-at"]
+        verbose_name = _("access log entry")
+        verbose_name_plural = _("access log")

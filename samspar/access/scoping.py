@@ -1,0 +1,74 @@
+"""The one place that decides what a user may see and do (DOMAIN.md §2).
+
+Access is denied by default: a user reaches an insats only through a RoleAssignment.
+Superusers get nothing extra here, so a system administrator sees no personal data.
+
+Every restricted model names the path from itself to its Insats (``insats_path``);
+``insats_q`` turns the user's assignments into a filter on that path.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
+from django.db.models import Q
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+
+
+class Action(StrEnum):
+    VIEW = "view"  # see the insats, its set-up and its aggregates
+    VIEW_PERSONAL = "view_personal"  # see participants' personal data
+    REGISTER = "register"  # register and change participants (personal and anonymous)
+    MANAGE = "manage"  # set up the insats: plan, budget, staff, volume and structural counts
+
+
+class Role(StrEnum):
+    REGISTRATOR = "registrator"  # deltagaransvarig
+    INSATS_MANAGER = "insats_manager"  # insatsansvarig
+    FORBUND_ADMIN = "forbund_admin"  # förbundsadministratör/analytiker
+    BOARD = "board"  # styrelse, parter
+    SYSADMIN = "sysadmin"  # systemadministratör
+
+
+# Which actions each role grants on the insatser within its scope.
+ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
+    Role.REGISTRATOR: frozenset({Action.VIEW, Action.VIEW_PERSONAL, Action.REGISTER}),
+    Role.INSATS_MANAGER: frozenset({Action.VIEW, Action.MANAGE}),
+    Role.FORBUND_ADMIN: frozenset({Action.VIEW, Action.MANAGE}),
+    Role.BOARD: frozenset({Action.VIEW}),
+    Role.SYSADMIN: frozenset(),
+}
+
+
+def insats_q(user: AbstractBaseUser | AnonymousUser, action: Action, insats_path: str) -> Q:
+    """A filter matching the rows whose insats the user may ``action``."""
+    nothing = Q(pk__in=[])
+    if not user.is_authenticated or not user.is_active:
+        return nothing
+    from samspar.access.models import RoleAssignment
+
+    roles = [role for role, actions in ROLE_ACTIONS.items() if action in actions]
+    grants = RoleAssignment.objects.filter(user_id=user.pk, role__in=roles).values_list(
+        "insats_id", "forbund_id"
+    )
+    insats_ids = {i for i, _ in grants if i is not None}
+    forbund_ids = {f for i, f in grants if i is None and f is not None}
+    if not insats_ids and not forbund_ids:
+        return nothing
+    insats_field = f"{insats_path}_id" if insats_path else "pk"
+    forbund_field = f"{insats_path}__forbund_id" if insats_path else "forbund_id"
+    q = nothing
+    if insats_ids:
+        q |= Q(**{f"{insats_field}__in": insats_ids})
+    if forbund_ids:
+        q |= Q(**{f"{forbund_field}__in": forbund_ids})
+    return q
+
+
+def can(user: AbstractBaseUser | AnonymousUser, action: Action, insats_id: int) -> bool:
+    from samspar.organisation.models import Insats
+
+    return Insats.objects.restrict(user, action).filter(pk=insats_id).exists()

@@ -1,0 +1,354 @@
+"""Participants and their enrolments, plus the aggregate registrations (anonymous
+participants, volume counts, structural counts, waiting list)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from samspar.access.querysets import InsatsChildQuerySet, RestrictedQuerySet
+from samspar.core import crypto
+from samspar.core.personnummer import Gender
+
+GENDER_CHOICES = [(Gender.WOMAN.value, _("Woman")), (Gender.MAN.value, _("Man"))]
+
+
+class CountGender(models.TextChoices):
+    """Gender in aggregate counts, where it may be unknown."""
+
+    WOMAN = "K", _("Woman")
+    MAN = "M", _("Man")
+    UNKNOWN = "X", _("Unknown")
+
+
+def _year_validators() -> list[object]:
+    return [MinValueValidator(2000), MaxValueValidator(2100)]
+
+
+class PersonQuerySet(RestrictedQuerySet["Person"]):
+    insats_path = "enrolments__insats"
+    through_many = True
+
+
+class Person(models.Model):
+    """A participant followed up with personal data.
+
+    The identity number is kept encrypted (``pnr_encrypted``) and as a keyed hash
+    (``pnr_hash``) for look-up; birth date and legal gender are derived from it.
+    """
+
+    pnr_encrypted = models.TextField(_("identity number (encrypted)"))
+    pnr_hash = models.CharField(_("identity number look-up hash"), max_length=64, unique=True)
+    is_coordination_number = models.BooleanField(_("samordningsnummer"), default=False)
+    birth_date = models.DateField(_("birth date"))
+    gender = models.CharField(_("legal gender"), max_length=1, choices=GENDER_CHOICES)
+    first_name = models.CharField(_("first name"), max_length=100)
+    last_name = models.CharField(_("last name"), max_length=100)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = PersonQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["last_name", "first_name"]
+        verbose_name = _("person")
+        verbose_name_plural = _("persons")
+        indexes = [models.Index(fields=["last_name", "first_name"])]
+
+    def __str__(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+    @property
+    def personnummer(self) -> str:
+        """The formatted number YYYYMMDD-NNNC. Callers must log the read."""
+        plain = crypto.decrypt(self.pnr_encrypted)
+        return f"{plain[:8]}-{plain[8:]}"
+
+
+class EnrolmentQuerySet(InsatsChildQuerySet["Enrolment"]):
+    def active_on(self, day: object) -> EnrolmentQuerySet:
+        return self.filter(Q(end_date__isnull=True) | Q(end_date__gte=day), start_date__lte=day)
+
+
+class ResidenceKind(models.TextChoices):
+    REGISTERED = "folkbokford", _("Registered residence (folkbokföringskommun)")
+    STAYING = "vistelse", _("Place of stay (vistelsekommun)")
+
+
+class Enrolment(models.Model):
+    """One participation of one person in one insats (DOMAIN.md §3)."""
+
+    person = models.ForeignKey(Person, models.PROTECT, related_name="enrolments")
+    insats = models.ForeignKey(
+        "organisation.Insats", models.PROTECT, related_name="enrolments", verbose_name=_("insats")
+    )
+    # At start
+    start_date = models.DateField(_("start date"))
+    referral_date = models.DateField(_("referral/study-visit date"), null=True, blank=True)
+    consent_date = models.DateField(
+        _("consent date"), help_text=_("Date of the participant's written consent.")
+    )
+    municipality = models.ForeignKey(
+        "organisation.Municipality", models.PROTECT, verbose_name=_("home municipality")
+    )
+    residence_kind = models.CharField(
+        _("residence"),
+        max_length=12,
+        choices=ResidenceKind.choices,
+        default=ResidenceKind.REGISTERED,
+    )
+    referring_actor = models.ForeignKey(
+        "codelists.ReferringActor", models.PROTECT, verbose_name=_("referring actor")
+    )
+    supply_before = models.ManyToManyField(
+        "codelists.SupplyType", related_name="+", verbose_name=_("support before")
+    )
+    years_in_public_support = models.DecimalField(
+        _("years in public support before"),
+        max_digits=4,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(70)],
+    )
+    education_level = models.ForeignKey(
+        "codelists.EducationLevel", models.PROTECT, verbose_name=_("education level")
+    )
+    occupation_before = models.ForeignKey(
+        "codelists.OccupationType",
+        models.PROTECT,
+        related_name="+",
+        verbose_name=_("occupation before"),
+    )
+    occupation_before_percent = models.PositiveSmallIntegerField(
+        _("extent before (%)"), default=0, validators=[MaxValueValidator(100)]
+    )
+    # At end
+    end_date = models.DateField(_("end date"), null=True, blank=True)
+    early_dropout = models.BooleanField(_("early dropout"), default=False)
+    end_reason = models.ForeignKey(
+        "codelists.EndReason", models.PROTECT, null=True, blank=True, verbose_name=_("end reason")
+    )
+    supply_after = models.ManyToManyField(
+        "codelists.SupplyType", related_name="+", blank=True, verbose_name=_("support after")
+    )
+    occupation_after = models.ForeignKey(
+        "codelists.OccupationType",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("occupation after"),
+    )
+    occupation_after_percent = models.PositiveSmallIntegerField(
+        _("extent after (%)"), null=True, blank=True, validators=[MaxValueValidator(100)]
+    )
+    works_after = models.BooleanField(_("works after"), default=False)
+    studies_after = models.BooleanField(_("studies after"), default=False)
+    work_or_studies_increased = models.BooleanField(
+        _("work/studies started or increased"), default=False
+    )
+    notes = models.TextField(_("notes"), blank=True)
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", null=True
+    )
+    history = HistoricalRecords(m2m_fields=[supply_before, supply_after])
+
+    objects = EnrolmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-start_date", "pk"]
+        verbose_name = _("enrolment")
+        verbose_name_plural = _("enrolments")
+        indexes = [
+            models.Index(fields=["insats", "start_date"]),
+            models.Index(fields=["insats", "end_date"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")),
+                name="enrolment_end_after_start",
+                violation_error_message=_("The end date cannot be before the start date."),
+            ),
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True, end_reason__isnull=True)
+                | Q(end_date__isnull=False, end_reason__isnull=False),
+                name="enrolment_end_reason_iff_end_date",
+                violation_error_message=_(
+                    "An end date needs an end reason, and an end reason needs an end date."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=False) | Q(early_dropout=False),
+                name="enrolment_dropout_only_when_ended",
+                violation_error_message=_("Only an ended enrolment can be an early dropout."),
+            ),
+            models.CheckConstraint(
+                condition=Q(referral_date__isnull=True) | Q(referral_date__lte=F("start_date")),
+                name="enrolment_referral_before_start",
+                violation_error_message=_("The referral date cannot be after the start date."),
+            ),
+            models.UniqueConstraint(
+                fields=["person", "insats"],
+                condition=Q(end_date__isnull=True),
+                name="enrolment_one_active_per_person_insats",
+                violation_error_message=_(
+                    "The person already has an active enrolment in this insats."
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} – {self.insats} ({self.start_date})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.end_date is None
+
+
+class FollowUpQuerySet(RestrictedQuerySet["FollowUp"]):
+    insats_path = "enrolment__insats"
+
+
+class FollowUp(models.Model):
+    """A follow-up some months after the end of an enrolment."""
+
+    enrolment = models.ForeignKey(Enrolment, models.CASCADE, related_name="follow_ups")
+    months_after = models.PositiveSmallIntegerField(
+        _("months after end"), validators=[MinValueValidator(1), MaxValueValidator(60)]
+    )
+    date = models.DateField(_("date"))
+    supply = models.ManyToManyField("codelists.SupplyType", blank=True, verbose_name=_("support"))
+    occupation = models.ForeignKey(
+        "codelists.OccupationType",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        verbose_name=_("occupation"),
+    )
+    occupation_percent = models.PositiveSmallIntegerField(
+        _("extent (%)"), null=True, blank=True, validators=[MaxValueValidator(100)]
+    )
+    works = models.BooleanField(_("works"), default=False)
+    studies = models.BooleanField(_("studies"), default=False)
+    notes = models.TextField(_("notes"), blank=True)
+
+    objects = FollowUpQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["enrolment", "months_after"]
+        verbose_name = _("follow-up")
+        verbose_name_plural = _("follow-ups")
+        constraints = [
+            models.UniqueConstraint(fields=["enrolment", "months_after"], name="followup_unique")
+        ]
+
+
+class AnonymousReason(models.TextChoices):
+    PROTECTED_IDENTITY = "skyddad", _("Protected identity")
+    NO_CONSENT = "samtycke", _("No consent")
+
+
+class AnonymousEnrolment(models.Model):
+    """A participant followed up anonymously: only gender and start year, no link to a person."""
+
+    insats = models.ForeignKey(
+        "organisation.Insats", models.PROTECT, related_name="anonymous_enrolments"
+    )
+    gender = models.CharField(_("gender"), max_length=1, choices=CountGender.choices)
+    start_year = models.PositiveSmallIntegerField(_("start year"), validators=_year_validators())
+    reason = models.CharField(_("reason"), max_length=10, choices=AnonymousReason.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = InsatsChildQuerySet["AnonymousEnrolment"].as_manager()
+
+    class Meta:
+        ordering = ["-start_year", "pk"]
+        verbose_name = _("anonymous participant")
+        verbose_name_plural = _("anonymous participants")
+
+
+class VolumeCount(models.Model):
+    """Number of participants of a volume insats in a period, per gender."""
+
+    insats = models.ForeignKey("organisation.Insats", models.PROTECT, related_name="volume_counts")
+    period_start = models.DateField(_("from"))
+    period_end = models.DateField(_("to"))
+    gender = models.CharField(_("gender"), max_length=1, choices=CountGender.choices)
+    count = models.PositiveIntegerField(_("number of participants"))
+
+    objects = InsatsChildQuerySet["VolumeCount"].as_manager()
+
+    class Meta:
+        ordering = ["-period_start", "gender"]
+        verbose_name = _("volume count")
+        verbose_name_plural = _("volume counts")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(period_end__gte=F("period_start")),
+                name="volume_period_order",
+                violation_error_message=_("The period cannot end before it starts."),
+            ),
+            models.UniqueConstraint(
+                fields=["insats", "period_start", "period_end", "gender"], name="volume_unique"
+            ),
+        ]
+
+
+class StructuralCount(models.Model):
+    """Participants of a structural insats (training, conference…) in a period, per party."""
+
+    insats = models.ForeignKey(
+        "organisation.Insats", models.PROTECT, related_name="structural_counts"
+    )
+    period_start = models.DateField(_("from"))
+    period_end = models.DateField(_("to"))
+    party = models.ForeignKey(
+        "organisation.MemberParty", models.PROTECT, null=True, blank=True, verbose_name=_("party")
+    )
+    count = models.PositiveIntegerField(_("number of participants"))
+
+    objects = InsatsChildQuerySet["StructuralCount"].as_manager()
+
+    class Meta:
+        ordering = ["-period_start"]
+        verbose_name = _("structural count")
+        verbose_name_plural = _("structural counts")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(period_end__gte=F("period_start")),
+                name="structural_period_order",
+                violation_error_message=_("The period cannot end before it starts."),
+            ),
+            models.UniqueConstraint(
+                fields=["insats", "period_start", "period_end", "party"],
+                condition=Q(party__isnull=False),
+                name="structural_unique_party",
+            ),
+            models.UniqueConstraint(
+                fields=["insats", "period_start", "period_end"],
+                condition=Q(party__isnull=True),
+                name="structural_unique_no_party",
+            ),
+        ]
+
+
+class WaitingListCount(models.Model):
+    """How many wait to be enrolled on a date (seed 002: 6 waiting at year end)."""
+
+    insats = models.ForeignKey("organisation.Insats", models.PROTECT, related_name="waiting_counts")
+    date = models.DateField(_("date"))
+    count = models.PositiveIntegerField(_("number waiting"))
+
+    objects = InsatsChildQuerySet["WaitingListCount"].as_manager()
+
+    class Meta:
+        ordering = ["-date"]
+        verbose_name = _("waiting list count")
+        verbose_name_plural = _("waiting list counts")
+        constraints = [models.UniqueConstraint(fields=["insats", "date"], name="waiting_unique")]

@@ -1,0 +1,303 @@
+"""All writes to the participant registry. Views, the CLI and the demo call these.
+
+Each service checks the user's scope, validates everything (``full_clean`` plus the
+rules the database cannot hold, such as "not in the future"), and writes inside one
+transaction, so a failed call saves nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from samspar.access.scoping import Action, can
+from samspar.codelists.models import SupplyType
+from samspar.core import crypto, personnummer
+from samspar.registry.models import (
+    AnonymousEnrolment,
+    Enrolment,
+    Person,
+    StructuralCount,
+    VolumeCount,
+    WaitingListCount,
+)
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser
+
+    from samspar.organisation.models import Insats
+
+PNR_MESSAGES = {
+    "format": gettext_lazy("Write the number as YYYYMMDD-NNNN (or YYMMDD-NNNN)."),
+    "check_digit": gettext_lazy("The check digit is wrong: check the last four digits."),
+    "date": gettext_lazy("The number does not contain a valid date of birth."),
+    "future": gettext_lazy("The date of birth is in the future."),
+}
+
+# The date fields of an enrolment that must not lie in the future.
+_DATE_FIELDS = ("start_date", "referral_date", "consent_date", "end_date")
+
+
+def parse_personnummer(text: str) -> personnummer.Personnummer:
+    """Parse, or raise a ValidationError with a Swedish message naming the fault."""
+    try:
+        return personnummer.parse(text, today=timezone.localdate())
+    except personnummer.PersonnummerError as e:
+        raise ValidationError({"personnummer": PNR_MESSAGES[e.code]}, code=e.code) from None
+
+
+def _require(user: AbstractBaseUser, action: Action, insats: Insats) -> None:
+    if not can(user, action, insats.pk):
+        raise PermissionDenied
+
+
+def _check_dates(values: dict[str, Any], insats: Insats) -> None:
+    today = timezone.localdate()
+    errors: dict[str, Any] = {}
+    for field in _DATE_FIELDS:
+        value = values.get(field)
+        if isinstance(value, dt.date) and value > today:
+            errors[field] = _("The date cannot be in the future.")
+    start = values.get("start_date")
+    if isinstance(start, dt.date) and start < insats.start_date and "start_date" not in errors:
+        errors["start_date"] = _("The insats started on %(date)s.") % {"date": insats.start_date}
+    if errors:
+        raise ValidationError(errors)
+
+
+def _check_no_overlap(enrolment: Enrolment) -> None:
+    """A person can repeat an insats, but not be enrolled twice in it at the same time."""
+    others = Enrolment.objects.filter(person_id=enrolment.person_id, insats_id=enrolment.insats_id)
+    if enrolment.pk:
+        others = others.exclude(pk=enrolment.pk)
+    if enrolment.end_date is None:
+        clash = others.filter(Q(end_date__isnull=True) | Q(end_date__gte=enrolment.start_date))
+    else:
+        clash = others.filter(start_date__lte=enrolment.end_date).filter(
+            Q(end_date__isnull=True) | Q(end_date__gte=enrolment.start_date)
+        )
+    active = clash.filter(end_date__isnull=True).exists()
+    if active:
+        raise ValidationError(
+            {"personnummer": _("The person already has an active enrolment in this insats.")}
+        )
+    if clash.exists():
+        raise ValidationError(
+            {"start_date": _("The person was already enrolled in this insats during this period.")}
+        )
+
+
+def _find_or_create_person(
+    pnr: personnummer.Personnummer, first_name: str, last_name: str
+) -> Person:
+    digest = crypto.lookup_hash(pnr.canonical)
+    person = Person.objects.filter(pnr_hash=digest).first()
+    if person is None:
+        person = Person(
+            pnr_encrypted=crypto.encrypt(pnr.canonical),
+            pnr_hash=digest,
+            is_coordination_number=pnr.coordination,
+            birth_date=pnr.birth_date,
+            gender=pnr.gender.value,
+        )
+    person.first_name = first_name.strip()
+    person.last_name = last_name.strip()
+    person.full_clean()
+    person.save()
+    return person
+
+
+def _validated(enrolment: Enrolment) -> None:
+    try:
+        enrolment.full_clean(exclude=["person"])
+    except ValidationError as e:
+        raise ValidationError(e.message_dict) from None
+
+
+@transaction.atomic
+def register_enrolment(
+    *,
+    user: AbstractBaseUser,
+    insats: Insats,
+    personnummer_text: str,
+    first_name: str,
+    last_name: str,
+    supply_before: Iterable[SupplyType],
+    **fields: Any,
+) -> Enrolment:
+    """Enrol a person (found by identity number, or created) in an insats.
+
+    ``fields`` are Enrolment's own start fields (start_date, consent_date, municipality …);
+    end fields may be given too, to register a finished enrolment in one step.
+    """
+    _require(user, Action.REGISTER, insats)
+    if not insats.has_personal_data:
+        raise ValidationError(_("This insats is not followed up with personal data."))
+    pnr = parse_personnummer(personnummer_text)
+    _check_dates(fields, insats)
+    person = _find_or_create_person(pnr, first_name, last_name)
+    enrolment = Enrolment(person=person, insats=insats, created_by_id=user.pk, **fields)
+    _check_no_overlap(enrolment)
+    _validated(enrolment)
+    enrolment._history_user = user  # type: ignore[attr-defined]
+    enrolment.save()
+    enrolment.supply_before.set(list(supply_before))
+    return enrolment
+
+
+@transaction.atomic
+def update_enrolment(
+    *,
+    user: AbstractBaseUser,
+    enrolment: Enrolment,
+    supply_before: Iterable[SupplyType] | None = None,
+    supply_after: Iterable[SupplyType] | None = None,
+    **fields: Any,
+) -> Enrolment:
+    """Correct any registered variable; the change is kept in the enrolment's history."""
+    _require(user, Action.REGISTER, enrolment.insats)
+    for name, value in fields.items():
+        setattr(enrolment, name, value)
+    values = {f: getattr(enrolment, f) for f in _DATE_FIELDS}
+    _check_dates(values, enrolment.insats)
+    _check_no_overlap(enrolment)
+    _validated(enrolment)
+    enrolment._history_user = user  # type: ignore[attr-defined]
+    enrolment.save()
+    if supply_before is not None:
+        enrolment.supply_before.set(list(supply_before))
+    if supply_after is not None:
+        enrolment.supply_after.set(list(supply_after))
+    return enrolment
+
+
+@transaction.atomic
+def end_enrolment(
+    *,
+    user: AbstractBaseUser,
+    enrolment: Enrolment,
+    end_date: dt.date | None,
+    end_reason: Any,
+    supply_after: Iterable[SupplyType] = (),
+    **fields: Any,
+) -> Enrolment:
+    """Register the end of an active enrolment with its end reason and after-variables."""
+    if enrolment.end_date is not None:
+        raise ValidationError(_("The enrolment has already ended."))
+    errors = {}
+    if end_date is None:
+        errors["end_date"] = _("Give the end date.")
+    if end_reason is None:
+        errors["end_reason"] = _("Give the end reason.")
+    if errors:
+        raise ValidationError(errors)
+    return update_enrolment(
+        user=user,
+        enrolment=enrolment,
+        supply_after=supply_after,
+        end_date=end_date,
+        end_reason=end_reason,
+        **fields,
+    )
+
+
+@transaction.atomic
+def register_anonymous(
+    *, user: AbstractBaseUser, insats: Insats, gender: str, start_year: int, reason: str
+) -> AnonymousEnrolment:
+    _require(user, Action.REGISTER, insats)
+    if not insats.takes_anonymous:
+        raise ValidationError(_("This insats does not take anonymous participants."))
+    if start_year > timezone.localdate().year:
+        raise ValidationError({"start_year": _("The year cannot be in the future.")})
+    anonymous = AnonymousEnrolment(
+        insats=insats, gender=gender, start_year=start_year, reason=reason
+    )
+    anonymous.full_clean()
+    anonymous.save()
+    return anonymous
+
+
+def _check_period(period_start: dt.date, period_end: dt.date) -> None:
+    if period_start > timezone.localdate():
+        raise ValidationError({"period_start": _("The date cannot be in the future.")})
+    if period_end < period_start:
+        raise ValidationError({"period_end": _("The period cannot end before it starts.")})
+
+
+@transaction.atomic
+def record_volume_count(
+    *,
+    user: AbstractBaseUser,
+    insats: Insats,
+    period_start: dt.date,
+    period_end: dt.date,
+    gender: str,
+    count: int,
+) -> VolumeCount:
+    """Set the count of a volume insats for a period and gender (replacing an earlier one)."""
+    _require(user, Action.MANAGE, insats)
+    if not insats.takes_volume_counts:
+        raise ValidationError(_("This insats is not followed up by volume counts."))
+    _check_period(period_start, period_end)
+    row = VolumeCount.objects.filter(
+        insats=insats, period_start=period_start, period_end=period_end, gender=gender
+    ).first() or VolumeCount(
+        insats=insats, period_start=period_start, period_end=period_end, gender=gender
+    )
+    row.count = count
+    row.full_clean()
+    row.save()
+    return row
+
+
+@transaction.atomic
+def record_structural_count(
+    *,
+    user: AbstractBaseUser,
+    insats: Insats,
+    period_start: dt.date,
+    period_end: dt.date,
+    party: Any,
+    count: int,
+) -> StructuralCount:
+    """Set the number of participants of a structural insats for a period and party."""
+    _require(user, Action.MANAGE, insats)
+    if not insats.is_structural:
+        raise ValidationError(_("Only a structural insats takes structural counts."))
+    _check_period(period_start, period_end)
+    if party is not None and party.forbund_id != insats.forbund_id:
+        raise ValidationError({"party": _("The party is not a member of this förbund.")})
+    row = StructuralCount.objects.filter(
+        insats=insats, period_start=period_start, period_end=period_end, party=party
+    ).first() or StructuralCount(
+        insats=insats, period_start=period_start, period_end=period_end, party=party
+    )
+    row.count = count
+    row.full_clean()
+    row.save()
+    return row
+
+
+@transaction.atomic
+def record_waiting_count(
+    *, user: AbstractBaseUser, insats: Insats, date: dt.date, count: int
+) -> WaitingListCount:
+    _require(user, Action.MANAGE, insats)
+    if date > timezone.localdate():
+        raise ValidationError({"date": _("The date cannot be in the future.")})
+    row = WaitingListCount.objects.filter(insats=insats, date=date).first() or WaitingListCount(
+        insats=insats, date=date
+    )
+    row.count = count
+    row.full_clean()
+    row.save()
+    return row
