@@ -23,12 +23,12 @@ class CodeListEntry(models.Model):
         abstract = True
         ordering = ["sort_order", "code"]
 
+    def __str__(self) -> str:
+        return self.label
+
     @property
     def label(self) -> str:
         return self.label_en if (get_language() or "sv").startswith("en") else self.label_sv
-
-    def __str__(self) -> str:
-        return self.label
 
 
 class ReferringActor(CodeListEntry):
