@@ -1,0 +1,100 @@
+"""Small builders for test data. They write through the services where one exists."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from typing import Any
+
+from django.contrib.auth.models import User
+
+from samspar.access.models import RoleAssignment
+from samspar.access.scoping import Role
+from samspar.codelists import models as codes
+from samspar.core.personnummer import luhn_check_digit
+from samspar.organisation.models import (
+    County,
+    FollowUpMethod,
+    Forbund,
+    Insats,
+    InsatsKind,
+    MemberParty,
+    Municipality,
+    PartyKind,
+)
+from samspar.registry import services
+from samspar.registry.models import Enrolment
+
+_serials = itertools.count(100)
+
+
+def make_pnr(birth: dt.date, *, man: bool, coordination: bool = False) -> str:
+    """A valid twelve-digit personnummer (YYYYMMDD-NNNC) for the birth date."""
+    n = next(_serials) % 1000
+    serial = f"{n:03d}"
+    third = int(serial[2])
+    if (third % 2 == 1) != man:
+        serial = serial[:2] + str((third + 1) % 10)
+    day = birth.day + (60 if coordination else 0)
+    nine = f"{birth:%y%m}{day:02d}{serial}"
+    return f"{birth:%Y%m}{day:02d}-{serial}{luhn_check_digit(nine)}"
+
+
+def code(model: type[codes.CodeListEntry], value: str) -> Any:
+    return model.objects.get(code=value)
+
+
+def make_forbund(name: str = "Södra Dalarnas samordningsförbund", county: str = "20") -> Forbund:
+    forbund = Forbund.objects.create(name=name, county=County.objects.get(code=county))
+    for kind, label in [(PartyKind.FK, "Försäkringskassan"), (PartyKind.AF, "Arbetsförmedlingen")]:
+        MemberParty.objects.create(forbund=forbund, kind=kind, name=label)
+    return forbund
+
+
+def make_insats(
+    forbund: Forbund,
+    name: str = "Samverkansteam Avesta",
+    *,
+    kind: str = InsatsKind.INDIVIDUAL,
+    method: str = FollowUpMethod.PERSONAL,
+    start: dt.date = dt.date(2015, 5, 13),
+) -> Insats:
+    return Insats.objects.create(
+        forbund=forbund,
+        name=name,
+        kind=kind,
+        follow_up_method=method,
+        start_date=start,
+        trial_period_months=2,
+    )
+
+
+def make_user(
+    username: str, role: Role, *, forbund: Forbund | None = None, insats: Insats | None = None
+) -> User:
+    user = User.objects.create_user(username=username, password="pw-" + username)
+    RoleAssignment.objects.create(user=user, role=role, forbund=forbund, insats=insats)
+    return user
+
+
+def start_fields(**overrides: Any) -> dict[str, Any]:
+    """Valid start variables for register_enrolment (a man born 1990 from Avesta)."""
+    values: dict[str, Any] = {
+        "personnummer_text": make_pnr(dt.date(1990, 3, 14), man=True),
+        "first_name": "Erik",
+        "last_name": "Andersson",
+        "supply_before": [code(codes.SupplyType, "forsorjningsstod")],
+        "start_date": dt.date(2022, 3, 1),
+        "consent_date": dt.date(2022, 3, 1),
+        "municipality": Municipality.objects.get(code="2084"),
+        "referring_actor": code(codes.ReferringActor, "region-psykiatri"),
+        "education_level": code(codes.EducationLevel, "gymnasial"),
+        "occupation_before": code(codes.OccupationType, "ingen"),
+        "years_in_public_support": 4,
+    }
+    values.update(overrides)
+    return values
+
+
+def enrol(user: User, insats: Insats, **overrides: Any) -> Enrolment:
+    return services.register_enrolment(user=user, insats=insats, **start_fields(**overrides))
