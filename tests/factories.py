@@ -40,7 +40,8 @@ def make_pnr(birth: dt.date, *, man: bool, coordination: bool = False) -> str:
     return f"{birth:%Y%m}{day:02d}-{serial}{luhn_check_digit(nine)}"
 
 
-def code(model: type[codes.CodeListEntry], value: str) -> Any:
+def code(model: Any, value: str) -> Any:
+    """The code-list entry of ``model`` with this stable code."""
     return model.objects.get(code=value)
 
 

@@ -4,7 +4,7 @@ participants, volume counts, structural counts, waiting list)."""
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import BaseValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -25,7 +25,7 @@ class CountGender(models.TextChoices):
     UNKNOWN = "X", _("Unknown")
 
 
-def _year_validators() -> list[object]:
+def _year_validators() -> list[BaseValidator]:
     return [MinValueValidator(2000), MaxValueValidator(2100)]
 
 

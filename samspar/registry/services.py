@@ -115,6 +115,23 @@ def _find_or_create_person(
     return person
 
 
+def _save_with_history(
+    enrolment: Enrolment, user: AbstractBaseUser, m2m: dict[str, Iterable[SupplyType] | None]
+) -> None:
+    """Save fields and supply types as ONE history record (simple-history would write one
+    per save and one per M2M change)."""
+    enrolment._history_user = user  # type: ignore[attr-defined]
+    enrolment.skip_history_when_saving = True  # type: ignore[attr-defined]
+    try:
+        enrolment.save()
+        for name, values in m2m.items():
+            if values is not None:
+                getattr(enrolment, name).set(list(values))
+    finally:
+        del enrolment.skip_history_when_saving  # type: ignore[attr-defined]
+    enrolment.save()
+
+
 def _validated(enrolment: Enrolment) -> None:
     try:
         enrolment.full_clean(exclude=["person"])
@@ -147,9 +164,7 @@ def register_enrolment(
     enrolment = Enrolment(person=person, insats=insats, created_by_id=user.pk, **fields)
     _check_no_overlap(enrolment)
     _validated(enrolment)
-    enrolment._history_user = user  # type: ignore[attr-defined]
-    enrolment.save()
-    enrolment.supply_before.set(list(supply_before))
+    _save_with_history(enrolment, user, {"supply_before": supply_before})
     return enrolment
 
 
@@ -170,12 +185,9 @@ def update_enrolment(
     _check_dates(values, enrolment.insats)
     _check_no_overlap(enrolment)
     _validated(enrolment)
-    enrolment._history_user = user  # type: ignore[attr-defined]
-    enrolment.save()
-    if supply_before is not None:
-        enrolment.supply_before.set(list(supply_before))
-    if supply_after is not None:
-        enrolment.supply_after.set(list(supply_after))
+    _save_with_history(
+        enrolment, user, {"supply_before": supply_before, "supply_after": supply_after}
+    )
     return enrolment
 
 

@@ -1,0 +1,42 @@
+# Samspår — the two commands of the README, plus helpers for developers.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+export SAMSPAR_DEBUG ?= 1
+
+.PHONY: demo test lint typecheck messages serve clean
+
+$(STAMP): pyproject.toml constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev]'
+	touch $(STAMP)
+
+## make demo: install, build the demo database (SQLite under var/) and serve it.
+demo: $(STAMP)
+	$(BIN)/samspar migrate --no-input -v 0
+	$(BIN)/samspar demo --reset
+	@echo
+	@echo "Samspår is running on http://$(HOST):$(PORT)/  (stop with Ctrl-C)"
+	$(BIN)/samspar runserver $(HOST):$(PORT) --noreload
+
+## make test: install and run the whole test suite (on PostgreSQL when DATABASE_URL is set).
+test: $(STAMP)
+	SAMSPAR_DEBUG=0 $(BIN)/pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: $(STAMP)
+	$(BIN)/mypy samspar tests
+
+## make messages: refresh the Swedish translation catalogue after changing texts.
+messages: $(STAMP)
+	cd samspar && ../$(BIN)/samspar makemessages -l sv --no-obsolete --add-location file
+	cd samspar && ../$(BIN)/samspar compilemessages -l sv
+
+clean:
+	rm -rf $(VENV) var build *.egg-info
