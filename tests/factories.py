@@ -30,11 +30,9 @@ _serials = itertools.count(100)
 
 def make_pnr(birth: dt.date, *, man: bool, coordination: bool = False) -> str:
     """A valid twelve-digit personnummer (YYYYMMDD-NNNC) for the birth date."""
-    n = next(_serials) % 1000
-    serial = f"{n:03d}"
-    third = int(serial[2])
-    if (third % 2 == 1) != man:
-        serial = serial[:2] + str((third + 1) % 10)
+    serial = f"{next(_serials) % 1000:03d}"
+    while (int(serial[2]) % 2 == 1) != man:
+        serial = f"{next(_serials) % 1000:03d}"
     day = birth.day + (60 if coordination else 0)
     nine = f"{birth:%y%m}{day:02d}{serial}"
     return f"{birth:%Y%m}{day:02d}-{serial}{luhn_check_digit(nine)}"

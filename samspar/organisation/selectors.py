@@ -2,16 +2,43 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
-from django.db.models import Prefetch
+from django.db.models import (
+    BigIntegerField,
+    Case,
+    CharField,
+    Count,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    Prefetch,
+    Q,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
 
-from samspar.access.scoping import Action
-from samspar.organisation.models import Forbund, Insats
+from samspar.access.scoping import ROLE_ACTIONS, Action, Role
+from samspar.codelists.models import ResultGroup
+from samspar.organisation.models import (
+    BudgetLine,
+    Financing,
+    Forbund,
+    Insats,
+    InsatsYear,
+    StaffMember,
+)
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
     from django.db.models import QuerySet
+
+    from samspar.registry.models import WaitingListCount
 
 
 def visible_insatser(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Insats]:
@@ -26,3 +53,183 @@ def forbund_with_visible_insatser(user: AbstractBaseUser | AnonymousUser) -> Que
         .select_related("county")
         .prefetch_related(Prefetch("insatser", queryset=insatser, to_attr="visible_insatser"))
     )
+
+
+def manageable_forbund(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Forbund]:
+    """The förbund where the user holds a förbund-wide role that grants MANAGE.
+
+    Only these users may create insatser (an insats-scoped manager cannot).
+    """
+    return Forbund.objects.filter(pk__in=_forbund_ids(user, roles_granting(Action.MANAGE)))
+
+
+def reachable_forbund(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Forbund]:
+    """The förbund the user has a förbund-wide role in, or sees an insats of."""
+    return Forbund.objects.filter(
+        Q(pk__in=_forbund_ids(user, list(Role)))
+        | Q(pk__in=visible_insatser(user).values("forbund_id"))
+    )
+
+
+def roles_granting(action: Action) -> list[Role]:
+    return [role for role, actions in ROLE_ACTIONS.items() if action in actions]
+
+
+def _forbund_ids(user: AbstractBaseUser | AnonymousUser, roles: list[Role]) -> QuerySet[Any]:
+    from samspar.access.models import RoleAssignment
+
+    if not user.is_authenticated or not user.is_active:
+        return RoleAssignment.objects.none().values("forbund_id")
+    return RoleAssignment.objects.filter(
+        user_id=user.pk, role__in=roles, insats__isnull=True, forbund__isnull=False
+    ).values("forbund_id")
+
+
+@dataclass(frozen=True)
+class KeyFigures:
+    """Aggregates of one insats that reveal no personal data."""
+
+    year: int
+    active_today: int
+    started_this_year: int
+    ended_this_year: int
+    anonymous_this_year: int
+    volume_this_year: int
+    structural_this_year: int
+    budgeted_this_year: int | None
+    staff_fte: Decimal
+    staff_count: int
+    waiting: WaitingListCount | None
+
+
+def key_figures(insats: Insats, today: dt.date) -> KeyFigures:
+    """Counted in the database; wrong registrations (felregistrering) never count."""
+    from samspar.registry.models import (
+        AnonymousEnrolment,
+        Enrolment,
+        StructuralCount,
+        VolumeCount,
+        WaitingListCount,
+    )
+
+    year = today.year
+    enrolments = (
+        Enrolment.objects.filter(insats=insats)
+        .filter(Q(end_reason__isnull=True) | ~Q(end_reason__result_group=ResultGroup.CANCELLED))
+        .aggregate(
+            active=Count(
+                "pk",
+                filter=Q(start_date__lte=today)
+                & (Q(end_date__isnull=True) | Q(end_date__gte=today)),
+            ),
+            started=Count("pk", filter=Q(start_date__year=year)),
+            ended=Count("pk", filter=Q(end_date__year=year)),
+        )
+    )
+    staff = current_staff(insats, today).aggregate(fte=Sum("fte_percent"), n=Count("pk"))
+    plan = InsatsYear.objects.filter(insats=insats, year=year).first()
+    return KeyFigures(
+        year=year,
+        active_today=enrolments["active"],
+        started_this_year=enrolments["started"],
+        ended_this_year=enrolments["ended"],
+        anonymous_this_year=AnonymousEnrolment.objects.filter(
+            insats=insats, start_year=year
+        ).count(),
+        volume_this_year=VolumeCount.objects.filter(
+            insats=insats, period_start__year=year
+        ).aggregate(n=Coalesce(Sum("count"), 0))["n"],
+        structural_this_year=StructuralCount.objects.filter(
+            insats=insats, period_start__year=year
+        ).aggregate(n=Coalesce(Sum("count"), 0))["n"],
+        budgeted_this_year=plan.budgeted_participants if plan else None,
+        staff_fte=staff["fte"] or Decimal(0),
+        staff_count=staff["n"],
+        waiting=WaitingListCount.objects.filter(insats=insats).order_by("-date").first(),
+    )
+
+
+def current_staff(insats: Insats, today: dt.date) -> QuerySet[StaffMember]:
+    return StaffMember.objects.filter(insats=insats, start_date__lte=today).filter(
+        Q(end_date__isnull=True) | Q(end_date__gte=today)
+    )
+
+
+def staff_list(insats: Insats, today: dt.date) -> QuerySet[StaffMember]:
+    """All staff, current first, each annotated with ``status`` (current/former/coming)."""
+    return (
+        StaffMember.objects.filter(insats=insats)
+        .select_related("employer")
+        .annotate(
+            status=Case(
+                When(end_date__lt=today, then=Value("former")),
+                When(start_date__gt=today, then=Value("coming")),
+                default=Value("current"),
+                output_field=CharField(),
+            ),
+            status_order=Case(
+                When(end_date__lt=today, then=Value(2)),
+                When(start_date__gt=today, then=Value(1)),
+                default=Value(0),
+                output_field=IntegerField(),
+            ),
+        )
+        .order_by("status_order", "-fte_percent", "name")
+    )
+
+
+def fte_per_party(insats: Insats, today: dt.date) -> QuerySet[Any]:
+    """Sum of current FTE per employing party (``employer__name`` None: no party)."""
+    return (
+        current_staff(insats, today)
+        .values("employer_id", "employer__name")
+        .annotate(fte=Sum("fte_percent"), n=Count("pk"))
+        .order_by("employer__name")
+    )
+
+
+@dataclass(frozen=True)
+class Budget:
+    year: int
+    plan: InsatsYear | None
+    lines: QuerySet[Any]  # BudgetLine rows, each annotated with ``remaining``
+    total_budget: int
+    total_outcome: int
+    total_remaining: int
+    financing: QuerySet[Financing]
+    total_financing: int
+
+
+def budget_for_year(insats: Insats, year: int) -> Budget:
+    """Budget (beslut), outcome (utfall) and remaining (återstår) per cost category."""
+    remaining = ExpressionWrapper(
+        F("budget") - Coalesce(F("outcome"), Value(0)), output_field=BigIntegerField()
+    )
+    rows = BudgetLine.objects.filter(insats=insats, year=year)
+    lines = rows.select_related("category").annotate(remaining=remaining)
+    totals = rows.aggregate(
+        total_budget=Coalesce(Sum("budget"), 0, output_field=BigIntegerField()),
+        total_outcome=Coalesce(Sum("outcome"), 0, output_field=BigIntegerField()),
+        total_remaining=Coalesce(Sum(remaining), 0, output_field=BigIntegerField()),
+    )
+    financing = Financing.objects.filter(insats=insats, year=year).select_related("party")
+    return Budget(
+        year=year,
+        plan=InsatsYear.objects.filter(insats=insats, year=year).first(),
+        lines=lines,
+        total_budget=totals["total_budget"],
+        total_outcome=totals["total_outcome"],
+        total_remaining=totals["total_remaining"],
+        financing=financing,
+        total_financing=financing.aggregate(
+            n=Coalesce(Sum("amount"), 0, output_field=BigIntegerField())
+        )["n"],
+    )
+
+
+def budget_years(insats: Insats, current: int) -> list[int]:
+    """The years with any plan, budget or financing, plus the current year, newest first."""
+    years = {current}
+    for model in (InsatsYear, BudgetLine, Financing):
+        years.update(model.objects.filter(insats=insats).values_list("year", flat=True))
+    return sorted(years, reverse=True)
