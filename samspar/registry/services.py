@@ -192,6 +192,40 @@ def update_enrolment(
 
 
 @transaction.atomic
+def update_registration(
+    *,
+    user: AbstractBaseUser,
+    enrolment: Enrolment,
+    first_name: str,
+    last_name: str,
+    supply_before: Iterable[SupplyType] | None = None,
+    supply_after: Iterable[SupplyType] | None = None,
+    **fields: Any,
+) -> Enrolment:
+    """Correct an enrolment and its person's names in one step (the edit page).
+
+    The identity number cannot be changed here: a wrong one means a wrong person, so the
+    enrolment is ended as a wrong registration and registered again.
+    """
+    enrolment = update_enrolment(
+        user=user,
+        enrolment=enrolment,
+        supply_before=supply_before,
+        supply_after=supply_after,
+        **fields,
+    )
+    person = enrolment.person
+    person.first_name = first_name.strip()
+    person.last_name = last_name.strip()
+    try:
+        person.full_clean(exclude=["pnr_encrypted", "pnr_hash"])
+    except ValidationError as e:
+        raise ValidationError(e.message_dict) from None
+    person.save(update_fields=["first_name", "last_name"])
+    return enrolment
+
+
+@transaction.atomic
 def end_enrolment(
     *,
     user: AbstractBaseUser,

@@ -1,0 +1,395 @@
+"""Forms of the registration pages. They parse and check input; the services write.
+
+The enrolment forms are ModelForms for their fields (labels, widgets, validators), but
+they never save: the view calls a service with ``cleaned_data`` and puts the service's
+ValidationError back on the form with ``apply_service_error``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Any
+
+from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db.models import Model, Q
+from django.forms.models import model_to_dict
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from samspar.codelists.models import (
+    CodeListEntry,
+    EducationLevel,
+    EndReason,
+    OccupationType,
+    ReferringActor,
+    SupplyType,
+)
+from samspar.organisation.models import Insats, Municipality
+from samspar.registry import selectors, services
+from samspar.registry.models import GENDER_CHOICES, AnonymousEnrolment, Enrolment
+
+if TYPE_CHECKING:
+    _EnrolmentForm = forms.ModelForm[Enrolment]
+    _AnonymousForm = forms.ModelForm[AnonymousEnrolment]
+else:  # ModelForm is generic only in the type stubs
+    _EnrolmentForm = _AnonymousForm = forms.ModelForm
+
+
+class DateInput(forms.DateInput):
+    """A native date picker; its value is always ISO (YYYY-MM-DD)."""
+
+    input_type = "date"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+def _checks() -> forms.CheckboxSelectMultiple:
+    return forms.CheckboxSelectMultiple(attrs={"class": "checks"})
+
+
+def _percent() -> forms.NumberInput:
+    return forms.NumberInput(attrs={"min": 0, "max": 100, "step": 1})
+
+
+def apply_service_error(form: forms.BaseForm, error: ValidationError) -> None:
+    """Put a service's ValidationError on the form: on its field if the form has one."""
+    if hasattr(error, "error_dict"):
+        for name, errors in error.error_dict.items():
+            target = name if name in form.fields and name != NON_FIELD_ERRORS else None
+            form.add_error(target, errors)
+    else:
+        form.add_error(None, error)
+
+
+# --- List filters -----------------------------------------------------------------------
+
+
+class EnrolmentFilterForm(forms.Form):
+    """Filters of the participant list (GET parameters)."""
+
+    q = forms.CharField(
+        label=_("Name or personnummer"),
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
+    )
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[("all", _("All")), ("active", _("Active")), ("ended", _("Ended"))],
+    )
+    gender = forms.ChoiceField(
+        label=_("Gender"), required=False, choices=[("", _("All")), *GENDER_CHOICES]
+    )
+    period_from = forms.DateField(label=_("Active from"), required=False, widget=DateInput())
+    period_to = forms.DateField(label=_("Active to"), required=False, widget=DateInput())
+
+    def clean(self) -> dict[str, Any] | None:
+        data = super().clean() or {}
+        start, end = data.get("period_from"), data.get("period_to")
+        if start and end and end < start:
+            self.add_error("period_to", _("The period cannot end before it starts."))
+        return data
+
+    def filters(self) -> dict[str, Any]:
+        """The valid filters as keyword arguments of ``selectors.filtered_enrolments``."""
+        data = self.cleaned_data if self.is_valid() else getattr(self, "cleaned_data", {})
+        status = data.get("status") or "all"
+        return {
+            "status": "" if status == "all" else status,
+            "period_from": data.get("period_from"),
+            "period_to": data.get("period_to"),
+            "gender": data.get("gender") or "",
+            "q": data.get("q") or "",
+        }
+
+
+# --- Enrolment forms --------------------------------------------------------------------
+
+_CODE_LISTS: dict[str, type[CodeListEntry]] = {
+    "referring_actor": ReferringActor,
+    "education_level": EducationLevel,
+    "occupation_before": OccupationType,
+    "occupation_after": OccupationType,
+    "end_reason": EndReason,
+    "supply_before": SupplyType,
+    "supply_after": SupplyType,
+}
+
+_FIELDSETS: list[tuple[Any, list[str]]] = [
+    (_("Person"), ["personnummer", "first_name", "last_name"]),
+    (_("Start"), selectors.START_FIELDS),
+    (_("Background"), selectors.BACKGROUND_FIELDS),
+    (_("End"), selectors.END_FIELDS),
+    (_("Notes"), ["notes"]),
+]
+
+
+def _own_label(entry: ReferringActor) -> str:
+    """The entry's label without its parent's (the parent is the option group)."""
+    return super(ReferringActor, entry).label
+
+
+def referring_actor_choices(queryset: Any, current_pk: int | None = None) -> list[tuple[Any, Any]]:
+    """Options grouped under their parent: AF, FK… on their own; Region → Psykiatri…
+
+    A parent with sub-categories is a group, not an option, unless the enrolment already
+    has it (e.g. imported from a source without sub-categories)."""
+    entries = list(queryset.select_related("parent"))
+    children: dict[int, list[ReferringActor]] = {}
+    for entry in entries:
+        if entry.parent_id is not None:
+            children.setdefault(entry.parent_id, []).append(entry)
+    choices: list[tuple[Any, Any]] = [("", "---------")]
+    for entry in entries:
+        if entry.parent_id is not None:
+            continue
+        kids = children.get(entry.pk)
+        if kids:
+            options = [(k.pk, _own_label(k)) for k in kids]
+            if entry.pk == current_pk:
+                options.insert(0, (entry.pk, entry.label))
+            choices.append((entry.label, options))
+        else:
+            choices.append((entry.pk, entry.label))
+    return choices
+
+
+class EnrolmentFieldsForm(_EnrolmentForm):
+    """The Enrolment variables; subclasses pick which ones with ``field_names``.
+
+    The form's own instance is a scratch one used only for model validation; edits get
+    their current values as ``initial`` and the real enrolment as ``current``.
+    """
+
+    field_names: list[str] = []
+
+    class Meta:
+        model = Enrolment
+        fields = [
+            *selectors.START_FIELDS,
+            *selectors.BACKGROUND_FIELDS,
+            "notes",
+            *selectors.END_FIELDS,
+        ]
+        widgets = {
+            "start_date": DateInput(),
+            "referral_date": DateInput(),
+            "consent_date": DateInput(),
+            "end_date": DateInput(),
+            "supply_before": _checks(),
+            "supply_after": _checks(),
+            "occupation_before_percent": _percent(),
+            "occupation_after_percent": _percent(),
+            "years_in_public_support": forms.NumberInput(attrs={"min": 0, "step": "0.1"}),
+            "notes": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(
+        self,
+        *args: Any,
+        insats: Insats,
+        current: Enrolment | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.insats = insats
+        self.current = current
+        for name in list(self.fields):
+            if name not in self.field_names:
+                del self.fields[name]
+        for name, model in _CODE_LISTS.items():
+            if name in self.fields:
+                self._limit_to_active(name, model)
+        if "municipality" in self.fields:
+            municipality = self.fields["municipality"]
+            assert isinstance(municipality, forms.ModelChoiceField)
+            municipality.queryset = Municipality.objects.all()
+            municipality.choices = [
+                ("", "---------"),
+                *((m.pk, m.name) for m in selectors.municipalities_by_name()),
+            ]
+        if "referring_actor" in self.fields:
+            actor = self.fields["referring_actor"]
+            assert isinstance(actor, forms.ModelChoiceField)
+            current_actor = self.current.referring_actor_id if self.current else None
+            actor.choices = referring_actor_choices(actor.queryset, current_actor)
+        if "early_dropout" in self.fields:
+            months = insats.trial_period_months
+            self.fields["early_dropout"].help_text = (
+                ngettext(
+                    "Ended early, e.g. within the insats's trial period (%(months)d month).",
+                    "Ended early, e.g. within the insats's trial period (%(months)d months).",
+                    months,
+                )
+                % {"months": months}
+                if months
+                else _("Ended early; the insats has no trial period set.")
+            )
+
+    def _limit_to_active(self, name: str, model: type[CodeListEntry]) -> None:
+        """Only entries in use, plus those the enrolment already has."""
+        field = self.fields[name]
+        assert isinstance(field, forms.ModelChoiceField)
+        keep = Q(active=True)
+        if self.current is not None:
+            value = getattr(self.current, name)
+            if isinstance(value, Model):
+                keep |= Q(pk=value.pk)
+            elif value is not None and hasattr(value, "all"):
+                keep |= Q(pk__in=[o.pk for o in value.all()])
+        field.queryset = model._default_manager.filter(keep).order_by("sort_order", "code")
+
+    def fieldsets(self) -> list[tuple[Any, list[forms.BoundField]]]:
+        """The form's fields in the page's groups (Person / Start / Background / End)."""
+        groups = []
+        for legend, names in _FIELDSETS:
+            bound = [self[n] for n in names if n in self.fields]
+            if bound:
+                groups.append((legend, bound))
+        return groups
+
+    def clean(self) -> dict[str, Any] | None:
+        data = super().clean() or {}
+        start = data.get("start_date") or (self.current.start_date if self.current else None)
+        referral, end = data.get("referral_date"), data.get("end_date")
+        if referral and start and referral > start:
+            self.add_error("referral_date", _("The referral date cannot be after the start date."))
+        if end and start and end < start:
+            self.add_error("end_date", _("The end date cannot be before the start date."))
+        return data
+
+
+def _names() -> tuple[forms.CharField, forms.CharField]:
+    return (
+        forms.CharField(label=_("First name"), max_length=100),
+        forms.CharField(label=_("Last name"), max_length=100),
+    )
+
+
+class RegisterEnrolmentForm(EnrolmentFieldsForm):
+    """A new participant: identity number, names and the start variables."""
+
+    personnummer = forms.CharField(
+        label=_("Personnummer or samordningsnummer"),
+        max_length=20,
+        help_text=_("YYYYMMDD-NNNN. Birth date and legal gender follow from it."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "numeric"}),
+    )
+    first_name, last_name = _names()
+    field_names = [
+        "personnummer",
+        "first_name",
+        "last_name",
+        *selectors.START_FIELDS,
+        *selectors.BACKGROUND_FIELDS,
+        "notes",
+    ]
+
+    def __init__(self, *args: Any, check_url: str = "", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if check_url:
+            self.fields["personnummer"].widget.attrs.update(
+                {
+                    "hx-post": check_url,
+                    "hx-trigger": "keyup changed delay:400ms, change",
+                    "hx-target": "#pnr-derived",
+                    "hx-swap": "innerHTML",
+                }
+            )
+
+    def clean_personnummer(self) -> str:
+        try:
+            pnr = services.parse_personnummer(self.cleaned_data["personnummer"])
+        except ValidationError as e:
+            raise ValidationError(e.message_dict["personnummer"]) from None
+        return pnr.formatted
+
+    def service_kwargs(self) -> dict[str, Any]:
+        """Arguments of ``services.register_enrolment``."""
+        data = dict(self.cleaned_data)
+        data["personnummer_text"] = data.pop("personnummer")
+        return data
+
+
+class EditEnrolmentForm(EnrolmentFieldsForm):
+    """Corrections: names, start variables and, once ended, the end variables."""
+
+    first_name, last_name = _names()
+
+    def __init__(self, *args: Any, current: Enrolment, **kwargs: Any) -> None:
+        names = ["first_name", "last_name", *selectors.START_FIELDS]
+        names += [*selectors.BACKGROUND_FIELDS, "notes"]
+        if current.end_date is not None:
+            names += selectors.END_FIELDS
+        self.field_names = names
+        if not args and "data" not in kwargs:
+            kwargs.setdefault("initial", self.initial_from(current))
+        super().__init__(*args, current=current, **kwargs)
+        for name in ("end_date", "end_reason"):
+            if name in self.fields:
+                self.fields[name].required = True
+        if "end_date" in self.fields:
+            self.fields["end_date"].error_messages["required"] = _("Give the end date.")
+        if "end_reason" in self.fields:
+            self.fields["end_reason"].error_messages["required"] = _("Give the end reason.")
+
+    @staticmethod
+    def initial_from(enrolment: Enrolment) -> dict[str, Any]:
+        initial = model_to_dict(enrolment, fields=EnrolmentFieldsForm.Meta.fields)
+        initial["first_name"] = enrolment.person.first_name
+        initial["last_name"] = enrolment.person.last_name
+        return initial
+
+    def service_kwargs(self) -> dict[str, Any]:
+        """Arguments of ``services.update_registration``."""
+        return dict(self.cleaned_data)
+
+
+class EndEnrolmentForm(EnrolmentFieldsForm):
+    """The end of an active enrolment."""
+
+    field_names = selectors.END_FIELDS
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        end_date = self.fields["end_date"]
+        end_date.required = True
+        end_date.error_messages["required"] = _("Give the end date.")
+        end_date.initial = timezone.localdate()
+        end_reason = self.fields["end_reason"]
+        end_reason.required = True
+        end_reason.error_messages["required"] = _("Give the end reason.")
+
+    def service_kwargs(self) -> dict[str, Any]:
+        """Arguments of ``services.end_enrolment``."""
+        return dict(self.cleaned_data)
+
+
+# --- Anonymous participants -------------------------------------------------------------
+
+
+class AnonymousEnrolmentForm(_AnonymousForm):
+    class Meta:
+        model = AnonymousEnrolment
+        fields = ["gender", "start_year", "reason"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["start_year"].initial = timezone.localdate().year
+        self.fields["start_year"].widget.attrs.update({"min": 2000, "max": 2100})
+
+
+def personnummer_summary(text: str) -> dict[str, Any]:
+    """What the personnummer check shows: the derived birth date and gender, or the fault."""
+    if not text.strip():
+        return {}
+    try:
+        pnr = services.parse_personnummer(text)
+    except ValidationError as e:
+        return {"error": e.message_dict["personnummer"][0]}
+    born: dt.date = pnr.birth_date
+    return {"birth_date": born, "gender": pnr.gender.value, "coordination": pnr.coordination}

@@ -1,0 +1,257 @@
+"""Participant registration pages: list, register, check personnummer, detail, edit, end,
+anonymous participants. Forms parse, services write, selectors read; every page that
+shows personal data logs the read."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from samspar.access.audit import log_personal_data_read
+from samspar.access.models import AccessLog
+from samspar.access.scoping import Action, can
+from samspar.organisation.models import Insats
+from samspar.registry import forms, selectors, services
+from samspar.registry.models import CountGender, Enrolment
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+PURPOSE = "registrering"
+PAGE_SIZE = 50
+
+
+class AuthenticatedRequest(HttpRequest):
+    user: User
+
+
+def _insats(request: AuthenticatedRequest, insats_id: int, action: Action) -> Insats:
+    """The insats if the user may ``action`` on it; 404 otherwise."""
+    return get_object_or_404(
+        Insats.objects.restrict(request.user, action).select_related("forbund"), pk=insats_id
+    )
+
+
+def _enrolment(request: AuthenticatedRequest, pk: int, action: Action) -> Enrolment:
+    return get_object_or_404(
+        Enrolment.objects.restrict(request.user, action).select_related(
+            "person", "insats__forbund"
+        ),
+        pk=pk,
+    )
+
+
+@login_required
+def enrolment_list(request: AuthenticatedRequest, insats_id: int) -> HttpResponse:
+    insats = _insats(request, insats_id, Action.VIEW_PERSONAL)
+    form = forms.EnrolmentFilterForm(request.GET or None)
+    filters = form.filters()
+    enrolments = selectors.filtered_enrolments(insats, request.user, **filters)
+    page = Paginator(enrolments, PAGE_SIZE).get_page(request.GET.get("page"))
+    log_personal_data_read(
+        request.user,
+        AccessLog.Kind.SEARCH if filters["q"] else AccessLog.Kind.LIST,
+        insats,
+        purpose=PURPOSE,
+        records=len(page.object_list),
+        detail=f"page {page.number}",
+    )
+    return render(
+        request,
+        "registry/enrolment_list.html",
+        {
+            "insats": insats,
+            "form": form,
+            "page": page,
+            "can_register": can(request.user, Action.REGISTER, insats.pk),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def enrolment_create(request: AuthenticatedRequest, insats_id: int) -> HttpResponse:
+    insats = _insats(request, insats_id, Action.REGISTER)
+    if not insats.has_personal_data:
+        messages.error(request, _("This insats is not followed up with personal data."))
+        return redirect("enrolment-list", insats_id=insats.pk)
+    check_url = reverse("personnummer-check", args=[insats.pk])
+    if request.method == "POST":
+        form = forms.RegisterEnrolmentForm(request.POST, insats=insats, check_url=check_url)
+        if form.is_valid():
+            try:
+                enrolment = services.register_enrolment(
+                    user=request.user, insats=insats, **form.service_kwargs()
+                )
+            except ValidationError as e:
+                forms.apply_service_error(form, e)
+            else:
+                messages.success(request, _("%(name)s is registered.") % {"name": enrolment.person})
+                return redirect("enrolment-detail", pk=enrolment.pk)
+    else:
+        form = forms.RegisterEnrolmentForm(
+            insats=insats,
+            check_url=check_url,
+            initial={"municipality": selectors.default_municipality(insats.forbund)},
+        )
+    pnr_text = form["personnummer"].value() or ""
+    return render(
+        request,
+        "registry/enrolment_form.html",
+        {
+            "insats": insats,
+            "form": form,
+            "title": _("Register participant"),
+            "pnr": forms.personnummer_summary(str(pnr_text)) if form.is_bound else {},
+        },
+    )
+
+
+@login_required
+@require_POST
+def personnummer_check(request: AuthenticatedRequest, insats_id: int) -> HttpResponse:
+    """HTMX: the birth date and legal gender a typed number gives, or what is wrong."""
+    _insats(request, insats_id, Action.REGISTER)
+    summary = forms.personnummer_summary(request.POST.get("personnummer", ""))
+    return render(request, "registry/_personnummer_check.html", {"pnr": summary})
+
+
+@login_required
+def enrolment_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    enrolment = _enrolment(request, pk, Action.VIEW_PERSONAL)
+    others = list(selectors.other_enrolments(request.user, enrolment))
+    log_personal_data_read(
+        request.user,
+        AccessLog.Kind.DETAIL,
+        enrolment.insats,
+        purpose=PURPOSE,
+        person=enrolment.person,
+        records=1 + len(others),
+        detail=f"enrolment {enrolment.pk}",
+    )
+    return render(
+        request,
+        "registry/enrolment_detail.html",
+        {
+            "insats": enrolment.insats,
+            "enrolment": enrolment,
+            "person": enrolment.person,
+            "facts": selectors.enrolment_facts(enrolment),
+            "others": others,
+            "history": selectors.enrolment_history(enrolment),
+            "can_register": can(request.user, Action.REGISTER, enrolment.insats_id),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def enrolment_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    enrolment = _enrolment(request, pk, Action.REGISTER)
+    insats = enrolment.insats
+    if request.method == "POST":
+        form = forms.EditEnrolmentForm(request.POST, insats=insats, current=enrolment)
+        if form.is_valid():
+            try:
+                services.update_registration(
+                    user=request.user, enrolment=enrolment, **form.service_kwargs()
+                )
+            except ValidationError as e:
+                enrolment.refresh_from_db()
+                forms.apply_service_error(form, e)
+            else:
+                messages.success(request, _("The changes are saved."))
+                return redirect("enrolment-detail", pk=enrolment.pk)
+    else:
+        form = forms.EditEnrolmentForm(insats=insats, current=enrolment)
+    _log_form_read(request, enrolment, "edit")
+    return render(
+        request,
+        "registry/enrolment_form.html",
+        {"insats": insats, "form": form, "enrolment": enrolment, "title": _("Edit enrolment")},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def enrolment_end(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    enrolment = _enrolment(request, pk, Action.REGISTER)
+    insats = enrolment.insats
+    if enrolment.end_date is not None:
+        messages.error(request, _("The enrolment has already ended."))
+        return redirect("enrolment-detail", pk=enrolment.pk)
+    if request.method == "POST":
+        form = forms.EndEnrolmentForm(request.POST, insats=insats, current=enrolment)
+        if form.is_valid():
+            try:
+                services.end_enrolment(
+                    user=request.user, enrolment=enrolment, **form.service_kwargs()
+                )
+            except ValidationError as e:
+                enrolment.refresh_from_db()
+                forms.apply_service_error(form, e)
+            else:
+                messages.success(request, _("The enrolment is ended."))
+                return redirect("enrolment-detail", pk=enrolment.pk)
+    else:
+        form = forms.EndEnrolmentForm(insats=insats, current=enrolment)
+    _log_form_read(request, enrolment, "end")
+    return render(
+        request,
+        "registry/enrolment_form.html",
+        {"insats": insats, "form": form, "enrolment": enrolment, "title": _("End enrolment")},
+    )
+
+
+def _log_form_read(request: AuthenticatedRequest, enrolment: Enrolment, page: str) -> None:
+    log_personal_data_read(
+        request.user,
+        AccessLog.Kind.DETAIL,
+        enrolment.insats,
+        purpose=PURPOSE,
+        person=enrolment.person,
+        detail=f"enrolment {enrolment.pk} ({page})",
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def anonymous_list(request: AuthenticatedRequest, insats_id: int) -> HttpResponse:
+    insats = _insats(request, insats_id, Action.REGISTER)
+    if not insats.takes_anonymous:
+        raise Http404
+    if request.method == "POST":
+        form = forms.AnonymousEnrolmentForm(request.POST)
+        if form.is_valid():
+            try:
+                services.register_anonymous(user=request.user, insats=insats, **form.cleaned_data)
+            except ValidationError as e:
+                forms.apply_service_error(form, e)
+            else:
+                messages.success(request, _("The anonymous participant is registered."))
+                return redirect("anonymous-list", insats_id=insats.pk)
+    else:
+        form = forms.AnonymousEnrolmentForm()
+    rows = selectors.anonymous_counts(insats)
+    totals = [sum(r.counts[i] for r in rows) for i in range(len(CountGender))]
+    return render(
+        request,
+        "registry/anonymous_list.html",
+        {
+            "insats": insats,
+            "form": form,
+            "rows": rows,
+            "genders": [label for _value, label in CountGender.choices],
+            "totals": totals,
+            "total": sum(totals),
+        },
+    )

@@ -1,0 +1,91 @@
+"""One journey in a real browser: log in, register a participant, end the enrolment.
+
+Drives Debian's chromium through Playwright. Skipped only where Chromium is missing
+and we are not in CI; in CI a missing browser is a failure.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+
+import pytest
+
+from samspar.registry.models import Enrolment
+from tests.factories import make_pnr
+
+CHROMIUM = os.environ.get("SAMSPAR_CHROMIUM") or shutil.which("chromium") or ""
+pytestmark = pytest.mark.browser
+
+if not CHROMIUM and os.environ.get("CI") != "true":
+    pytest.skip("Debian's chromium is not installed", allow_module_level=True)
+
+
+@pytest.fixture
+def page(live_server):
+    # Playwright runs an event loop in this thread; Django's ORM calls in the test are safe.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
+        context = browser.new_context(locale="sv-SE", viewport={"width": 1024, "height": 768})
+        yield context.new_page()
+        browser.close()
+    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_register_and_end_a_participant(page, live_server, insats, registrator):
+    pnr = make_pnr(dt.date(1993, 5, 20), man=False)
+    page.goto(f"{live_server.url}/login/")
+    page.fill("#id_username", "coach")
+    page.fill("#id_password", "pw-coach")
+    page.click("button[type=submit].primary")
+
+    page.click(f"text={insats.name}")
+    page.click("a[href$='/deltagare/']")
+    page.click("a[href$='/deltagare/ny/']")
+
+    page.fill("#id_personnummer", pnr)
+    page.locator("#id_personnummer").blur()
+    # The number is checked as it is typed: the derived birth date appears.
+    page.wait_for_selector("text=1993-05-20")
+    page.fill("#id_first_name", "Karin")
+    page.fill("#id_last_name", "Lund")
+    page.fill("#id_start_date", "2022-03-01")
+    page.fill("#id_consent_date", "2022-03-01")
+    page.select_option("#id_municipality", label="Avesta")
+    page.select_option("#id_referring_actor", index=1)
+    page.check("input[name=supply_before][value]:near(:text('Försörjningsstöd'))")
+    page.select_option("#id_education_level", index=1)
+    page.select_option("#id_occupation_before", index=1)
+    page.click("button[type=submit].primary")
+
+    page.wait_for_selector("text=Lund")
+    enrolment = Enrolment.objects.get()
+    assert enrolment.person.birth_date == dt.date(1993, 5, 20)
+    assert enrolment.person.gender == "K"
+
+    page.click(f"a[href$='/deltagare/{enrolment.pk}/avsluta/']")
+    page.fill("#id_end_date", "2022-11-30")
+    page.select_option("#id_end_reason", label="Studier")
+    page.check("#id_studies_after")
+    page.click("button[type=submit].primary")
+    page.wait_for_selector("text=2022-11-30")
+
+    enrolment.refresh_from_db()
+    assert enrolment.end_date == dt.date(2022, 11, 30)
+    assert enrolment.end_reason.code == "studier"
+    assert enrolment.studies_after
