@@ -29,3 +29,9 @@ def manager(insats):
 @pytest.fixture
 def forbund_admin(forbund):
     return make_user("analytiker", Role.FORBUND_ADMIN, forbund=forbund)
+
+
+@pytest.fixture(scope="session")
+def live_server(django_db_setup, live_server):
+    """The live server, started after (so stopped before) the test database goes away."""
+    return live_server

@@ -11,6 +11,7 @@ import os
 import shutil
 
 import pytest
+from django.db import connections
 
 from samspar.registry.models import Enrolment
 from tests.factories import make_pnr
@@ -48,6 +49,15 @@ def page(live_server):
 
 @pytest.mark.django_db(transaction=True)
 def test_register_and_end_a_participant(page, live_server, insats, registrator):
+    try:
+        _register_and_end(page, live_server, insats)
+    finally:
+        # ORM calls made while Playwright runs get a connection of their own context;
+        # close it here, in that context, so PostgreSQL can drop the test database.
+        connections.close_all()
+
+
+def _register_and_end(page, live_server, insats):
     pnr = make_pnr(dt.date(1993, 5, 20), man=False)
     page.goto(f"{live_server.url}/login/")
     page.fill("#id_username", "coach")
