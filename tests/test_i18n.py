@@ -17,7 +17,9 @@ def _entries(text: str, *, plurals: bool = True) -> list[tuple[str, str, bool]]:
     for block in text.split("\n\n"):
         lines = block.strip().splitlines()
         fuzzy = any(line.startswith("#,") and "fuzzy" in line for line in lines)
-        msgid, msgstr, current = [], [], None
+        msgid: list[str] = []
+        msgstr: list[str] = []
+        current: list[str] | None = None
         for line in lines:
             if line.startswith("msgid "):
                 current = msgid
