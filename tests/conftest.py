@@ -1,9 +1,18 @@
 from __future__ import annotations
 
 import pytest
+from django.conf import settings
+from django.utils import translation
 
 from samspar.access.scoping import Role
 from tests.factories import make_forbund, make_insats, make_user
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    """Every test starts in the default language (Swedish): a page requested in English
+    leaves English active in the thread, which must not leak into the next test."""
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture
