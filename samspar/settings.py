@@ -63,6 +63,8 @@ INSTALLED_APPS = [
     "samspar.access",
     "samspar.registry",
     "samspar.demo",
+    "samspar.reports",
+    "samspar.annual",
 ]
 
 MIDDLEWARE = [

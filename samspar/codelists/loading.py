@@ -32,8 +32,10 @@ def read_csv(path: Path) -> list[dict[str, str]]:
 def load_codelists(apps: Any, schema_editor: Any = None) -> None:
     for model_name, filename in CODELISTS.items():
         model = apps.get_model("codelists", model_name)
+        # A migration sees the model as it was then: copy only the columns it has.
+        fields = {f.name for f in model._meta.get_fields()} - {"code", "parent"}
         for row in read_csv(CODELIST_DIR / filename):
-            values: dict[str, Any] = {k: v for k, v in row.items() if k not in ("code", "parent")}
+            values: dict[str, Any] = {k: v for k, v in row.items() if k in fields}
             if "is_public" in values:
                 values["is_public"] = values["is_public"] == "1"
             if row.get("parent"):

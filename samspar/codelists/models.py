@@ -48,12 +48,22 @@ class ReferringActor(CodeListEntry):
         return f"{self.parent.label}: {own}" if self.parent_id and self.parent else own
 
 
+class Payer(models.TextChoices):
+    """Who pays a supply type; the columns of seed 002's referrer × supply table."""
+
+    KOMMUN = "kommun", _("Social services")
+    FK = "fk", _("Social Insurance Agency")
+    AF = "af", _("Public Employment Service")
+    OTHER = "other", _("Other support")
+
+
 class SupplyType(CodeListEntry):
     """Försörjning (source of livelihood) before/after an insats."""
 
     is_public = models.BooleanField(
         _("public support"), help_text=_("Counts as offentlig försörjning.")
     )
+    payer = models.CharField(_("payer"), max_length=10, choices=Payer.choices, default=Payer.OTHER)
 
     class Meta(CodeListEntry.Meta):
         verbose_name = _("supply type")

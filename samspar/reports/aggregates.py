@@ -1,0 +1,39 @@
+"""Small helpers shared by the figure selectors: one query per grouping, never a loop
+over registrations in Python."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.db.models import Aggregate, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from samspar.core.personnummer import Gender
+from samspar.reports.tables import Text
+
+GENDER_ROWS: list[tuple[str, Text]] = [
+    (Gender.WOMAN.value, _("Women")),
+    (Gender.MAN.value, _("Men")),
+]
+TOTAL = _("Total")
+
+
+def by_gender(
+    qs: QuerySet[Any], aggregates: Mapping[str, Aggregate], gender_field: str = "person__gender"
+) -> dict[str, dict[str, Any]]:
+    """``aggregates`` per gender and in total: {"K": {...}, "M": {...}, "total": {...}}.
+
+    The total is its own query, so distinct counts and means are right for it too.
+    """
+    result: dict[str, dict[str, Any]] = {
+        code: dict.fromkeys(aggregates, None) for code, _label in GENDER_ROWS
+    }
+    for row in qs.order_by().values(gender_field).annotate(**aggregates):
+        result[row[gender_field]] = {k: row[k] for k in aggregates}
+    result["total"] = qs.aggregate(**aggregates)
+    return result
+
+
+def round1(value: float | None) -> float | None:
+    return None if value is None else round(float(value), 1)

@@ -1,0 +1,126 @@
+"""The list of reports: each is a name, a title and the figure selectors it shows.
+
+Pages, exports, the CLI and the API all look reports up here, so a figure has one
+definition wherever it appears (docs/definitions.md explains each one).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
+
+from samspar.reports.figures import background, outcomes, participants
+from samspar.reports.scope import ReportScope
+from samspar.reports.tables import Report, Table, Text
+
+Selector = Callable[[ReportScope], Table]
+
+
+@dataclass(frozen=True)
+class ReportSpec:
+    key: str
+    title: Text
+    description: Text
+    selectors: Sequence[Selector]
+    figures: str  # the DOMAIN.md §4 numbers it answers, e.g. "1, 2"
+
+    def build(self, scope: ReportScope) -> Report:
+        from samspar.reports.suppression import suppress_report
+
+        report = Report(self.key, self.title, [s(scope) for s in self.selectors], self.description)
+        return report if scope.sees_exact_counts() else suppress_report(report, scope)
+
+
+REPORTS: dict[str, ReportSpec] = {
+    spec.key: spec
+    for spec in [
+        ReportSpec(
+            "deltagare",
+            _("Participants"),
+            _("Worked with, new, ended and active, by gender and follow-up method."),
+            [participants.participant_counts, participants.participants_by_method],
+            "1",
+        ),
+        ReportSpec(
+            "resultat",
+            _("Results"),
+            _("Where the ended went, and the result towards goal."),
+            [participants.results],
+            "2",
+        ),
+        ReportSpec(
+            "efter-insats",
+            _("Work and studies after the insats"),
+            _(
+                "The ended who work and/or study after the insats, or whose work or studies "
+                "started or increased in extent."
+            ),
+            [outcomes.works_or_studies_after],
+            "3",
+        ),
+        ReportSpec(
+            "genomstromning",
+            _("Throughput time"),
+            _(
+                "Mean months from start to end of the ended, early dropouts excluded; also "
+                "over rolling 12-month periods."
+            ),
+            [outcomes.throughput, outcomes.throughput_rolling],
+            "4",
+        ),
+        ReportSpec(
+            "forsorjningstid",
+            _("Time in public support before"),
+            _("Mean years in public support before the insats, and their distribution."),
+            [background.public_support_years, background.public_support_distribution],
+            "5",
+        ),
+        ReportSpec(
+            "alder",
+            _("Age"),
+            _("Age at start: mean, youngest, oldest, under 30, and by age group."),
+            [background.age_summary, background.age_distribution],
+            "6",
+        ),
+        ReportSpec(
+            "utbildning",
+            _("Education level"),
+            _("Highest completed education level."),
+            [background.education_distribution],
+            "7",
+        ),
+        ReportSpec(
+            "tid-i-insats",
+            _("Time in the insats"),
+            _("How long the ended took part, in intervals of months."),
+            [outcomes.time_in_insats],
+            "8",
+        ),
+        ReportSpec(
+            "avslutsanledningar",
+            _("End reasons"),
+            _("Why enrolments ended, one reason per ended enrolment."),
+            [outcomes.end_reasons],
+            "9",
+        ),
+        ReportSpec(
+            "remittenter",
+            _("Referring actors"),
+            _(
+                "Who referred the participants, with sub-categories, and who paid their "
+                "support before the insats."
+            ),
+            [background.referring_actors, background.referrers_by_supply],
+            "12",
+        ),
+    ]
+}
+
+
+def get_report(key: str) -> ReportSpec:
+    try:
+        return REPORTS[key]
+    except KeyError:
+        raise KeyError(f"unknown report {key!r}; known: {', '.join(REPORTS)}") from None

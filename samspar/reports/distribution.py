@@ -1,0 +1,103 @@
+"""Distributions of enrolments over groups (intervals, code-list entries) by gender.
+
+One grouped query counts the enrolments per group and gender; the Python loop only
+turns those few result rows into table rows.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Hashable, Sequence
+from typing import Any
+
+from django.db.models import Case, Count, IntegerField, QuerySet, Value, When
+from django.utils.translation import gettext_lazy as _
+
+from samspar.core.personnummer import Gender
+from samspar.reports.aggregates import TOTAL
+from samspar.reports.tables import Chart, Column, Kind, Table, Text, percent
+from samspar.reports.tables import Value as Cell
+
+GENDER_COLUMNS = {Gender.WOMAN.value: "women", Gender.MAN.value: "men"}
+GENDER_TOTAL_KEYS = ("women", "men", "total")
+
+Counts = dict[Hashable, dict[str, int]]
+
+
+def interval_labels(bounds: Sequence[int], lowest: int | None = None) -> list[str]:
+    """Labels of the intervals cut at ``bounds`` over whole numbers (completed years or
+    months): (25, 30, 40) → "–24", "25–29", "30–39", "40–"; with ``lowest`` 0 the first
+    is "0–24"."""
+    starts: list[int | None] = [lowest, *bounds]
+    labels = []
+    for start, end in zip(starts, [*bounds, None], strict=True):
+        if end is None:
+            labels.append(f"{start}–")
+        elif start is None:
+            labels.append(f"–{end - 1}")
+        else:
+            labels.append(str(start) if end - 1 == start else f"{start}–{end - 1}")
+    return labels
+
+
+def interval_index(name: str, bounds: Sequence[int]) -> Case:
+    """The index of the interval the annotation ``name`` falls in: 0 below the first
+    bound, len(bounds) from the last; None when the value is unknown."""
+    return Case(
+        When(**{f"{name}__isnull": True}, then=Value(None)),
+        *(When(**{f"{name}__lt": bound}, then=Value(i)) for i, bound in enumerate(bounds)),
+        default=Value(len(bounds)),
+        output_field=IntegerField(),
+    )
+
+
+def counts_by(qs: QuerySet[Any], group: str) -> Counts:
+    """Enrolments per value of ``group`` and gender: {value: {"women", "men", "total"}}."""
+    result: Counts = defaultdict(lambda: dict.fromkeys(GENDER_TOTAL_KEYS, 0))
+    for row in qs.order_by().values(group, "person__gender").annotate(n=Count("pk")):
+        cell = result[row[group]]
+        cell[GENDER_COLUMNS[row["person__gender"]]] += row["n"]
+        cell["total"] += row["n"]
+    return result
+
+
+def distribution_table(
+    key: str,
+    title: Text,
+    group_label: Text,
+    groups: Sequence[tuple[Hashable, Text]],
+    counts: Counts,
+    note: Text = "",
+    grand: dict[str, int] | None = None,
+    row_sums: dict[int, tuple[int, ...]] | None = None,
+) -> Table:
+    """Rows ``groups`` (value, label) with their counts by gender, a share of the total,
+    and a total row. The total is the sum of ``counts`` unless ``grand`` is given (when
+    some rows are sums of others, see ``Table.row_sums``); every counted value must be
+    one of ``groups``."""
+    columns = [
+        Column("group", group_label, Kind.LABEL),
+        Column("women", _("Women")),
+        Column("men", _("Men")),
+        Column("total", _("Total")),
+        Column("percent", _("Share (%)"), Kind.PERCENT, depends_on="total"),
+    ]
+    keys = GENDER_TOTAL_KEYS
+    if grand is None:
+        grand = {k: sum(c[k] for c in counts.values()) for k in keys}
+    rows: list[list[Cell]] = []
+    for value, label in groups:
+        c = counts.get(value, dict.fromkeys(keys, 0))
+        rows.append([label, *(c[k] for k in keys), percent(c["total"], grand["total"])])
+    rows.append([TOTAL, *(grand[k] for k in keys), percent(grand["total"], grand["total"])])
+    return Table(
+        key=key,
+        title=title,
+        columns=columns,
+        rows=rows,
+        total_row=len(rows) - 1,
+        column_sums={"total": ("women", "men")},
+        row_sums=row_sums or {},
+        chart=Chart("bar", ("women", "men"), x_label=group_label, y_label=_("Participants")),
+        note=note,
+    )

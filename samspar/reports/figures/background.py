@@ -1,0 +1,285 @@
+"""Figures about the participants' background: #5 (time in public support before),
+#6 (age at start), #7 (education level) and #12 (referring actor, and referring actor ×
+support before) of DOMAIN.md §4. Definitions: docs/definitions.md.
+
+#5, #6, #7 and #12 take the population they cover (``Population``); by default the one a
+page asked for in ``scope.extra["population"]``, else those who started in the period.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Iterable
+from typing import Any
+
+from django.db.models import Avg, Count, Max, Min, Q, QuerySet
+from django.db.models.functions import Coalesce
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+
+from samspar.codelists.models import EducationLevel, Payer, ReferringActor
+from samspar.registry.models import Enrolment
+from samspar.reports.aggregates import GENDER_ROWS, TOTAL, by_gender, round1
+from samspar.reports.dbfunctions import AgeAt
+from samspar.reports.distribution import (
+    GENDER_TOTAL_KEYS,
+    Counts,
+    counts_by,
+    distribution_table,
+    interval_index,
+    interval_labels,
+)
+from samspar.reports.populations import Population
+from samspar.reports.scope import ReportScope
+from samspar.reports.tables import Chart, Column, Kind, Table, Text, Value, percent
+
+# Time in public support, completed years: "0", "1", "2", "3–4", "5–9", "10–".
+YEAR_BOUNDS = (1, 2, 3, 5, 10)
+YOUNG_AGE = 30  # seed 002: "12 personer under 30 år"
+
+
+def _population(scope: ReportScope, population: Population | None) -> Population:
+    return population or Population.chosen(scope, Population.NEW)
+
+
+def _enrolments(scope: ReportScope, population: Population) -> QuerySet[Enrolment]:
+    return scope.enrolments().filter(population.q(scope))
+
+
+def _title(title: Text, population: Population) -> Text:
+    return format_lazy("{} – {}", title, population.label)
+
+
+def _gender_rows(counts: dict[str, dict[str, Any]], keys: list[str]) -> list[list[Value]]:
+    return [
+        [label, *(counts[code][k] for k in keys)]
+        for code, label in [*GENDER_ROWS, ("total", TOTAL)]
+    ]
+
+
+# --- #5 time in public support before ---------------------------------------------------
+
+
+def public_support_years(scope: ReportScope, population: Population | None = None) -> Table:
+    """#5: mean years in public support before the insats, by gender; unknown values
+    are left out of the mean and counted."""
+    population = _population(scope, population)
+    years = "years_in_public_support"
+    counts = by_gender(
+        _enrolments(scope, population),
+        {"participants": Count("pk"), "known": Count(years), "mean_years": Avg(years)},
+    )
+    for c in counts.values():
+        c["participants"] = c["participants"] or 0
+        c["known"] = c["known"] or 0
+        c["unknown"] = c["participants"] - c["known"]
+        c["mean_years"] = round1(c["mean_years"])
+    rows = _gender_rows(counts, ["participants", "known", "unknown", "mean_years"])
+    return Table(
+        key="public_support",
+        title=_title(_("Time in public support before the insats"), population),
+        columns=[
+            Column("group", _("Group"), Kind.LABEL),
+            Column("participants", _("Participants")),
+            Column("known", _("Time known")),
+            Column("unknown", _("Time unknown")),
+            Column("mean_years", _("Mean years"), Kind.NUMBER, depends_on="known"),
+        ],
+        rows=rows,
+        total_row=len(rows) - 1,
+        column_sums={"participants": ("known", "unknown")},
+        chart=Chart("bar", ("mean_years",), y_label=_("Years")),
+        note=_("The mean is over those whose time in public support is known."),
+    )
+
+
+def public_support_distribution(scope: ReportScope, population: Population | None = None) -> Table:
+    """#5: participants by completed years in public support before the insats."""
+    population = _population(scope, population)
+    qs = _enrolments(scope, population).annotate(
+        interval=interval_index("years_in_public_support", YEAR_BOUNDS)
+    )
+    groups: list[tuple[Hashable, Text]] = [
+        *enumerate(interval_labels(YEAR_BOUNDS, lowest=0)),
+        (None, _("Unknown")),
+    ]
+    return distribution_table(
+        "public_support_distribution",
+        _title(_("Years in public support before the insats"), population),
+        _("Completed years"),
+        groups,
+        counts_by(qs, "interval"),
+    )
+
+
+# --- #6 age at start ----------------------------------------------------------------------
+
+
+def _with_age(qs: QuerySet[Enrolment]) -> QuerySet[Enrolment]:
+    return qs.annotate(age=AgeAt("start_date", "person__birth_date"))
+
+
+def age_summary(scope: ReportScope, population: Population | None = None) -> Table:
+    """#6: mean, youngest and oldest age at start, and how many were under 30."""
+    population = _population(scope, population)
+    counts = by_gender(
+        _with_age(_enrolments(scope, population)),
+        {
+            "participants": Count("pk"),
+            "mean_age": Avg("age"),
+            "youngest": Min("age"),
+            "oldest": Max("age"),
+            "young": Count("pk", filter=Q(age__lt=YOUNG_AGE)),
+        },
+    )
+    for c in counts.values():
+        c["participants"] = c["participants"] or 0
+        c["young"] = c["young"] or 0
+        c["mean_age"] = round1(c["mean_age"])
+        c["young_percent"] = percent(c["young"], c["participants"])
+    keys = ["participants", "mean_age", "youngest", "oldest", "young", "young_percent"]
+    rows = _gender_rows(counts, keys)
+    return Table(
+        key="age",
+        title=_title(_("Age at start"), population),
+        columns=[
+            Column("group", _("Group"), Kind.LABEL),
+            Column("participants", _("Participants")),
+            Column("mean_age", _("Mean age"), Kind.NUMBER, depends_on="participants"),
+            Column("youngest", _("Youngest"), Kind.NUMBER, depends_on="participants"),
+            Column("oldest", _("Oldest"), Kind.NUMBER, depends_on="participants"),
+            Column("young", _("Under 30")),
+            Column("young_percent", _("Under 30 (%)"), Kind.PERCENT, depends_on="young"),
+        ],
+        rows=rows,
+        total_row=len(rows) - 1,
+        note=_("Age in whole years on the start date of the enrolment."),
+    )
+
+
+def age_distribution(scope: ReportScope, population: Population | None = None) -> Table:
+    """#6: participants by age at start, in the intervals of ``scope.age_bounds``."""
+    population = _population(scope, population)
+    bounds = scope.age_bounds
+    qs = _with_age(_enrolments(scope, population)).annotate(interval=interval_index("age", bounds))
+    return distribution_table(
+        "age_distribution",
+        _title(_("Age at start"), population),
+        _("Age"),
+        list(enumerate(interval_labels(bounds))),
+        counts_by(qs, "interval"),
+    )
+
+
+# --- #7 education level -------------------------------------------------------------------
+
+
+def education_distribution(scope: ReportScope, population: Population | None = None) -> Table:
+    """#7: participants by highest completed education level."""
+    population = _population(scope, population)
+    counts = counts_by(_enrolments(scope, population), "education_level")
+    levels = EducationLevel.objects.all()
+    return distribution_table(
+        "education",
+        _title(_("Education level"), population),
+        _("Education level"),
+        [(level.pk, level.label) for level in levels if level.active or level.pk in counts],
+        counts,
+    )
+
+
+# --- #12 referring actor ------------------------------------------------------------------
+
+
+def referring_actors(scope: ReportScope, population: Population | None = None) -> Table:
+    """#12: participants by referring actor: each top-level actor with its sub-categories
+    below it (seed 003: "Kommunen (AME-AMI/Socialtjänsten/Annan) 31 (7/20/4)")."""
+    population = _population(scope, population)
+    leaf_counts = counts_by(_enrolments(scope, population), "referring_actor")
+    actors = list(ReferringActor.objects.select_related("parent"))
+    children: dict[int, list[ReferringActor]] = {}
+    for actor in actors:
+        if actor.parent_id is not None:
+            children.setdefault(actor.parent_id, []).append(actor)
+    counts: Counts = dict(leaf_counts)
+    groups: list[tuple[Hashable, Text]] = []
+    top_rows: list[int] = []
+    child_rows: dict[int, tuple[int, ...]] = {}
+    for parent in (a for a in actors if a.parent_id is None):
+        kids = [a for a in children.get(parent.pk, []) if a.active or a.pk in leaf_counts]
+        family = [parent.pk, *(a.pk for a in kids)]
+        if not (parent.active or any(pk in leaf_counts for pk in family)):
+            continue
+        top_key = ("top", parent.pk)
+        counts[top_key] = _sum(leaf_counts[pk] for pk in family if pk in leaf_counts)
+        top_rows.append(len(groups))
+        groups.append((top_key, parent.label))
+        if kids:
+            first = len(groups)
+            groups += [(a.pk, a.label) for a in kids]
+            if parent.pk in leaf_counts:  # registered on the top level itself
+                label = format_lazy("{}: {}", parent.label, _("not specified"))
+                groups.append((parent.pk, label))
+            child_rows[top_rows[-1]] = tuple(range(first, len(groups)))
+    return distribution_table(
+        "referrers",
+        _title(_("Referring actor"), population),
+        _("Referring actor"),
+        groups,
+        counts,
+        grand=_sum(leaf_counts.values()),
+        row_sums={len(groups): tuple(top_rows), **child_rows},
+    )
+
+
+def _sum(counts: Iterable[dict[str, int]]) -> dict[str, int]:
+    total = dict.fromkeys(GENDER_TOTAL_KEYS, 0)
+    for c in counts:
+        for k in GENDER_TOTAL_KEYS:
+            total[k] += c[k]
+    return total
+
+
+def referrers_by_supply(scope: ReportScope, population: Population | None = None) -> Table:
+    """#12: top-level referring actor × who paid the support before the insats (seed 002's
+    table for the 32 new: försörjning from social services 14, FK 13, other 5)."""
+    population = _population(scope, population)
+    payers = list(Payer)
+    aggregates = {
+        "total": Count("pk", distinct=True),
+        **{
+            p.value: Count("pk", distinct=True, filter=Q(supply_before__payer=p.value))
+            for p in payers
+        },
+    }
+    qs = _enrolments(scope, population)
+    top = Coalesce("referring_actor__parent_id", "referring_actor_id")
+    by_top = {
+        row["top"]: row
+        for row in qs.order_by().annotate(top=top).values("top").annotate(**aggregates)
+    }
+    total = qs.aggregate(**aggregates)
+    tops = ReferringActor.objects.filter(parent__isnull=True)
+    keys = [p.value for p in payers] + ["total"]
+    rows: list[list[Value]] = [
+        [actor.label, *(by_top.get(actor.pk, {}).get(k, 0) for k in keys)]
+        for actor in tops
+        if actor.active or actor.pk in by_top
+    ]
+    rows.append([TOTAL, *(total[k] or 0 for k in keys)])
+    return Table(
+        key="referrers_by_supply",
+        title=_title(_("Referring actor and support before the insats"), population),
+        columns=[
+            Column("group", _("Referring actor"), Kind.LABEL),
+            *(Column(p.value, p.label) for p in payers),
+            Column("total", _("Participants")),
+        ],
+        rows=rows,
+        total_row=len(rows) - 1,
+        chart=Chart("bar", tuple(p.value for p in payers), y_label=_("Participants")),
+        note=_(
+            "Support before is counted by who pays it. A participant can have several "
+            "kinds of support and then counts in each of their columns, so the support "
+            "columns can add up to more than the participants."
+        ),
+    )

@@ -1,0 +1,194 @@
+"""Figures about the ended: #3 (works/studies after), #4 (throughput time), #8 (time in
+insats) and #9 (end reasons) of DOMAIN.md §4. Definitions: docs/definitions.md."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Aggregate, Avg, Count, Q
+from django.utils.translation import gettext_lazy as _
+
+from samspar.codelists.models import EndReason, ResultGroup
+from samspar.reports.aggregates import GENDER_ROWS, TOTAL, by_gender, round1
+from samspar.reports.dbfunctions import MonthsBetween
+from samspar.reports.distribution import (
+    counts_by,
+    distribution_table,
+    interval_index,
+    interval_labels,
+)
+from samspar.reports.populations import Population
+from samspar.reports.scope import ReportScope, ended_q
+from samspar.reports.tables import Chart, Column, Kind, Table, Value, percent
+
+# Time in insats: the last interval is open, from this many completed months.
+MONTHS_OPEN_FROM = 36
+# Rolling throughput windows (seed 002: 1907-2006, 2001-2012, …).
+WINDOW_MONTHS = 12
+WINDOW_STEP_MONTHS = 6
+
+
+def _months() -> MonthsBetween:
+    return MonthsBetween("end_date", "start_date")
+
+
+def works_or_studies_after(scope: ReportScope) -> Table:
+    """#3: the ended who work and/or study after the insats, and those whose work or
+    studies started or increased in extent (seed 003: 45 of 189 = 24 %)."""
+    works, studies = Q(works_after=True), Q(studies_after=True)
+    increased = Q(work_or_studies_increased=True)
+    counts = by_gender(
+        scope.enrolments().filter(ended_q(scope.date_from, scope.date_to)),
+        {
+            "ended": Count("pk"),
+            "works": Count("pk", filter=works),
+            "studies": Count("pk", filter=studies),
+            "works_or_studies": Count("pk", filter=works | studies),
+            "increased": Count("pk", filter=increased),
+            "any": Count("pk", filter=works | studies | increased),
+        },
+    )
+    columns = [
+        Column("group", _("Group"), Kind.LABEL),
+        Column("ended", _("Ended in the period")),
+        Column("works", _("Works after")),
+        Column("studies", _("Studies after")),
+        Column("works_or_studies", _("Works and/or studies after")),
+        Column("increased", _("Work or studies started or increased in extent")),
+        Column("any", _("Works, studies or increased extent")),
+        Column("any_percent", _("Share of the ended (%)"), Kind.PERCENT, depends_on="any"),
+    ]
+    rows: list[list[Value]] = []
+    for code, label in [*GENDER_ROWS, ("total", TOTAL)]:
+        c = {k: v or 0 for k, v in counts[code].items()}
+        rows.append([label, *(c[col.key] for col in columns[1:7]), percent(c["any"], c["ended"])])
+    return Table(
+        key="after",
+        title=_("Works and/or studies after the insats"),
+        columns=columns,
+        rows=rows,
+        total_row=len(rows) - 1,
+        chart=Chart("bar", ("works", "studies", "increased"), y_label=_("Ended")),
+        note=_(
+            "All who ended in the period, early dropouts included. A participant who both "
+            "works and studies counts once in 'Works and/or studies after'."
+        ),
+    )
+
+
+def throughput(scope: ReportScope) -> Table:
+    """#4: mean months from start to end of the ended who were not early dropouts."""
+    counts = by_gender(
+        scope.enrolments().filter(Population.ENDED_KEPT.q(scope)),
+        {"ended_kept": Count("pk"), "months": Avg(_months())},
+    )
+    rows: list[list[Value]] = [
+        [label, counts[code]["ended_kept"] or 0, round1(counts[code]["months"])]
+        for code, label in [*GENDER_ROWS, ("total", TOTAL)]
+    ]
+    return Table(
+        key="throughput",
+        title=_("Throughput time"),
+        columns=[
+            Column("group", _("Group"), Kind.LABEL),
+            Column("ended_kept", _("Ended, not early dropouts")),
+            Column("months", _("Mean months in the insats"), Kind.NUMBER, "ended_kept"),
+        ],
+        rows=rows,
+        total_row=len(rows) - 1,
+        chart=Chart("bar", ("months",), y_label=_("Months")),
+        note=_("Months = days from start to end / (365.25 / 12). Early dropouts excluded."),
+    )
+
+
+def _month_end(year: int, month: int) -> dt.date:
+    """The last day of a month; ``month`` may run outside 1–12."""
+    year, month = year + (month - 1) // 12, (month - 1) % 12 + 1
+    first_of_next = dt.date(year + month // 12, month % 12 + 1, 1)
+    return first_of_next - dt.timedelta(days=1)
+
+
+def rolling_windows(date_from: dt.date, date_to: dt.date) -> list[tuple[dt.date, dt.date]]:
+    """Whole-month windows of WINDOW_MONTHS, stepped WINDOW_STEP_MONTHS back from the last
+    whole month of the period, that end inside the period; oldest first."""
+    year, month = date_to.year, date_to.month
+    if _month_end(year, month) != date_to:
+        month -= 1
+    windows = []
+    while (end := _month_end(year, month)) >= date_from:
+        start = _month_end(year, month - WINDOW_MONTHS) + dt.timedelta(days=1)
+        windows.append((start, end))
+        month -= WINDOW_STEP_MONTHS
+    return windows[::-1]
+
+
+def throughput_rolling(scope: ReportScope) -> Table:
+    """#4: throughput time over rolling 12-month windows, labelled YYMM-YYMM as in seed 002."""
+    windows = rolling_windows(scope.date_from, scope.date_to)
+    aggregates: dict[str, Aggregate] = {}
+    for i, (start, end) in enumerate(windows):
+        ended = ended_q(start, end)
+        aggregates[f"n{i}"] = Count("pk", filter=ended)
+        aggregates[f"m{i}"] = Avg(_months(), filter=ended)
+    result = (
+        scope.enrolments().filter(early_dropout=False).aggregate(**aggregates) if windows else {}
+    )
+    rows: list[list[Value]] = [
+        [f"{start:%y%m}-{end:%y%m}", result[f"n{i}"], round1(result[f"m{i}"])]
+        for i, (start, end) in enumerate(windows)
+    ]
+    return Table(
+        key="throughput_rolling",
+        title=_("Throughput time, rolling 12-month periods"),
+        columns=[
+            Column("period", _("Period"), Kind.LABEL),
+            Column("ended_kept", _("Ended, not early dropouts")),
+            Column("months", _("Mean months in the insats"), Kind.NUMBER, "ended_kept"),
+        ],
+        rows=rows,
+        chart=Chart("line", ("months",), x_label=_("Period"), y_label=_("Months")),
+        note=_(
+            "12-month periods stepped by 6 months that end inside the report period; "
+            "the periods overlap, so they have no total."
+        ),
+    )
+
+
+def time_in_insats(scope: ReportScope) -> Table:
+    """#8: completed months from start to end of the ended, in intervals of
+    ``scope.month_step`` months."""
+    step = max(scope.month_step, 1)
+    bounds = tuple(range(step, max(MONTHS_OPEN_FROM, step) + 1, step))
+    qs = (
+        scope.enrolments()
+        .filter(ended_q(scope.date_from, scope.date_to))
+        .annotate(months=_months())
+        .annotate(interval=interval_index("months", bounds))
+    )
+    labels = interval_labels(bounds, lowest=0)
+    return distribution_table(
+        "time_in_insats",
+        _("Time in the insats, ended participants"),
+        _("Months in the insats"),
+        list(enumerate(labels)),
+        counts_by(qs, "interval"),
+        note=_(
+            "All who ended in the period, early dropouts included, by completed months "
+            "from start to end."
+        ),
+    )
+
+
+def end_reasons(scope: ReportScope) -> Table:
+    """#9: the end reason of every enrolment ended in the period (one each)."""
+    qs = scope.enrolments().filter(ended_q(scope.date_from, scope.date_to))
+    counts = counts_by(qs, "end_reason")
+    reasons = EndReason.objects.exclude(result_group=ResultGroup.CANCELLED)
+    return distribution_table(
+        "end_reasons",
+        _("End reasons"),
+        _("End reason"),
+        [(r.pk, r.label) for r in reasons if r.active or r.pk in counts],
+        counts,
+        note=_("One end reason per ended enrolment; wrong registrations are not counted."),
+    )

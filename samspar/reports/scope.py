@@ -1,0 +1,186 @@
+"""What a report covers: whose eyes, which organisation, which period, which gender.
+
+``ReportScope`` is built once (from a page's filter form, a CLI call or an API
+request) and handed to every figure selector. The querysets it returns are already
+restricted to the user's scope and never contain felregistreringar.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from samspar.access.scoping import Action
+from samspar.codelists.models import ResultGroup
+from samspar.organisation.models import Forbund, Insats, InsatsKind
+from samspar.registry.models import AnonymousEnrolment, Enrolment, StructuralCount, VolumeCount
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+
+
+class Level(StrEnum):
+    ALL = "all"
+    LAN = "lan"
+    FORBUND = "forbund"
+    TEAM = "team"
+    INSATS = "insats"
+
+
+LEVEL_LABELS = {
+    Level.ALL: _("Everything I may see"),
+    Level.LAN: _("County"),
+    Level.FORBUND: _("Samordningsförbund"),
+    Level.TEAM: _("Team"),
+    Level.INSATS: _("Insats"),
+}
+
+# The insats field each level filters on.
+_LEVEL_FIELD = {
+    Level.LAN: "forbund__county_id",
+    Level.FORBUND: "forbund_id",
+    Level.TEAM: "team_id",
+    Level.INSATS: "pk",
+}
+
+DEFAULT_AGE_BOUNDS = (25, 30, 40, 50, 60)
+DEFAULT_MONTH_STEP = 3
+
+
+@dataclass(frozen=True)
+class ReportScope:
+    """Filters shared by every report.
+
+    ``user`` None means the operator on the server (the CLI): every insats, with
+    small counts suppressed unless ``exact`` is asked for.
+    """
+
+    date_from: dt.date
+    date_to: dt.date
+    user: AbstractBaseUser | AnonymousUser | None = None
+    level: Level = Level.ALL
+    object_id: str | int | None = None
+    gender: str = ""  # "K", "M" or "" for both
+    age_bounds: tuple[int, ...] = DEFAULT_AGE_BOUNDS
+    month_step: int = DEFAULT_MONTH_STEP
+    base_year: int | None = None
+    exact: bool = False  # the operator asked for unsuppressed counts (CLI only)
+    published: bool = False  # meant for publication: always suppressed
+    extra: dict[str, str] = field(default_factory=dict, compare=False)
+
+    def __post_init__(self) -> None:
+        if self.date_to < self.date_from:
+            raise ValueError("date_to is before date_from")
+
+    # --- organisation -------------------------------------------------------------
+
+    def insatser(self, action: Action = Action.VIEW) -> QuerySet[Insats]:
+        qs = (
+            Insats.objects.all()
+            if self.user is None
+            else Insats.objects.restrict(self.user, action)
+        )
+        if self.level != Level.ALL:
+            qs = qs.filter(**{_LEVEL_FIELD[self.level]: self.object_id})
+        return qs
+
+    def individual_insatser(self) -> QuerySet[Insats]:
+        return self.insatser().filter(kind=InsatsKind.INDIVIDUAL)
+
+    def forbund(self) -> QuerySet[Forbund]:
+        return Forbund.objects.filter(pk__in=self.insatser().values("forbund_id"))
+
+    def thresholds(self) -> set[int]:
+        return set(self.forbund().values_list("suppression_threshold", flat=True))
+
+    # --- registrations ------------------------------------------------------------
+
+    def enrolments(self) -> QuerySet[Enrolment]:
+        """Enrolments of the insatser in scope; felregistreringar never count."""
+        qs = Enrolment.objects.filter(insats__in=self.insatser()).exclude(
+            end_reason__result_group=ResultGroup.CANCELLED
+        )
+        if self.gender:
+            qs = qs.filter(person__gender=self.gender)
+        return qs
+
+    def anonymous(self) -> QuerySet[AnonymousEnrolment]:
+        """Anonymous participants counted for the period: those who started in one of
+        its calendar years (only the start year is registered)."""
+        qs = AnonymousEnrolment.objects.filter(
+            insats__in=self.insatser(),
+            start_year__gte=self.date_from.year,
+            start_year__lte=self.date_to.year,
+        )
+        return qs.filter(gender=self.gender) if self.gender else qs
+
+    def volume(self) -> QuerySet[VolumeCount]:
+        """Volume counts whose period lies inside the report period."""
+        qs = VolumeCount.objects.filter(
+            insats__in=self.insatser(),
+            period_start__gte=self.date_from,
+            period_end__lte=self.date_to,
+        )
+        return qs.filter(gender=self.gender) if self.gender else qs
+
+    def structural(self) -> QuerySet[StructuralCount]:
+        return StructuralCount.objects.filter(
+            insats__in=self.insatser(),
+            period_start__gte=self.date_from,
+            period_end__lte=self.date_to,
+        )
+
+    # --- suppression --------------------------------------------------------------
+
+    def sees_exact_counts(self) -> bool:
+        """Exact counts only for the registrators of every insats in the report (who see
+        the persons anyway), or for the operator who asked for them on the CLI; never in
+        an output made for publication."""
+        if self.published:
+            return False
+        if self.user is None:
+            return self.exact
+        in_scope = self.insatser()
+        return (
+            not in_scope.exclude(
+                pk__in=Insats.objects.restrict(self.user, Action.VIEW_PERSONAL)
+            ).exists()
+            and in_scope.exists()
+        )
+
+
+# --- the period populations of DOMAIN.md §4 -------------------------------------------
+
+
+def worked_with_q(date_from: dt.date, date_to: dt.date, prefix: str = "") -> Q:
+    """Active at least one day in [from, to]."""
+    return Q(**{f"{prefix}start_date__lte": date_to}) & (
+        Q(**{f"{prefix}end_date__isnull": True}) | Q(**{f"{prefix}end_date__gte": date_from})
+    )
+
+
+def new_q(date_from: dt.date, date_to: dt.date, prefix: str = "") -> Q:
+    """Started in the period."""
+    return Q(**{f"{prefix}start_date__gte": date_from, f"{prefix}start_date__lte": date_to})
+
+
+def ended_q(date_from: dt.date, date_to: dt.date, prefix: str = "") -> Q:
+    """Ended in the period."""
+    return Q(**{f"{prefix}end_date__gte": date_from, f"{prefix}end_date__lte": date_to})
+
+
+def active_q(day: dt.date, prefix: str = "") -> Q:
+    """Started on or before ``day`` and not ended before it."""
+    return Q(**{f"{prefix}start_date__lte": day}) & (
+        Q(**{f"{prefix}end_date__isnull": True}) | Q(**{f"{prefix}end_date__gte": day})
+    )
+
+
+def carried_over_q(date_from: dt.date, prefix: str = "") -> Q:
+    """Started before the period and still active on its first day."""
+    return active_q(date_from, prefix) & Q(**{f"{prefix}start_date__lt": date_from})

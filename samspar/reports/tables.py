@@ -1,0 +1,98 @@
+"""The shape every report has, whatever renders it (page, Excel, CSV, PDF, JSON, CLI).
+
+A figure selector returns a ``Table``: labelled columns, rows of plain values and,
+where it helps, a chart description. Renderers never compute; they only format.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from enum import StrEnum
+
+from django.utils.functional import Promise
+
+
+class Kind(StrEnum):
+    LABEL = "label"  # row label (text)
+    COUNT = "count"  # a number of people or events: subject to small-count suppression
+    PERCENT = "percent"  # a share 0–100, derived from counts
+    NUMBER = "number"  # a mean, a duration, a ratio: shown with one decimal
+    AMOUNT = "amount"  # kronor
+
+
+Text = str | Promise  # a plain or a lazily translated string
+
+Value = int | float | Decimal | str | Promise | None
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: Text
+    kind: Kind = Kind.COUNT
+    # For a PERCENT or NUMBER column: the COUNT column it is computed from, so that
+    # suppressing that count also hides the derived value.
+    depends_on: str | None = None
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A chart of some columns of the table against its label column."""
+
+    kind: str  # "bar", "stacked", "line"
+    y: tuple[str, ...]  # column keys to plot
+    x_label: Text = ""
+    y_label: Text = ""
+
+
+@dataclass
+class Table:
+    key: str
+    title: Text
+    columns: list[Column]
+    rows: list[list[Value]]
+    # Index of the row holding totals of the rows above it (secondary suppression uses it).
+    total_row: int | None = None
+    # Columns that are the sum of other columns in every row, e.g. ended = dropouts + …
+    column_sums: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # Rows that are the sum of other rows in every column, e.g. a category and its
+    # sub-categories: {row index: (row indices…)}. Given for the total row, it replaces
+    # "all rows above it".
+    row_sums: dict[int, tuple[int, ...]] = field(default_factory=dict)
+    chart: Chart | None = None
+    note: Text = ""
+    # Cells hidden by small-count suppression: (row index, column key).
+    suppressed: set[tuple[int, str]] = field(default_factory=set)
+
+    def column_index(self, key: str) -> int:
+        return next(i for i, c in enumerate(self.columns) if c.key == key)
+
+    def value(self, row: int, key: str) -> Value:
+        return self.rows[row][self.column_index(key)]
+
+    def row_by_label(self, label: str) -> list[Value]:
+        """The row whose first cell is ``label`` (handy in tests and templates)."""
+        return next(r for r in self.rows if str(r[0]) == label)
+
+    def as_dicts(self) -> list[dict[str, Value]]:
+        keys = [c.key for c in self.columns]
+        return [dict(zip(keys, row, strict=True)) for row in self.rows]
+
+
+@dataclass
+class Report:
+    key: str
+    title: Text
+    tables: list[Table]
+    description: Text = ""
+
+    def table(self, key: str) -> Table:
+        return next(t for t in self.tables if t.key == key)
+
+
+def percent(part: int | None, whole: int | None) -> float | None:
+    """part/whole as a percentage with one decimal; None when there is no whole."""
+    if not whole or part is None:
+        return None
+    return round(100 * part / whole, 1)

@@ -1,0 +1,423 @@
+"""Figures #3–#9 and #12 (samspar/reports/figures/outcomes.py and background.py): the
+seed-002 numbers from registry data (tests/seeds.py), and each figure's edges on small
+hand-built registrations."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from samspar.codelists import models as codes
+from samspar.reports.catalogue import REPORTS
+from samspar.reports.distribution import interval_labels
+from samspar.reports.figures import background, outcomes
+from samspar.reports.populations import Population
+from samspar.reports.scope import Level, ReportScope
+from samspar.reports.suppression import suppress_table
+from samspar.reports.tables import Table
+from tests.factories import code, enrol, make_pnr
+from tests.seeds import AVESTA_YEAR, register, seed_002_participants
+
+YEAR = (dt.date(2022, 1, 1), dt.date(2022, 12, 31))
+OUR_REPORTS = [
+    "efter-insats",
+    "genomstromning",
+    "forsorjningstid",
+    "alder",
+    "utbildning",
+    "tid-i-insats",
+    "avslutsanledningar",
+    "remittenter",
+]
+
+
+def _scope(insats, user, period=YEAR, **options: Any) -> ReportScope:
+    date_from, date_to = period
+    scope = ReportScope(date_from, date_to, user=user, level=Level.INSATS, object_id=insats.pk)
+    return dataclasses.replace(scope, **options)
+
+
+def _gender_rows(table: Table) -> dict[str, dict[str, Any]]:
+    """The women, men and total rows of a by-gender table, by column key."""
+    keys = [c.key for c in table.columns]
+    named = dict(zip(["women", "men", "total"], table.rows, strict=True))
+    return {name: dict(zip(keys, row, strict=True)) for name, row in named.items()}
+
+
+def _row(table: Table, label: str) -> dict[str, Any]:
+    """The row whose label is ``label``, by column key."""
+    return dict(zip([c.key for c in table.columns], table.row_by_label(label), strict=True))
+
+
+def _total(table: Table, key: str = "total") -> Any:
+    """A cell of the total row."""
+    assert table.total_row is not None
+    return table.value(table.total_row, key)
+
+
+def _column(table: Table, key: str) -> dict[str, Any]:
+    """{row label: value} of one column."""
+    return {str(row[0]): table.value(r, key) for r, row in enumerate(table.rows)}
+
+
+def _participate(
+    user,
+    insats,
+    *,
+    woman: bool = False,
+    age: int = 40,
+    start: dt.date = dt.date(2022, 2, 1),
+    end: dt.date | None = None,
+    reason: str = "arbete",
+    **fields: Any,
+):
+    """One enrolment, registered through the service; ``age`` is the age at start."""
+    born = start.replace(year=start.year - age) - dt.timedelta(days=10)
+    ending = {"end_date": end, "end_reason": code(codes.EndReason, reason)} if end else {}
+    return enrol(
+        user,
+        insats,
+        personnummer_text=make_pnr(born, man=not woman),
+        start_date=start,
+        consent_date=start,
+        **ending,
+        **fields,
+    )
+
+
+# --- seed 002 ------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def avesta_2022(insats, registrator):
+    register(registrator, insats, seed_002_participants())
+    return ReportScope(*AVESTA_YEAR, user=registrator, level=Level.INSATS, object_id=insats.pk)
+
+
+def test_seed_002_the_ended(avesta_2022):
+    """'AVSLUTADE: 21 personer': throughput 10,5 months (9,5 / 11,4), time in public
+    support 4,8 years (3,75 / 5,6), mean age 33 (29 / 36)."""
+    through = _gender_rows(outcomes.throughput(avesta_2022))
+    assert [through[g]["ended_kept"] for g in ("women", "men", "total")] == [10, 11, 21]
+    assert [through[g]["months"] for g in ("women", "men", "total")] == [9.5, 11.4, 10.5]
+
+    support = _gender_rows(background.public_support_years(avesta_2022, Population.ENDED_KEPT))
+    # The seed's 3,75 years for women shows as 3,8 with one decimal.
+    assert [support[g]["mean_years"] for g in ("women", "men", "total")] == [3.8, 5.6, 4.8]
+    assert (support["total"]["known"], support["total"]["unknown"]) == (18, 3)
+
+    age = _gender_rows(background.age_summary(avesta_2022, Population.ENDED_KEPT))
+    assert [round(age[g]["mean_age"]) for g in ("women", "men", "total")] == [29, 36, 33]
+    assert age["total"]["participants"] == 21
+
+    rolling = outcomes.throughput_rolling(avesta_2022)
+    assert [row[0] for row in rolling.rows] == ["2107-2206", "2201-2212"]
+    assert rolling.rows[-1][1:] == [21, 10.5]  # the last window is the report year
+
+
+def test_seed_002_active_at_year_end(avesta_2022):
+    """'Medelåldern … 33 år, den yngste 20 år och den äldsta 59 år … 12 personer under
+    30 år, alltså 23 %' — of the 52 active on 31 December."""
+    total = _gender_rows(background.age_summary(avesta_2022, Population.ACTIVE_END))["total"]
+    assert total["participants"] == 52
+    assert (total["mean_age"], total["youngest"], total["oldest"]) == (33.0, 20, 59)
+    assert (total["young"], round(total["young_percent"])) == (12, 23)
+
+
+def test_seed_002_referrers_and_supply_of_the_new(avesta_2022):
+    """Supply before of the 32 new: social services 14, FK 13, other 5; referred by the
+    municipality 12, AF 2, FK 5, the region 13."""
+    label = {c: code(codes.ReferringActor, c).label for c in ("kommun", "af", "fk", "region")}
+    cross = background.referrers_by_supply(avesta_2022)  # the new, by default
+    totals = _column(cross, "total")
+    assert [totals[label[c]] for c in ("kommun", "af", "fk", "region")] == [12, 2, 5, 13]
+    assert [_total(cross, p) for p in ("kommun", "fk", "af", "other", "total")] == [
+        14,
+        13,
+        0,
+        5,
+        32,
+    ]
+    region = _row(cross, label["region"])
+    assert (region["fk"], region["other"]) == (8, 5)  # psychiatry on FK support, primary care none
+
+    tree = background.referring_actors(avesta_2022)
+    assert _row(tree, label["region"])["total"] == 13
+    assert _row(tree, code(codes.ReferringActor, "region-psykiatri").label)["total"] == 8
+    assert _row(tree, code(codes.ReferringActor, "region-vardcentral").label)["total"] == 5
+    assert _total(tree) == 32
+    for parent_row, child_rows in tree.row_sums.items():
+        parts = [tree.value(r, "total") for r in child_rows]
+        assert tree.value(parent_row, "total") == sum(p for p in parts if isinstance(p, int))
+
+
+def test_rolling_windows_are_labelled_as_in_seed_002():
+    windows = outcomes.rolling_windows(dt.date(2020, 1, 1), dt.date(2022, 12, 31))
+    labels = [f"{start:%y%m}-{end:%y%m}" for start, end in windows]
+    assert labels == ["1907-2006", "2001-2012", "2007-2106", "2101-2112", "2107-2206", "2201-2212"]
+    assert windows[0] == (dt.date(2019, 7, 1), dt.date(2020, 6, 30))
+    # A period ending mid-month ends its last window at the last whole month.
+    assert outcomes.rolling_windows(dt.date(2022, 1, 1), dt.date(2022, 12, 30))[-1] == (
+        dt.date(2021, 12, 1),
+        dt.date(2022, 11, 30),
+    )
+
+
+def test_interval_labels():
+    assert interval_labels((25, 30, 40, 50, 60)) == [
+        "–24",
+        "25–29",
+        "30–39",
+        "40–49",
+        "50–59",
+        "60–",
+    ]
+    assert interval_labels((1, 2, 3, 5), lowest=0) == ["0", "1", "2", "3–4", "5–"]
+
+
+# --- edges on hand-built data --------------------------------------------------------------
+
+
+def test_a_wrong_registration_never_counts(insats, registrator):
+    kept = _participate(registrator, insats, start=dt.date(2022, 1, 3), end=dt.date(2022, 7, 3))
+    _participate(
+        registrator,
+        insats,
+        start=dt.date(2022, 1, 3),
+        end=dt.date(2022, 12, 1),
+        reason="felregistrering",
+        works_after=True,
+    )
+    scope = _scope(insats, registrator)
+    through = _gender_rows(outcomes.throughput(scope))["total"]
+    assert through["ended_kept"] == 1
+    assert through["months"] == round((kept.end_date - kept.start_date).days / (365.25 / 12), 1)
+    assert _gender_rows(outcomes.works_or_studies_after(scope))["total"]["works"] == 0
+    for table in (
+        outcomes.end_reasons(scope),
+        outcomes.time_in_insats(scope),
+        background.age_distribution(scope),
+        background.referring_actors(scope),
+    ):
+        assert _total(table) == 1, table.key
+    felregistrering = code(codes.EndReason, "felregistrering").label
+    assert felregistrering not in _column(outcomes.end_reasons(scope), "total")
+
+
+def test_an_enrolment_ending_on_the_last_day_is_ended_in_the_period(insats, registrator):
+    _participate(registrator, insats, start=dt.date(2022, 7, 1), end=dt.date(2022, 12, 31))
+    scope = _scope(insats, registrator)
+    assert _gender_rows(outcomes.throughput(scope))["total"]["ended_kept"] == 1
+    assert _total(outcomes.end_reasons(scope)) == 1
+    assert _total(outcomes.time_in_insats(scope)) == 1
+    # … and not in the next year's.
+    next_year = _scope(insats, registrator, (dt.date(2023, 1, 1), dt.date(2023, 12, 31)))
+    assert _gender_rows(outcomes.throughput(next_year))["total"]["ended_kept"] == 0
+
+
+def test_the_gender_filter(insats, registrator):
+    _participate(registrator, insats, woman=True, age=22, end=dt.date(2022, 6, 1))
+    _participate(registrator, insats, woman=False, age=45, end=dt.date(2022, 9, 1))
+    women = _scope(insats, registrator, gender="K")
+    age = _gender_rows(background.age_summary(women))
+    assert age["men"]["participants"] == 0 and age["men"]["mean_age"] is None
+    assert age["total"]["participants"] == age["women"]["participants"] == 1
+    assert age["total"]["mean_age"] == 22.0
+    through = _gender_rows(outcomes.throughput(women))
+    assert (through["total"]["ended_kept"], through["men"]["ended_kept"]) == (1, 0)
+    assert through["total"]["months"] == through["women"]["months"]
+    reasons = outcomes.end_reasons(women)
+    assert [_total(reasons, k) for k in ("women", "men", "total")] == [1, 0, 1]
+
+
+def test_an_empty_period_gives_zeros_and_no_means(insats, registrator):
+    _participate(registrator, insats, start=dt.date(2022, 2, 1), end=dt.date(2022, 5, 1))
+    scope = _scope(insats, registrator, (dt.date(2019, 1, 1), dt.date(2019, 12, 31)))
+    for key in OUR_REPORTS:
+        for table in REPORTS[key].build(scope).tables:
+            kinds = {c.key: c.kind for c in table.columns}
+            for row in table.as_dicts():
+                for k, value in row.items():
+                    if kinds[k] == "count":
+                        assert value == 0, (table.key, k)
+                    elif kinds[k] in ("number", "percent"):
+                        assert value is None, (table.key, k)
+    assert [r[0] for r in outcomes.throughput_rolling(scope).rows] == ["1807-1906", "1901-1912"]
+    short = _scope(insats, registrator, (dt.date(2022, 3, 5), dt.date(2022, 3, 20)))
+    assert outcomes.throughput_rolling(short).rows == []  # no whole month inside
+
+
+def test_works_or_studies_after(insats, registrator):
+    end = dt.date(2022, 10, 1)
+    _participate(registrator, insats, woman=True, end=end, works_after=True, studies_after=True)
+    _participate(registrator, insats, woman=True, end=end, studies_after=True)
+    _participate(registrator, insats, end=end, reason="annat", work_or_studies_increased=True)
+    _participate(registrator, insats, end=end, reason="avbrott", early_dropout=True)
+    _participate(registrator, insats)  # still active: not in the figure
+    rows = _gender_rows(outcomes.works_or_studies_after(_scope(insats, registrator)))
+    assert rows["women"] | {"group": None} == {
+        "group": None,
+        "ended": 2,
+        "works": 1,
+        "studies": 2,
+        "works_or_studies": 2,  # the one who both works and studies counts once
+        "increased": 0,
+        "any": 2,
+        "any_percent": 100.0,
+    }
+    assert (rows["total"]["ended"], rows["total"]["any"], rows["total"]["any_percent"]) == (
+        4,
+        3,
+        75.0,
+    )
+
+
+def test_time_in_insats_in_chosen_month_intervals(insats, registrator):
+    start = dt.date(2021, 1, 4)
+    for days in (0, 91, 92, 400, 1200):  # 91 days = 2,99 months, 92 days = 3,02
+        _participate(registrator, insats, start=start, end=start + dt.timedelta(days=days))
+        start += dt.timedelta(days=1)
+    scope = _scope(insats, registrator, (dt.date(2021, 1, 1), dt.date(2024, 12, 31)))
+    by_three = _column(outcomes.time_in_insats(scope), "total")
+    assert (by_three["0–2"], by_three["3–5"], by_three["12–14"], by_three["36–"]) == (2, 1, 1, 1)
+    by_six = outcomes.time_in_insats(dataclasses.replace(scope, month_step=6))
+    assert [str(r[0]) for r in by_six.rows[:3]] == ["0–5", "6–11", "12–17"]
+    assert _column(by_six, "total")["0–5"] == 3
+
+
+def test_end_reasons_one_per_ended_enrolment(insats, registrator):
+    person = make_pnr(dt.date(1980, 5, 5), man=True)  # ends twice in the year
+    for start, end, reason in [
+        (dt.date(2022, 1, 10), dt.date(2022, 3, 1), "flytt"),
+        (dt.date(2022, 4, 1), dt.date(2022, 6, 1), "avbrott"),
+    ]:
+        enrol(
+            registrator,
+            insats,
+            personnummer_text=person,
+            start_date=start,
+            consent_date=start,
+            end_date=end,
+            end_reason=code(codes.EndReason, reason),
+        )
+    _participate(registrator, insats, end=dt.date(2022, 8, 1), reason="studier")
+    _participate(registrator, insats)  # active
+    table = outcomes.end_reasons(_scope(insats, registrator))
+    totals = _column(table, "total")
+    assert [totals[code(codes.EndReason, c).label] for c in ("flytt", "avbrott", "studier")] == [
+        1,
+        1,
+        1,
+    ]
+    assert _total(table) == 3
+    assert totals[code(codes.EndReason, "arbete").label] == 0
+
+
+def test_age_intervals_and_the_population_choice(insats, registrator):
+    for age in (24, 25, 29, 59, 60):
+        _participate(registrator, insats, age=age, start=dt.date(2022, 3, 1))
+    _participate(registrator, insats, age=33, start=dt.date(2020, 3, 1), end=dt.date(2022, 2, 1))
+    scope = _scope(insats, registrator)
+    new = _column(background.age_distribution(scope), "total")  # default: the new
+    assert (new["–24"], new["25–29"], new["30–39"], new["50–59"], new["60–"]) == (1, 2, 0, 1, 1)
+    ended = dataclasses.replace(scope, extra={"population": Population.ENDED_KEPT.value})
+    assert _column(background.age_distribution(ended), "total")["30–39"] == 1
+    unknown = dataclasses.replace(scope, extra={"population": "everyone"})
+    assert _column(background.age_distribution(unknown), "total") == new
+    summary = _gender_rows(background.age_summary(scope))["total"]
+    assert (summary["participants"], summary["youngest"], summary["oldest"]) == (5, 24, 60)
+    assert (summary["young"], summary["young_percent"]) == (3, 60.0)
+    coarse = dataclasses.replace(scope, age_bounds=(30,))
+    assert list(_column(background.age_distribution(coarse), "total").values()) == [3, 2, 5]
+
+
+def test_time_in_public_support_leaves_unknown_out_of_the_mean(insats, registrator):
+    for years in (0.5, 2, 6.5, None):
+        _participate(registrator, insats, years_in_public_support=years)
+    scope = _scope(insats, registrator)
+    total = _gender_rows(background.public_support_years(scope))["total"]
+    assert (total["participants"], total["known"], total["unknown"]) == (4, 3, 1)
+    assert total["mean_years"] == round((0.5 + 2 + 6.5) / 3, 1)
+    counts = list(_column(background.public_support_distribution(scope), "total").values())
+    assert counts == [1, 0, 1, 0, 1, 0, 1, 4]  # 0, 1, 2, 3–4, 5–9, 10–, unknown, total
+
+
+def test_education_levels(insats, registrator):
+    for level in ("gymnasial", "gymnasial", "forgymnasial"):
+        _participate(registrator, insats, education_level=code(codes.EducationLevel, level))
+    table = background.education_distribution(_scope(insats, registrator))
+    totals = _column(table, "total")
+    assert totals[code(codes.EducationLevel, "gymnasial").label] == 2
+    assert totals[code(codes.EducationLevel, "forgymnasial").label] == 1
+    assert (_total(table), _total(table, "percent")) == (3, 100.0)
+
+
+def test_referrers_with_sub_categories_and_supply_columns(insats, registrator):
+    supply = {c: code(codes.SupplyType, c) for c in ("forsorjningsstod", "sjukpenning", "lon")}
+    actor = {c: code(codes.ReferringActor, c) for c in ("kommun", "kommun-ame", "fk")}
+    _participate(
+        registrator,
+        insats,
+        referring_actor=actor["kommun-ame"],
+        supply_before=[supply["forsorjningsstod"], supply["sjukpenning"]],
+    )
+    _participate(registrator, insats, referring_actor=actor["kommun"])  # top level only
+    _participate(registrator, insats, referring_actor=actor["fk"], supply_before=[supply["lon"]])
+    scope = _scope(insats, registrator)
+
+    cross = background.referrers_by_supply(scope)
+    payer_keys = ("kommun", "fk", "af", "other", "total")
+    kommun = _row(cross, actor["kommun"].label)
+    # The one on both income support and sickness benefit counts under kommun and FK.
+    assert [kommun[k] for k in payer_keys] == [2, 1, 0, 0, 2]
+    assert [_total(cross, k) for k in payer_keys] == [2, 1, 0, 1, 3]
+
+    tree = background.referring_actors(scope)
+    kommun_row = tree.rows.index(tree.row_by_label(actor["kommun"].label))
+    assert tree.value(kommun_row, "total") == 2
+    sub_rows = tree.row_sums[kommun_row]
+    # socialtjänst, AME, annan, and "not specified" for the one registered on Kommun itself
+    assert [tree.value(r, "total") for r in sub_rows] == [0, 1, 0, 1]
+    assert str(tree.rows[sub_rows[1]][0]) == actor["kommun-ame"].label
+    assert _total(tree) == 3
+
+
+def test_a_hidden_sub_category_cannot_be_recovered_from_its_parent(insats, registrator):
+    psykiatri = code(codes.ReferringActor, "region-psykiatri")
+    vardcentral = code(codes.ReferringActor, "region-vardcentral")
+    for actor in [psykiatri] * 7 + [vardcentral] * 2 + [code(codes.ReferringActor, "af")] * 9:
+        _participate(registrator, insats, woman=True, referring_actor=actor)
+    table = suppress_table(background.referring_actors(_scope(insats, registrator)), 5)
+    region_label = code(codes.ReferringActor, "region").label
+    region = next(r for r, row in enumerate(table.rows) if str(row[0]) == region_label)
+    women = {str(row[0]): row[1] for row in table.rows}
+    assert women[vardcentral.label] is None  # 2 < 5
+    assert women[psykiatri.label] is None  # else 9 − 7 would give it away
+    assert table.rows[region][1] == 9
+
+
+@pytest.mark.parametrize("key", OUR_REPORTS)
+def test_a_report_takes_the_same_number_of_queries_for_any_number_of_enrolments(
+    key, insats, registrator, django_assert_max_num_queries
+):
+    _participate(registrator, insats, end=dt.date(2022, 6, 1))
+    scope = _scope(insats, registrator)
+    with CaptureQueriesContext(connection) as few:
+        REPORTS[key].build(scope)
+    for i in range(8):
+        _participate(
+            registrator,
+            insats,
+            woman=i % 2 == 0,
+            age=20 + 5 * i,
+            start=dt.date(2021, 3, 1) + dt.timedelta(days=30 * i),
+            end=dt.date(2022, 3, 1) + dt.timedelta(days=20 * i) if i % 3 else None,
+            years_in_public_support=i,
+        )
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        REPORTS[key].build(scope)
