@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_htmx",
+    "ninja",  # serves the API docs page's Swagger files locally, not from a CDN
     "simple_history",
     "samspar.core",
     "samspar.organisation",
@@ -65,6 +66,7 @@ INSTALLED_APPS = [
     "samspar.demo",
     "samspar.reports",
     "samspar.annual",
+    "samspar.bench",
 ]
 
 MIDDLEWARE = [

@@ -1,10 +1,15 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from samspar.api import api
+
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("rapporter/", include("samspar.reports.urls")),
+    path("api/v1/", api.urls),
     path("", include("samspar.core.urls")),
     path("", include("samspar.organisation.urls")),
     path("", include("samspar.registry.urls")),
+    path("", include("samspar.annual.urls")),
 ]

@@ -13,7 +13,9 @@ from dataclasses import dataclass
 from django.contrib.auth.models import User
 
 from samspar.codelists import models as codes
-from samspar.organisation.models import Insats
+from samspar.organisation import services as setup
+from samspar.organisation.models import Insats, MemberParty, Municipality, PartyKind
+from samspar.registry.services import record_waiting_count
 from tests.factories import code, enrol, make_pnr
 
 AVESTA_YEAR = (dt.date(2022, 1, 1), dt.date(2022, 12, 31))
@@ -124,3 +126,41 @@ def register(user: User, insats: Insats, people: list[P]) -> None:
             years_in_public_support=p.years,
             **extra,
         )
+
+
+# Seed 002, "Tabell: budgetutfall per 2022-12-31": (cost category, beslut, utfall).
+AVESTA_BUDGET = (
+    ("egen-personal", 2_000_000, 1_923_361),
+    ("externa-tjanster", 150_000, 90_498),
+    ("lokaler", 40_000, 8_460),
+    ("ovriga", 110_000, 129_875),
+)
+# "2 coacher med 100% tjänstgöringsgrad, samt en coach med 80% … anställda av … Avesta
+# kommun"; the names are the seed's.
+AVESTA_STAFF = (("Sonja Tiger", 100), ("Malin Hagström", 100), ("Jan Pettersson", 80))
+
+
+def seed_002_economy(user: User, insats: Insats) -> None:
+    """The team's 2022 budget lines, its staff at year end and the six waiting on
+    31 December 2022, registered through the set-up services by a manager."""
+    for category, budget, outcome in AVESTA_BUDGET:
+        setup.set_budget_line(
+            user, insats, 2022, code(codes.CostCategory, category), budget, outcome
+        )
+    avesta = MemberParty.objects.create(
+        forbund=insats.forbund,
+        kind=PartyKind.KOMMUN,
+        name="Avesta kommun",
+        municipality=Municipality.objects.get(code="2084"),
+    )
+    for name, fte in AVESTA_STAFF:
+        setup.add_staff_member(
+            user,
+            insats,
+            name=name,
+            role="coach",
+            fte_percent=fte,
+            employer=avesta,
+            start_date=dt.date(2020, 1, 1),
+        )
+    record_waiting_count(user=user, insats=insats, date=dt.date(2022, 12, 31), count=6)

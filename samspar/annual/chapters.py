@@ -1,25 +1,44 @@
 """The chapters of a team's annual report, in the order of seed 002.
 
 Each chapter holds the team's own *Beskrivning* and *Reflektion* texts; some also hold
-statistics, named here by the key of the report table that fills them.
+statistics, named here by the report of samspar.reports.catalogue and the table of it
+that fills them, with the population and the period the seed reports them for.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 
 from django.utils.translation import gettext_lazy as _
 
+from samspar.reports.populations import Population
 from samspar.reports.tables import Text
+
+
+class Period(StrEnum):
+    YEAR = "year"  # the report year
+    # The report year and the two before: seed 002's rolling throughput windows
+    # 1907-2006 … 2201-2212 are those that end in these three years.
+    HISTORY = "history"
+    SINCE_START = "since_start"  # from the insats's start (seed 002's appendix 2)
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One table of the report catalogue, as a chapter shows it."""
+
+    report: str  # key in samspar.reports.catalogue.REPORTS
+    table: str  # Table.key within that report
+    population: Population | None = None  # for background figures; None = the report's own
+    period: Period = Period.YEAR
 
 
 @dataclass(frozen=True)
 class Chapter:
     code: str
     title: Text
-    # (report key in samspar.reports.catalogue, table key) pairs shown in the chapter.
-    tables: tuple[tuple[str, str], ...] = ()
-    since_start: bool = False  # figures over the insats's whole life, not the year
+    figures: tuple[Figure, ...] = ()
 
 
 CHAPTERS: tuple[Chapter, ...] = (
@@ -27,23 +46,32 @@ CHAPTERS: tuple[Chapter, ...] = (
     Chapter(
         "participants-conditions",
         _("1. Participants — the conditions of the insats"),
-        (("deltagare", "counts"), ("alder", "age"), ("remittenter", "referrer_supply")),
+        (
+            Figure("deltagare", "counts"),
+            # "Medelåldern … 33 år, den yngste 20 år … 12 personer under 30 år": the active
+            # at year end.
+            Figure("alder", "age", Population.ACTIVE_END),
+            # "Handläggare och försörjningsgrund deltagare inskrivna under perioden": the new.
+            Figure("remittenter", "referrers_by_supply", Population.NEW),
+        ),
     ),
     Chapter("participants-process", _("2. Participants — implementation and process")),
     Chapter(
         "participants-results",
         _("3. Participants — results and effects"),
         (
-            ("resultat", "results"),
-            ("genomstromning", "throughput"),
-            ("genomstromning", "throughput_rolling"),
-            ("forsorjningstid", "public_support"),
+            Figure("resultat", "results"),
+            Figure("genomstromning", "throughput"),
+            Figure("genomstromning", "throughput_rolling", period=Period.HISTORY),
+            # "AVSLUTADE: 21 personer … Tid i bidragsberoende … Snittålder": the ended.
+            Figure("forsorjningstid", "public_support", Population.ENDED_KEPT),
+            Figure("alder", "age", Population.ENDED_KEPT),
         ),
     ),
     Chapter(
         "staff-conditions",
         _("4. Staff — the conditions of the insats"),
-        (("personal-vantelista", "staff"), ("personal-vantelista", "waiting")),
+        (Figure("personal-vantelista", "staff"), Figure("personal-vantelista", "waiting")),
     ),
     Chapter("staff-methods", _("5. Staff — ways of working and methods")),
     Chapter("staff-results", _("6. Staff — results and effects")),
@@ -52,14 +80,23 @@ CHAPTERS: tuple[Chapter, ...] = (
     Chapter(
         "organisation-results",
         _("9. Organisation — results and effects"),
-        (("budget", "budget"),),
+        (Figure("budget", "budget"),),
     ),
     Chapter("appendix-activities", _("Appendix 1. Activities")),
     Chapter(
         "appendix-since-start",
         _("Appendix 2. Results since the start"),
-        (("resultat", "results"), ("genomstromning", "throughput")),
-        since_start=True,
+        (
+            Figure("deltagare", "counts", period=Period.SINCE_START),
+            Figure("resultat", "results", period=Period.SINCE_START),
+            Figure("genomstromning", "throughput", period=Period.SINCE_START),
+            Figure(
+                "forsorjningstid",
+                "public_support",
+                Population.ENDED_KEPT,
+                period=Period.SINCE_START,
+            ),
+        ),
     ),
 )
 

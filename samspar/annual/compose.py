@@ -1,11 +1,13 @@
 """Put together a team's annual report: its texts plus the statistics, chapter by chapter.
 
-The statistics come from the report catalogue (the same definitions as every other
-page and export); nothing is stored, so a regenerated report always shows today's data.
+The statistics come from the report catalogue (the same definitions, and the same
+small-count suppression, as every other page and export); nothing is stored, so a
+regenerated report always shows today's data.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
 
@@ -13,20 +15,34 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
-from samspar.annual.chapters import CHAPTERS, Chapter
+from samspar.annual.chapters import CHAPTERS, Chapter, Figure, Period
 from samspar.annual.models import ChapterText
 from samspar.organisation.models import Insats
-from samspar.reports.catalogue import get_report
+from samspar.reports.catalogue import REPORTS
+from samspar.reports.populations import Population
 from samspar.reports.scope import Level, ReportScope
 from samspar.reports.tables import Report, Table, Value
+
+# The rolling throughput history covers the report year and this many years before it.
+HISTORY_YEARS_BEFORE = 2
 
 
 @dataclass
 class ChapterContent:
     chapter: Chapter
-    description: str = ""
-    reflection: str = ""
+    text: ChapterText | None = None
     tables: list[Table] = field(default_factory=list)
+    # Figures the chapter names but the catalogue cannot give: shown as such rather than
+    # left out, so a configuration slip never passes for a chapter without statistics.
+    missing: list[Figure] = field(default_factory=list)
+
+    @property
+    def description(self) -> str:
+        return self.text.description if self.text else ""
+
+    @property
+    def reflection(self) -> str:
+        return self.text.reflection if self.text else ""
 
 
 @dataclass
@@ -36,6 +52,11 @@ class AnnualReport:
     scope: ReportScope
     chapters: list[ChapterContent]
     key_figures: list[str]  # generated sentences for the summary
+    exact: bool  # exact counts (the insats's registrators), else small counts suppressed
+
+    @property
+    def missing(self) -> list[Figure]:
+        return [f for c in self.chapters for f in c.missing]
 
 
 def year_scope(
@@ -51,52 +72,77 @@ def year_scope(
     )
 
 
+def _period_scope(scope: ReportScope, insats: Insats, period: Period) -> ReportScope:
+    if period == Period.HISTORY:
+        start = scope.date_from.replace(year=scope.date_from.year - HISTORY_YEARS_BEFORE)
+        return dataclasses.replace(scope, date_from=max(start, insats.start_date))
+    if period == Period.SINCE_START:
+        return dataclasses.replace(scope, date_from=min(insats.start_date, scope.date_from))
+    return scope
+
+
+class _Tables:
+    """Builds each (report, period, population) once and hands out its tables."""
+
+    def __init__(self, insats: Insats, scope: ReportScope) -> None:
+        self.insats, self.scope = insats, scope
+        self.reports: dict[tuple[str, Period, Population | None], Report] = {}
+
+    def get(self, figure: Figure) -> Table | None:
+        """The figure's table; None if the catalogue has no such report or table."""
+        spec = REPORTS.get(figure.report)
+        if spec is None:
+            return None
+        key = (figure.report, figure.period, figure.population)
+        if key not in self.reports:
+            scope = _period_scope(self.scope, self.insats, figure.period)
+            if figure.population is not None:
+                scope = dataclasses.replace(scope, extra={"population": figure.population.value})
+            self.reports[key] = spec.build(scope)
+        return next((t for t in self.reports[key].tables if t.key == figure.table), None)
+
+
 def build_annual_report(
     user: AbstractBaseUser, insats: Insats, year: int, *, published: bool = False
 ) -> AnnualReport:
+    """The report as ``user`` may see it: exact counts for the insats's registrators,
+    small counts suppressed for everyone else (ReportScope.sees_exact_counts)."""
     scope = year_scope(user, insats, year, published=published)
-    since_start = ReportScope(
-        min(insats.start_date, scope.date_from),
-        scope.date_to,
-        user=user,
-        level=Level.INSATS,
-        object_id=insats.pk,
-        published=published,
-    )
-    reports: dict[tuple[str, bool], Report] = {}
-
-    def table(report_key: str, table_key: str, whole_life: bool) -> Table:
-        if (report_key, whole_life) not in reports:
-            spec = get_report(report_key)
-            reports[report_key, whole_life] = spec.build(since_start if whole_life else scope)
-        return reports[report_key, whole_life].table(table_key)
-
-    texts = {t.chapter: t for t in ChapterText.objects.filter(insats=insats, year=year)}
+    tables = _Tables(insats, scope)
+    texts = {
+        t.chapter: t
+        for t in ChapterText.objects.filter(insats=insats, year=year).select_related("updated_by")
+    }
     chapters = []
     for chapter in CHAPTERS:
-        text = texts.get(chapter.code)
-        chapters.append(
-            ChapterContent(
-                chapter,
-                text.description if text else "",
-                text.reflection if text else "",
-                [table(r, t, chapter.since_start) for r, t in chapter.tables],
-            )
-        )
-    key_figures = _key_figures(
-        table("deltagare", "counts", False), table("resultat", "results", False)
+        content = ChapterContent(chapter, texts.get(chapter.code))
+        for figure in chapter.figures:
+            table = tables.get(figure)
+            if table is None:
+                content.missing.append(figure)
+            else:
+                content.tables.append(table)
+        chapters.append(content)
+    return AnnualReport(
+        insats, year, scope, chapters, _key_figures(tables), scope.sees_exact_counts()
     )
-    return AnnualReport(insats, year, scope, chapters, key_figures)
 
 
-def _total(table: Table, key: str) -> Value:
-    assert table.total_row is not None
+def _total(table: Table | None, key: str) -> Value:
+    if table is None or table.total_row is None:
+        return None
     return table.value(table.total_row, key)
 
 
-def _key_figures(counts: Table, results: Table) -> list[str]:
-    """The summary's sentences with the year's numbers; a suppressed number drops its
-    sentence rather than printing a hole."""
+def _key_figures(tables: _Tables) -> list[str]:
+    """The summary's sentences with the year's numbers (seed 002's "Sammanfattning"); a
+    suppressed or missing number drops its sentence rather than printing a hole."""
+    counts = tables.get(Figure("deltagare", "counts"))
+    results = tables.get(Figure("resultat", "results"))
+    throughput = tables.get(Figure("genomstromning", "throughput"))
+    support = tables.get(Figure("forsorjningstid", "public_support", Population.ENDED_KEPT))
+    age = tables.get(Figure("alder", "age", Population.ACTIVE_END))
+    waiting = tables.get(Figure("personal-vantelista", "waiting"))
     sentences = []
     worked, new, active = (_total(counts, k) for k in ("worked_with", "new", "active_end"))
     if worked is not None and new is not None:
@@ -106,6 +152,11 @@ def _key_figures(counts: Table, results: Table) -> list[str]:
         )
     if active is not None:
         sentences.append(_("%(active)s were enrolled at the end of the year.") % {"active": active})
+    mean_age = _total(age, "mean_age")
+    if isinstance(mean_age, int | float):
+        sentences.append(
+            _("Their mean age was %(age)s years.") % {"age": number_format(round(mean_age), 0)}
+        )
     kept, to_goal, share = (_total(results, k) for k in ("ended_kept", "to_goal", "goal_percent"))
     if kept is not None and to_goal is not None and isinstance(share, int | float):
         sentences.append(
@@ -113,6 +164,24 @@ def _key_figures(counts: Table, results: Table) -> list[str]:
                 "%(kept)s ended (early dropouts not counted); %(goal)s of them (%(share)s %%) "
                 "went to work, studies or other work-oriented rehabilitation."
             )
-            % {"kept": kept, "goal": to_goal, "share": number_format(share, 0)}
+            % {"kept": kept, "goal": to_goal, "share": number_format(round(share), 0)}
+        )
+    months = _total(throughput, "months")
+    if isinstance(months, int | float):
+        sentences.append(
+            _("The throughput time of the ended was %(months)s months.")
+            % {"months": number_format(months, 1)}
+        )
+    years = _total(support, "mean_years")
+    if isinstance(years, int | float):
+        sentences.append(
+            _("Before the insats they had been in public support for %(years)s years on average.")
+            % {"years": number_format(years, 1)}
+        )
+    queue = _total(waiting, "waiting")
+    if queue:  # no count, or nobody waiting: nothing worth a sentence
+        sentences.append(
+            _("At the end of the year %(waiting)s were waiting to be enrolled.")
+            % {"waiting": queue}
         )
     return sentences

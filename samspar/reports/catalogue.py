@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
-from samspar.reports.figures import background, outcomes, participants
+from samspar.reports.figures import background, geography, organisation, outcomes, participants
 from samspar.reports.scope import ReportScope
 from samspar.reports.tables import Report, Table, Text
 
@@ -114,6 +114,74 @@ REPORTS: dict[str, ReportSpec] = {
             ),
             [background.referring_actors, background.referrers_by_supply],
             "12",
+        ),
+        ReportSpec(
+            "hemvist",
+            _("Home municipality"),
+            _("Participants of each insats by home municipality, in numbers and shares."),
+            [geography.home_municipality],
+            "10",
+        ),
+        ReportSpec(
+            "inflode",
+            _("Inflow"),
+            _("Participants carried over from before the period and new in it, by municipality."),
+            [geography.inflow],
+            "11",
+        ),
+        ReportSpec(
+            "utflode",
+            _("Outflow"),
+            _("The ended by home municipality, and where they went."),
+            [geography.outflow],
+            "13",
+        ),
+        ReportSpec(
+            "budgeterat-utfall",
+            _("Budgeted and actual participants"),
+            _(
+                "Budgeted and actual participants of each insats: individual-oriented "
+                "(with personal data, anonymous, volume-registered) and structural."
+            ),
+            [organisation.budgeted_individual, organisation.budgeted_structural],
+            "14",
+        ),
+        ReportSpec(
+            "jamforelse",
+            _("Comparison between förbund and counties"),
+            _(
+                "Insatser, budgeted and actual participants, new, ended, anonymous and "
+                "volume-registered, per förbund and per county."
+            ),
+            [organisation.forbund_comparison, organisation.county_comparison],
+            "15",
+        ),
+        ReportSpec(
+            "trend",
+            _("Trend over the years"),
+            _(
+                "Participants, ended, result towards goal and throughput time per year, with "
+                "the change since a base year."
+            ),
+            [organisation.trend],
+            "16",
+        ),
+        ReportSpec(
+            "budget",
+            _("Budget outcome"),
+            _("Budget, outcome and remaining per cost category."),
+            [organisation.budget],
+            "17",
+        ),
+        ReportSpec(
+            "personal-vantelista",
+            _("Staff and waiting list"),
+            _(
+                "Staff and full-time equivalents per employing party, and the waiting list "
+                "at the end of the period."
+            ),
+            [organisation.staff, organisation.waiting_list],
+            "18",
         ),
     ]
 }

@@ -10,12 +10,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from samspar.access.scoping import Action
+from samspar.access.scoping import Action, insats_q
 from samspar.codelists.models import ResultGroup
 from samspar.organisation.models import Forbund, Insats, InsatsKind
 from samspar.registry.models import AnonymousEnrolment, Enrolment, StructuralCount, VolumeCount
@@ -72,6 +72,10 @@ class ReportScope:
     exact: bool = False  # the operator asked for unsuppressed counts (CLI only)
     published: bool = False  # meant for publication: always suppressed
     extra: dict[str, str] = field(default_factory=dict, compare=False)
+    # Answers that depend only on who asks and which organisation, not on the period or
+    # gender, so dataclasses.replace() shares them: the user's grants and whether they
+    # see exact counts are read once per request, not once per figure.
+    _memo: dict[tuple[object, ...], object] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         if self.date_to < self.date_from:
@@ -80,11 +84,13 @@ class ReportScope:
     # --- organisation -------------------------------------------------------------
 
     def insatser(self, action: Action = Action.VIEW) -> QuerySet[Insats]:
-        qs = (
-            Insats.objects.all()
-            if self.user is None
-            else Insats.objects.restrict(self.user, action)
-        )
+        if self.user is None:
+            qs = Insats.objects.all()
+        else:
+            key = ("grants", self.user.pk, action)
+            if key not in self._memo:
+                self._memo[key] = insats_q(self.user, action, "")
+            qs = Insats.objects.filter(cast(Q, self._memo[key]))
         if self.level != Level.ALL:
             qs = qs.filter(**{_LEVEL_FIELD[self.level]: self.object_id})
         return qs
@@ -145,13 +151,14 @@ class ReportScope:
             return False
         if self.user is None:
             return self.exact
-        in_scope = self.insatser()
-        return (
-            not in_scope.exclude(
-                pk__in=Insats.objects.restrict(self.user, Action.VIEW_PERSONAL)
-            ).exists()
-            and in_scope.exists()
-        )
+        key = ("exact", self.user.pk, self.level, self.object_id)
+        if key not in self._memo:
+            in_scope = self.insatser()
+            self._memo[key] = (
+                not in_scope.exclude(pk__in=self.insatser(Action.VIEW_PERSONAL)).exists()
+                and in_scope.exists()
+            )
+        return bool(self._memo[key])
 
 
 # --- the period populations of DOMAIN.md §4 -------------------------------------------

@@ -12,11 +12,19 @@ from __future__ import annotations
 from samspar.reports.scope import ReportScope
 from samspar.reports.tables import Kind, Report, Table
 
+DEFAULT_THRESHOLD = 5
+
+
+def threshold(scope: ReportScope) -> int:
+    """The strictest threshold of the förbund in scope: a report over several förbund
+    must protect the participants of each."""
+    return max(scope.thresholds(), default=DEFAULT_THRESHOLD)
+
 
 def suppress_report(report: Report, scope: ReportScope) -> Report:
-    threshold = max(scope.thresholds(), default=5)
+    limit = threshold(scope)
     for table in report.tables:
-        suppress_table(table, threshold)
+        suppress_table(table, limit)
     return report
 
 
@@ -30,10 +38,9 @@ def suppress_table(table: Table, threshold: int) -> Table:
                 hidden.add((r, key))
     _secondary(table, count_keys, hidden)
     for column in table.columns:
-        if column.depends_on:
-            for r in range(len(table.rows)):
-                if (r, column.depends_on) in hidden:
-                    hidden.add((r, column.key))
+        for r in range(len(table.rows)):
+            if any((r, source) in hidden for source in column.sources):
+                hidden.add((r, column.key))
     for r, key in hidden:
         table.rows[r][table.column_index(key)] = None
     return table

@@ -19,6 +19,9 @@ class Kind(StrEnum):
     PERCENT = "percent"  # a share 0–100, derived from counts
     NUMBER = "number"  # a mean, a duration, a ratio: shown with one decimal
     AMOUNT = "amount"  # kronor
+    # a whole number that says nothing about participants (staff, insatser): shown
+    # as it is, never suppressed
+    TALLY = "tally"
 
 
 Text = str | Promise  # a plain or a lazily translated string
@@ -31,9 +34,14 @@ class Column:
     key: str
     label: Text
     kind: Kind = Kind.COUNT
-    # For a PERCENT or NUMBER column: the COUNT column it is computed from, so that
-    # suppressing that count also hides the derived value.
-    depends_on: str | None = None
+    # For a PERCENT or NUMBER column: the COUNT column(s) it is computed from (numerator
+    # and denominator), so that suppressing either also hides the derived value — a
+    # shown percent and a shown numerator would give a hidden denominator away.
+    depends_on: str | tuple[str, ...] = ()
+
+    @property
+    def sources(self) -> tuple[str, ...]:
+        return (self.depends_on,) if isinstance(self.depends_on, str) else self.depends_on
 
 
 @dataclass(frozen=True)

@@ -115,7 +115,12 @@ def results(scope: ReportScope) -> Table:
         Column("active_end", _("Active at the end")),
         Column("to_goal", _("To work, studies or rehabilitation")),
         Column("ended_kept", _("Ended, not early dropouts")),
-        Column("goal_percent", _("Result towards goal (%)"), Kind.PERCENT, depends_on="to_goal"),
+        Column(
+            "goal_percent",
+            _("Result towards goal (%)"),
+            Kind.PERCENT,
+            depends_on=("to_goal", "ended_kept"),
+        ),
     ]
     rows = []
     for code, label in [*GENDER_ROWS, ("total", TOTAL)]:
@@ -130,8 +135,11 @@ def results(scope: ReportScope) -> Table:
         columns=columns,
         rows=rows,
         total_row=len(rows) - 1,
+        # Every sum a reader could subtract from, so suppression hides a partner cell.
         column_sums={
-            "ended": ("dropouts", *(g.value for g in ResultGroup if g != ResultGroup.CANCELLED))
+            "ended": ("dropouts", "ended_kept"),
+            "ended_kept": tuple(g.value for g in ResultGroup if g != ResultGroup.CANCELLED),
+            "to_goal": tuple(g.value for g in GOAL_GROUPS),
         },
         chart=Chart(
             "stacked",

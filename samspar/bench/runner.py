@@ -1,0 +1,86 @@
+"""One benchmark run: generate, load, time every report, compare with DuckDB, roll back.
+
+Everything written goes into one ``transaction.atomic()`` that is always rolled back, so
+the database is left exactly as it was — even if the run fails halfway — and the
+reports are timed on uncommitted rows of the same connection. Rolling back a million
+rows is quick on both SQLite (the journal) and PostgreSQL (nothing to undo); deleting
+them afterwards would take longer than inserting them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.db import connection, transaction
+from django.test.utils import override_settings
+
+from samspar.bench import core, duckdb_reference, loader
+from samspar.bench.generate import DEFAULT_SEED, generate
+from samspar.codelists.models import EndReason
+from samspar.reports.catalogue import REPORTS
+from samspar.reports.scope import Level, ReportScope
+
+
+@dataclass(frozen=True)
+class Result:
+    size: int
+    persons: int
+    date_from: dt.date
+    date_to: dt.date
+    generate_ms: float
+    load_ms: float
+    report_ms: dict[str, float]
+    django: core.Figures
+    reference: duckdb_reference.Reference
+    mismatches: list[str]
+
+
+def last_full_year(today: dt.date) -> tuple[dt.date, dt.date]:
+    year = today.year - 1
+    return dt.date(year, 1, 1), dt.date(year, 12, 31)
+
+
+def database_name() -> str:
+    return {"sqlite": "SQLite", "postgresql": "PostgreSQL"}.get(
+        connection.vendor, connection.vendor
+    )
+
+
+def run(size: int, keys: Sequence[str], *, today: dt.date, seed: int = DEFAULT_SEED) -> Result:
+    """Time ``keys`` (REPORTS keys) on ``size`` generated enrolments, for the last full
+    year before ``today``, at förbund level with exact counts."""
+    date_from, date_to = last_full_year(today)
+    started = time.perf_counter()
+    data = generate(size, today=today, seed=seed)
+    generated = time.perf_counter()
+    # DEBUG would record every query's SQL (gigabytes for a million rows) and slow it.
+    with override_settings(DEBUG=False), transaction.atomic():
+        forbund = loader.load(data)
+        loaded = time.perf_counter()
+        scope = ReportScope(
+            date_from, date_to, level=Level.FORBUND, object_id=forbund.pk, exact=True
+        )
+        report_ms = {}
+        for key in keys:
+            began = time.perf_counter()
+            REPORTS[key].build(scope)
+            report_ms[key] = (time.perf_counter() - began) * 1000
+        django = core.django_figures(scope)
+        result_groups = dict(EndReason.objects.values_list("code", "result_group"))
+        transaction.set_rollback(True)
+    reference = duckdb_reference.compute(data, result_groups, date_from, date_to)
+    return Result(
+        size=size,
+        persons=len(data.persons),
+        date_from=date_from,
+        date_to=date_to,
+        generate_ms=(generated - started) * 1000,
+        load_ms=(loaded - generated) * 1000,
+        report_ms=report_ms,
+        django=django,
+        reference=reference,
+        mismatches=core.mismatches(django, reference.figures),
+    )

@@ -1,0 +1,212 @@
+"""Figures by home municipality: #10 (home municipality per insats), #11 (inflow: carried
+over and new) and #13 (outflow with destination) of DOMAIN.md §4. Definitions:
+docs/definitions.md.
+
+The municipality is the one registered on the enrolment (folkbokförings- or
+vistelsekommun). Anonymous participants have none and get their own column or row;
+volume-registered participants are only a count.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from django.db.models import Count, Q, Sum
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+
+from samspar.codelists.models import ResultGroup
+from samspar.organisation.models import Insats, Municipality
+from samspar.reports.aggregates import TOTAL
+from samspar.reports.figures.participants import GOAL_GROUPS
+from samspar.reports.scope import ReportScope, carried_over_q, ended_q, new_q, worked_with_q
+from samspar.reports.tables import Chart, Column, Kind, Table, Text, Value, percent
+
+ANONYMOUS = _("Anonymous (no municipality registered)")
+
+
+def _municipalities(codes: set[str]) -> list[Municipality]:
+    return list(Municipality.objects.filter(pk__in=codes).order_by("name"))
+
+
+def home_municipality(scope: ReportScope) -> Table:
+    """#10: participants worked with in the period per insats and home municipality, with
+    each cell's share of its row (seed 003 "Hemvist")."""
+    f, t = scope.date_from, scope.date_to
+    persons: dict[int, dict[str, int]] = defaultdict(dict)
+    for cell in (
+        scope.enrolments()
+        .filter(worked_with_q(f, t))
+        .order_by()
+        .values("insats", "municipality")
+        .annotate(n=Count("person", distinct=True))
+    ):
+        persons[cell["insats"]][cell["municipality"]] = cell["n"]
+    anonymous = _per_insats(scope.anonymous().order_by().values("insats").annotate(n=Count("pk")))
+    volume = _per_insats(scope.volume().order_by().values("insats").annotate(n=Sum("count")))
+    municipalities = _municipalities({code for cells in persons.values() for code in cells})
+    insatser = list(Insats.objects.filter(pk__in={*persons, *anonymous, *volume}))
+
+    columns = [Column("insats", _("Insats"), Kind.LABEL)]
+    for m in municipalities:
+        columns.append(Column(m.code, m.name))
+        columns.append(
+            Column(f"{m.code}_percent", format_lazy("{} (%)", m.name), Kind.PERCENT, m.code)
+        )
+    columns += [
+        Column("anonymous", ANONYMOUS),
+        Column("anonymous_percent", _("Anonymous (%)"), Kind.PERCENT, "anonymous"),
+        Column("volume", _("Volume-registered")),
+        Column("total", _("Total")),
+    ]
+    count_keys = [m.code for m in municipalities] + ["anonymous", "volume"]
+    counts: list[tuple[Text, dict[str, int]]] = [
+        (
+            i.name,
+            {
+                **{m.code: persons[i.pk].get(m.code, 0) for m in municipalities},
+                "anonymous": anonymous.get(i.pk, 0),
+                "volume": volume.get(i.pk, 0),
+            },
+        )
+        for i in insatser
+    ]
+    counts.append((TOTAL, {k: sum(c[k] for _label, c in counts) for k in count_keys}))
+    rows: list[list[Value]] = []
+    for label, c in counts:
+        whole = sum(c.values())
+        row: list[Value] = [label]
+        for m in municipalities:
+            row += [c[m.code], percent(c[m.code], whole)]
+        row += [c["anonymous"], percent(c["anonymous"], whole), c["volume"], whole]
+        rows.append(row)
+    return Table(
+        key="home_municipality",
+        title=_("Home municipality"),
+        columns=columns,
+        rows=rows,
+        total_row=len(rows) - 1,
+        column_sums={"total": tuple(count_keys)},
+        chart=Chart(
+            "stacked",
+            (*(m.code for m in municipalities), "anonymous"),
+            x_label=_("Insats"),
+            y_label=_("Participants"),
+        ),
+        note=_(
+            "Participants worked with in the period, by the home municipality registered on "
+            "the enrolment; shares are of the row's total. Anonymous participants count in "
+            "their start year; volume-registered participants have no municipality."
+        ),
+    )
+
+
+def _per_insats(rows: Any) -> dict[int, int]:
+    return {row["insats"]: row["n"] or 0 for row in rows}
+
+
+def inflow(scope: ReportScope) -> Table:
+    """#11: participants carried over from before the period and new in it, per home
+    municipality (seed 003 "Inflöde": "Deltagare kvar från 2018", "Nya deltagare 2019")."""
+    f, t = scope.date_from, scope.date_to
+    aggregates = {
+        "carried_over": Count("person", distinct=True, filter=carried_over_q(f)),
+        "new": Count("person", distinct=True, filter=new_q(f, t)),
+    }
+    qs = scope.enrolments().filter(worked_with_q(f, t))
+    by_place = {
+        row["municipality"]: row
+        for row in qs.order_by().values("municipality").annotate(**aggregates)
+    }
+    anonymous = scope.anonymous().count()
+    rows: list[list[Value]] = []
+    for m in _municipalities(set(by_place)):
+        c = by_place[m.code]
+        rows.append([m.name, c["carried_over"], c["new"], c["carried_over"] + c["new"]])
+    rows.append([ANONYMOUS, 0, anonymous, anonymous])
+    total = qs.aggregate(**aggregates)
+    carried, new = total["carried_over"], total["new"] + anonymous
+    rows.append([TOTAL, carried, new, carried + new])
+    return Table(
+        key="inflow",
+        title=_("Inflow: carried over and new"),
+        columns=[
+            Column("municipality", _("Municipality"), Kind.LABEL),
+            Column("carried_over", _("Carried over from before the period")),
+            Column("new", _("New in the period")),
+            Column("total", _("Total")),
+        ],
+        rows=rows,
+        total_row=len(rows) - 1,
+        column_sums={"total": ("carried_over", "new")},
+        chart=Chart(
+            "stacked",
+            ("carried_over", "new"),
+            x_label=_("Municipality"),
+            y_label=_("Participants"),
+        ),
+        note=_(
+            "Persons: carried over = started before the period and still enrolled on its "
+            "first day; new = started in the period. Anonymous participants have only a "
+            "start year and count as new in it."
+        ),
+    )
+
+
+def outflow(scope: ReportScope) -> Table:
+    """#13: enrolments ended in the period per home municipality, with where they went
+    (seed 003 "Utflöde": ended, of whom to work, studies or rehabilitation, or granted
+    sickness or activity compensation)."""
+    f, t = scope.date_from, scope.date_to
+    kept = Q(early_dropout=False)
+    groups = [g for g in ResultGroup if g != ResultGroup.CANCELLED]
+    aggregates = {
+        "ended": Count("pk"),
+        "dropouts": Count("pk", filter=Q(early_dropout=True)),
+        **{g.value: Count("pk", filter=kept & Q(end_reason__result_group=g)) for g in groups},
+        "to_goal": Count("pk", filter=kept & Q(end_reason__result_group__in=GOAL_GROUPS)),
+    }
+    qs = scope.enrolments().filter(ended_q(f, t))
+    by_place = {
+        row["municipality"]: row
+        for row in qs.order_by().values("municipality").annotate(**aggregates)
+    }
+    keys = list(aggregates)
+    rows: list[list[Value]] = []
+    labelled: list[tuple[Text, dict[str, Any]]] = [
+        (m.name, by_place[m.code]) for m in _municipalities(set(by_place))
+    ]
+    for label, c in [*labelled, (TOTAL, qs.aggregate(**aggregates))]:
+        kept_n = c["ended"] - c["dropouts"]
+        rows.append([label, *(c[k] for k in keys), percent(c["to_goal"], kept_n)])
+    return Table(
+        key="outflow",
+        title=_("Outflow by municipality and destination"),
+        columns=[
+            Column("municipality", _("Municipality"), Kind.LABEL),
+            Column("ended", _("Ended in the period")),
+            Column("dropouts", _("Of whom early dropouts")),
+            Column(ResultGroup.WORK.value, _("To work")),
+            Column(ResultGroup.STUDIES.value, _("To studies")),
+            Column(ResultGroup.OTHER_REHAB.value, _("To other work-oriented rehabilitation")),
+            Column(ResultGroup.COMPENSATION.value, _("To sickness or activity compensation")),
+            Column(ResultGroup.OTHER.value, _("Other")),
+            Column("to_goal", _("To work, studies or rehabilitation")),
+            Column("goal_percent", _("Result towards goal (%)"), Kind.PERCENT, "to_goal"),
+        ],
+        rows=rows,
+        total_row=len(rows) - 1,
+        column_sums={"ended": ("dropouts", *(g.value for g in groups))},
+        chart=Chart(
+            "stacked",
+            tuple(g.value for g in groups),
+            x_label=_("Municipality"),
+            y_label=_("Ended"),
+        ),
+        note=_(
+            "Ended enrolments by the home municipality registered on them. The destination "
+            "is the end reason's result group; early dropouts have none. Result towards "
+            "goal is of the ended who were not early dropouts."
+        ),
+    )

@@ -1,0 +1,148 @@
+"""`samspar report`: a report as a file for the server operator, e.g. for a cron job
+that publishes figures. The operator sees every insats; small counts are suppressed
+unless --exact is given."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db.models import Model
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from samspar.core.personnummer import Gender
+from samspar.organisation.models import County, Forbund, Insats, Team
+from samspar.reports.catalogue import REPORTS
+from samspar.reports.exports import FORMATS, export
+from samspar.reports.scope import Level, ReportScope
+
+BINARY_FORMATS = ("xlsx", "pdf")
+
+# option name → (level, model); the order is the order of the options in --help.
+_LEVELS: dict[str, tuple[Level, type[Model]]] = {
+    "lan": (Level.LAN, County),
+    "forbund": (Level.FORBUND, Forbund),
+    "team": (Level.TEAM, Team),
+    "insats": (Level.INSATS, Insats),
+}
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            _("'{text}' is not a date of the form YYYY-MM-DD.").format(text=text)
+        ) from None
+
+
+class Command(BaseCommand):
+    help = (
+        "Write a report (see --list) for an organisation and a period as JSON, CSV, Excel "
+        "or PDF. Without --from and --to it covers the last full calendar year. Counts "
+        "below the förbund's threshold are hidden unless --exact is given."
+    )
+
+    def add_arguments(self, parser: argparse.ArgumentParser) -> None:
+        parser.add_argument("name", nargs="?", help="The report's name, e.g. deltagare.")
+        parser.add_argument("--list", action="store_true", help="List the reports and exit.")
+        where = parser.add_mutually_exclusive_group()
+        where.add_argument("--lan", help="A county: its code or exact name.")
+        where.add_argument("--forbund", help="A samordningsförbund: its id or exact name.")
+        where.add_argument("--team", help="A team: its id or exact name.")
+        where.add_argument("--insats", help="An insats: its id or exact name.")
+        parser.add_argument("--from", dest="date_from", type=_date, help="First day, YYYY-MM-DD.")
+        parser.add_argument("--to", dest="date_to", type=_date, help="Last day, YYYY-MM-DD.")
+        parser.add_argument("--gender", choices=[g.value for g in Gender], default="")
+        parser.add_argument("--format", dest="fmt", choices=FORMATS, default="json")
+        parser.add_argument(
+            "--output", type=Path, help="Write to this file (required for xlsx and pdf)."
+        )
+        parser.add_argument(
+            "--exact",
+            action="store_true",
+            help="Do not hide small counts (for the operator's own use, never to publish).",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if options["list"]:
+            for spec in REPORTS.values():
+                self.stdout.write(f"{spec.key}\t{spec.title}\t#{spec.figures}")
+            return
+        name = options["name"]
+        if not name:
+            raise CommandError(_("Name a report, or use --list to see them."))
+        if name not in REPORTS:
+            raise CommandError(
+                _("Unknown report '{name}'. Known reports: {names}.").format(
+                    name=name, names=", ".join(REPORTS)
+                )
+            )
+        fmt, output = options["fmt"], options["output"]
+        if fmt in BINARY_FORMATS and output is None:
+            raise CommandError(
+                _("The {fmt} format is binary: give a file with --output.").format(fmt=fmt)
+            )
+        date_from, date_to = _period(options["date_from"], options["date_to"])
+        level, object_id = _organisation(options)
+        scope = ReportScope(
+            date_from,
+            date_to,
+            user=None,
+            level=level,
+            object_id=object_id,
+            gender=options["gender"],
+            exact=options["exact"],
+        )
+        exported = export(REPORTS[name].build(scope), scope, fmt)
+        if output is not None:
+            output.write_bytes(exported.content)
+            self.stderr.write(_("Wrote {path}.").format(path=output))
+        else:
+            # No byte-order mark on a terminal or in a pipe.
+            self.stdout.write(exported.content.decode("utf-8-sig"), ending="")
+
+
+def _period(date_from: dt.date | None, date_to: dt.date | None) -> tuple[dt.date, dt.date]:
+    """The given dates; a missing one is the start or end of the other's year, and with
+    neither the period is the last full calendar year."""
+    if date_from is None:
+        if date_to is None:
+            year = timezone.localdate().year - 1
+            return dt.date(year, 1, 1), dt.date(year, 12, 31)
+        date_from = dt.date(date_to.year, 1, 1)
+    elif date_to is None:
+        date_to = dt.date(date_from.year, 12, 31)
+    if date_to < date_from:
+        raise CommandError(_("The period ends before it starts."))
+    return date_from, date_to
+
+
+def _organisation(options: dict[str, Any]) -> tuple[Level, str | int | None]:
+    """The level and primary key of the organisation option given, if any."""
+    for option, (level, model) in _LEVELS.items():
+        text = options[option]
+        if text is None:
+            continue
+        manager = model._default_manager
+        matches = list(manager.filter(name=text).values_list("pk", flat=True)[:2])
+        if not matches and (text.isdigit() or model is County):
+            matches = list(manager.filter(pk=text).values_list("pk", flat=True))
+        if len(matches) > 1:
+            raise CommandError(
+                _("Several {kind} are named '{text}': give the id instead.").format(
+                    kind=model._meta.verbose_name_plural, text=text
+                )
+            )
+        if not matches:
+            raise CommandError(
+                _("No {kind} has the id or name '{text}'.").format(
+                    kind=model._meta.verbose_name, text=text
+                )
+            )
+        return level, matches[0]
+    return Level.ALL, None

@@ -1,0 +1,324 @@
+"""The report pages: every report renders for a registrator (exact counts) and for a
+förbund analyst (small counts hidden), the filters keep what was typed, HTMX gets the
+report block alone, the downloads are files, and no one reaches another förbund."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from samspar.access.scoping import Role
+from samspar.codelists import models as codes
+from samspar.reports.catalogue import REPORTS
+from samspar.reports.exports import CONTENT_TYPES, FORMATS
+from samspar.reports.forms import ReportFilterForm, last_full_year
+from tests.factories import code, enrol, make_forbund, make_insats, make_pnr, make_user
+from tests.seeds import register, seed_002_participants
+
+YEAR_2022 = {"date_from": "2022-01-01", "date_to": "2022-12-31"}
+
+
+@pytest.fixture
+def seed_002(insats, registrator):
+    register(registrator, insats, seed_002_participants())
+    return insats
+
+
+def _page(client, key, **params):
+    return client.get(reverse("report", args=[key]), {**YEAR_2022, **params})
+
+
+def _cells(html: str, table_key: str) -> list[list[str]]:
+    """The cell texts of one report table on a page, row by row."""
+    section = html.split(f'id="table-{table_key}"', 1)[1].split("</section>", 1)[0]
+    body = section.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
+    return [
+        [
+            re.sub(r"<[^>]+>", "", cell).strip()
+            for cell in re.findall(r"<t[hd][^>]*>.*?</t[hd]>", row)
+        ]
+        for row in re.findall(r"<tr[^>]*>(.*?)</tr>", body, re.S)
+    ]
+
+
+def _row(html: str, table_key: str, label: str) -> list[str]:
+    return next(r for r in _cells(html, table_key) if r[0] == label)
+
+
+@pytest.mark.parametrize("key", list(REPORTS))
+def test_every_report_renders_for_a_registrator(client, seed_002, registrator, key):
+    client.force_login(registrator)
+    response = _page(client, key, level="insats", object_id=seed_002.pk)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert html.startswith("<!doctype html>")
+    assert "Samverkansteam Avesta" in html  # what the report covers
+    for table in response.context["report"].tables:
+        assert f'id="table-{table.key}"' in html
+        assert not table.suppressed  # the registrator sees exact counts
+
+
+@pytest.mark.parametrize("key", list(REPORTS))
+def test_every_report_renders_for_a_forbund_analyst(client, seed_002, forbund_admin, key):
+    client.force_login(forbund_admin)
+    response = _page(client, key, level="forbund", object_id=seed_002.forbund_id)
+    assert response.status_code == 200
+    assert response.context["report"].key == key
+
+
+def test_the_registrator_sees_the_seed_numbers(client, seed_002, registrator):
+    client.force_login(registrator)
+    html = _page(client, "deltagare", level="insats", object_id=seed_002.pk).content.decode()
+    assert _row(html, "counts", "Totalt")[:5] == ["Totalt", "75", "32", "23", "52"]
+    assert 'class="num suppressed"' not in html
+
+    results = _page(client, "resultat", level="insats", object_id=seed_002.pk)
+    row = _row(results.content.decode(), "results", "Totalt")
+    assert "43" in row  # enrolled on 1 January
+    assert "42,9\N{NO-BREAK SPACE}%" in row  # 9 of the 21 kept went towards the goal
+
+
+def test_a_forbund_analyst_sees_small_counts_hidden(client, seed_002, forbund_admin):
+    client.force_login(forbund_admin)
+    html = _page(client, "resultat", level="forbund", object_id=seed_002.forbund_id)
+    html = html.content.decode()
+    total = _row(html, "results", "Totalt")
+    assert total[1] == "43" and "–" in total  # the 2 early dropouts are hidden
+    assert "2" not in total
+    assert 'class="num suppressed"' in html
+    assert "suppressed-note" in html  # the footnote explains the dash
+
+
+def test_the_page_shows_a_chart_beside_each_charted_table(client, seed_002, registrator):
+    client.force_login(registrator)
+    response = _page(client, "deltagare", level="insats", object_id=seed_002.pk)
+    html = response.content.decode()
+    charted = [t for t in response.context["report"].tables if t.chart]
+    assert charted
+    for table in charted:
+        section = html.split(f'id="table-{table.key}"', 1)[1].split("</section>", 1)[0]
+        assert '<figure class="chart"' in section and "<svg" in section
+        assert "<table" in section  # the figures are never only in the picture
+
+
+def test_without_a_query_string_the_last_full_year_is_shown(client, registrator):
+    client.force_login(registrator)
+    response = client.get(reverse("report", args=["deltagare"]))
+    assert response.status_code == 200
+    scope = response.context["form"].scope()
+    assert (scope.date_from, scope.date_to) == last_full_year()
+    assert scope.age_bounds == (25, 30, 40, 50, 60)
+
+
+def test_bad_filters_are_shown_again_with_their_errors(client, seed_002, registrator):
+    client.force_login(registrator)
+    response = client.get(
+        reverse("report", args=["alder"]),
+        {
+            "date_from": "2022-12-31",
+            "date_to": "2022-01-01",
+            "age_bounds": "30, 25, abc",
+            "month_step": "99",
+            "level": "insats",
+        },
+    )
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert set(form.errors) == {"date_to", "age_bounds", "month_step", "object_id"}
+    assert "report" not in response.context
+    html = response.content.decode()
+    assert 'value="30, 25, abc"' in html and 'value="99"' in html  # kept as typed
+    assert 'value="2022-12-31"' in html
+    assert html.count('class="error"') == 4
+    # month_step is not an option of the age report, but its error is shown
+    assert 'name="month_step"' in html
+
+
+@pytest.mark.parametrize(
+    ("typed", "bounds"),
+    [("25,30,40", (25, 30, 40)), (" 18; 65 ", (18, 65)), ("20 30", (20, 30))],
+)
+def test_age_bounds_are_read_leniently(registrator, typed, bounds):
+    form = ReportFilterForm({**YEAR_2022, "age_bounds": typed}, user=registrator)
+    assert form.is_valid(), form.errors
+    assert form.scope().age_bounds == bounds
+
+
+@pytest.mark.parametrize("typed", ["25,25", "0,30", "x", "", ",".join(["1"] * 13)])
+def test_age_bounds_must_increase_within_reason(registrator, typed):
+    form = ReportFilterForm({**YEAR_2022, "age_bounds": typed}, user=registrator)
+    assert not form.is_valid()
+    assert "age_bounds" in form.errors
+
+
+def test_an_htmx_request_gets_the_report_block_only(client, seed_002, registrator):
+    client.force_login(registrator)
+    response = client.get(
+        reverse("report", args=["deltagare"]),
+        {**YEAR_2022, "gender": "K", "level": "insats", "object_id": seed_002.pk},
+        headers={"HX-Request": "true"},
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert html.lstrip().startswith('<div id="report-block"')
+    assert "<html" not in html and "<header" not in html
+    assert _row(html, "counts", "Kvinnor")[1] == "40"
+    assert "HX-Request" in response["Vary"]
+    full = _page(client, "deltagare", level="insats", object_id=seed_002.pk)
+    assert 'hx-get="/rapporter/deltagare/"' in full.content.decode()
+
+
+def test_a_history_restore_gets_the_whole_page(client, registrator):
+    client.force_login(registrator)
+    response = client.get(
+        reverse("report", args=["deltagare"]),
+        headers={"HX-Request": "true", "HX-History-Restore-Request": "true"},
+    )
+    assert "<html" in response.content.decode()
+
+
+def test_the_download_links_give_the_same_report_as_files(client, seed_002, forbund_admin):
+    client.force_login(forbund_admin)
+    params = {**YEAR_2022, "level": "forbund", "object_id": str(seed_002.forbund_id)}
+    response = client.get(reverse("report", args=["resultat"]), params)
+    links = dict(response.context["exports"])
+    assert len(links) == len(FORMATS)
+    for fmt in FORMATS:
+        url = reverse("report-export", args=["resultat", fmt])
+        link = next(u for u in links.values() if u.startswith(url))
+        assert f"object_id={seed_002.forbund_id}" in link and "date_from=2022-01-01" in link
+        download = client.get(link)
+        assert download.status_code == 200
+        assert download["Content-Type"] == CONTENT_TYPES[fmt]
+        assert download["Content-Disposition"].startswith("attachment; filename=")
+        assert download["Content-Disposition"].endswith(f'.{fmt}"')
+    data = client.get(links["JSON"]).json()
+    assert data["period"] == {"from": "2022-01-01", "to": "2022-12-31"}
+    assert data["suppression"]["applied"] is True
+
+
+def test_an_export_with_bad_filters_goes_back_to_the_page(client, registrator):
+    client.force_login(registrator)
+    url = reverse("report-export", args=["deltagare", "csv"])
+    response = client.get(url, {"date_from": "nonsense"})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("report", args=["deltagare"]) + "?date_from=nonsense"
+    assert client.get(reverse("report-export", args=["deltagare", "doc"])).status_code == 404
+
+
+def test_no_one_reaches_another_forbunds_insats(client, seed_002, forbund_admin):
+    other_forbund = make_forbund("Samordningsförbundet Norra")
+    other = make_insats(other_forbund, "Hemlig insats")
+    enrol(make_user("annan", Role.REGISTRATOR, insats=other), other)
+    client.force_login(forbund_admin)
+    for level, pk in [("insats", other.pk), ("forbund", other_forbund.pk)]:
+        response = _page(client, "deltagare", level=level, object_id=pk)
+        assert response.status_code == 200
+        assert "object_id" in response.context["form"].errors
+        assert "report" not in response.context
+        assert "Hemlig insats" not in response.content.decode()
+    export = client.get(
+        reverse("report-export", args=["deltagare", "json"]),
+        {**YEAR_2022, "level": "insats", "object_id": other.pk},
+    )
+    assert export.status_code == 302  # back to the page and its error, no file
+    # Everything the analyst may see is their own förbund only.
+    response = _page(client, "deltagare")
+    assert _row(response.content.decode(), "counts", "Totalt")[1] == "75"
+
+
+def test_the_object_choices_follow_the_level(registrator, seed_002):
+    def choices(level: str) -> list[str]:
+        form = ReportFilterForm({"level": level}, user=registrator)
+        return [label for _, label in form.object_choices][1:]
+
+    assert choices("insats") == ["Samverkansteam Avesta (Södra Dalarnas samordningsförbund)"]
+    assert choices("forbund") == ["Södra Dalarnas samordningsförbund"]
+    assert choices("lan") == [str(seed_002.forbund.county)]
+    assert choices("team") == []
+
+
+def test_a_user_without_insatser_gets_an_explanation(client, db):
+    from django.contrib.auth.models import User
+
+    client.force_login(User.objects.create_user("ny", password="x"))
+    response = client.get(reverse("report", args=["deltagare"]))
+    assert response.status_code == 200
+    assert "report" not in response.context
+    assert response.templates[0].name == "reports/nothing_to_see.html"
+    assert client.get(reverse("report-index")).status_code == 200
+
+
+def test_the_pages_need_a_login(client, db):
+    for url in [reverse("report-index"), reverse("report", args=["deltagare"])]:
+        response = client.get(url)
+        assert response.status_code == 302 and "/login/" in response["Location"]
+
+
+def test_an_unknown_report_is_404(client, registrator):
+    client.force_login(registrator)
+    assert client.get("/rapporter/finns-inte/").status_code == 404
+
+
+def test_the_index_lists_the_catalogue(client, registrator):
+    client.force_login(registrator)
+    html = client.get(reverse("report-index")).content.decode()
+    for spec in REPORTS.values():
+        assert reverse("report", args=[spec.key]) in html
+    assert reverse("report-index") in client.get(reverse("home")).content.decode()  # nav
+
+
+def _enrol_some(user, insats, n: int, offset: int = 0) -> None:
+    for i in range(offset, offset + n):
+        start = dt.date(2021, 3, 1) + dt.timedelta(days=23 * i)
+        born = dt.date(1960 + i, 5, 1)
+        ending = (
+            {"end_date": dt.date(2022, 6, 1), "end_reason": code(codes.EndReason, "arbete")}
+            if i % 2
+            else {}
+        )
+        enrol(
+            user,
+            insats,
+            personnummer_text=make_pnr(born, man=i % 3 == 0),
+            start_date=start,
+            consent_date=start,
+            years_in_public_support=i % 6,
+            **ending,
+        )
+
+
+@pytest.mark.parametrize("key", list(REPORTS))
+def test_a_report_page_takes_the_same_queries_for_more_enrolments(
+    client, insats, registrator, forbund_admin, key, django_assert_max_num_queries
+):
+    _enrol_some(registrator, insats, 3)
+    client.force_login(forbund_admin)
+    with CaptureQueriesContext(connection) as few:
+        assert _page(client, key, level="forbund", object_id=insats.forbund_id).status_code == 200
+    _enrol_some(registrator, insats, 12, offset=3)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert _page(client, key, level="forbund", object_id=insats.forbund_id).status_code == 200
+
+
+def test_each_report_shows_only_the_options_it_uses(client, registrator):
+    client.force_login(registrator)
+    shown = {
+        key: {
+            name
+            for name in ("age_bounds", "month_step", "base_year")
+            if f'name="{name}"' in client.get(reverse("report", args=[key])).content.decode()
+        }
+        for key in ("deltagare", "alder", "tid-i-insats", "trend")
+    }
+    assert shown == {
+        "deltagare": set(),
+        "alder": {"age_bounds"},
+        "tid-i-insats": {"month_step"},
+        "trend": {"base_year"},
+    }
