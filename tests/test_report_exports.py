@@ -90,7 +90,7 @@ def test_xlsx_has_a_sheet_per_table_with_numbers_as_numbers(avesta):
     header = {row[0]: row[1] for row in rows[1:6]}
     assert header["Period"] == "2022-01-01 – 2022-12-31"
     assert header["Organisation"] == "Insats: Samverkansteam Avesta"
-    counts = _body(rows, "Group")
+    counts = _body(rows, "Grupp")
     assert counts["Totalt"][:4] == (75, 32, 23, 52)
     assert counts["Kvinnor"][:4] == (40, 19, 10, 30)
     assert all(type(n) is int for n in counts["Totalt"][:4])
@@ -104,9 +104,9 @@ def test_xlsx_has_a_sheet_per_table_with_numbers_as_numbers(avesta):
 def test_xlsx_percent_is_a_number_with_one_decimal(avesta):
     content = _export(avesta, "resultat", "xlsx").content
     rows = _sheet_rows(content, 0)
-    headings = next(row for row in rows if row[0] == "Group")
-    total = _body(rows, "Group")["Totalt"]
-    column = headings.index("Result towards goal (%)")
+    headings = next(row for row in rows if row[0] == "Grupp")
+    total = _body(rows, "Grupp")["Totalt"]
+    column = headings.index("Resultat mot mål (%)")
     assert total[column - 1] == pytest.approx(42.9)
     row = next(i for i, r in enumerate(rows, 1) if r[0] == "Totalt")
     cell = load_workbook(io.BytesIO(content)).worksheets[0].cell(row, column + 1)
@@ -135,15 +135,15 @@ def test_csv_lists_every_table_after_its_title(avesta):
     assert exported.content_type == "text/csv; charset=utf-8"
     header, tables = _csv_tables(exported.content)
     assert ["Organisation", "Insats: Samverkansteam Avesta"] in header
-    counts = tables["Participants with personal data"]
-    assert counts[0][0] == "Group"
+    counts = tables["Deltagare med personuppgifter"]
+    assert counts[0][0] == "Grupp"
     assert counts[3] == ["Totalt", "75", "32", "23", "52"]
-    assert "Participants by follow-up method" in tables
+    assert "Deltagare per uppföljningsmetod" in tables
 
 
 def test_csv_numbers_have_a_decimal_comma(avesta):
     _header, tables = _csv_tables(_export(avesta, "genomstromning", "csv").content)
-    throughput = {line[0]: line[1:] for line in tables["Throughput time"][1:]}
+    throughput = {line[0]: line[1:] for line in tables["Genomströmningstid"][1:]}
     assert throughput["Kvinnor"] == ["10", "9,5"]
     assert throughput["Män"] == ["11", "11,4"]
 
@@ -167,7 +167,7 @@ def test_json_has_the_report_scope_and_tables(avesta):
     assert table["key"] == "results"
     assert table["columns"][-1] == {
         "key": "goal_percent",
-        "label": "Result towards goal (%)",
+        "label": "Resultat mot mål (%)",
         "kind": "percent",
     }
     total = table["rows"][table["total_row"]]
@@ -217,16 +217,16 @@ def test_suppressed_cells_in_every_format(avesta):
     assert len(data["tables"][0]["suppressed"]) == len(table.suppressed)
 
     xlsx_rows = _sheet_rows(export(report, scope, "xlsx").content, 0)
-    headings = next(row for row in xlsx_rows if row[0] == "Group")
-    xlsx_total = _body(xlsx_rows, "Group")["Totalt"]
-    assert xlsx_total[headings.index("Of whom early dropouts") - 1] == "–"
-    assert any("Counts below 5 are hidden" in str(row[1]) for row in xlsx_rows[:7])
+    headings = next(row for row in xlsx_rows if row[0] == "Grupp")
+    xlsx_total = _body(xlsx_rows, "Grupp")["Totalt"]
+    assert xlsx_total[headings.index("Varav tidiga avhopp") - 1] == "–"
+    assert any("Antal under 5 döljs" in str(row[1]) for row in xlsx_rows[:7])
 
     header, tables = _csv_tables(export(report, scope, "csv").content)
-    csv_total = tables["Results for the ended"][3]
+    csv_total = tables["Resultat för de avslutade"][3]
     assert csv_total[0] == "Totalt"
     assert csv_total[3] == "–"
-    assert header[-1][0] == "Small counts"
+    assert header[-1][0] == "Små tal"
 
     view = table_view(table)
     assert view.has_suppressed
@@ -237,7 +237,7 @@ def test_charts_leave_out_the_total_row_and_suppressed_cells(avesta):
     table = REPORTS["deltagare"].build(_scope(avesta)).table("counts")
     spec = vega_lite_spec(table)
     assert spec is not None
-    assert spec["title"] == "Participants with personal data"
+    assert spec["title"] == "Deltagare med personuppgifter"
     assert spec["encoding"]["y"]["title"] == "Deltagare"
     values = spec["data"]["values"]
     assert {v["label"] for v in values} == {"Kvinnor", "Män"}
@@ -342,7 +342,7 @@ def test_cli_csv_on_stdout_has_no_byte_order_mark(avesta):
 def test_cli_writes_a_binary_format_to_a_file(avesta, tmp_path):
     path = tmp_path / "deltagare.xlsx"
     _call("deltagare", "--lan", "20", *PERIOD, "--format", "xlsx", "--output", str(path))
-    assert _body(_sheet_rows(path.read_bytes(), 0), "Group")["Totalt"][:4] == (75, 32, 23, 52)
+    assert _body(_sheet_rows(path.read_bytes(), 0), "Grupp")["Totalt"][:4] == (75, 32, 23, 52)
 
 
 def test_cli_covers_the_last_full_year_by_default(db):
@@ -355,13 +355,13 @@ def test_cli_covers_the_last_full_year_by_default(db):
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        ((), "Name a report"),
-        (("okand",), "Unknown report 'okand'"),
-        (("deltagare", "--from", "2022-13-01"), "not a date"),
-        (("deltagare", "--from", "2022-06-01", "--to", "2022-05-01"), "ends before it starts"),
-        (("deltagare", "--forbund", "Inget förbund"), "No samordningsförbund has"),
-        (("deltagare", "--insats", "999999"), "No insats has"),
-        (("deltagare", "--format", "pdf"), "give a file with --output"),
+        ((), "Ange en rapport"),
+        (("okand",), "Okänd rapport 'okand'"),
+        (("deltagare", "--from", "2022-13-01"), "är inte ett datum"),
+        (("deltagare", "--from", "2022-06-01", "--to", "2022-05-01"), "slutar innan den börjar"),
+        (("deltagare", "--forbund", "Inget förbund"), "Ingen träff för samordningsförbund"),
+        (("deltagare", "--insats", "999999"), "Ingen träff för insats"),
+        (("deltagare", "--format", "pdf"), "ange en fil med --output"),
         (("deltagare", "--format", "docx"), "invalid choice"),
     ],
 )

@@ -106,16 +106,6 @@ REPORTS: dict[str, ReportSpec] = {
             "9",
         ),
         ReportSpec(
-            "remittenter",
-            _("Referring actors"),
-            _(
-                "Who referred the participants, with sub-categories, and who paid their "
-                "support before the insats."
-            ),
-            [background.referring_actors, background.referrers_by_supply],
-            "12",
-        ),
-        ReportSpec(
             "hemvist",
             _("Home municipality"),
             _("Participants of each insats by home municipality, in numbers and shares."),
@@ -128,6 +118,16 @@ REPORTS: dict[str, ReportSpec] = {
             _("Participants carried over from before the period and new in it, by municipality."),
             [geography.inflow],
             "11",
+        ),
+        ReportSpec(
+            "remittenter",
+            _("Referring actors"),
+            _(
+                "Who referred the participants, with sub-categories, and who paid their "
+                "support before the insats."
+            ),
+            [background.referring_actors, background.referrers_by_supply],
+            "12",
         ),
         ReportSpec(
             "utflode",
