@@ -22,7 +22,7 @@ from samspar.reports.catalogue import REPORTS
 from samspar.reports.charts import chart_png, chart_svg, vega_lite_spec
 from samspar.reports.exports import FORMATS, export, report_dict
 from samspar.reports.exports.common import csv_safe, formula_like
-from samspar.reports.exports.pdf import table_view
+from samspar.reports.presentation import table_view
 from samspar.reports.scope import Level, ReportScope
 from samspar.reports.tables import Chart, Column, Kind, Report, Table
 from tests.factories import enrol, make_forbund, make_insats, make_user
@@ -190,9 +190,9 @@ def test_pdf_is_a_pdf(avesta, key):
 def test_pdf_tables_are_formatted_in_swedish_with_the_chart_inline(avesta):
     report = REPORTS["genomstromning"].build(_scope(avesta))
     view = table_view(report.table("throughput"))
-    assert [cell.text for cell in view.rows[0][1]] == ["Kvinnor", "10", "9,5"]
-    assert view.rows[-1][0]  # the total row is marked
-    assert view.chart is not None and view.chart.startswith("<svg")
+    assert [cell.text for cell in view.rows[0].cells] == ["Kvinnor", "10", "9,5"]
+    assert view.rows[-1].total  # the total row is marked
+    assert view.chart_svg is not None and view.chart_svg.startswith("<svg")
 
 
 # --- suppressed cells in every format ------------------------------------------------
@@ -230,7 +230,8 @@ def test_suppressed_cells_in_every_format(avesta):
 
     view = table_view(table)
     assert view.has_suppressed
-    assert view.rows[total][1][3].text == "–"
+    assert view.rows[total].cells[3].text == "–"
+    assert view.rows[total].cells[3].suppressed
 
 
 def test_charts_leave_out_the_total_row_and_suppressed_cells(avesta):

@@ -20,8 +20,9 @@ from docx.text.paragraph import Paragraph
 from weasyprint import HTML
 
 from samspar.annual.compose import AnnualReport
-from samspar.annual.rendering import TableView, chapter_views, missing_label, paragraphs
+from samspar.annual.rendering import chapter_views, missing_label, paragraphs
 from samspar.reports.exports.common import suppression_note
+from samspar.reports.presentation import TableView
 from samspar.reports.suppression import threshold
 
 PDF_CONTENT_TYPE = "application/pdf"
@@ -110,7 +111,7 @@ def _table(doc: DocxDocument, view: TableView) -> None:
         for c, cell in enumerate(cells):
             paragraph = table.cell(r, c).paragraphs[0]
             run = paragraph.add_run(cell.text)
-            run.font.size = Pt(8 if len(cells) > 7 else 9)
+            run.font.size = Pt(8 if view.wide else 9)
             run.bold = bold
             if cell.numeric:
                 paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT

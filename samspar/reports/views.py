@@ -7,25 +7,20 @@ page updates in place; without JavaScript the form is a plain GET.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.formats import number_format
 from django.utils.http import content_disposition_header
-from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
 from samspar.reports.catalogue import REPORTS, ReportSpec
-from samspar.reports.charts import chart_svg
 from samspar.reports.exports import FORMATS, export
-from samspar.reports.exports.common import SUPPRESSED
 from samspar.reports.forms import ReportFilterForm
-from samspar.reports.tables import Kind, Table, Value
+from samspar.reports.presentation import table_view
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -39,60 +34,6 @@ else:
     AuthenticatedRequest = HttpRequest
 
 FORMAT_LABELS = {"xlsx": "Excel", "csv": "CSV", "json": "JSON", "pdf": "PDF"}
-
-
-@dataclass(frozen=True)
-class Cell:
-    text: str
-    numeric: bool = False
-    suppressed: bool = False
-
-
-@dataclass(frozen=True)
-class TableView:
-    """A table as the page shows it: formatted cells and the chart beside them."""
-
-    table: Table
-    rows: list[tuple[bool, list[Cell]]]  # (is the total row, cells)
-    chart: SafeString | None
-
-    @property
-    def has_suppressed(self) -> bool:
-        return bool(self.table.suppressed)
-
-    @property
-    def wide(self) -> bool:
-        return len(self.table.columns) > 5
-
-
-def format_value(value: Value, kind: Kind) -> str:
-    """A cell in the active language: counts and kronor grouped in thousands, percent
-    and means with one decimal."""
-    if value is None:
-        return ""
-    if kind == Kind.LABEL or not isinstance(value, int | float) or isinstance(value, bool):
-        return str(value)
-    if kind in (Kind.COUNT, Kind.AMOUNT, Kind.TALLY):
-        return number_format(value, decimal_pos=0, use_l10n=True, force_grouping=True)
-    text = number_format(value, decimal_pos=1, use_l10n=True, force_grouping=True)
-    return f"{text}\N{NO-BREAK SPACE}%" if kind == Kind.PERCENT else text
-
-
-def table_view(table: Table) -> TableView:
-    rows = []
-    for r, row in enumerate(table.rows):
-        cells = []
-        for column, value in zip(table.columns, row, strict=True):
-            if (r, column.key) in table.suppressed:
-                cells.append(Cell(SUPPRESSED, numeric=True, suppressed=True))
-            else:
-                cells.append(
-                    Cell(format_value(value, column.kind), numeric=column.kind != Kind.LABEL)
-                )
-        rows.append((r == table.total_row, cells))
-    svg = chart_svg(table)
-    # vl-convert writes the SVG and escapes every text in it, labels included.
-    return TableView(table, rows, mark_safe(svg) if svg else None)
 
 
 def _spec(key: str) -> ReportSpec:
@@ -127,7 +68,7 @@ def report_page(request: AuthenticatedRequest, key: str) -> HttpResponse:
         query = request.GET.urlencode()
         context |= {
             "report": report,
-            "tables": [table_view(t) for t in report.tables],
+            "tables": [table_view(t, percent_sign=True) for t in report.tables],
             "covers": form.object_label(),
             "exports": [
                 (

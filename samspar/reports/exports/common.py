@@ -113,17 +113,21 @@ def plain(value: Value) -> int | float | str | None:
     return value
 
 
-def display(value: Value, column: Column, hidden: bool) -> str:
-    """A cell as text in the active language (HTML and PDF): grouped thousands, one
-    decimal for shares and means, a dash for a hidden cell, nothing for an unknown."""
+def display(value: Value, column: Column, hidden: bool, *, percent_sign: bool = False) -> str:
+    """A cell as text in the active language (the page, the PDFs, the .docx): grouped
+    thousands, one decimal for shares and means, a dash for a hidden cell, nothing for
+    an unknown, a label as it is. ``percent_sign`` puts "%" after a share."""
     if hidden:
         return SUPPRESSED
     value = plain(value)
     if value is None:
         return ""
-    if isinstance(value, str):
-        return value
-    if column.kind in (Kind.PERCENT, Kind.NUMBER):
+    if isinstance(value, str) or column.kind == Kind.LABEL:
+        return str(value)
+    if column.kind == Kind.PERCENT:
+        text = formats.number_format(value, 1, force_grouping=True)
+        return f"{text}\N{NO-BREAK SPACE}%" if percent_sign else text
+    if column.kind == Kind.NUMBER:
         return formats.number_format(value, 1, force_grouping=True)
     return formats.number_format(value, 0, force_grouping=True)
 
