@@ -216,3 +216,16 @@ def test_seed_002_results_give_no_hidden_count_away(insats, registrator):
             assert None in (row["to_goal"], row["work"], row["studies"])
         if (r, "ended_kept") in table.suppressed:  # to_goal / goal_percent gives it
             assert None in (row["to_goal"], row["goal_percent"])
+
+
+def test_seed_002_outflow_gives_no_hidden_count_away(insats, registrator):
+    """The outflow table (#13) repeats the results' destinations per municipality: the
+    same sums must hold there, and its percent hides with its hidden denominator."""
+    register(registrator, insats, seed_002_participants())
+    table = REPORTS["utflode"].build(ReportScope(*AVESTA_YEAR)).table("outflow")
+    assert table.suppressed
+    for r, row in enumerate(table.as_dicts()):
+        if (r, "other_rehab") in table.suppressed:
+            assert None in (row["to_goal"], row["work"], row["studies"])
+        if (r, "dropouts") in table.suppressed:  # to_goal / percent = ended − dropouts
+            assert None in (row["to_goal"], row["goal_percent"])

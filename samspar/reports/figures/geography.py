@@ -16,10 +16,13 @@ from django.db.models import Count, Q, Sum
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from samspar.codelists.models import ResultGroup
 from samspar.organisation.models import Insats, Municipality
 from samspar.reports.aggregates import TOTAL
-from samspar.reports.figures.participants import GOAL_GROUPS
+from samspar.reports.figures.participants import (
+    GOAL_GROUPS,
+    RESULT_GROUPS,
+    result_group_columns,
+)
 from samspar.reports.scope import ReportScope, carried_over_q, ended_q, new_q, worked_with_q
 from samspar.reports.tables import Chart, Column, Kind, Table, Text, Value, percent
 
@@ -160,7 +163,7 @@ def outflow(scope: ReportScope) -> Table:
     sickness or activity compensation)."""
     f, t = scope.date_from, scope.date_to
     kept = Q(early_dropout=False)
-    groups = [g for g in ResultGroup if g != ResultGroup.CANCELLED]
+    groups = RESULT_GROUPS
     aggregates = {
         "ended": Count("pk"),
         "dropouts": Count("pk", filter=Q(early_dropout=True)),
@@ -187,17 +190,22 @@ def outflow(scope: ReportScope) -> Table:
             Column("municipality", _("Municipality"), Kind.LABEL),
             Column("ended", _("Ended in the period")),
             Column("dropouts", _("Of whom early dropouts")),
-            Column(ResultGroup.WORK.value, _("To work")),
-            Column(ResultGroup.STUDIES.value, _("To studies")),
-            Column(ResultGroup.OTHER_REHAB.value, _("To other work-oriented rehabilitation")),
-            Column(ResultGroup.COMPENSATION.value, _("To sickness or activity compensation")),
-            Column(ResultGroup.OTHER.value, _("Other")),
+            *result_group_columns(),
             Column("to_goal", _("To work, studies or rehabilitation")),
-            Column("goal_percent", _("Result towards goal (%)"), Kind.PERCENT, "to_goal"),
+            # Its denominator, ended − dropouts, is not shown: both must be hidden with it.
+            Column(
+                "goal_percent",
+                _("Result towards goal (%)"),
+                Kind.PERCENT,
+                ("to_goal", "ended", "dropouts"),
+            ),
         ],
         rows=rows,
         total_row=len(rows) - 1,
-        column_sums={"ended": ("dropouts", *(g.value for g in groups))},
+        column_sums={
+            "ended": ("dropouts", *(g.value for g in groups)),
+            "to_goal": tuple(g.value for g in GOAL_GROUPS),
+        },
         chart=Chart(
             "stacked",
             tuple(g.value for g in groups),

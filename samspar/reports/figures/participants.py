@@ -11,6 +11,19 @@ from samspar.reports.scope import ReportScope, active_q, ended_q, new_q, worked_
 from samspar.reports.tables import Chart, Column, Kind, Table, percent
 
 GOAL_GROUPS = (ResultGroup.WORK, ResultGroup.STUDIES, ResultGroup.OTHER_REHAB)
+# Where the ended who were not early dropouts went; felregistreringar never count.
+RESULT_GROUPS = tuple(g for g in ResultGroup if g != ResultGroup.CANCELLED)
+
+
+def result_group_columns() -> list[Column]:
+    """The destination columns of the results (#2) and outflow (#13) tables."""
+    return [
+        Column(ResultGroup.WORK.value, _("To work")),
+        Column(ResultGroup.STUDIES.value, _("To studies")),
+        Column(ResultGroup.OTHER_REHAB.value, _("To other work-oriented rehabilitation")),
+        Column(ResultGroup.COMPENSATION.value, _("To sickness or activity compensation")),
+        Column(ResultGroup.OTHER.value, _("Other")),
+    ]
 
 
 def participant_counts(scope: ReportScope) -> Table:
@@ -107,11 +120,7 @@ def results(scope: ReportScope) -> Table:
         Column("active_start", _("Enrolled at the start")),
         Column("ended", _("Ended, total")),
         Column("dropouts", _("Of whom early dropouts")),
-        Column(ResultGroup.WORK.value, _("To work")),
-        Column(ResultGroup.STUDIES.value, _("To studies")),
-        Column(ResultGroup.OTHER_REHAB.value, _("To other work-oriented rehabilitation")),
-        Column(ResultGroup.COMPENSATION.value, _("To sickness or activity compensation")),
-        Column(ResultGroup.OTHER.value, _("Other")),
+        *result_group_columns(),
         Column("active_end", _("Active at the end")),
         Column("to_goal", _("To work, studies or rehabilitation")),
         Column("ended_kept", _("Ended, not early dropouts")),
@@ -138,7 +147,7 @@ def results(scope: ReportScope) -> Table:
         # Every sum a reader could subtract from, so suppression hides a partner cell.
         column_sums={
             "ended": ("dropouts", "ended_kept"),
-            "ended_kept": tuple(g.value for g in ResultGroup if g != ResultGroup.CANCELLED),
+            "ended_kept": tuple(g.value for g in RESULT_GROUPS),
             "to_goal": tuple(g.value for g in GOAL_GROUPS),
         },
         chart=Chart(
