@@ -1,0 +1,295 @@
+"""Revenue, cost, profitability, payback and potential per perspective.
+
+``run`` works on arrays with one entry per draw, so the point estimate
+(``evaluate``, one draw at the standard values) and the Monte Carlo
+(``uncertainty.simulate``, thousands of draws) are the same arithmetic.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+import numpy as np
+
+from samspar.economics.model.inputs import Evaluation, State
+from samspar.economics.model.ledger import Array, Line, actor_sums, ledger, quantities
+from samspar.economics.model.terms import (
+    PERSPECTIVE_ACTORS,
+    PERSPECTIVES,
+    Actor,
+    Grade,
+    Kind,
+    Perspective,
+)
+from samspar.economics.model.values import ValueSet
+
+# Payback is searched for this many years before it is called "none".
+PAYBACK_SEARCH_YEARS = 50
+FULL_TIME_WORK = State(work_extent=1.0)
+
+
+@dataclass(frozen=True)
+class Adjustments:
+    """Per-draw shares that scale the whole change (see docs/economics.md)."""
+
+    deadweight: Array
+    attribution: Array
+    drop_off: Array
+
+    @classmethod
+    def of(cls, evaluation: Evaluation) -> Adjustments:
+        def one(x: float) -> Array:
+            return np.array([x], dtype=float)
+
+        return cls(
+            one(evaluation.deadweight), one(evaluation.attribution), one(evaluation.drop_off)
+        )
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """Arrays over draws: the raw material of results and bands."""
+
+    revenue: dict[Perspective, Array]  # first year, after adjustments
+    cost: dict[Perspective, float]
+    annuity: Array  # draws × (horizon + 1): what 1 kr of first-year revenue adds up to
+    payback: dict[Perspective, Array]  # months, NaN where never
+    potential: Array  # society revenue if everyone worked full time (see below)
+    lines: list[Line]  # first-year change, adjusted
+
+    def profit(self, perspective: Perspective, years: int) -> Array:
+        return self.revenue[perspective] * self.annuity[:, years] - self.cost[perspective]
+
+
+def run(
+    evaluation: Evaluation,
+    counts: Array,
+    values: Mapping[str, Array],
+    grade: Callable[[str], Grade],
+    adjustments: Adjustments,
+) -> Outcome:
+    """``counts``: draws × cohorts; ``values``: one array over draws per key."""
+    draws = counts.shape[0]
+    before = counts @ np.stack([quantities(c.before) for c in evaluation.cohorts])
+    after = counts @ np.stack([quantities(c.after) for c in evaluation.cohorts])
+    keep = (1 - adjustments.deadweight) * (1 - adjustments.attribution)
+    lines = [
+        Line(
+            line.actor,
+            line.item,
+            line.kind,
+            line.amount * keep * _haircut(evaluation, line.grade),
+            line.grade,
+        )
+        for line in ledger(after - before, values, grade)
+    ]
+    sums = actor_sums(lines, draws)
+    revenue = {
+        p: sum((sums[a] for a in PERSPECTIVE_ACTORS[p]), np.zeros(draws)) for p in PERSPECTIVES
+    }
+    cost = _costs(evaluation)
+
+    years = np.arange(1, PAYBACK_SEARCH_YEARS + 1)
+    profile = (1 - adjustments.drop_off[:, None]) ** (years - 1) / (
+        1 + evaluation.discount_rate
+    ) ** years  # draws × years
+    payback = {p: _payback(revenue[p][:, None] * profile, cost[p]) for p in PERSPECTIVES}
+    annuity = np.concatenate(
+        [np.zeros((draws, 1)), np.cumsum(profile[:, : evaluation.horizon_years], axis=1)], axis=1
+    )
+
+    # Potential: everyone working full time at the average wage, with no subsidy and
+    # no resource use; only real lines count, as for society's revenue.
+    full_time = counts @ np.stack([quantities(FULL_TIME_WORK) for _ in evaluation.cohorts])
+    potential_lines = ledger(full_time - before, values, grade)
+    potential = sum(
+        (line.amount for line in potential_lines if line.kind != Kind.TRANSFER), np.zeros(draws)
+    )
+    return Outcome(revenue, cost, annuity, payback, potential, lines)
+
+
+def _haircut(evaluation: Evaluation, grade: Grade) -> float:
+    return 1 - evaluation.haircuts.get(grade, 0.0) if evaluation.optimism_bias else 1.0
+
+
+def _costs(evaluation: Evaluation) -> dict[Perspective, float]:
+    total = evaluation.cost * evaluation.indirect_tax_factor
+    cost = {p: 0.0 for p in PERSPECTIVES}
+    cost[Perspective.SOCIETY] = total
+    for actor, share in evaluation.cost_split.items():
+        for perspective, actors in PERSPECTIVE_ACTORS.items():
+            if actor in actors and perspective != Perspective.SOCIETY:
+                cost[perspective] += total * share
+    return cost
+
+
+def _payback(flows: Array, cost: float) -> Array:
+    """Months until the cumulative flows (draws × years) reach ``cost``; linear
+    within a year, NaN when they never do within the search horizon."""
+    if cost <= 0:
+        return np.full(flows.shape[0], np.nan)
+    cumulative = np.cumsum(flows, axis=1)
+    reached = cumulative >= cost
+    year = reached.argmax(axis=1)  # first year reaching the cost (0-based)
+    rows = np.arange(flows.shape[0])
+    before = np.where(year > 0, cumulative[rows, np.maximum(year - 1, 0)], 0.0)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        months = 12 * year + 12 * (cost - before) / flows[rows, year]
+    ok = reached.any(axis=1) & (flows[:, 0] > 0)
+    return np.where(ok, months, np.nan)
+
+
+@dataclass(frozen=True)
+class PerspectiveResult:
+    perspective: Perspective
+    revenue: float  # kronor per year (the first year after the insats)
+    cost: float  # the perspective's share of the uplifted cost
+    profit_first_year: float
+    profit_horizon: float
+    payback_months: float | None  # None where revenue ≤ 0 or never within 50 years
+    participants: float
+
+    @property
+    def revenue_per_participant(self) -> float:
+        return self.revenue / self.participants
+
+    @property
+    def cost_per_participant(self) -> float:
+        return self.cost / self.participants
+
+    @property
+    def profit_first_year_per_participant(self) -> float:
+        return self.profit_first_year / self.participants
+
+    @property
+    def profit_horizon_per_participant(self) -> float:
+        return self.profit_horizon / self.participants
+
+
+@dataclass(frozen=True)
+class ItemResult:
+    actor: Actor
+    item: str
+    kind: Kind
+    change: float  # kronor per year, after adjustments
+
+
+@dataclass(frozen=True)
+class CurvePoint:
+    year: int
+    cumulative: float  # society's profitability after ``year`` years
+
+
+@dataclass(frozen=True)
+class CohortResult:
+    name: str
+    count: float
+    society_revenue_per_participant: float
+
+
+@dataclass(frozen=True)
+class EvaluationResult:
+    participants: float
+    cost: float  # nominal
+    total_cost: float  # uplifted by the indirect-tax factor
+    horizon_years: int
+    perspectives: dict[Perspective, PerspectiveResult]
+    items: list[ItemResult]
+    curve: list[CurvePoint]
+    potential: float
+    cohorts: list[CohortResult]
+
+    @property
+    def society(self) -> PerspectiveResult:
+        return self.perspectives[Perspective.SOCIETY]
+
+    @property
+    def utilised_share(self) -> float | None:
+        return self.society.revenue / self.potential if self.potential > 0 else None
+
+
+def evaluate(evaluation: Evaluation, values: ValueSet) -> EvaluationResult:
+    """The point estimate. Raises InputError when any input is wrong."""
+    evaluation.check(values)
+    outcome = _point(evaluation, values, [c.count for c in evaluation.cohorts])
+    n = evaluation.participants
+    perspectives = {
+        p: PerspectiveResult(
+            perspective=p,
+            revenue=float(outcome.revenue[p][0]),
+            cost=outcome.cost[p],
+            profit_first_year=float(outcome.profit(p, 1)[0]),
+            profit_horizon=float(outcome.profit(p, evaluation.horizon_years)[0]),
+            payback_months=_number(outcome.payback[p][0]),
+            participants=n,
+        )
+        for p in PERSPECTIVES
+    }
+    merged: dict[tuple[Actor, str, Kind], float] = {}
+    for line in outcome.lines:
+        key = (line.actor, line.item, line.kind)
+        merged[key] = merged.get(key, 0.0) + float(line.amount[0])
+    items = [
+        ItemResult(a, i, k, v)
+        for (a, i, k), v in merged.items()
+        if a != Actor.EMPLOYER or k == Kind.PRODUCTION
+    ]
+    curve = [
+        CurvePoint(y, float(outcome.profit(Perspective.SOCIETY, y)[0]))
+        for y in range(evaluation.horizon_years + 1)
+    ]
+    cohorts = []
+    for index, cohort in enumerate(evaluation.cohorts):
+        single = [0.0] * len(evaluation.cohorts)
+        single[index] = 1.0
+        alone = _point(evaluation, values, single)
+        cohorts.append(
+            CohortResult(cohort.name, cohort.count, float(alone.revenue[Perspective.SOCIETY][0]))
+        )
+    return EvaluationResult(
+        participants=n,
+        cost=evaluation.cost,
+        total_cost=outcome.cost[Perspective.SOCIETY],
+        horizon_years=evaluation.horizon_years,
+        perspectives=perspectives,
+        items=items,
+        curve=curve,
+        potential=float(outcome.potential[0]),
+        cohorts=cohorts,
+    )
+
+
+def _point(evaluation: Evaluation, values: ValueSet, counts: list[float]) -> Outcome:
+    arrays = {k: np.array([v], dtype=float) for k, v in values.amounts.items()}
+    return run(
+        evaluation,
+        np.array([counts], dtype=float),
+        arrays,
+        values.grade,
+        Adjustments.of(evaluation),
+    )
+
+
+def _annuity(evaluation: Evaluation, years: float) -> float:
+    """What one krona of first-year revenue adds up to after ``years`` (may be
+    fractional: the last year counts pro rata)."""
+    total, whole = 0.0, math.floor(years)
+    for t in range(1, whole + 2):
+        weight = 1.0 if t <= whole else years - whole
+        if weight <= 0:
+            break
+        total += weight * (1 - evaluation.drop_off) ** (t - 1) / (1 + evaluation.discount_rate) ** t
+    return total
+
+
+def switching_value(evaluation: Evaluation, months: float) -> float:
+    """The first-year society revenue per participant (after adjustments) at which
+    the insats pays back in ``months``."""
+    total_cost = evaluation.cost * evaluation.indirect_tax_factor
+    return total_cost / _annuity(evaluation, months / 12) / evaluation.participants
+
+
+def _number(x: float) -> float | None:
+    return None if math.isnan(x) else float(x)

@@ -1,0 +1,126 @@
+"""From states to ledger lines: actor × item × kind × kronor per year.
+
+Everything here is linear in a state's quantities (benefit shares, extent of work,
+resource units), so the lines of a group are the lines of its summed quantities,
+and the revenue of an insats is ``ledger(after) - ledger(before)``.
+
+A transfer is always booked twice — minus for the payer, plus for the receiver —
+so transfers sum to zero for society. Work is booked through the employer, who is
+assumed to break even: the production value of work is the wage cost less the wage
+subsidy (the subsidy pays for the reduced capacity), and the employer pays that
+out as wage and employer contributions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from samspar.economics.model.inputs import State
+from samspar.economics.model.terms import RESOURCES, SUPPLIES, Actor, Grade, Kind
+from samspar.economics.model.values import worst
+
+Array = npt.NDArray[np.float64]
+
+QUANTITIES: tuple[str, ...] = (
+    *(f"supply:{code}" for code in SUPPLIES),
+    "work",
+    "subsidised_work",
+    *(f"resource:{key}" for key in RESOURCES),
+)
+INDEX = {name: i for i, name in enumerate(QUANTITIES)}
+
+
+@dataclass(frozen=True)
+class Line:
+    actor: Actor
+    item: str  # a supply code, "wage", "income_tax", "employer_contribution",
+    # "wage_subsidy", "production" or a resource key
+    kind: Kind
+    amount: Array  # the actor's gain in kronor per year, one entry per draw
+    grade: Grade  # the weakest standard value behind the amount
+
+
+def quantities(state: State) -> Array:
+    """A state as a vector over QUANTITIES (per participant and year)."""
+    q = np.zeros(len(QUANTITIES))
+    for code, share in state.supply.items():
+        if code in SUPPLIES:
+            q[INDEX[f"supply:{code}"]] += share
+    q[INDEX["work"]] = state.work_extent
+    q[INDEX["subsidised_work"]] = state.work_extent * state.wage_subsidy
+    for key, units in state.resource_use.items():
+        q[INDEX[f"resource:{key}"]] += units
+    return q
+
+
+def ledger(totals: Array, values: Mapping[str, Array], grade: Callable[[str], Grade]) -> list[Line]:
+    """The ledger lines of summed quantities ``totals`` (shape: draws × QUANTITIES).
+
+    ``values`` maps standard-value keys to one amount per draw.
+    """
+    lines: list[Line] = []
+
+    def q(name: str) -> Array:
+        return totals[:, INDEX[name]]
+
+    def transfer(payer: Actor, receiver: Actor, item: str, amount: Array, g: Grade) -> None:
+        lines.append(Line(payer, item, Kind.TRANSFER, -amount, g))
+        lines.append(Line(receiver, item, Kind.TRANSFER, amount, g))
+
+    municipal, regional = values["municipal_tax"], values["regional_tax"]
+    tax_grade = worst([grade("municipal_tax"), grade("regional_tax")])
+
+    def income_tax(base: Array, g: Grade) -> None:
+        g = worst([g, tax_grade])
+        transfer(Actor.INDIVIDUAL, Actor.KOMMUN, "income_tax", base * municipal, g)
+        transfer(Actor.INDIVIDUAL, Actor.REGION, "income_tax", base * regional, g)
+
+    for code, rule in SUPPLIES.items():
+        share = q(f"supply:{code}")
+        if not share.any():
+            continue
+        amount = share * values[rule.value_key] * 12
+        transfer(rule.payer, Actor.INDIVIDUAL, code, amount, grade(rule.value_key))
+        if rule.taxable:
+            income_tax(amount, grade(rule.value_key))
+
+    work, subsidised = q("work"), q("subsidised_work")
+    if work.any() or subsidised.any():
+        contribution_rate = values["employer_contribution"]
+        yearly_wage = values["average_wage"] * 12
+        wage = yearly_wage * work
+        subsidy = yearly_wage * (1 + contribution_rate) * subsidised
+        g = worst([grade("average_wage"), grade("employer_contribution")])
+        lines.append(
+            Line(
+                Actor.EMPLOYER,
+                "production",
+                Kind.PRODUCTION,
+                wage * (1 + contribution_rate) - subsidy,
+                g,
+            )
+        )
+        transfer(Actor.EMPLOYER, Actor.INDIVIDUAL, "wage", wage, g)
+        transfer(
+            Actor.EMPLOYER, Actor.OTHER_STATE, "employer_contribution", wage * contribution_rate, g
+        )
+        transfer(Actor.AF, Actor.EMPLOYER, "wage_subsidy", subsidy, g)
+        income_tax(wage, g)
+
+    for key, resource in RESOURCES.items():
+        units = q(f"resource:{key}")
+        if units.any():
+            cost = units * values[resource.value_key]
+            lines.append(Line(resource.actor, key, Kind.RESOURCE, -cost, grade(resource.value_key)))
+    return lines
+
+
+def actor_sums(lines: Sequence[Line], draws: int) -> dict[Actor, Array]:
+    sums = {actor: np.zeros(draws) for actor in Actor}
+    for line in lines:
+        sums[line.actor] = sums[line.actor] + line.amount
+    return sums
