@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "samspar.demo",
     "samspar.reports",
     "samspar.annual",
+    "samspar.economics",
     "samspar.bench",
 ]
 

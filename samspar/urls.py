@@ -7,6 +7,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("rapporter/", include("samspar.reports.urls")),
+    path("ekonomi/", include("samspar.economics.urls")),
     path("api/v1/", api.urls),
     path("", include("samspar.core.urls")),
     path("", include("samspar.organisation.urls")),

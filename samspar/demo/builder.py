@@ -30,6 +30,8 @@ from django.apps import apps
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import User
 from django.db import models, transaction
+from django.db.models import Sum
+from django.db.models.functions import Coalesce
 from django.test.utils import override_settings
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -40,6 +42,8 @@ from samspar.codelists import models as codes
 from samspar.core import crypto
 from samspar.core.personnummer import age_on, luhn_check_digit
 from samspar.demo import names, world
+from samspar.economics import seed004
+from samspar.economics.models import Evaluation, Method, StandardValueSet, TypeCaseGroup
 from samspar.organisation.models import (
     BudgetLine,
     County,
@@ -286,6 +290,7 @@ def reset() -> None:
     for model in (AnonymousEnrolment, VolumeCount, StructuralCount, WaitingListCount):
         model._default_manager.all().delete()
     RoleAssignment.objects.all().delete()
+    Evaluation.objects.all().delete()
     Insats.objects.all().delete()
     Forbund.objects.all().delete()
     User.objects.filter(username__in=[u.username for u in world.USERS]).delete()
@@ -329,6 +334,7 @@ class _Builder:
         plans = self._simulate()
         persons = self._write_participants(plans)
         anonymous = self._aggregates()
+        self._evaluations()
         return Summary(
             seed=self.seed,
             scale=self.scale,
@@ -588,6 +594,69 @@ class _Builder:
         for irec in self.insatser:
             if irec.registrar_id is None:
                 irec.registrar_id = registrars.get(irec.forbund.spec.name)
+
+    def _evaluations(self) -> None:
+        """Per förbund: seed 004's type cases, and its first individual insats's
+        participants who ended last year, valued with its outcome that year."""
+        values = StandardValueSet.objects.filter(forbund=None).order_by("-price_year").first()
+        if values is None:
+            return
+        year = self.today.year - 1
+        for frec in self.forbund:
+            evaluation = Evaluation.objects.create(
+                forbund=frec.obj,
+                name=gettext("Type cases as in the NyttoSam example"),
+                method=Method.TYPE_CASES,
+                value_set=values,
+                participants=seed004.PARTICIPANTS,
+                cost=seed004.COST,
+                before_supply={k: v * 100 for k, v in seed004.BEFORE.supply.items()},
+                before_resources=dict(seed004.RESOURCE_USE),
+            )
+            TypeCaseGroup.objects.bulk_create(
+                TypeCaseGroup(
+                    evaluation=evaluation,
+                    position=i,
+                    name=name,
+                    share=Decimal(str(round(share * 100, 2))),
+                    supply={k: v * 100 for k, v in state.supply.items()},
+                    work_extent=Decimal(str(state.work_extent * 100)),
+                    wage_subsidy=Decimal(str(state.wage_subsidy * 100)),
+                    resource_factor=80 if state.work_extent else 100,
+                )
+                for i, (name, share, state) in enumerate(seed004.GROUPS)
+            )
+            threshold = frec.obj.suppression_threshold
+            irec = next(
+                (
+                    i
+                    for i in self.insatser
+                    if i.forbund is frec
+                    and i.obj.has_personal_data
+                    and i.obj.enrolments.filter(end_date__year=year)
+                    .exclude(end_reason__code="felregistrering")
+                    .count()
+                    >= threshold
+                ),
+                None,
+            )
+            if irec is None:
+                continue
+            cost = BudgetLine.objects.filter(insats=irec.obj, year=year).aggregate(
+                total=Coalesce(Sum("outcome"), Sum("budget"))
+            )["total"]
+            if cost:
+                Evaluation.objects.create(
+                    forbund=frec.obj,
+                    insats=irec.obj,
+                    name=gettext("Participants who ended in %(year)s") % {"year": year},
+                    method=Method.INDIVIDUALS,
+                    value_set=values,
+                    period_start=dt.date(year, 1, 1),
+                    period_end=dt.date(year, 12, 31),
+                    cost=cost,
+                    before_resources=dict(seed004.RESOURCE_USE),
+                )
 
     # -- participants ---------------------------------------------------------------------
 

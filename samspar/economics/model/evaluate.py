@@ -92,9 +92,11 @@ def run(
     cost = _costs(evaluation)
 
     years = np.arange(1, PAYBACK_SEARCH_YEARS + 1)
-    profile = (1 - adjustments.drop_off[:, None]) ** (years - 1) / (
-        1 + evaluation.discount_rate
-    ) ** years  # draws × years
+    profile = np.broadcast_to(
+        (1 - adjustments.drop_off[:, None]) ** (years - 1)
+        / (1 + evaluation.discount_rate) ** years,
+        (draws, years.size),
+    )  # draws × years
     payback = {p: _payback(revenue[p][:, None] * profile, cost[p]) for p in PERSPECTIVES}
     annuity = np.concatenate(
         [np.zeros((draws, 1)), np.cumsum(profile[:, : evaluation.horizon_years], axis=1)], axis=1
@@ -213,7 +215,7 @@ class EvaluationResult:
 def evaluate(evaluation: Evaluation, values: ValueSet) -> EvaluationResult:
     """The point estimate. Raises InputError when any input is wrong."""
     evaluation.check(values)
-    outcome = _point(evaluation, values, [c.count for c in evaluation.cohorts])
+    outcome = _point(evaluation, values, np.array([[c.count for c in evaluation.cohorts]]))
     n = evaluation.participants
     perspectives = {
         p: PerspectiveResult(
@@ -240,14 +242,12 @@ def evaluate(evaluation: Evaluation, values: ValueSet) -> EvaluationResult:
         CurvePoint(y, float(outcome.profit(Perspective.SOCIETY, y)[0]))
         for y in range(evaluation.horizon_years + 1)
     ]
-    cohorts = []
-    for index, cohort in enumerate(evaluation.cohorts):
-        single = [0.0] * len(evaluation.cohorts)
-        single[index] = 1.0
-        alone = _point(evaluation, values, single)
-        cohorts.append(
-            CohortResult(cohort.name, cohort.count, float(alone.revenue[Perspective.SOCIETY][0]))
-        )
+    # One "draw" per cohort with only that cohort's participants, all at once.
+    alone = _point(evaluation, values, np.eye(len(evaluation.cohorts)))
+    cohorts = [
+        CohortResult(c.name, c.count, float(alone.revenue[Perspective.SOCIETY][i]))
+        for i, c in enumerate(evaluation.cohorts)
+    ]
     return EvaluationResult(
         participants=n,
         cost=evaluation.cost,
@@ -261,11 +261,12 @@ def evaluate(evaluation: Evaluation, values: ValueSet) -> EvaluationResult:
     )
 
 
-def _point(evaluation: Evaluation, values: ValueSet, counts: list[float]) -> Outcome:
+def _point(evaluation: Evaluation, values: ValueSet, counts: Array) -> Outcome:
+    """The model at the standard values; ``counts`` is draws × cohorts."""
     arrays = {k: np.array([v], dtype=float) for k, v in values.amounts.items()}
     return run(
         evaluation,
-        np.array([counts], dtype=float),
+        counts.astype(float),
         arrays,
         values.grade,
         Adjustments.of(evaluation),

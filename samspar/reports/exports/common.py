@@ -124,12 +124,13 @@ def display(value: Value, column: Column, hidden: bool, *, percent_sign: bool = 
         return ""
     if isinstance(value, str) or column.kind == Kind.LABEL:
         return str(value)
+    # Django's number_format cuts surplus decimals off; round first.
     if column.kind == Kind.PERCENT:
-        text = formats.number_format(value, 1, force_grouping=True)
+        text = formats.number_format(round(value, 1), 1, force_grouping=True)
         return f"{text}\N{NO-BREAK SPACE}%" if percent_sign else text
     if column.kind == Kind.NUMBER:
-        return formats.number_format(value, 1, force_grouping=True)
-    return formats.number_format(value, 0, force_grouping=True)
+        return formats.number_format(round(value, 1), 1, force_grouping=True)
+    return formats.number_format(round(value), 0, force_grouping=True)
 
 
 def decimal_comma(value: int | float, kind: Kind) -> str:

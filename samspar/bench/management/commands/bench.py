@@ -1,5 +1,6 @@
 """`samspar bench reports`: how long the report set takes on generated data, next to a
-DuckDB reference (see samspar/bench/runner.py and docs/development.md, "Benchmarks")."""
+DuckDB reference (see samspar/bench/runner.py and docs/development.md, "Benchmarks");
+`samspar bench economics`: how long the socio-economic model takes (bench/economics.py)."""
 
 from __future__ import annotations
 
@@ -9,9 +10,11 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
-from samspar.bench import runner
+from samspar.bench import economics, runner
 from samspar.bench.generate import DEFAULT_SEED
+from samspar.economics.model import InputError
 from samspar.reports.catalogue import REPORTS
 
 DEFAULT_SIZES = (10_000, 100_000, 1_000_000)
@@ -38,13 +41,31 @@ def _reports(text: str) -> list[str]:
     return keys
 
 
+def _positive(text: str) -> int:
+    try:
+        number = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(_("Expected a whole number.")) from None
+    if number < 1:
+        raise argparse.ArgumentTypeError(_("Must be at least 1."))
+    return number
+
+
 def _number(value: float) -> str:
     """Thousands separated by spaces, as in Swedish: 1 000 000."""
     return f"{value:,.0f}".replace(",", " ")
 
 
+def _decimal(value: float, places: int) -> str:
+    """Swedish style as in ``_number``, with a decimal comma: 1 234,567."""
+    return f"{value:,.{places}f}".replace(",", " ").replace(".", ",")
+
+
 class Command(BaseCommand):
-    help = "Benchmarks on generated data, rolled back afterwards. Subcommand: reports."
+    help = (
+        "Benchmarks on generated data. Subcommands: reports (rolled back afterwards), "
+        "economics (no database)."
+    )
 
     def add_arguments(self, parser: argparse.ArgumentParser) -> None:
         benchmarks = parser.add_subparsers(dest="benchmark", required=True)
@@ -68,10 +89,100 @@ class Command(BaseCommand):
             help="Report keys to time, comma-separated (default: all).",
         )
         reports.add_argument("--seed", type=int, default=DEFAULT_SEED, help="Random seed.")
+        model = benchmarks.add_parser(
+            "economics",
+            help=(
+                "Time the socio-economic model's point estimate and Monte Carlo on generated "
+                "participants (no database)."
+            ),
+        )
+        model.add_argument(
+            "--participants",
+            type=_positive,
+            default=economics.DEFAULT_PARTICIPANTS,
+            help="Number of participants (default 1000).",
+        )
+        model.add_argument(
+            "--draws",
+            type=_positive,
+            default=economics.DEFAULT_DRAWS,
+            help="Monte Carlo draws (default 10000).",
+        )
+        model.add_argument(
+            "--cohorts",
+            type=_positive,
+            default=None,
+            help=(
+                "Distinct participant profiles the participants are spread over "
+                "(default: one per participant, the worst case)."
+            ),
+        )
+        model.add_argument(
+            "--repeat",
+            type=_positive,
+            default=economics.DEFAULT_REPEAT,
+            help="Runs of each step; the best counts (default 3).",
+        )
+        model.add_argument("--seed", type=int, default=economics.DEFAULT_SEED, help="Random seed.")
 
     def handle(self, *args: Any, benchmark: str, **options: Any) -> None:
-        # One subcommand so far; "economics" is meant to join it.
-        self._reports(options["sizes"], options["reports"] or list(REPORTS), options["seed"])
+        if benchmark == "economics":
+            self._economics(
+                options["participants"],
+                options["draws"],
+                options["cohorts"],
+                options["repeat"],
+                options["seed"],
+            )
+        else:
+            self._reports(options["sizes"], options["reports"] or list(REPORTS), options["seed"])
+
+    def _economics(
+        self, participants: int, draws: int, profiles: int | None, repeat: int, seed: int
+    ) -> None:
+        if profiles is not None and profiles > participants:
+            raise CommandError(_("There cannot be more profiles than participants."))
+        write = self.stdout.write
+        write(
+            ngettext(
+                "Economics benchmark: the model on generated participants, standard values "
+                "%(year)s, best of %(repeat)s run.",
+                "Economics benchmark: the model on generated participants, standard values "
+                "%(year)s, best of %(repeat)s runs.",
+                repeat,
+            )
+            % {"year": economics.PRICE_YEAR, "repeat": repeat}
+        )
+        try:
+            result = economics.run(participants, draws, profiles, repeat, seed)
+        except InputError as error:
+            raise CommandError(str(error)) from None
+        rows = [
+            (_("participants"), _number(result.participants)),
+            (_("distinct profiles"), _number(result.profiles)),
+            (_("draws"), _number(result.draws)),
+            (_("point estimate (evaluate), s"), _decimal(result.evaluate_seconds, 3)),
+            (_("simulation (simulate), s"), _decimal(result.simulate_seconds, 3)),
+            (_("draws per second"), _number(result.draws_per_second)),
+        ]
+        width = max(len(label) for label, _value in rows) + 2
+        write("")
+        for label, value in rows:
+            write(f"  {label:<{width}} {value:>12}")
+        band = result.society_revenue
+        write("")
+        write(
+            "  "
+            + _(
+                "Society's revenue per year: median %(median)s kr, 80 %% band %(low)s – "
+                "%(high)s kr."
+            )
+            % {
+                "median": _number(band.median or 0),
+                "low": _number(band.low80 or 0),
+                "high": _number(band.high80 or 0),
+            }
+        )
 
     def _reports(self, sizes: list[int], keys: list[str], seed: int) -> None:
         write = self.stdout.write

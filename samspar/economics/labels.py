@@ -1,0 +1,59 @@
+"""Swedish/English names of standard values, supply types and resources, and the
+wording of the model's input problems."""
+
+from __future__ import annotations
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from samspar.economics.model import Problem
+
+VALUE_LABELS: dict[str, Promise] = {
+    "prisbasbelopp": _("Price base amount"),
+    "average_wage": _("Average monthly wage"),
+    "employer_contribution": _("Employer contributions"),
+    "municipal_tax": _("Municipal income tax"),
+    "regional_tax": _("Regional income tax"),
+    "forsorjningsstod": _("Income support (försörjningsstöd)"),
+    "sjukpenning": _("Sickness benefit (sjukpenning)"),
+    "aktivitetsstod": _("Activity support (aktivitetsstöd)"),
+    "aktivitetsersattning": _("Activity compensation (aktivitetsersättning)"),
+    "sjukersattning": _("Sickness compensation (sjukersättning)"),
+    "a_kassa": _("Unemployment insurance (a-kassa)"),
+    "etableringsersattning": _("Establishment allowance"),
+    "studiemedel": _("Student grant (studiemedel)"),
+    "caseworker_hour_kommun": _("Caseworker hour, municipality"),
+    "caseworker_hour_fk": _("Caseworker hour, Försäkringskassan"),
+    "caseworker_hour_af": _("Caseworker hour, Arbetsförmedlingen"),
+    "care_visit_primary": _("Visit in primary care"),
+    "care_visit_psychiatry": _("Visit in psychiatric outpatient care"),
+}
+
+RESOURCE_LABELS: dict[str, Promise] = {
+    "caseworker_kommun": _("Caseworker hours, municipality (per year)"),
+    "caseworker_fk": _("Caseworker hours, Försäkringskassan (per year)"),
+    "caseworker_af": _("Caseworker hours, Arbetsförmedlingen (per year)"),
+    "care_visit_primary": _("Primary-care visits (per year)"),
+    "care_visit_psychiatry": _("Psychiatric visits (per year)"),
+}
+
+_PROBLEMS: dict[str, Promise] = {
+    "shares_sum": _("The shares must add up to 100 %% (now %(total)s %%)."),
+    "negative": _("Must not be negative."),
+    "out_of_range": _("Must be between %(low)s and %(high)s."),
+    "bad_range": _("The range must run from low to high within %(low)s–%(high)s."),
+    "missing_value": _("The standard values of this price year lack “%(key)s”."),
+    "no_participants": _("There are no participants to evaluate."),
+    "supply_sum": _("The supply shares of one state may not exceed 100 %%."),
+    "unknown_supply": _("Unknown supply type “%(code)s”."),
+    "unknown_resource": _("Unknown resource “%(key)s”."),
+    "too_few_participants": _(
+        "Only %(count)s participants ended in the period; an evaluation of registered "
+        "individuals needs at least %(threshold)s, so that no one can be recognised."
+    ),
+}
+
+
+def problem_message(problem: Problem) -> str:
+    text = str(_PROBLEMS.get(problem.code, problem.code))
+    return text % dict(problem.params) if problem.params else text.replace("%%", "%")

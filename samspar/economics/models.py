@@ -1,0 +1,264 @@
+"""Standard values (versioned per price year and förbund) and evaluations.
+
+An evaluation points at the value set it was made with; a value set that any
+evaluation uses is never edited in place (``services.update_standard_values``
+makes a new version), so an evaluation already made never changes silently.
+Inputs are stored, results are computed from them on demand (the model is fast
+and deterministic for a given seed).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Self
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.db.models.lookups import Exact
+from django.utils.translation import gettext_lazy as _
+
+from samspar.access.scoping import Action
+from samspar.economics.model import Grade
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+
+PERCENT = [MinValueValidator(0), MaxValueValidator(100)]
+
+
+def percent_field(label: Any, default: int = 0) -> models.DecimalField[Any, Any]:
+    """A share typed and stored as percent, 0–100 with two decimals."""
+    return models.DecimalField(
+        label, max_digits=5, decimal_places=2, default=default, validators=PERCENT
+    )
+
+
+class Method(models.TextChoices):
+    TYPE_CASES = "type_cases", _("Type cases")
+    INDIVIDUALS = "individuals", _("Registered individuals")
+
+
+class StandardValueSet(models.Model):
+    """The standard values of one price year: Samspår's shipped set (no förbund) or a
+    förbund's own version of it."""
+
+    forbund = models.ForeignKey(
+        "organisation.Forbund",
+        models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="value_sets",
+        verbose_name=_("samordningsförbund"),
+    )
+    price_year = models.PositiveSmallIntegerField(_("price year"))
+    version = models.PositiveSmallIntegerField(_("version"), default=1)
+    name = models.CharField(_("name"), max_length=200)
+    based_on = models.ForeignKey(
+        "self", models.SET_NULL, null=True, blank=True, verbose_name=_("based on")
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("standard value set")
+        verbose_name_plural = _("standard value sets")
+        ordering = ["-price_year", "forbund_id", "-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["forbund", "price_year", "version"],
+                condition=Q(forbund__isnull=False),
+                name="valueset_unique_forbund_version",
+            ),
+            models.UniqueConstraint(
+                fields=["price_year", "version"],
+                condition=Q(forbund__isnull=True),
+                name="valueset_unique_shipped_version",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}, version {self.version}"
+
+
+class StandardValue(models.Model):
+    value_set = models.ForeignKey(StandardValueSet, models.CASCADE, related_name="values")
+    key = models.SlugField(_("key"), max_length=40)
+    amount = models.DecimalField(_("amount"), max_digits=14, decimal_places=4)
+    unit = models.CharField(_("unit"), max_length=30)
+    grade = models.CharField(
+        _("confidence grade"), max_length=1, choices=[(g.value, g.value) for g in Grade]
+    )
+    source = models.TextField(_("source"))
+
+    class Meta:
+        verbose_name = _("standard value")
+        verbose_name_plural = _("standard values")
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["value_set", "key"], name="standardvalue_unique_key"),
+            models.CheckConstraint(condition=Q(amount__gte=0), name="standardvalue_not_negative"),
+        ]
+
+
+class EvaluationQuerySet(models.QuerySet["Evaluation"]):
+    def restrict(self, user: AbstractBaseUser | AnonymousUser, action: Action) -> Self:
+        """Evaluations of förbund where the user holds a förbund-wide role granting
+        ``action``, and of insatser the user may ``action``; none by default."""
+        from samspar.access.scoping import insats_q
+        from samspar.organisation.selectors import _forbund_ids, roles_granting
+
+        wide = Q(forbund_id__in=_forbund_ids(user, roles_granting(action)))
+        return self.filter(wide | (Q(insats__isnull=False) & insats_q(user, action, "insats")))
+
+
+class Evaluation(models.Model):
+    forbund = models.ForeignKey(
+        "organisation.Forbund",
+        models.PROTECT,
+        related_name="evaluations",
+        verbose_name=_("samordningsförbund"),
+    )
+    insats = models.ForeignKey(
+        "organisation.Insats",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="evaluations",
+        verbose_name=_("insats"),
+    )
+    name = models.CharField(_("name"), max_length=200)
+    method = models.CharField(_("method"), max_length=20, choices=Method.choices)
+    value_set = models.ForeignKey(
+        StandardValueSet,
+        models.PROTECT,
+        related_name="evaluations",
+        verbose_name=_("standard values"),
+    )
+    # Type cases: the number of participants; individuals: counted from the registry.
+    participants = models.PositiveIntegerField(_("participants"), null=True, blank=True)
+    period_start = models.DateField(_("ended from"), null=True, blank=True)
+    period_end = models.DateField(_("ended to"), null=True, blank=True)
+    cost = models.PositiveBigIntegerField(_("cost of the insats (SEK)"))
+    indirect_tax_factor = models.DecimalField(
+        _("indirect-tax factor"),
+        max_digits=4,
+        decimal_places=2,
+        default=1.25,
+        validators=[MinValueValidator(1), MaxValueValidator(2)],
+    )
+    cost_share_kommun = percent_field(_("cost share, municipality (%)"), 25)
+    cost_share_region = percent_field(_("cost share, region (%)"), 25)
+    cost_share_fk = percent_field(_("cost share, Försäkringskassan (%)"), 25)
+    cost_share_af = percent_field(_("cost share, Arbetsförmedlingen (%)"), 25)
+    horizon_years = models.PositiveSmallIntegerField(
+        _("horizon (years)"), default=5, validators=[MinValueValidator(1), MaxValueValidator(50)]
+    )
+    discount_rate = percent_field(_("discount rate (%)"))
+    deadweight = percent_field(_("deadweight (%)"))
+    attribution = percent_field(_("attribution to others (%)"))
+    drop_off = percent_field(_("drop-off per year (%)"))
+    optimism_bias = models.BooleanField(_("optimism-bias haircut"), default=False)
+    draws = models.PositiveIntegerField(
+        _("Monte Carlo draws"),
+        default=10_000,
+        validators=[MinValueValidator(100), MaxValueValidator(100_000)],
+    )
+    seed = models.PositiveIntegerField(_("random seed"), default=2025)
+    # States as {code: share}/{key: units}; checked by the model on every save.
+    before_supply = models.JSONField(_("supply before"), default=dict, blank=True)
+    before_resources = models.JSONField(_("resource use before"), default=dict, blank=True)
+    # Individuals: how registry data becomes states (see docs/economics.md).
+    mapping = models.JSONField(_("mapping from the registry"), default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    objects = EvaluationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("socio-economic evaluation")
+        verbose_name_plural = _("socio-economic evaluations")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(method=Method.TYPE_CASES, participants__gt=0)
+                | Q(
+                    method=Method.INDIVIDUALS,
+                    insats__isnull=False,
+                    period_start__isnull=False,
+                    period_end__isnull=False,
+                    period_end__gte=F("period_start"),
+                ),
+                name="evaluation_inputs_fit_method",
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    cost_share_kommun__gte=0,
+                    cost_share_region__gte=0,
+                    cost_share_fk__gte=0,
+                    cost_share_af__gte=0,
+                ),
+                name="evaluation_cost_shares_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Exact(
+                    F("cost_share_kommun")
+                    + F("cost_share_region")
+                    + F("cost_share_fk")
+                    + F("cost_share_af"),
+                    100,
+                ),
+                name="evaluation_cost_shares_sum_to_100",
+                violation_error_message=_("The cost shares must add up to 100 %%."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def cost_split(self) -> dict[str, Any]:
+        return {
+            "kommun": self.cost_share_kommun,
+            "region": self.cost_share_region,
+            "fk": self.cost_share_fk,
+            "af": self.cost_share_af,
+        }
+
+
+class TypeCaseGroup(models.Model):
+    """One after-group of a type-case evaluation (seed 004: work / better / same)."""
+
+    evaluation = models.ForeignKey(Evaluation, models.CASCADE, related_name="groups")
+    position = models.PositiveSmallIntegerField(_("position"))
+    name = models.CharField(_("name"), max_length=100)
+    share = models.DecimalField(
+        _("share of participants (%)"), max_digits=5, decimal_places=2, validators=PERCENT
+    )
+    supply = models.JSONField(_("supply after"), default=dict, blank=True)
+    work_extent = percent_field(_("work extent (%)"))
+    wage_subsidy = percent_field(_("wage subsidy (%)"))
+    resource_factor = models.DecimalField(
+        _("resource use compared with before (%)"),
+        max_digits=6,
+        decimal_places=2,
+        default=100,
+        validators=[MinValueValidator(0), MaxValueValidator(500)],
+    )
+
+    class Meta:
+        verbose_name = _("type-case group")
+        verbose_name_plural = _("type-case groups")
+        ordering = ["position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["evaluation", "position"], name="typecase_unique_position"
+            ),
+            models.CheckConstraint(
+                condition=Q(share__gte=0, share__lte=100), name="typecase_share_is_percent"
+            ),
+        ]

@@ -1,0 +1,149 @@
+"""The JSON shape of an evaluation: its facts, every input, every result. Keys are the
+model's codes, labels sit beside them; numbers are numbers and "never"/"none" null."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from typing import Any
+
+from django.core.serializers.json import DjangoJSONEncoder
+
+from samspar.economics.model import PERSPECTIVES, Band, Simulation, State
+from samspar.economics.output.labels import (
+    ACTOR_LABELS,
+    KIND_LABELS,
+    METHOD_LABELS,
+    PERSPECTIVE_LABELS,
+    item_label,
+)
+from samspar.economics.output.summary import summary_paragraphs
+from samspar.economics.report import EconomicsReport
+
+
+def report_dict(report: EconomicsReport) -> dict[str, Any]:
+    result = report.result
+    return {
+        "title": report.title,
+        "organisation": report.organisation,
+        "method": {"code": report.method, "label": str(METHOD_LABELS.get(report.method, ""))},
+        "period": report.period or None,
+        "value_set": report.value_set,
+        "price_year": report.price_year,
+        "created": report.created.isoformat(),
+        "inputs": _inputs(report),
+        "participants": result.participants,
+        "results": {
+            p.value: {
+                "label": str(PERSPECTIVE_LABELS[p]),
+                "revenue": r.revenue,
+                "revenue_per_participant": r.revenue_per_participant,
+                "cost": r.cost,
+                "profit_first_year": r.profit_first_year,
+                "profit_horizon": r.profit_horizon,
+                "payback_months": r.payback_months,
+            }
+            for p, r in ((p, result.perspectives[p]) for p in PERSPECTIVES)
+        },
+        "potential": result.potential,
+        "utilised_share": result.utilised_share,
+        "items": [
+            {
+                "actor": i.actor.value,
+                "actor_label": str(ACTOR_LABELS[i.actor]),
+                "item": i.item,
+                "item_label": item_label(i.item),
+                "kind": i.kind.value,
+                "kind_label": str(KIND_LABELS[i.kind]),
+                "change": i.change,
+            }
+            for i in result.items
+        ],
+        "curve": [{"year": c.year, "cumulative": c.cumulative} for c in result.curve],
+        "simulation": _simulation(report.simulation),
+        "cohorts": [
+            {
+                "name": c.name,
+                "count": c.count,
+                "society_revenue_per_participant": c.society_revenue_per_participant,
+            }
+            for c in result.cohorts
+            if report.shows_cohorts
+        ],
+        "values": [
+            {
+                "key": v.key,
+                "label": v.label,
+                "amount": v.amount,
+                "unit": v.unit,
+                "grade": str(v.grade),
+                "source": v.source,
+            }
+            for v in report.values
+        ],
+        "switching_values": [
+            {"months": months, "revenue_per_participant": value}
+            for months, value in report.switching
+        ],
+        "summary": summary_paragraphs(report),
+    }
+
+
+def _inputs(report: EconomicsReport) -> dict[str, Any]:
+    e = report.evaluation
+    return {
+        "cost": e.cost,
+        "indirect_tax_factor": e.indirect_tax_factor,
+        "total_cost": report.result.total_cost,
+        "cost_split": {str(actor): share for actor, share in e.cost_split.items()},
+        "horizon_years": e.horizon_years,
+        "discount_rate": e.discount_rate,
+        "deadweight": e.deadweight,
+        "attribution": e.attribution,
+        "drop_off": e.drop_off,
+        "optimism_bias": e.optimism_bias,
+        "haircuts": {str(grade): share for grade, share in e.haircuts.items()},
+        "cohorts": [
+            {
+                "name": c.name,
+                "count": c.count,
+                "before": _state(c.before),
+                "after": _state(c.after),
+            }
+            for c in e.cohorts
+            if report.shows_cohorts
+        ],
+    }
+
+
+def _state(state: State) -> dict[str, Any]:
+    return {
+        "supply": dict(state.supply),
+        "work_extent": state.work_extent,
+        "wage_subsidy": state.wage_subsidy,
+        "resource_use": dict(state.resource_use),
+    }
+
+
+def _simulation(sim: Simulation | None) -> dict[str, Any] | None:
+    if sim is None:
+        return None
+
+    def bands(by_perspective: dict[Any, Band]) -> dict[str, Any]:
+        return {p.value: asdict(by_perspective[p]) for p in PERSPECTIVES}
+
+    return {
+        "draws": sim.draws,
+        "revenue": bands(sim.revenue),
+        "profit_first_year": bands(sim.profit_first_year),
+        "profit_horizon": bands(sim.profit_horizon),
+        "payback_months": bands(sim.payback_months),
+        "curve": [asdict(band) for band in sim.curve],
+        "chance_profitable": sim.chance_profitable,
+        "chance_paid_back": {p.value: sim.chance_paid_back[p] for p in PERSPECTIVES},
+    }
+
+
+def render(report: EconomicsReport) -> bytes:
+    data = report_dict(report)
+    return json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2).encode()

@@ -1,0 +1,68 @@
+"""Names of perspectives, actors, ledger items and kinds as every output shows them
+(tables, charts, summary, pages)."""
+
+from __future__ import annotations
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from samspar.economics.model import Actor, Kind, Perspective
+
+PERSPECTIVE_LABELS: dict[Perspective, Promise] = {
+    Perspective.SOCIETY: _("Society as a whole"),
+    Perspective.KOMMUN: _("Municipality"),
+    Perspective.REGION: _("Region"),
+    Perspective.FK: _("Försäkringskassan"),
+    Perspective.AF: _("Arbetsförmedlingen"),
+    Perspective.OTHER_STATE: _("Rest of the state"),
+    Perspective.STATE: _("The state as a whole"),
+    Perspective.INDIVIDUAL: _("The individual"),
+}
+
+ACTOR_LABELS: dict[Actor, Promise] = {
+    Actor.KOMMUN: PERSPECTIVE_LABELS[Perspective.KOMMUN],
+    Actor.REGION: PERSPECTIVE_LABELS[Perspective.REGION],
+    Actor.FK: PERSPECTIVE_LABELS[Perspective.FK],
+    Actor.AF: PERSPECTIVE_LABELS[Perspective.AF],
+    Actor.OTHER_STATE: PERSPECTIVE_LABELS[Perspective.OTHER_STATE],
+    Actor.INDIVIDUAL: PERSPECTIVE_LABELS[Perspective.INDIVIDUAL],
+    Actor.EMPLOYER: _("Employer"),
+}
+
+# Keyed by ``model.Line.item``: supply codes, work lines and resource keys.
+ITEM_LABELS: dict[str, Promise] = {
+    "forsorjningsstod": _("Income support"),
+    "sjukpenning": _("Sickness benefit"),
+    "aktivitetsersattning": _("Activity compensation"),
+    "sjukersattning": _("Sickness compensation"),
+    "aktivitetsstod": _("Activity support"),
+    "etableringsersattning": _("Establishment allowance"),
+    "a-kassa": _("Unemployment insurance"),
+    "studiemedel": _("Student finance"),
+    "wage": _("Wage"),
+    "income_tax": _("Income tax"),
+    "employer_contribution": _("Employer contributions"),
+    "wage_subsidy": _("Wage subsidy"),
+    "production": _("Production"),
+    "caseworker_kommun": _("Casework, municipality"),
+    "caseworker_fk": _("Casework, Försäkringskassan"),
+    "caseworker_af": _("Casework, Arbetsförmedlingen"),
+    "care_visit_primary": _("Visits to primary care"),
+    "care_visit_psychiatry": _("Visits to psychiatric care"),
+}
+
+KIND_LABELS: dict[Kind, Promise] = {
+    Kind.TRANSFER: _("Financial transfer"),
+    Kind.RESOURCE: _("Real resource"),
+    Kind.PRODUCTION: _("Production"),
+}
+
+# Keyed by ``EconomicsReport.method`` (the msgids of models.Method).
+METHOD_LABELS: dict[str, Promise] = {
+    "type_cases": _("Type cases"),
+    "individuals": _("Registered individuals"),
+}
+
+
+def item_label(item: str) -> str:
+    return str(ITEM_LABELS.get(item, item))

@@ -1,0 +1,315 @@
+"""An economics report as ``reports.tables.Table`` objects, so the report pages'
+table partial and the export writers render them. Kronor are AMOUNT, months NUMBER;
+nothing here is a count of people, so no small-count suppression applies."""
+
+from __future__ import annotations
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
+
+from samspar.economics.model import PERSPECTIVES, Actor, Band, Perspective, PerspectiveResult
+from samspar.economics.model import Kind as ModelKind
+from samspar.economics.output import numbers
+from samspar.economics.output.labels import (
+    ACTOR_LABELS,
+    ITEM_LABELS,
+    KIND_LABELS,
+    PERSPECTIVE_LABELS,
+)
+from samspar.economics.report import EconomicsReport
+from samspar.reports.tables import Column, Kind, Table, Text, Value
+
+NO_PAYBACK = _("none")  # revenue ≤ 0, or the cost is never recovered
+NEVER = _("never")  # a simulated payback quantile that is never reached
+
+BAND_COLUMNS = (
+    ("median", _("Median")),
+    ("low80", numbers.lazy_format(_("80 %% interval, low"), {})),
+    ("high80", numbers.lazy_format(_("80 %% interval, high"), {})),
+    ("low95", numbers.lazy_format(_("95 %% interval, low"), {})),
+    ("high95", numbers.lazy_format(_("95 %% interval, high"), {})),
+)
+
+
+def _horizon(report: EconomicsReport, message: Promise) -> str:
+    """``message`` (an ngettext_lazy on "years") for the report's horizon."""
+    return numbers.lazy_format(message, {"years": report.result.horizon_years})
+
+
+def results_table(report: EconomicsReport) -> Table:
+    horizon = ngettext_lazy(
+        "Profitability after %(years)s year",
+        "Profitability after %(years)s years",
+        report.result.horizon_years,
+    )
+    columns = [
+        Column("perspective", _("Perspective"), Kind.LABEL),
+        Column("revenue", _("Revenue per year"), Kind.AMOUNT),
+        Column("revenue_per_participant", _("Revenue per participant and year"), Kind.AMOUNT),
+        Column("cost", _("Cost"), Kind.AMOUNT),
+        Column("profit_first_year", _("Profitability after 1 year"), Kind.AMOUNT),
+        Column("profit_horizon", _horizon(report, horizon), Kind.AMOUNT),
+        Column("payback_months", _("Payback time (months)"), Kind.NUMBER),
+    ]
+    rows: list[list[Value]] = []
+    for p in PERSPECTIVES:
+        r = report.result.perspectives[p]
+        rows.append(
+            [
+                PERSPECTIVE_LABELS[p],
+                r.revenue,
+                r.revenue_per_participant,
+                r.cost,
+                r.profit_first_year,
+                r.profit_horizon,
+                _payback(r),
+            ]
+        )
+    return Table(
+        "results",
+        _("Results per perspective"),
+        columns,
+        rows,
+        note=_(
+            "Kronor. The cost is the insats's cost raised by the indirect-tax factor and "
+            "split between the parties. There is no payback time where the revenue is "
+            "not positive or the cost is never recovered; the cell is empty where the "
+            "perspective bears no cost."
+        ),
+    )
+
+
+def _payback(r: PerspectiveResult) -> Value:
+    """Months; "none" where the cost is not recovered, empty where there is no cost."""
+    if r.cost <= 0:
+        return None
+    return NO_PAYBACK if r.payback_months is None else r.payback_months
+
+
+def items_table(report: EconomicsReport) -> Table:
+    actor_order = {a: i for i, a in enumerate(Actor)}
+    item_order = {item: i for i, item in enumerate(ITEM_LABELS)}
+    items = sorted(
+        report.result.items,
+        key=lambda i: (actor_order[i.actor], item_order.get(i.item, len(item_order)), i.kind),
+    )
+    n = report.result.participants
+    rows: list[list[Value]] = [
+        [
+            ACTOR_LABELS[i.actor],
+            ITEM_LABELS.get(i.item, i.item),
+            KIND_LABELS[i.kind],
+            i.change,
+            i.change / n,
+        ]
+        for i in items
+    ]
+    # Society's revenue: the real items. The employer's wage, contributions and wage
+    # subsidy balance its production and are not listed, so the transfers shown do not
+    # cancel out on their own.
+    real = tuple(r for r, i in enumerate(items) if i.kind != ModelKind.TRANSFER)
+    total = sum(items[r].change for r in real)
+    rows.append([_("Society: real resources and production"), "", "", total, total / n])
+    return Table(
+        "items",
+        _("Changes per actor and item"),
+        [
+            Column("actor", _("Actor"), Kind.LABEL),
+            Column("item", _("Item"), Kind.LABEL),
+            Column("kind", _("Kind"), Kind.LABEL),
+            Column("change", _("Change per year"), Kind.AMOUNT),
+            Column("change_per_participant", _("Per participant and year"), Kind.AMOUNT),
+        ],
+        rows,
+        total_row=len(rows) - 1,
+        row_sums={len(rows) - 1: real},
+        note=_(
+            "Kronor per year; positive where the actor gains. Transfers move money between "
+            "actors; the real resources and the production make up society's revenue."
+        ),
+    )
+
+
+def band_tables(report: EconomicsReport) -> list[Table]:
+    """Medians and intervals of the Monte Carlo; none without a simulation."""
+    sim = report.simulation
+    if sim is None:
+        return []
+    note = numbers.lazy_format(
+        _("Median and the ranges holding 80 %% and 95 %% of %(draws)s simulated outcomes."),
+        {"draws": sim.draws},
+    )
+    horizon = ngettext_lazy(
+        "Uncertainty: profitability after %(years)s year",
+        "Uncertainty: profitability after %(years)s years",
+        report.result.horizon_years,
+    )
+    payback = _band_table(
+        "bands_payback",
+        _("Uncertainty: payback time (months)"),
+        sim.payback_months,
+        Kind.NUMBER,
+        note,
+    )
+    payback.columns.append(
+        Column(
+            "chance_paid_back",
+            numbers.lazy_format(_("Chance of paying back (%%)"), {}),
+            Kind.PERCENT,
+        )
+    )
+    for row, p in zip(payback.rows, PERSPECTIVES, strict=True):
+        if report.result.perspectives[p].cost <= 0:
+            row[1:] = [None] * len(BAND_COLUMNS)  # nothing to pay back
+            row.append(None)
+        else:
+            row.append(100 * sim.chance_paid_back[p])
+    return [
+        _band_table(
+            "bands_revenue", _("Uncertainty: revenue per year"), sim.revenue, Kind.AMOUNT, note
+        ),
+        _band_table(
+            "bands_profit", _horizon(report, horizon), sim.profit_horizon, Kind.AMOUNT, note
+        ),
+        payback,
+    ]
+
+
+def _band_table(
+    key: str, title: Text, bands: dict[Perspective, Band], kind: Kind, note: Text
+) -> Table:
+    rows: list[list[Value]] = [
+        [PERSPECTIVE_LABELS[p], *_band_values(bands[p])] for p in PERSPECTIVES
+    ]
+    columns = [Column("perspective", _("Perspective"), Kind.LABEL)]
+    columns += [Column(k, label, kind) for k, label in BAND_COLUMNS]
+    return Table(key, title, columns, rows, note=note)
+
+
+def _band_values(band: Band) -> list[Value]:
+    values = (band.median, band.low80, band.high80, band.low95, band.high95)
+    return [NEVER if v is None else v for v in values]
+
+
+def curve_table(report: EconomicsReport) -> Table:
+    columns = [
+        Column("year", _("Year"), Kind.LABEL),
+        Column("cumulative", _("Profitability"), Kind.AMOUNT),
+    ]
+    rows: list[list[Value]] = [[p.year, p.cumulative] for p in report.result.curve]
+    if report.simulation is not None:
+        columns += [Column(k, label, Kind.AMOUNT) for k, label in BAND_COLUMNS]
+        for row, band in zip(rows, report.simulation.curve, strict=True):
+            row += _band_values(band)
+    return Table(
+        "curve",
+        _("Cumulative profitability for society"),
+        columns,
+        rows,
+        note=_("Year 0 is the cost alone; each year after it adds that year's revenue."),
+    )
+
+
+def cohorts_table(report: EconomicsReport) -> Table:
+    cohorts = report.result.cohorts
+    n = report.result.participants
+    whole = all(float(c.count).is_integer() for c in cohorts)
+    rows: list[list[Value]] = [
+        [
+            c.name,
+            c.count,
+            100 * c.count / n,
+            c.society_revenue_per_participant,
+            c.society_revenue_per_participant * c.count,
+        ]
+        for c in cohorts
+    ]
+    society = report.result.society
+    rows.append([_("Total"), n, 100.0, society.revenue_per_participant, society.revenue])
+    return Table(
+        "cohorts",
+        _("Groups"),
+        [
+            Column("group", _("Group"), Kind.LABEL),
+            Column("count", _("Participants"), Kind.TALLY if whole else Kind.NUMBER),
+            Column("share", numbers.lazy_format(_("Share (%%)"), {}), Kind.PERCENT),
+            Column(
+                "revenue_per_participant",
+                _("Revenue for society per participant and year"),
+                Kind.AMOUNT,
+            ),
+            Column("revenue", _("Revenue for society per year"), Kind.AMOUNT),
+        ],
+        rows,
+        total_row=len(rows) - 1,
+    )
+
+
+def values_table(report: EconomicsReport, *, numeric: bool = False) -> Table:
+    """The standard values with their sources. The amounts mix kronor and shares, so
+    they are shown as they are (``numbers.amount``); ``numeric`` keeps them as
+    numbers instead, for a spreadsheet."""
+    rows: list[list[Value]] = [
+        [
+            v.label,
+            v.amount if numeric else numbers.amount(v.amount),
+            v.unit,
+            str(v.grade),
+            v.source,
+        ]
+        for v in report.values
+    ]
+    return Table(
+        "values",
+        numbers.lazy_format(_("Standard values, price year %(year)s"), {"year": report.price_year}),
+        [
+            Column("value", _("Standard value"), Kind.LABEL),
+            Column("amount", _("Amount"), Kind.NUMBER),
+            Column("unit", _("Unit"), Kind.LABEL),
+            Column("grade", _("Confidence grade"), Kind.LABEL),
+            Column("source", _("Source"), Kind.LABEL),
+        ],
+        rows,
+        note=_(
+            "Confidence grade: A set by law or official statistics, B official average or "
+            "tariff, C estimate from comparable sources, D expert judgement."
+        ),
+    )
+
+
+def switching_table(report: EconomicsReport) -> Table:
+    n = report.result.participants
+    current = report.result.society.revenue_per_participant
+    rows: list[list[Value]] = [
+        [months, value, value * n, value / current if current > 0 else None]
+        for months, value in report.switching
+    ]
+    return Table(
+        "switching",
+        _("Switching values"),
+        [
+            Column("months", _("Payback within (months)"), Kind.TALLY),
+            Column("per_participant", _("Revenue needed per participant and year"), Kind.AMOUNT),
+            Column("total", _("Revenue needed per year"), Kind.AMOUNT),
+            Column("ratio", _("Times today's revenue"), Kind.NUMBER),
+        ],
+        rows,
+        note=numbers.lazy_format(
+            _("The revenue for society today: %(current)s per participant and year."),
+            {"current": numbers.lazy_money(current)},
+        ),
+    )
+
+
+def report_tables(report: EconomicsReport) -> list[Table]:
+    """Every table, in the order the PDF and the spreadsheet show them."""
+    return [
+        results_table(report),
+        items_table(report),
+        *band_tables(report),
+        curve_table(report),
+        *([cohorts_table(report)] if report.shows_cohorts else []),
+        switching_table(report),
+        values_table(report),
+    ]

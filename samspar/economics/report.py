@@ -1,0 +1,44 @@
+"""One evaluation, computed and labelled: what every output (page, PDF, Excel, JSON,
+CLI) renders. Built by ``selectors.evaluation_report``; renderers only format."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from samspar.economics.model import Evaluation, EvaluationResult, Grade, Simulation
+
+# Payback targets for which the switching value is shown (months).
+SWITCHING_MONTHS = (12, 24, 36)
+
+
+@dataclass(frozen=True)
+class ValueRow:
+    key: str
+    label: str
+    amount: float
+    unit: str
+    grade: Grade
+    source: str
+
+
+@dataclass(frozen=True)
+class EconomicsReport:
+    title: str  # the evaluation's name
+    organisation: str  # e.g. "Samverkansteam Avesta – Södra Dalarnas samordningsförbund"
+    method: str  # "type_cases" or "individuals"
+    period: str  # "2024-01-01 – 2024-12-31" for individuals, "" for type cases
+    value_set: str  # e.g. "Samspårs standardvärden 2025, version 1"
+    price_year: int
+    evaluation: Evaluation
+    result: EvaluationResult
+    simulation: Simulation | None
+    switching: list[tuple[int, float]]  # (months, kr per participant and year)
+    values: list[ValueRow]  # the standard values used, with their sources
+    created: datetime.date
+
+    @property
+    def shows_cohorts(self) -> bool:
+        """Type-case groups are shown; registered individuals' profiles are not — a
+        profile shared by one or two participants would describe them."""
+        return self.method == "type_cases"

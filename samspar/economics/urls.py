@@ -1,0 +1,13 @@
+from django.urls import path
+
+from samspar.economics import views
+
+urlpatterns = [
+    path("", views.index, name="economics-index"),
+    path("ny/<slug:method>/", views.evaluation_create, name="economics-create"),
+    path("<int:pk>/", views.evaluation_detail, name="economics-detail"),
+    path("<int:pk>/redigera/", views.evaluation_edit, name="economics-edit"),
+    path("<int:pk>/export/<slug:fmt>/", views.evaluation_export, name="economics-export"),
+    path("standardvarden/", views.value_set_index, name="economics-values"),
+    path("standardvarden/<int:pk>/", views.value_set_detail, name="economics-value-set"),
+]

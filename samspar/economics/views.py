@@ -1,0 +1,208 @@
+"""The evaluation pages: thin — forms parse, services write, selectors read."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from samspar.access.scoping import Action
+from samspar.economics import output, selectors, services
+from samspar.economics.forms import (
+    EvaluationForm,
+    GroupFormSet,
+    ValueForm,
+    group_initial,
+    seed004_initial,
+    value_label,
+)
+from samspar.economics.labels import problem_message
+from samspar.economics.model import InputError
+from samspar.economics.models import Evaluation, Method
+from samspar.organisation.models import Forbund
+from samspar.organisation.selectors import manageable_forbund
+from samspar.reports.presentation import table_view
+
+EXPORT_FORMATS = ("pdf", "xlsx", "json")
+
+
+@login_required
+def index(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "economics/index.html",
+        {
+            "evaluations": selectors.evaluations(request.user),
+            "may_create": EvaluationForm(user=request.user, method=Method.TYPE_CASES)
+            .fields["forbund"]
+            .queryset.exists(),  # type: ignore[attr-defined]
+            "methods": Method.choices,
+        },
+    )
+
+
+def _method(method: str) -> str:
+    if method not in Method.values:
+        raise Http404
+    return method
+
+
+def _edit(request: HttpRequest, evaluation: Evaluation, method: str) -> HttpResponse:
+    initial = {} if evaluation.pk else seed004_initial() if method == Method.TYPE_CASES else {}
+    data = request.POST if request.method == "POST" else None
+    form = EvaluationForm(
+        data, instance=evaluation, initial=initial, user=request.user, method=method
+    )
+    groups = (
+        GroupFormSet(data, initial=group_initial(evaluation), prefix="groups")
+        if method == Method.TYPE_CASES
+        else None
+    )
+    if data is not None and form.is_valid() and (groups is None or groups.is_valid()):
+        rows = (
+            []
+            if groups is None
+            else [
+                g.row() for g in groups.forms if g.cleaned_data and not g.cleaned_data.get("DELETE")
+            ]
+        )
+        try:
+            saved = services.save_evaluation(user=request.user, evaluation=form.save(), groups=rows)
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                form.add_error(
+                    None if field == NON_FIELD_ERRORS or field not in form.fields else field, errors
+                )
+        else:
+            messages.success(request, _("The evaluation is saved."))
+            return redirect("economics-detail", pk=saved.pk)
+    return render(
+        request,
+        "economics/evaluation_form.html",
+        {
+            "form": form,
+            "groups": groups,
+            "evaluation": evaluation,
+            "method": method,
+            "method_label": Method(method).label,
+        },
+    )
+
+
+@login_required
+def evaluation_create(request: HttpRequest, method: str) -> HttpResponse:
+    return _edit(request, Evaluation(method=_method(method)), method)
+
+
+@login_required
+def evaluation_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    evaluation = get_object_or_404(selectors.evaluations(request.user, Action.MANAGE), pk=pk)
+    return _edit(request, evaluation, evaluation.method)
+
+
+@login_required
+def evaluation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    evaluation = get_object_or_404(selectors.evaluations(request.user), pk=pk)
+    try:
+        report = selectors.evaluation_report(evaluation)
+    except InputError as error:
+        return render(
+            request,
+            "economics/evaluation_detail.html",
+            {"evaluation": evaluation, "problems": [problem_message(p) for p in error.problems]},
+        )
+    return render(
+        request,
+        "economics/evaluation_detail.html",
+        {
+            "evaluation": evaluation,
+            "report": report,
+            "summary": output.summary_paragraphs(report),
+            "actor_chart": output.actor_chart_svg(report),
+            "curve_chart": output.curve_chart_svg(report),
+            "tables": [table_view(t) for t in output.report_tables(report)],
+            "exports": [
+                (fmt.upper(), reverse("economics-export", args=[pk, fmt])) for fmt in EXPORT_FORMATS
+            ],
+            "may_edit": selectors.evaluations(request.user, Action.MANAGE).filter(pk=pk).exists(),
+        },
+    )
+
+
+@login_required
+def evaluation_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    if fmt not in EXPORT_FORMATS:
+        raise Http404
+    evaluation = get_object_or_404(selectors.evaluations(request.user), pk=pk)
+    try:
+        exported = output.export(selectors.evaluation_report(evaluation), fmt)
+    except InputError:
+        raise Http404 from None
+    response = HttpResponse(exported.content, content_type=exported.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{exported.filename}"'
+    return response
+
+
+@login_required
+def value_set_index(request: HttpRequest) -> HttpResponse:
+    return render(
+        request, "economics/value_sets.html", {"value_sets": selectors.value_sets(request.user)}
+    )
+
+
+@login_required
+def value_set_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    value_set = get_object_or_404(selectors.value_sets(request.user), pk=pk)
+    managed = manageable_forbund(request.user)
+    forbund: Forbund | None = value_set.forbund if value_set.forbund_id else managed.first()
+    may_edit = forbund is not None and managed.filter(pk=forbund.pk).exists()
+    values = list(value_set.values.all())
+    forms: list[tuple[Any, ValueForm]] = [
+        (
+            v,
+            ValueForm(
+                request.POST or None,
+                prefix=v.key,
+                initial={"amount": v.amount, "grade": v.grade, "source": v.source},
+            ),
+        )
+        for v in values
+    ]
+    if request.method == "POST":
+        if not may_edit or forbund is None:
+            raise PermissionDenied
+        if all(f.is_valid() for _v, f in forms):
+            changes = {
+                v.key: services.ValueChange(
+                    f.cleaned_data["amount"], f.cleaned_data["grade"], f.cleaned_data["source"]
+                )
+                for v, f in forms
+                if f.has_changed()
+            }
+            if changes:
+                target = services.update_standard_values(
+                    user=request.user, forbund=forbund, value_set=value_set, changes=changes
+                )
+                if target.pk != value_set.pk:
+                    messages.info(
+                        request,
+                        _("A new version was made; earlier evaluations keep the values they used."),
+                    )
+                messages.success(request, _("The standard values are saved."))
+                return redirect("economics-value-set", pk=target.pk)
+    return render(
+        request,
+        "economics/value_set.html",
+        {
+            "value_set": value_set,
+            "rows": [(value_label(v.key), v, f) for v, f in forms],
+            "may_edit": may_edit,
+            "used_by": value_set.evaluations.count(),
+        },
+    )
