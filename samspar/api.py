@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Field, NinjaAPI, Query, Schema, Status
 from ninja.security import django_auth
 
@@ -49,6 +50,11 @@ class ReportFilters(Schema):
         None, alias="to", description="Last day, YYYY-MM-DD (default: 31 Dec last year)"
     )
     gender: str | None = Field(None, description="K, M or empty for both")
+    population: str | None = Field(
+        None,
+        description="Whom age, education, time in public support and referrers cover: "
+        "new (default), ended_kept, active_end or worked_with",
+    )
     age_bounds: str | None = Field(None, description="Ages where age groups start: 25,30,40")
     month_step: str | None = Field(None, description="Months per interval of time in insats")
     base_year: str | None = Field(None, description="Base year of the trend")
@@ -82,13 +88,14 @@ def get_report(
 ) -> Status[dict[str, Any]]:
     spec = REPORTS.get(key)
     if spec is None:
-        return Status(404, {"detail": f"No report {key!r}. Known: {', '.join(REPORTS)}."})
+        detail = _("No report '{key}'. Known reports: {names}.")
+        return Status(404, {"detail": detail.format(key=key, names=", ".join(REPORTS))})
     given = {k: v for k, v in filters.dict().items() if v is not None}
     form = ReportFilterForm(given, user=request.user)
     if not form.may_see_anything():
-        return Status(403, {"detail": "You have no insatser in your scope."})
+        return Status(403, {"detail": _("You have no insatser in your scope.")})
     if not form.is_valid():
         errors = {_PARAMETER.get(f, f): [str(e) for e in es] for f, es in form.errors.items()}
-        return Status(400, {"detail": "Invalid filters.", "errors": errors})
+        return Status(400, {"detail": _("Invalid filters."), "errors": errors})
     scope = form.scope()
     return Status(200, report_dict(spec.build(scope), scope))

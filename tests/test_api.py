@@ -72,6 +72,36 @@ def test_a_report_as_json_has_the_figures_of_its_page(
     assert data["suppression"]["applied"] is suppressed
 
 
+def _total(data, table_key):
+    table = next(t for t in data["tables"] if t["key"] == table_key)
+    return table["rows"][table["total_row"]]
+
+
+def test_the_population_of_age_and_time_in_support_is_a_filter(client, seed_002, registrator):
+    """Seed 002 gives the age of those active at year end and the time in public support
+    of the ended; the API gives both when asked (the default is those who started)."""
+    client.force_login(registrator)
+    query = {**YEAR_2022, "level": "insats", "object_id": seed_002.pk}
+    new = _total(client.get("/api/v1/reports/alder", query).json(), "age")
+    assert new["participants"] == 32
+    active = client.get("/api/v1/reports/alder", {**query, "population": "active_end"}).json()
+    age = _total(active, "age")
+    assert (age["participants"], round(age["mean_age"]), age["youngest"], age["oldest"]) == (
+        52,
+        33,
+        20,
+        59,
+    )
+    assert (age["young"], round(age["young_percent"])) == (12, 23)
+    ended = client.get(
+        "/api/v1/reports/forsorjningstid", {**query, "population": "ended_kept"}
+    ).json()
+    assert round(_total(ended, "public_support")["mean_years"], 1) == 4.8
+    bad = client.get("/api/v1/reports/alder", {**query, "population": "alla"})
+    assert bad.status_code == 400
+    assert set(bad.json()["errors"]) == {"population"}
+
+
 def test_the_defaults_are_the_pages_defaults(client, registrator):
     client.force_login(registrator)
     data = client.get("/api/v1/reports/deltagare").json()
@@ -139,6 +169,7 @@ def test_the_openapi_schema_lists_the_endpoints(client, db):
         "from",
         "to",
         "gender",
+        "population",
         "age_bounds",
         "month_step",
         "base_year",

@@ -325,9 +325,9 @@ def test_age_intervals_and_the_population_choice(insats, registrator):
     scope = _scope(insats, registrator)
     new = _column(background.age_distribution(scope), "total")  # default: the new
     assert (new["–24"], new["25–29"], new["30–39"], new["50–59"], new["60–"]) == (1, 2, 0, 1, 1)
-    ended = dataclasses.replace(scope, extra={"population": Population.ENDED_KEPT.value})
+    ended = dataclasses.replace(scope, population=Population.ENDED_KEPT.value)
     assert _column(background.age_distribution(ended), "total")["30–39"] == 1
-    unknown = dataclasses.replace(scope, extra={"population": "everyone"})
+    unknown = dataclasses.replace(scope, population="everyone")
     assert _column(background.age_distribution(unknown), "total") == new
     summary = _gender_rows(background.age_summary(scope))["total"]
     assert (summary["participants"], summary["youngest"], summary["oldest"]) == (5, 24, 60)

@@ -251,6 +251,21 @@ def test_charts_leave_out_the_total_row_and_suppressed_cells(avesta):
     assert chart_png(table).startswith(b"\x89PNG")
 
 
+def test_every_chart_has_a_title_and_named_axes(avesta):
+    charted = 0
+    for spec in REPORTS.values():
+        for table in spec.build(_scope(avesta)).tables:
+            chart = vega_lite_spec(table)
+            if chart is None:
+                continue
+            charted += 1
+            assert chart["title"] == str(table.title)
+            encoding = chart["encoding"]
+            assert encoding["x"]["title"], table.key
+            assert encoding["y"]["title"], table.key
+    assert charted >= 15
+
+
 def test_no_chart_without_a_chart_or_anything_to_draw():
     table = Table("t", "T", [Column("g", "G", Kind.LABEL), Column("n", "N")], [["a", 0]])
     assert vega_lite_spec(table) is None and chart_svg(table) is None
@@ -346,6 +361,23 @@ def test_cli_writes_a_binary_format_to_a_file(avesta, tmp_path):
     assert _body(_sheet_rows(path.read_bytes(), 0), "Grupp")["Totalt"][:4] == (75, 32, 23, 52)
 
 
+def test_cli_narrows_an_insats_by_its_forbund_and_takes_the_page_options(avesta):
+    other = make_insats(make_forbund("Samordningsförbundet Norra"), "Samverkansteam Avesta")
+    with pytest.raises(CommandError, match="Flera insatser"):
+        _call("deltagare", "--insats", "Samverkansteam Avesta", *PERIOD)
+    forbund = avesta.forbund.name
+    args = ("--forbund", forbund, "--insats", "Samverkansteam Avesta", *PERIOD, "--exact")
+    data = json.loads(_call("alder", *args, "--population", "active_end", "--age-bounds", "30"))
+    assert data["organisation"]["level"] == "insats"
+    age = data["tables"][0]
+    total = age["rows"][age["total_row"]]
+    assert (total["participants"], total["youngest"], total["oldest"]) == (52, 20, 59)
+    groups = data["tables"][1]
+    assert [row["group"] for row in groups["rows"]] == ["–29", "30–", "Totalt"]
+    assert groups["rows"][0]["total"] == 12  # seed 002: 12 under 30 at year end
+    assert other.pk != avesta.insats.pk
+
+
 def test_cli_covers_the_last_full_year_by_default(db):
     data = json.loads(_call("deltagare"))
     year = dt.date.today().year - 1
@@ -364,6 +396,10 @@ def test_cli_covers_the_last_full_year_by_default(db):
         (("deltagare", "--insats", "999999"), "Ingen träff för insats"),
         (("deltagare", "--format", "pdf"), "ange en fil med --output"),
         (("deltagare", "--format", "docx"), "invalid choice"),
+        (("alder", "--age-bounds", "40,30"), "--age-bounds: Åldrarna måste öka"),
+        (("tid-i-insats", "--month-step", "0"), "--month-step: "),
+        (("trend", "--base-year", "tjugo"), "--base-year: "),
+        (("alder", "--population", "alla"), "invalid choice"),
     ],
 )
 def test_cli_errors(db, args, message):

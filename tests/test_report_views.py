@@ -139,6 +139,20 @@ def test_bad_filters_are_shown_again_with_their_errors(client, seed_002, registr
     assert 'name="month_step"' in html
 
 
+def test_the_age_page_offers_the_population_and_shows_the_chosen_one(client, seed_002, registrator):
+    client.force_login(registrator)
+    response = _page(
+        client, "alder", level="insats", object_id=seed_002.pk, population="active_end"
+    )
+    html = response.content.decode()
+    assert 'name="population"' in html
+    age = response.context["report"].table("age")
+    assert age.value(age.total_row, "participants") == 52  # seed 002: 52 active on 31/12
+    assert "aktiva vid periodens slut" in str(age.title)
+    other = _page(client, "budget", level="insats", object_id=seed_002.pk)
+    assert 'name="population"' not in other.content.decode()
+
+
 @pytest.mark.parametrize(
     ("typed", "bounds"),
     [("25,30,40", (25, 30, 40)), (" 18; 65 ", (18, 65)), ("20 30", (20, 30))],

@@ -97,7 +97,7 @@ class _Tables:
         if key not in self.reports:
             scope = _period_scope(self.scope, self.insats, figure.period)
             if figure.population is not None:
-                scope = dataclasses.replace(scope, extra={"population": figure.population.value})
+                scope = dataclasses.replace(scope, population=figure.population.value)
             self.reports[key] = spec.build(scope)
         return next((t for t in self.reports[key].tables if t.key == figure.table), None)
 

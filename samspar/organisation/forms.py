@@ -34,6 +34,14 @@ class DateInput(forms.DateInput):
         super().__init__(attrs, format="%Y-%m-%d")
 
 
+class ForbundSettingsForm(forms.ModelForm):  # type: ignore[type-arg]
+    """The förbund administrator's settings of the förbund."""
+
+    class Meta:
+        model = Forbund
+        fields = ("organisation_number", "suppression_threshold")
+
+
 def date_field(label: StrOrPromise, *, required: bool = True) -> forms.DateField:
     return forms.DateField(label=label, required=required, widget=DateInput())
 

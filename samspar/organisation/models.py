@@ -53,8 +53,11 @@ class Forbund(models.Model):
     suppression_threshold = models.PositiveSmallIntegerField(
         _("suppression threshold"),
         default=5,
-        validators=[MinValueValidator(1)],
-        help_text=_("Counts below this are hidden in published tables."),
+        validators=[MinValueValidator(3), MaxValueValidator(20)],
+        help_text=_(
+            "Counts below this are hidden in tables for others than the insats's "
+            "registrators (3–20; 5 is the usual choice)."
+        ),
     )
 
     class Meta:

@@ -155,6 +155,27 @@ def update_insats(user: AbstractBaseUser, insats: Insats, **fields: Any) -> Insa
     return insats
 
 
+# --- the förbund's own settings ------------------------------------------------------
+
+FORBUND_SETTINGS = ("organisation_number", "suppression_threshold")
+
+
+@transaction.atomic
+def update_forbund_settings(user: AbstractBaseUser, forbund: Forbund, **fields: Any) -> Forbund:
+    """Change the förbund's settings (e.g. its small-count threshold); only a förbund-wide
+    manager (förbund administrator) may."""
+    if not manageable_forbund(user).filter(pk=forbund.pk).exists():
+        raise PermissionDenied
+    unknown = set(fields) - set(FORBUND_SETTINGS)
+    if unknown:
+        raise TypeError(f"unknown förbund settings: {sorted(unknown)}")
+    for name, value in fields.items():
+        setattr(forbund, name, value)
+    _validated(forbund)
+    forbund.save(update_fields=list(fields))
+    return forbund
+
+
 # --- plan, budget and financing per year ---------------------------------------------
 
 

@@ -4,6 +4,7 @@ from samspar.organisation import views
 
 urlpatterns = [
     path("forbund/<int:pk>/", views.forbund_detail, name="forbund-detail"),
+    path("forbund/<int:pk>/installningar/", views.forbund_settings, name="forbund-settings"),
     path("forbund/<int:forbund_id>/insats/ny/", views.insats_create, name="insats-create"),
     path("insats/<int:pk>/", views.insats_detail, name="insats-detail"),
     path("insats/<int:pk>/andra/", views.insats_edit, name="insats-edit"),

@@ -27,7 +27,7 @@ from django.views.decorators.http import require_http_methods
 from samspar.access.scoping import Action, can
 from samspar.organisation import forms as org_forms
 from samspar.organisation import selectors, services
-from samspar.organisation.models import BudgetLine, Financing, Insats, StaffMember
+from samspar.organisation.models import BudgetLine, Financing, Forbund, Insats, StaffMember
 from samspar.registry import services as registry_services
 from samspar.registry.models import StructuralCount, VolumeCount, WaitingListCount
 
@@ -52,7 +52,7 @@ def _managed_insats(request: HttpRequest, pk: int) -> Insats:
     )
 
 
-def show_errors(form: forms.Form, error: ValidationError) -> None:
+def show_errors(form: forms.BaseForm, error: ValidationError) -> None:
     """Put a service's ValidationError on the form: on its field where the form has one."""
     if hasattr(error, "error_dict"):
         for field, errors in error.error_dict.items():
@@ -62,7 +62,7 @@ def show_errors(form: forms.Form, error: ValidationError) -> None:
         form.add_error(None, error.messages)
 
 
-def _try_save(form: forms.Form, save: Callable[[], Any]) -> bool:
+def _try_save(form: forms.BaseForm, save: Callable[[], Any]) -> bool:
     """Call ``save`` if the form is valid; True when it saved, else errors are on the form."""
     if not form.is_valid():
         return False
@@ -109,6 +109,21 @@ def forbund_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "may_create": selectors.manageable_forbund(request.user).filter(pk=pk).exists(),
         },
     )
+
+
+@login_required
+@GET_POST
+def forbund_settings(request: HttpRequest, pk: int) -> HttpResponse:
+    forbund = get_object_or_404(selectors.manageable_forbund(request.user), pk=pk)
+    target = Forbund.objects.get(pk=pk)  # the form checks this copy, the service saves
+    form = org_forms.ForbundSettingsForm(request.POST or None, instance=target)
+    if request.method == "POST" and _try_save(
+        form,
+        lambda: services.update_forbund_settings(_user(request), forbund, **form.cleaned_data),
+    ):
+        messages.success(request, _("The förbund's settings were saved."))
+        return redirect("forbund-detail", pk)
+    return render(request, "organisation/forbund_settings.html", {"form": form, "forbund": forbund})
 
 
 @login_required

@@ -28,7 +28,8 @@ def vega_lite_spec(table: Table) -> dict[str, Any] | None:
     chart = table.chart
     if chart is None:
         return None
-    label_key = next((c.key for c in table.columns if c.kind == Kind.LABEL), None)
+    label_column = next((c for c in table.columns if c.kind == Kind.LABEL), None)
+    label_key = label_column.key if label_column else None
     series = [table.columns[table.column_index(key)] for key in chart.y]
     values = []
     for r in _plotted_rows(table):
@@ -47,13 +48,15 @@ def vega_lite_spec(table: Table) -> dict[str, Any] | None:
         "field": "label",
         "type": "ordinal",
         "sort": labels,
-        "title": str(chart.x_label) or None,
+        # Every axis has a title: the chart's own, else the label column's (x) or the
+        # one plotted column's (y); several series are named by the legend instead.
+        "title": str(chart.x_label or (label_column.label if label_column else "")) or None,
         "axis": {"labelAngle": 0 if chart.kind == "line" or len(labels) <= 4 else -40},
     }
     y: dict[str, Any] = {
         "field": "value",
         "type": "quantitative",
-        "title": str(chart.y_label) or None,
+        "title": str(chart.y_label or (series[0].label if len(series) == 1 else "")) or None,
         "axis": {"format": ",d" if _all_counts(table, chart.y) else ",.1~f"},
     }
     encoding: dict[str, Any] = {

@@ -18,12 +18,14 @@ from typing import TYPE_CHECKING, Any
 from django import forms
 from django.forms import BoundField
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from samspar.access.scoping import Action
 from samspar.organisation.models import County, Forbund, Insats, Team
 from samspar.registry.forms import DateInput
 from samspar.registry.models import GENDER_CHOICES
+from samspar.reports.populations import Population
 from samspar.reports.scope import (
     DEFAULT_AGE_BOUNDS,
     DEFAULT_MONTH_STEP,
@@ -40,8 +42,11 @@ MAX_AGE_BOUNDS = 12
 # Filters every report has, and the options only some reports use (by report key).
 COMMON_FIELDS = ("level", "object_id", "date_from", "date_to", "gender")
 REPORT_OPTIONS: dict[str, tuple[str, ...]] = {
-    "alder": ("age_bounds",),
+    "forsorjningstid": ("population",),
+    "alder": ("population", "age_bounds"),
+    "utbildning": ("population",),
     "tid-i-insats": ("month_step",),
+    "remittenter": ("population",),
     "trend": ("base_year",),
 }
 
@@ -103,6 +108,11 @@ class ReportFilterForm(forms.Form):
     gender = forms.ChoiceField(
         label=_("Gender"), required=False, choices=[("", _("Both")), *GENDER_CHOICES]
     )
+    population = forms.ChoiceField(
+        label=_("Participants"),
+        choices=lambda: [(p.value, capfirst(str(p.label))) for p in Population],
+        help_text=_("Whom age, education, time in public support and referrers cover."),
+    )
     age_bounds = AgeBoundsField(
         label=_("Age groups start at"),
         max_length=100,
@@ -147,6 +157,7 @@ class ReportFilterForm(forms.Form):
             "date_from": date_from.isoformat(),
             "date_to": date_to.isoformat(),
             "gender": "",
+            "population": Population.NEW.value,
             "age_bounds": ", ".join(str(b) for b in DEFAULT_AGE_BOUNDS),
             "month_step": str(DEFAULT_MONTH_STEP),
             "base_year": "",
@@ -205,6 +216,7 @@ class ReportFilterForm(forms.Form):
             level=level,
             object_id=None if level == Level.ALL else data["object_id"],
             gender=data["gender"] or "",
+            population=data["population"],
             age_bounds=data["age_bounds"] or DEFAULT_AGE_BOUNDS,
             month_step=data["month_step"],
             base_year=data["base_year"],

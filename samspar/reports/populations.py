@@ -39,9 +39,9 @@ class Population(StrEnum):
 
     @classmethod
     def chosen(cls, scope: ReportScope, default: Population) -> Population:
-        """The population a page, the CLI or the API asked for in ``scope.extra``."""
+        """The population a page, the CLI or the API asked for (``scope.population``)."""
         try:
-            return cls(scope.extra.get("population", default))
+            return cls(scope.population or default)
         except ValueError:
             return default
 

@@ -71,7 +71,9 @@ class ReportScope:
     base_year: int | None = None
     exact: bool = False  # the operator asked for unsuppressed counts (CLI only)
     published: bool = False  # meant for publication: always suppressed
-    extra: dict[str, str] = field(default_factory=dict, compare=False)
+    # Whom the background figures (#5, #6, #7, #12) cover: a ``populations.Population``
+    # value, or "" for each figure's default (those who started in the period).
+    population: str = ""
     # Answers that depend only on who asks and which organisation, not on the period or
     # gender, so dataclasses.replace() shares them: the user's grants and whether they
     # see exact counts are read once per request, not once per figure.

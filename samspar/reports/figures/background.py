@@ -3,7 +3,7 @@
 support before) of DOMAIN.md §4. Definitions: docs/definitions.md.
 
 #5, #6, #7 and #12 take the population they cover (``Population``); by default the one a
-page asked for in ``scope.extra["population"]``, else those who started in the period.
+page asked for in ``scope.population``, else those who started in the period.
 """
 
 from __future__ import annotations

@@ -7,8 +7,9 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Model
 from django.utils import timezone
@@ -18,17 +19,28 @@ from samspar.core.personnummer import Gender
 from samspar.organisation.models import County, Forbund, Insats, Team
 from samspar.reports.catalogue import REPORTS
 from samspar.reports.exports import FORMATS, export
-from samspar.reports.scope import Level, ReportScope
+from samspar.reports.forms import ReportFilterForm
+from samspar.reports.populations import Population
+from samspar.reports.scope import DEFAULT_AGE_BOUNDS, DEFAULT_MONTH_STEP, Level, ReportScope
 
 BINARY_FORMATS = ("xlsx", "pdf")
 
-# option name → (level, model); the order is the order of the options in --help.
+# option name → (level, model), from the widest to the narrowest level.
 _LEVELS: dict[str, tuple[Level, type[Model]]] = {
     "lan": (Level.LAN, County),
     "forbund": (Level.FORBUND, Forbund),
     "team": (Level.TEAM, Team),
     "insats": (Level.INSATS, Insats),
 }
+# How a wider option given with a narrower one narrows its look-up, e.g.
+# --forbund X --insats Y is the insats Y of the förbund X.
+_WITHIN: dict[str, dict[str, str]] = {
+    "forbund": {"lan": "county_id"},
+    "team": {"lan": "forbund__county_id", "forbund": "forbund_id"},
+    "insats": {"lan": "forbund__county_id", "forbund": "forbund_id", "team": "team_id"},
+}
+# Options checked by the report pages' own form fields, so they accept what a page does.
+_FORM_OPTIONS = ("population", "age_bounds", "month_step", "base_year")
 
 
 def _date(text: str) -> dt.date:
@@ -50,14 +62,36 @@ class Command(BaseCommand):
     def add_arguments(self, parser: argparse.ArgumentParser) -> None:
         parser.add_argument("name", nargs="?", help="The report's name, e.g. deltagare.")
         parser.add_argument("--list", action="store_true", help="List the reports and exit.")
-        where = parser.add_mutually_exclusive_group()
-        where.add_argument("--lan", help="A county: its code or exact name.")
-        where.add_argument("--forbund", help="A samordningsförbund: its id or exact name.")
-        where.add_argument("--team", help="A team: its id or exact name.")
-        where.add_argument("--insats", help="An insats: its id or exact name.")
+        parser.add_argument("--lan", help="A county: its code or exact name.")
+        parser.add_argument("--forbund", help="A samordningsförbund: its id or exact name.")
+        parser.add_argument("--team", help="A team: its id or exact name.")
+        parser.add_argument(
+            "--insats",
+            help="An insats: its id or exact name. The narrowest option given is the report's "
+            "organisation; wider ones narrow its look-up by name.",
+        )
         parser.add_argument("--from", dest="date_from", type=_date, help="First day, YYYY-MM-DD.")
         parser.add_argument("--to", dest="date_to", type=_date, help="Last day, YYYY-MM-DD.")
         parser.add_argument("--gender", choices=[g.value for g in Gender], default="")
+        parser.add_argument(
+            "--population",
+            choices=[p.value for p in Population],
+            help="Whom age, education, time in public support and referrers cover "
+            "(default: new, those who started in the period).",
+        )
+        parser.add_argument(
+            "--age-bounds",
+            help="Ages where age groups start, e.g. '25,30,40' (default: "
+            + ",".join(str(b) for b in DEFAULT_AGE_BOUNDS)
+            + ").",
+        )
+        parser.add_argument(
+            "--month-step",
+            help=f"Months per interval of time in the insats (default: {DEFAULT_MONTH_STEP}).",
+        )
+        parser.add_argument(
+            "--base-year", help="Base year of the trend's change (default: the first year)."
+        )
         parser.add_argument("--format", dest="fmt", choices=FORMATS, default="json")
         parser.add_argument(
             "--output", type=Path, help="Write to this file (required for xlsx and pdf)."
@@ -89,6 +123,7 @@ class Command(BaseCommand):
             )
         date_from, date_to = _period(options["date_from"], options["date_to"])
         level, object_id = _organisation(options)
+        chosen = _form_options(options)
         scope = ReportScope(
             date_from,
             date_to,
@@ -96,6 +131,10 @@ class Command(BaseCommand):
             level=level,
             object_id=object_id,
             gender=options["gender"],
+            population=chosen.get("population") or "",
+            age_bounds=chosen.get("age_bounds") or DEFAULT_AGE_BOUNDS,
+            month_step=chosen.get("month_step") or DEFAULT_MONTH_STEP,
+            base_year=chosen.get("base_year"),
             exact=options["exact"],
         )
         exported = export(REPORTS[name].build(scope), scope, fmt)
@@ -122,13 +161,35 @@ def _period(date_from: dt.date | None, date_to: dt.date | None) -> tuple[dt.date
     return date_from, date_to
 
 
+def _form_options(options: dict[str, Any]) -> dict[str, Any]:
+    """The grouping options given, cleaned by the report form's own fields."""
+    cleaned: dict[str, Any] = {}
+    for name in _FORM_OPTIONS:
+        if options[name] is None:
+            continue
+        try:
+            cleaned[name] = ReportFilterForm.base_fields[name].clean(options[name])
+        except ValidationError as error:
+            option = "--" + name.replace("_", "-")
+            raise CommandError(f"{option}: {' '.join(error.messages)}") from None
+    return cleaned
+
+
 def _organisation(options: dict[str, Any]) -> tuple[Level, str | int | None]:
-    """The level and primary key of the organisation option given, if any."""
-    for option, (level, model) in _LEVELS.items():
+    """The level and primary key of the narrowest organisation option given, looked up
+    within the wider ones given with it."""
+    found: dict[str, object] = {}
+    for option, (_level, model) in _LEVELS.items():
         text = options[option]
         if text is None:
             continue
-        manager = model._default_manager
+        manager = model._default_manager.filter(
+            **{
+                field: found[wider]
+                for wider, field in _WITHIN.get(option, {}).items()
+                if wider in found
+            }
+        )
         matches = list(manager.filter(name=text).values_list("pk", flat=True)[:2])
         if not matches and (text.isdigit() or model is County):
             matches = list(manager.filter(pk=text).values_list("pk", flat=True))
@@ -144,5 +205,8 @@ def _organisation(options: dict[str, Any]) -> tuple[Level, str | int | None]:
                     kind=model._meta.verbose_name, text=text
                 )
             )
-        return level, matches[0]
-    return Level.ALL, None
+        found[option] = matches[0]
+    if not found:
+        return Level.ALL, None
+    narrowest = list(found)[-1]
+    return _LEVELS[narrowest][0], cast(int | str, found[narrowest])
