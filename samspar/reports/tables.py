@@ -6,7 +6,7 @@ where it helps, a chart description. Renderers never compute; they only format.
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Mapping
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
@@ -102,7 +102,7 @@ class Table:
     # what each row adds (a gender, a municipality …); with ``Column.dims`` they make the
     # key of a cell. A table without ``dims`` gives its cells keys of their own.
     dims: Dims = field(default_factory=dict)
-    row_dims: list[Dims] = field(default_factory=list)
+    row_dims: Sequence[Dims] = field(default_factory=list)
     implied: list[Implied] = field(default_factory=list)
     # Equations with cells of other tables (a county is the sum of its förbund).
     lines: list[Line] = field(default_factory=list)
