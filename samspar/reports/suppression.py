@@ -17,7 +17,7 @@ quantity shown in two tables is hidden in both (``reports.cells``).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 
 from samspar.reports import linear
@@ -50,9 +50,10 @@ def suppress(parts: Sequence[Built]) -> None:
         return
     limit = max(threshold(part.scope) for part in parts)
     cells = collect(table for part in parts for table in part.report.tables)
-    small = [k for k, q in cells.quantities.items() if any(0 < v < limit for v in q.values)]
-    small += [k for k in _differenced(parts, limit) if k not in small]
-    hidden = _protect(cells, small)
+    small = _small(cells, limit)
+    differenced, hidden_there = _differenced(parts, limit)
+    small += [k for k in differenced if k not in small]
+    hidden = _protect(cells, small, hidden_there)
     for key in hidden:
         for table, r, column in cells.quantities[key].positions:
             table.suppressed.add((r, column))
@@ -64,28 +65,39 @@ def suppress(parts: Sequence[Built]) -> None:
 def suppress_table(table: Table, limit: int) -> Table:
     """One table on its own (no other tables, no comparisons)."""
     cells = collect([table])
-    small = [k for k, q in cells.quantities.items() if any(0 < v < limit for v in q.values)]
-    for key in _protect(cells, small):
+    for key in _protect(cells, _small(cells, limit)):
         for _table, r, column in cells.quantities[key].positions:
             table.suppressed.add((r, column))
     _hide_derived(table)
     return table
 
 
-def _differenced(parts: Sequence[Built], limit: int) -> list[Key]:
-    """The counts whose difference from a comparison report (reports.comparisons) is a
-    small count: one more report per comparison."""
+def _small(cells: Cells, limit: int) -> list[Key]:
+    return [k for k, q in cells.quantities.items() if any(0 < v < limit for v in q.values)]
+
+
+def _differenced(parts: Sequence[Built], limit: int) -> tuple[list[Key], set[Key]]:
+    """The non-zero counts whose difference from a comparison report
+    (reports.comparisons) is a small count; and those the report without the gender
+    filter hides itself (its women are this report's women: the two must hide the same
+    cells, or one would uncover the other's). One more report per comparison."""
     found: list[Key] = []
+    hidden_there: set[Key] = set()
     for part in parts:
         own = _values(part.report)
         for comparison in comparisons(part.scope):
-            other = _values(part.build(comparison.scope))
+            report = part.build(comparison.scope)
+            other = _values(report)
             for (table_key, key), value in own.items():
                 twin = _without_gender(key) if comparison.without_gender else key
                 difference = other.get((table_key, twin), 0) - value
                 if value and 0 < difference < limit and key not in found:
                     found.append(key)
-    return found
+            if comparison.without_gender:
+                cells = collect(report.tables)
+                there = _protect(cells, _small(cells, limit))
+                hidden_there |= {k for (_t, k), value in own.items() if value and k in there}
+    return found, hidden_there
 
 
 def _values(report: Report) -> dict[tuple[str, CellKey], int]:
@@ -102,9 +114,10 @@ def _without_gender(key: CellKey) -> CellKey:
     return frozenset((d, v) for d, v in key if d != "gender")
 
 
-def _protect(cells: Cells, small: list[Key]) -> set[Key]:
-    """The quantities to hide: the small ones and enough others to cover them."""
-    hidden = {k for k in small if cells.quantities[k].shown}
+def _protect(cells: Cells, small: list[Key], hidden_too: Collection[Key] = ()) -> set[Key]:
+    """The quantities to hide: the small ones, ``hidden_too``, and enough others to cover
+    them."""
+    hidden = {k for k in [*small, *hidden_too] if cells.quantities[k].shown}
     protected = set(small)
     implied = {k for k, q in cells.quantities.items() if not q.shown}
     while True:

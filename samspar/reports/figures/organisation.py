@@ -107,7 +107,12 @@ def _budget_table(
             Column("method", _("Follow-up method"), Kind.LABEL),
             Column("budgeted", _("Budgeted participants"), Kind.TALLY),
             Column("actual", _("Actual participants"), dims=actual_dims),
-            Column("actual_percent", _("Actual of budgeted (%)"), Kind.PERCENT, "actual"),
+            Column(
+                "actual_percent",
+                _("Actual of budgeted (%)"),
+                Kind.PERCENT,
+                ("actual", "budgeted"),
+            ),
         ],
         rows=rows,
         total_row=len(rows) - 1,

@@ -6,6 +6,7 @@ from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext_lazy as _
 
 from samspar.codelists.models import ResultGroup
+from samspar.registry.models import CountGender
 from samspar.reports.aggregates import GENDER_ROW_DIMS, GENDER_ROWS, TOTAL, by_gender, scope_dims
 from samspar.reports.scope import ReportScope, active_q, ended_q, new_q, worked_with_q
 from samspar.reports.tables import Chart, Column, Implied, Kind, Table, percent
@@ -13,6 +14,7 @@ from samspar.reports.tables import Chart, Column, Implied, Kind, Table, percent
 # Anonymous participants count as new in their start year; volume counts are their own.
 ANONYMOUS_DIMS = {"population": "new", "method": "anonymous"}
 VOLUME_DIMS = {"method": "volume"}
+UNKNOWN_GENDER = CountGender.UNKNOWN.value
 GOAL_GROUPS = (ResultGroup.WORK, ResultGroup.STUDIES, ResultGroup.OTHER_REHAB)
 # Where the ended who were not early dropouts went; felregistreringar never count.
 RESULT_GROUPS = tuple(g for g in ResultGroup if g != ResultGroup.CANCELLED)
@@ -80,6 +82,9 @@ def participant_counts(scope: ReportScope) -> Table:
         total_row=len(rows) - 1,
         chart=Chart("bar", tuple(keys[:4]), y_label=_("Participants")),
         note=_("A participant can appear in several columns."),
+        # Nearly: someone worked with has ended or is still active (or both, and ended
+        # counts endings), so a reader would take one for the other two's difference.
+        column_sums={"worked_with": ("ended", "active_end")},
         dims=scope_dims(scope),
         row_dims=GENDER_ROW_DIMS,
         # Worked with but not new, or not active at the end: a reader can subtract.
@@ -110,11 +115,17 @@ def participants_by_method(scope: ReportScope) -> Table:
         Column("volume", _("Volume-registered"), dims=VOLUME_DIMS),
         Column("total", _("Total"), dims={"method": "all"}),
     ]
+    # Anonymous and volume counts may have unknown gender: a row of their own, so that
+    # the rows add up to the total (and the unknown are protected like the rest).
+    groups = list(GENDER_ROWS)
+    if UNKNOWN_GENDER in anonymous or UNKNOWN_GENDER in volume:
+        groups.append((UNKNOWN_GENDER, _("Gender unknown")))
     rows = []
-    for code, label in [*GENDER_ROWS, ("total", TOTAL)]:
-        values = [personal[code]["n"] or 0, anonymous[code]["n"] or 0, volume[code]["n"] or 0]
+    for code, label in [*groups, ("total", TOTAL)]:
+        values = [
+            (counts.get(code) or {}).get("n") or 0 for counts in (personal, anonymous, volume)
+        ]
         rows.append([label, *values, sum(values)])
-    # Volume counts may have unknown gender; they appear only in the total.
     return Table(
         key="by_method",
         title=_("Participants by follow-up method"),
@@ -127,7 +138,7 @@ def participants_by_method(scope: ReportScope) -> Table:
             "period lies inside the report period."
         ),
         dims=scope_dims(scope),
-        row_dims=GENDER_ROW_DIMS,
+        row_dims=[*({"gender": code} for code, _label in groups), {}],
     )
 
 
