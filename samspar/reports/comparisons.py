@@ -38,17 +38,15 @@ class Comparison:
 
 
 def comparisons(scope: ReportScope) -> list[Comparison]:
-    """The reports a reader could difference ``scope``'s report against. One query (the
-    insatser the reader may see) below the top level; none at it."""
+    """The reports a reader could difference ``scope``'s report against. Below the top
+    level it reads which insatser the reader may see (once per reader and request,
+    ReportScope.hierarchy)."""
     found = []
     if scope.gender:
         found.append(Comparison(dataclasses.replace(scope, gender=""), without_gender=True))
     if scope.level == Level.ALL:
         return found
-    everything = dataclasses.replace(scope, level=Level.ALL, object_id=None)
-    visible = list(
-        everything.insatser().values_list("pk", "team_id", "forbund_id", "forbund__county_id")
-    )
+    visible = scope.hierarchy()
     position = _POSITION[Level(scope.level)]
     mine = [row for row in visible if str(row[position]) == str(scope.object_id)]
     if not mine:

@@ -52,6 +52,7 @@ class Header:
     gender: str
     generated: str
     suppressed: bool
+    published: bool
     threshold: int
     suppression_note: str
 
@@ -63,6 +64,7 @@ class Header:
             (_("Organisation"), self.organisation),
             (_("Gender"), self.gender),
             (_("Generated"), self.generated),
+            (_("Intended for"), _("Publication") if self.published else ""),
             (_("Small counts"), self.suppression_note),
         ]
         return [(label, value) for label, value in lines if value]
@@ -79,6 +81,7 @@ def header(report: Report, scope: ReportScope) -> Header:
         gender=str(dict(GENDER_ROWS).get(scope.gender, "")),
         generated=timezone.localtime().strftime("%Y-%m-%d %H:%M"),
         suppressed=suppressed,
+        published=scope.published,
         threshold=limit,
         suppression_note=suppression_note(limit) if suppressed else "",
     )
