@@ -163,6 +163,20 @@ def test_preview_takes_a_bounded_number_of_queries(
         assert client.get(_url("annual-report", avesta, YEAR)).status_code == 200
 
 
+def test_preview_for_an_analyst_takes_a_bounded_number_of_queries(
+    avesta, forbund, client, django_assert_max_num_queries
+):
+    """Someone who does not see exact counts and sees a second insats of the förbund
+    gets each report of the annual report built twice: for the insats, and for the
+    förbund to compare it with (reports.comparisons). About 120 queries, whatever the
+    data: twice the builds' 55 and the page's own."""
+    second = make_insats(forbund, "Arbetsträning")
+    register(make_user("coach2", Role.REGISTRATOR, insats=second), second, seed_002_participants())
+    client.force_login(make_user("analytiker", Role.FORBUND_ADMIN, forbund=forbund))
+    with django_assert_max_num_queries(125):
+        assert client.get(_url("annual-report", avesta, YEAR)).status_code == 200
+
+
 def test_hub_links_to_the_report_and_the_year_selector(avesta, registrator, client):
     client.force_login(registrator)
     hub = client.get(reverse("insats-detail", args=[avesta.pk])).content.decode()

@@ -11,9 +11,8 @@ from django.utils.translation import gettext as _
 
 from samspar.annual.chapters import Figure
 from samspar.annual.compose import AnnualReport, ChapterContent
-from samspar.reports.exports.common import suppression_note
+from samspar.reports.exports import common
 from samspar.reports.presentation import TableView, table_view
-from samspar.reports.suppression import threshold
 
 # The PDF and the .docx print a table in smaller type above this many columns.
 WIDE_ABOVE = 7
@@ -43,10 +42,8 @@ def chapter_views(report: AnnualReport) -> list[ChapterView]:
 def small_counts_note(report: AnnualReport) -> str:
     """What the outputs say about hidden counts, with the threshold; empty when exact.
     An output for publication says so first."""
-    if report.exact:
-        return ""
-    note = suppression_note(threshold(report.scope))
-    return f"{_('For publication.')} {note}" if report.scope.published else note
+    note = common.small_counts_note(report.scope)
+    return f"{_('For publication.')} {note}" if note and report.scope.published else note
 
 
 def missing_label(figure: Figure) -> str:

@@ -19,7 +19,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from samspar.reports.catalogue import REPORTS, ReportSpec
 from samspar.reports.exports import FORMATS, export
-from samspar.reports.exports.common import header
+from samspar.reports.exports.common import small_counts_note
 from samspar.reports.forms import ReportFilterForm
 from samspar.reports.presentation import table_view
 
@@ -70,7 +70,8 @@ def report_page(request: AuthenticatedRequest, key: str) -> HttpResponse:
         query = request.GET.urlencode()
         context |= {
             "report": report,
-            "header": header(report, scope),
+            "small_counts_note": small_counts_note(scope),
+            "published": scope.published,
             "tables": [table_view(t, percent_sign=True) for t in report.tables],
             "covers": form.object_label(),
             "exports": [

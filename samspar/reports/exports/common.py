@@ -87,6 +87,11 @@ def header(report: Report, scope: ReportScope) -> Header:
     )
 
 
+def small_counts_note(scope: ReportScope) -> str:
+    """The note on hidden counts of a report over ``scope``; empty with exact counts."""
+    return "" if scope.sees_exact_counts() else suppression_note(threshold(scope))
+
+
 def suppression_note(limit: int) -> str:
     return _(
         "Counts below {threshold} are hidden ({mark}) to protect the participants, as are "
