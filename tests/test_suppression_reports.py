@@ -9,8 +9,10 @@ import datetime as dt
 
 from samspar.access.scoping import Role
 from samspar.annual.compose import build_annual_report
+from samspar.organisation.models import Team
 from samspar.reports.catalogue import REPORTS
 from samspar.reports.cells import collect
+from samspar.reports.comparisons import comparisons
 from samspar.reports.scope import Level, ReportScope
 from tests.factories import make_insats, make_user
 from tests.seeds import AVESTA_YEAR, P, register, seed_002_participants
@@ -124,3 +126,31 @@ def test_an_insats_cannot_be_subtracted_from_its_forbund(forbund, insats, regist
     manager = make_user("avestachef", Role.INSATS_MANAGER, insats=insats)
     mine = ReportScope(*AVESTA_YEAR, user=manager, level=Level.FORBUND, object_id=forbund.pk)
     assert REPORTS["deltagare"].build(mine).table("counts").value(2, "new") == 10
+
+
+def test_the_comparisons_are_the_levels_above_with_more_to_see(forbund, insats, manager):
+    """An analyst of a förbund of three insatser, two of them in a team: an insats is
+    compared with its team and the förbund, the team with the förbund; a manager of one
+    insats has nothing to compare with; a gender filter adds the report without it."""
+    team = Team.objects.create(forbund=forbund, name="Teamet")
+    second = make_insats(forbund, "Arbetsträning")
+    make_insats(forbund, "Rådgivning")
+    for member in (insats, second):
+        member.team = team
+        member.save()
+    admin = make_user("analytiker", Role.FORBUND_ADMIN, forbund=forbund)
+
+    def levels(user, level, object_id, gender=""):
+        scope = ReportScope(
+            *AVESTA_YEAR, user=user, level=level, object_id=object_id, gender=gender
+        )
+        return [(c.scope.level, c.scope.object_id, c.without_gender) for c in comparisons(scope)]
+
+    assert levels(admin, Level.INSATS, insats.pk) == [
+        (Level.TEAM, team.pk, False),
+        (Level.FORBUND, forbund.pk, False),
+    ]
+    assert levels(admin, Level.TEAM, team.pk) == [(Level.FORBUND, forbund.pk, False)]
+    assert levels(admin, Level.FORBUND, forbund.pk) == []
+    assert levels(manager, Level.INSATS, insats.pk) == []
+    assert levels(manager, Level.INSATS, insats.pk, "K") == [(Level.INSATS, insats.pk, True)]
