@@ -168,8 +168,8 @@ def test_preview_for_an_analyst_takes_a_bounded_number_of_queries(
 ):
     """Someone who does not see exact counts and sees a second insats of the förbund
     gets each report of the annual report built twice: for the insats, and for the
-    förbund to compare it with (reports.comparisons). About 120 queries, whatever the
-    data: twice the builds' 55 and the page's own."""
+    förbund to compare it with (reports.comparisons). About 120 queries (65 without a
+    comparison), whatever the data."""
     second = make_insats(forbund, "Arbetsträning")
     register(make_user("coach2", Role.REGISTRATOR, insats=second), second, seed_002_participants())
     client.force_login(make_user("analytiker", Role.FORBUND_ADMIN, forbund=forbund))
