@@ -8,6 +8,7 @@ import csv
 import datetime as dt
 import io
 import json
+from decimal import Decimal
 from types import SimpleNamespace
 from typing import Any
 
@@ -21,7 +22,7 @@ from samspar.access.scoping import Role
 from samspar.reports.catalogue import REPORTS
 from samspar.reports.charts import chart_png, chart_svg, vega_lite_spec
 from samspar.reports.exports import FORMATS, export, report_dict
-from samspar.reports.exports.common import csv_safe, formula_like
+from samspar.reports.exports.common import csv_safe, formula_like, rounded
 from samspar.reports.presentation import table_view
 from samspar.reports.scope import Level, ReportScope
 from samspar.reports.tables import Chart, Column, Kind, Report, Table
@@ -101,16 +102,16 @@ def test_xlsx_has_a_sheet_per_table_with_numbers_as_numbers(avesta):
     assert total_cell.font.bold
 
 
-def test_xlsx_percent_is_a_number_with_one_decimal(avesta):
+def test_xlsx_percent_is_an_unrounded_number_shown_with_one_decimal(avesta):
     content = _export(avesta, "resultat", "xlsx").content
     rows = _sheet_rows(content, 0)
     headings = next(row for row in rows if row[0] == "Grupp")
     total = _body(rows, "Grupp")["Totalt"]
     column = headings.index("Resultat mot mål (%)")
-    assert total[column - 1] == pytest.approx(42.9)
+    assert total[column - 1] == pytest.approx(100 * 9 / 21)  # 42,857…: shown as 42,9
     row = next(i for i, r in enumerate(rows, 1) if r[0] == "Totalt")
     cell = load_workbook(io.BytesIO(content)).worksheets[0].cell(row, column + 1)
-    assert cell.value == pytest.approx(42.9)
+    assert cell.value == pytest.approx(100 * 9 / 21)
     assert cell.number_format == "0.0"
 
 
@@ -172,7 +173,7 @@ def test_json_has_the_report_scope_and_tables(avesta):
     }
     total = table["rows"][table["total_row"]]
     assert (total["group"], total["ended"], total["to_goal"]) == ("Totalt", 23, 9)
-    assert total["goal_percent"] == pytest.approx(42.9)
+    assert total["goal_percent"] == pytest.approx(100 * 9 / 21)  # unrounded
     assert table["suppressed"] == []
 
 
@@ -193,6 +194,63 @@ def test_pdf_tables_are_formatted_in_swedish_with_the_chart_inline(avesta):
     assert [cell.text for cell in view.rows[0].cells] == ["Kvinnor", "10", "9,5"]
     assert view.rows[-1].total  # the total row is marked
     assert view.chart_svg is not None and view.chart_svg.startswith("<svg")
+
+
+# --- rounding ------------------------------------------------------------------------
+
+
+def test_means_are_exact_in_json_and_excel_and_rounded_half_up_when_shown(avesta):
+    """Seed 002's women's time in public support is 30 years / 8 = 3,75: JSON and Excel
+    keep 3.75 (Excel shows it with one decimal), the page, PDF, .docx and CSV show 3,8."""
+    scope = _scope(avesta, extra={"population": "ended_kept"})
+    report = REPORTS["forsorjningstid"].build(scope)
+    women = report.table("public_support").row_by_label("Kvinnor")
+    assert women[-1] == 3.75
+    data = json.loads(export(report, scope, "json").content)
+    assert data["tables"][0]["rows"][0]["mean_years"] == 3.75
+
+    rows = _sheet_rows(export(report, scope, "xlsx").content, 0)
+    assert _body(rows, "Grupp")["Kvinnor"][-1] == 3.75
+    book = load_workbook(io.BytesIO(export(report, scope, "xlsx").content))
+    row = next(i for i, r in enumerate(rows, 1) if r[0] == "Kvinnor")
+    assert book.worksheets[0].cell(row, 5).number_format == "0.0"
+
+    _header, tables = _csv_tables(export(report, scope, "csv").content)
+    csv_rows = next(lines for title, lines in tables.items() if title.startswith("Tid i"))
+    assert csv_rows[1][-1] == "3,8"
+    view = table_view(report.table("public_support"))
+    assert view.rows[0].cells[-1].text == "3,8"
+
+
+def test_whole_years_show_without_decimals(avesta):
+    scope = _scope(avesta, extra={"population": "active_end"})
+    report = REPORTS["alder"].build(scope)
+    total = table_view(report.table("age")).rows[-1].cells
+    assert [c.text for c in total[1:5]] == ["52", "33,0", "20", "59"]
+    rows = _sheet_rows(export(report, scope, "xlsx").content, 0)
+    book = load_workbook(io.BytesIO(export(report, scope, "xlsx").content))
+    row = next(i for i, r in enumerate(rows, 1) if r[0] == "Totalt")
+    assert [book.worksheets[0].cell(row, c).number_format for c in (3, 4, 5)] == [
+        "0.0",
+        "0",
+        "0",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("value", "places", "shown"),
+    [
+        (3.75, 1, "3.8"),
+        (2.25, 1, "2.3"),  # Python's round() gives 2.2 (half to even)
+        (2.675, 2, "2.68"),  # round() gives 2.67 (the float is 2.67499…)
+        (100 * 9 / 21, 1, "42.9"),
+        (-0.04, 1, "0.0"),  # never "-0,0"
+        (20, 0, "20"),
+        (Decimal("2.80"), 1, "2.8"),
+    ],
+)
+def test_the_display_rounding_rule(value, places, shown):
+    assert str(rounded(value, places)) == shown
 
 
 # --- suppressed cells in every format ------------------------------------------------

@@ -4,6 +4,7 @@ over registrations in Python."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import Aggregate, QuerySet
@@ -33,6 +34,11 @@ def by_gender(
         result[row[gender_field]] = {k: row[k] for k in aggregates}
     result["total"] = qs.aggregate(**aggregates)
     return result
+
+
+def as_float(value: float | Decimal | None) -> float | None:
+    """A mean from the database as a float, unrounded (the renderers round for display)."""
+    return None if value is None else float(value)
 
 
 def round1(value: float | None) -> float | None:

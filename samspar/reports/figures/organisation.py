@@ -27,7 +27,7 @@ from samspar.organisation.models import (
     StaffMember,
 )
 from samspar.registry.models import WaitingListCount
-from samspar.reports.aggregates import TOTAL, round1
+from samspar.reports.aggregates import TOTAL, as_float
 from samspar.reports.figures.outcomes import _months as months_in_insats
 from samspar.reports.figures.participants import GOAL_GROUPS
 from samspar.reports.scope import ReportScope, active_q, ended_q, new_q, worked_with_q
@@ -254,7 +254,7 @@ def trend(scope: ReportScope) -> Table:
                 str(y),
                 *c.values(),
                 percent(c["to_goal"], c["ended_kept"]),
-                round1(result[f"months{y}"]),
+                as_float(result[f"months{y}"]),
                 percent(
                     c["worked_with"] - result[f"worked_with{base}"], result[f"worked_with{base}"]
                 ),
@@ -340,7 +340,7 @@ def staff(scope: ReportScope) -> Table:
         named.append((_("Employer not given"), by_employer[None]))
     rows: list[list[Value]] = []
     for label, c in [*named, (TOTAL, members.aggregate(**aggregates))]:
-        fte = None if c["fte"] is None else round(float(c["fte"]) / 100, 2)
+        fte = None if c["fte"] is None else float(c["fte"]) / 100
         rows.append([label, c["staff"] or 0, fte])
     return Table(
         key="staff",
