@@ -124,6 +124,7 @@ def test_preview_shows_the_seed_002_numbers(avesta, registrator, client):
         "2107-2206",
         "2201-2212",
     ]
+    assert [row[2] for row in rolling[1:]] == ["17,8", "20,5", "21,3", "25,2", "16,6", "10,5"]
     assert rolling[-1][1:] == ["21", "10,5"]
     support = _total_row(tables["table-participants-results-public_support-4"])
     assert list(support.values())[-1] == "4,8"
@@ -133,6 +134,28 @@ def test_preview_shows_the_seed_002_numbers(avesta, registrator, client):
     assert list(_total_row(tables["table-staff-conditions-waiting-2"]).values())[-1] == "6"
     budget = list(_total_row(tables["table-organisation-results-budget-1"]).values())
     assert budget[1:] == ["2 300 000", "2 152 194", "147 806"]
+
+    # Appendix 2, "Resultat under perioden 2015-05-13 — 2022-12-31".
+    since = tables["table-appendix-since-start-counts-1"]
+    assert [row[1] for row in since[1:]] == ["138", "102", "240"]  # worked with
+    appendix_results = _total_row(tables["table-appendix-since-start-results-2"])
+    assert list(appendix_results.values())[2:13] == [
+        "189",
+        "12",
+        "41",
+        "12",
+        "40",
+        "7",
+        "77",
+        "52",
+        "93",
+        "177",
+        "52,5",
+    ]
+    appendix_through = tables["table-appendix-since-start-throughput-3"]
+    assert [row[-1] for row in appendix_through[1:]] == ["18,6", "16,7", "17,8"]
+    appendix_support = tables["table-appendix-since-start-public_support-4"]
+    assert [row[-1] for row in appendix_support[1:]] == ["5,5", "4,8", "5,2"]
 
     key_figures = html.fromstring(response.content).get_element_by_id("key-figures")
     text = key_figures.text_content()

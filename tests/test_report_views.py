@@ -18,14 +18,14 @@ from samspar.reports.catalogue import REPORTS
 from samspar.reports.exports import CONTENT_TYPES, FORMATS
 from samspar.reports.forms import ReportFilterForm, last_full_year
 from tests.factories import code, enrol, make_forbund, make_insats, make_pnr, make_user
-from tests.seeds import register, seed_002_participants
+from tests.seeds import register, seed_002_year
 
 YEAR_2022 = {"date_from": "2022-01-01", "date_to": "2022-12-31"}
 
 
 @pytest.fixture
 def seed_002(insats, registrator):
-    register(registrator, insats, seed_002_participants())
+    register(registrator, insats, seed_002_year())  # 2022 alone: these tests ask for 2022
     return insats
 
 
