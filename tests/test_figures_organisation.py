@@ -23,10 +23,12 @@ from samspar.organisation import services as setup
 from samspar.organisation.models import FollowUpMethod, Municipality
 from samspar.registry import services as registry
 from samspar.reports.catalogue import get_report
+from samspar.reports.exports import pdf
 from samspar.reports.figures.geography import ANONYMOUS
 from samspar.reports.scope import Level, ReportScope
 from samspar.reports.tables import Report, Table
 from tests.factories import code, enrol, make_forbund, make_insats, make_pnr, make_user
+from tests.pdf_layout import page_texts, text_beyond_the_margin
 from tests.seeds import AVESTA_YEAR, seed_002_economy
 from tests.seeds_organisation import SYDNARKE_YEAR, Sydnarke, build_sydnarke
 
@@ -252,6 +254,27 @@ class TestSeed003:
             )
         )
         assert budget["Totalt"]["actual"] == 342
+
+    @pytest.mark.parametrize("key", ["resultat", "hemvist", "inflode", "utflode", "jamforelse"])
+    def test_the_pdf_keeps_wide_tables_on_the_page(self, sydnarke, key):
+        """A4 landscape: every column, the last ("Resultat mot mål (%)", "Totalt") too, lies
+        inside the margins, and a table longer than the page starts on the first one."""
+        scope = ReportScope(
+            *SYDNARKE_YEAR,
+            user=sydnarke.registrator,
+            level=Level.FORBUND,
+            object_id=sydnarke.forbund.pk,
+        )
+        report = get_report(key).build(scope)
+        document = pdf.document(report, scope)
+        assert text_beyond_the_margin(document) == []
+        first_page = page_texts(document.write_pdf())[0]
+        table = report.tables[0]
+        assert str(table.title) in first_page and str(table.rows[0][0]) in first_page
+        if key == "resultat":  # the last column is there: 62,4 %
+            assert "Totalt 92 189 0 44 39 35 5 66 74 118 189 62,4" in first_page
+        if key == "hemvist":
+            assert "Coachingteam Sydnärke 20 16,7 26 21,7 56 46,7 18 15,0 0 0,0 0 120" in first_page
 
 
 # --- seed 002: budget, staff and waiting list -------------------------------------------------

@@ -21,12 +21,13 @@ from openpyxl import load_workbook
 from samspar.access.scoping import Role
 from samspar.reports.catalogue import REPORTS
 from samspar.reports.charts import chart_png, chart_svg, vega_lite_spec
-from samspar.reports.exports import FORMATS, export, report_dict
+from samspar.reports.exports import FORMATS, export, pdf, report_dict
 from samspar.reports.exports.common import csv_safe, formula_like, rounded
 from samspar.reports.presentation import table_view
 from samspar.reports.scope import Level, ReportScope
 from samspar.reports.tables import Chart, Column, Kind, Report, Table
 from tests.factories import enrol, make_forbund, make_insats, make_user
+from tests.pdf_layout import page_texts, text_beyond_the_margin
 from tests.seeds import AVESTA_YEAR, register, seed_002_participants
 
 PERIOD = ["--from", "2022-01-01", "--to", "2022-12-31"]
@@ -194,6 +195,17 @@ def test_pdf_tables_are_formatted_in_swedish_with_the_chart_inline(avesta):
     assert [cell.text for cell in view.rows[0].cells] == ["Kvinnor", "10", "9,5"]
     assert view.rows[-1].total  # the total row is marked
     assert view.chart_svg is not None and view.chart_svg.startswith("<svg")
+
+
+def test_the_results_pdf_has_every_column_on_the_page(avesta):
+    """Thirteen columns on A4 landscape: set smaller, the last ("Resultat mot mål (%)")
+    inside the margin."""
+    scope = _scope(avesta)
+    report = REPORTS["resultat"].build(scope)
+    document = pdf.document(report, scope)
+    assert text_beyond_the_margin(document) == []
+    first_page = page_texts(document.write_pdf())[0]
+    assert "Totalt 43 23 2 8 0 1 4 8 52 9 21 42,9" in first_page
 
 
 # --- rounding ------------------------------------------------------------------------
