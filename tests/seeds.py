@@ -453,32 +453,52 @@ AVESTA_BUDGET = (
     ("lokaler", 40_000, 8_460),
     ("ovriga", 110_000, 129_875),
 )
-# "2 coacher med 100% tjänstgöringsgrad, samt en coach med 80% … anställda av … Avesta
-# kommun"; the names are the seed's.
-AVESTA_STAFF = (("Sonja Tiger", 100), ("Malin Hagström", 100), ("Jan Pettersson", 80))
+# Chapter 4, "Vid 2022 års slut består teamet av följande personer": (name, role, FTE %,
+# employing party's kind, end date). The summary's "fasta personal" are the three coaches
+# ("2 coacher med 100% tjänstgöringsgrad, samt en coach med 80% … anställda av … Avesta
+# kommun"); the parties' representatives work in the team part time: FK's "ca 2 tim/månad"
+# is 2 of about 173 hours, 1,2 %. "Arbetsförmedlare 0%": AF withdrew its staff from
+# 1 September 2022, so the Arbetsförmedlare (unnamed in the seed) worked until 31 August.
+AVESTA_STAFF: tuple[tuple[str, str, Decimal, str, dt.date | None], ...] = (
+    ("Sonja Tiger", "Verksamhetssamordnare/coach", Decimal(100), "kommun", None),
+    ("Jan Pettersson", "Coach", Decimal(80), "kommun", None),
+    ("Malin Hagström", "Coach", Decimal(100), "kommun", None),
+    ("NN", "Arbetsförmedlare", Decimal(20), "af", dt.date(2022, 8, 31)),
+    ("Karin Dilts Lindblom", "Representant vuxenpsykiatrin", Decimal(20), "region", None),
+    ("Anna-Lena Holmberg", "Representant socialtjänsten", Decimal(20), "kommun", None),
+    ("Veronica Stenbäck", "Handläggare (ca 2 tim/månad)", Decimal("1.2"), "fk", None),
+)
 
 
 def seed_002_economy(user: User, insats: Insats) -> None:
-    """The team's 2022 budget lines, its staff at year end and the six waiting on
+    """The team's 2022 budget lines, its staff (chapter 4's list) and the six waiting on
     31 December 2022, registered through the set-up services by a manager."""
     for category, budget, outcome in AVESTA_BUDGET:
         setup.set_budget_line(
             user, insats, 2022, code(codes.CostCategory, category), budget, outcome
         )
-    avesta = MemberParty.objects.create(
-        forbund=insats.forbund,
-        kind=PartyKind.KOMMUN,
-        name="Avesta kommun",
-        municipality=Municipality.objects.get(code="2084"),
-    )
-    for name, fte in AVESTA_STAFF:
+    parties = {
+        PartyKind.KOMMUN: MemberParty.objects.create(
+            forbund=insats.forbund,
+            kind=PartyKind.KOMMUN,
+            name="Avesta kommun",
+            municipality=Municipality.objects.get(code="2084"),
+        ),
+        PartyKind.REGION: MemberParty.objects.create(
+            forbund=insats.forbund, kind=PartyKind.REGION, name="Region Dalarna"
+        ),
+    }
+    for party in (PartyKind.FK, PartyKind.AF):  # make_forbund's
+        parties[party] = MemberParty.objects.get(forbund=insats.forbund, kind=party)
+    for name, role, fte, kind, end in AVESTA_STAFF:
         setup.add_staff_member(
             user,
             insats,
             name=name,
-            role="coach",
+            role=role,
             fte_percent=fte,
-            employer=avesta,
+            employer=parties[PartyKind(kind)],
             start_date=dt.date(2020, 1, 1),
+            end_date=end,
         )
     record_waiting_count(user=user, insats=insats, date=dt.date(2022, 12, 31), count=6)

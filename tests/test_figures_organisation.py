@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -302,11 +303,30 @@ def test_seed_002_budget_outcome(avesta_economy, registrator):
 
 
 def test_seed_002_staff_and_waiting_list(avesta_economy, registrator):
-    """Three coaches (2 × 100 % + 80 %) employed by Avesta kommun; 6 waiting on 31/12."""
+    """Chapter 4's list at year end: three coaches (2 × 100 % + 80 % = the summary's 2,8)
+    and Socialtjänsten's 20 % employed by Avesta kommun, Region Dalarna 20 %, FK about two
+    hours a month; AF's part ended on 31 August. 6 waiting on 31/12."""
     report = _avesta(avesta_economy, registrator, "personal-vantelista")
     staff = _rows(report.table("staff"))
-    assert (staff["Avesta kommun"]["staff"], staff["Avesta kommun"]["fte"]) == (3, 2.8)
-    assert staff["Totalt"]["fte"] == 2.8
+    assert (staff["Avesta kommun"]["staff"], staff["Avesta kommun"]["fte"]) == (4, 3.0)
+    assert (staff["Region Dalarna"]["staff"], staff["Region Dalarna"]["fte"]) == (1, 0.2)
+    assert (staff["Försäkringskassan"]["staff"], staff["Försäkringskassan"]["fte"]) == (
+        1,
+        pytest.approx(0.012),
+    )
+    assert "Arbetsförmedlingen" not in staff
+    assert (staff["Totalt"]["staff"], staff["Totalt"]["fte"]) == (6, pytest.approx(3.212))
+    people = report.table("staff_list").as_dicts()
+    assert [(p["name"], p["role"], p["employer"], p["fte_percent"]) for p in people] == [
+        ("Malin Hagström", "Coach", "Avesta kommun", 100),
+        ("Sonja Tiger", "Verksamhetssamordnare/coach", "Avesta kommun", 100),
+        ("Jan Pettersson", "Coach", "Avesta kommun", 80),
+        ("Anna-Lena Holmberg", "Representant socialtjänsten", "Avesta kommun", 20),
+        ("Karin Dilts Lindblom", "Representant vuxenpsykiatrin", "Region Dalarna", 20),
+        ("Veronica Stenbäck", "Handläggare (ca 2 tim/månad)", "Försäkringskassan", Decimal("1.2")),
+    ]
+    coaches = [Decimal(str(p["fte_percent"])) for p in people if "oach" in str(p["role"])]
+    assert sum(coaches) / 100 == Decimal("2.8")  # "fasta personal": the summary's 2,8
     waiting = _rows(report.table("waiting"))
     assert (waiting[avesta_economy.name]["date"], waiting[avesta_economy.name]["waiting"]) == (
         "2022-12-31",
@@ -321,7 +341,7 @@ def test_amounts_and_staff_are_never_suppressed(avesta_economy, forbund):
     assert _rows(report.table("budget"))["Lokaler"]["outcome"] == 8_460
     staff = _rows(_avesta(avesta_economy, board, "personal-vantelista").table("staff"))
     # Staff are not participants: the board sees the headcount as it is.
-    assert (staff["Avesta kommun"]["staff"], staff["Avesta kommun"]["fte"]) == (3, 2.8)
+    assert (staff["Avesta kommun"]["staff"], staff["Avesta kommun"]["fte"]) == (4, 3.0)
 
 
 def test_staff_who_left_and_counts_outside_the_period_do_not_count(
@@ -340,7 +360,7 @@ def test_staff_who_left_and_counts_outside_the_period_do_not_count(
         user=manager, insats=avesta_economy, date=dt.date(2023, 1, 31), count=9
     )
     report = _avesta(avesta_economy, registrator, "personal-vantelista")
-    assert _rows(report.table("staff"))["Totalt"]["staff"] == 3
+    assert _rows(report.table("staff"))["Totalt"]["staff"] == 6  # as without the leaver
     assert _rows(report.table("waiting"))["Totalt"]["waiting"] == 6
 
 

@@ -31,6 +31,8 @@ from tests.pdf_layout import page_texts, text_beyond_the_margin
 from tests.seeds import AVESTA_YEAR, register, seed_002_participants
 
 PERIOD = ["--from", "2022-01-01", "--to", "2022-12-31"]
+# The counts table's worked with, new, ended and active (after the label; shares between).
+COUNT_COLUMNS = (0, 2, 4, 5)
 
 
 @pytest.fixture(scope="module")
@@ -93,9 +95,11 @@ def test_xlsx_has_a_sheet_per_table_with_numbers_as_numbers(avesta):
     assert header["Period"] == "2022-01-01 – 2022-12-31"
     assert header["Organisation"] == "Insats: Samverkansteam Avesta"
     counts = _body(rows, "Grupp")
-    assert counts["Totalt"][:4] == (75, 32, 23, 52)
-    assert counts["Kvinnor"][:4] == (40, 19, 10, 30)
-    assert all(type(n) is int for n in counts["Totalt"][:4])
+    # worked with, share, new, share, ended, active at the end, share
+    assert counts["Totalt"] == (75, 100, 32, 100, 23, 52, 100)
+    assert [counts["Kvinnor"][i] for i in COUNT_COLUMNS] == [40, 19, 10, 30]
+    assert counts["Kvinnor"][1] == pytest.approx(100 * 40 / 75)  # "40 personer (53 %)"
+    assert all(type(counts["Totalt"][i]) is int for i in COUNT_COLUMNS)
     total_cell = book.worksheets[0].cell(
         next(i for i, r in enumerate(rows, 1) if r[0] == "Totalt"), 2
     )
@@ -139,7 +143,7 @@ def test_csv_lists_every_table_after_its_title(avesta):
     assert ["Organisation", "Insats: Samverkansteam Avesta"] in header
     counts = tables["Deltagare med personuppgifter"]
     assert counts[0][0] == "Grupp"
-    assert counts[3] == ["Totalt", "75", "32", "23", "52"]
+    assert counts[3] == ["Totalt", "75", "100,0", "32", "100,0", "23", "52", "100,0"]
     assert "Deltagare per uppföljningsmetod" in tables
 
 
@@ -407,13 +411,14 @@ def test_cli_suppresses_unless_exact(avesta):
 def test_cli_csv_on_stdout_has_no_byte_order_mark(avesta):
     out = _call("deltagare", "--lan", "Dalarnas län", *PERIOD, "--format", "csv", "--exact")
     assert not out.startswith("\ufeff")
-    assert "Totalt;75;32;23;52" in out.splitlines()
+    assert "Totalt;75;100,0;32;100,0;23;52;100,0" in out.splitlines()
 
 
 def test_cli_writes_a_binary_format_to_a_file(avesta, tmp_path):
     path = tmp_path / "deltagare.xlsx"
     _call("deltagare", "--lan", "20", *PERIOD, "--format", "xlsx", "--output", str(path))
-    assert _body(_sheet_rows(path.read_bytes(), 0), "Grupp")["Totalt"][:4] == (75, 32, 23, 52)
+    total = _body(_sheet_rows(path.read_bytes(), 0), "Grupp")["Totalt"]
+    assert [total[i] for i in COUNT_COLUMNS] == [75, 32, 23, 52]
 
 
 def test_cli_covers_the_last_full_year_by_default(db):

@@ -37,13 +37,22 @@ def test_seed_002_counts(avesta_2022):
     assert _row(table, "Totalt") == {
         "group": "Totalt",
         "worked_with": 75,
+        "worked_with_percent": 100,
         "new": 32,
+        "new_percent": 100,
         "ended": 23,
         "active_end": 52,
+        "active_end_percent": 100,
     }
-    assert _row(table, "Kvinnor")["worked_with"] == 40
-    assert _row(table, "Män")["active_end"] == 22
-    assert _row(table, "Kvinnor")["new"] == 19
+    women, men = _row(table, "Kvinnor"), _row(table, "Män")
+    # "40 personer (53%) kvinnor och 35 personer (47%) män"; of the 32 new "19 (59%)
+    # kvinnor och 13 (41%) män"; at year end "22 (42%) män och 30 (58%) kvinnor".
+    assert (women["worked_with"], women["worked_with_percent"]) == (40, _shown(53.3))
+    assert (men["worked_with"], men["worked_with_percent"]) == (35, _shown(46.7))
+    assert (women["new"], women["new_percent"]) == (19, _shown(59.4))
+    assert (men["new"], men["new_percent"]) == (13, _shown(40.6))
+    assert (women["active_end"], women["active_end_percent"]) == (30, _shown(57.7))
+    assert (men["active_end"], men["active_end_percent"]) == (22, _shown(42.3))
 
 
 def test_seed_002_results(avesta_2022):
@@ -62,6 +71,16 @@ def test_seed_002_results(avesta_2022):
         52,
     ]
     assert (row["to_goal"], row["ended_kept"], round(row["goal_percent"])) == (9, 21, 43)
+
+
+def test_seed_002_results_by_gender(avesta_2022):
+    """'Arbete: 4 kvinnor, 4 män; Annan arbetslivsinriktad rehab: 1 man'; '2 kvinnor och 2
+    män söker sjukersättning'; the other 8 (medical rehabilitation 3 + 4, parental leave 1)."""
+    table = participants.results(avesta_2022)
+    keys = ["work", "studies", "other_rehab", "compensation", "other", "to_goal", "ended_kept"]
+    assert [_row(table, "Kvinnor")[k] for k in keys] == [4, 0, 0, 2, 4, 4, 10]
+    assert [_row(table, "Män")[k] for k in keys] == [4, 0, 1, 2, 4, 5, 11]
+    assert _row(table, "Män")["dropouts"] == 2
 
 
 def test_seed_002_rolling_throughput_windows(avesta_2022):

@@ -74,7 +74,10 @@ def test_every_report_renders_for_a_forbund_analyst(client, seed_002, forbund_ad
 def test_the_registrator_sees_the_seed_numbers(client, seed_002, registrator):
     client.force_login(registrator)
     html = _page(client, "deltagare", level="insats", object_id=seed_002.pk).content.decode()
-    assert _row(html, "counts", "Totalt")[:5] == ["Totalt", "75", "32", "23", "52"]
+    all_of = "100,0\N{NO-BREAK SPACE}%"
+    total = ["Totalt", "75", all_of, "32", all_of, "23", "52", all_of]
+    assert _row(html, "counts", "Totalt") == total
+    assert _row(html, "counts", "Kvinnor")[1:3] == ["40", "53,3\N{NO-BREAK SPACE}%"]
     assert 'class="num suppressed"' not in html
 
     results = _page(client, "resultat", level="insats", object_id=seed_002.pk)

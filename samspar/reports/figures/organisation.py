@@ -362,6 +362,38 @@ def staff(scope: ReportScope) -> Table:
     )
 
 
+def staff_list(scope: ReportScope) -> Table:
+    """#18: each staff member working on the period's last day, with role, employing
+    party and FTE (seed 002: "Sonja Tiger, verksamhetssamordnare/coach 100%" …)."""
+    members = list(
+        StaffMember.objects.filter(active_q(scope.date_to), insats__in=scope.insatser())
+        .order_by("insats__name", "-fte_percent", "name")
+        .values_list("name", "role", "employer__name", "fte_percent", "insats__name")
+    )
+    several = len({m[-1] for m in members}) > 1  # then a column says which insats
+    rows: list[list[Value]] = [
+        [name, role, employer or "", fte, *([insats] if several else [])]
+        for name, role, employer, fte, insats in members
+    ]
+    columns = [
+        Column("name", _("Name"), Kind.LABEL),
+        Column("role", _("Role"), Kind.LABEL),
+        Column("employer", _("Employing party"), Kind.LABEL),
+        # As registered (1,2 % for two hours a month), shown in whole per cent as the
+        # seed does.
+        Column("fte_percent", _("FTE (%)"), Kind.NUMBER, decimals=0),
+    ]
+    if several:
+        columns.append(Column("insats", _("Insats"), Kind.LABEL))
+    return Table(
+        key="staff_list",
+        title=_("Staff at the end of the period"),
+        columns=columns,
+        rows=rows,
+        note=_("Everyone working in the insats on the last day of the period."),
+    )
+
+
 def waiting_list(scope: ReportScope) -> Table:
     """#18: the waiting list of each insats at the end of the period: its latest count
     dated inside the period (seed 002: 6 waiting on 31 December 2022)."""
