@@ -42,6 +42,10 @@ class ChapterContent:
         return self.text.description if self.text else ""
 
     @property
+    def analysis(self) -> str:
+        return self.text.analysis if self.text else ""
+
+    @property
     def reflection(self) -> str:
         return self.text.reflection if self.text else ""
 
