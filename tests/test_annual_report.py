@@ -5,21 +5,24 @@ registrations (tests/seeds.py), previewed and edited on its page, downloaded as 
 from __future__ import annotations
 
 import io
+import re
 from typing import Any
 
 import pytest
 from django.urls import reverse
 from docx import Document
+from docx.table import Table as DocxTable
 from lxml import html  # type: ignore[import-untyped]  # python-docx's dependency
 
 from samspar.access.scoping import Role
-from samspar.annual import compose
-from samspar.annual.chapters import CHAPTERS, Chapter, Figure
+from samspar.annual import compose, documents
+from samspar.annual.chapters import BY_CODE, CHAPTERS, Chapter, Figure
 from samspar.annual.compose import build_annual_report
 from samspar.annual.models import ChapterText
 from samspar.annual.rendering import chapter_views
 from samspar.annual.services import save_chapter_text
 from tests.factories import make_forbund, make_insats, make_user
+from tests.pdf_layout import page_texts, text_beyond_the_margin
 from tests.pdf_text import pdf_text
 from tests.seeds import register, seed_002_economy, seed_002_participants
 
@@ -37,21 +40,156 @@ def _url(name: str, insats, *args: Any) -> str:
     return reverse(name, args=[insats.pk, *args])
 
 
-def _preview_tables(content: bytes) -> dict[str, list[list[str]]]:
-    """{figure id: rows of cell texts (header row first)} of the preview page."""
+def _preview_tables(content: bytes) -> dict[tuple[str, str], list[list[str]]]:
+    """{(chapter code, table key): rows of cell texts (header row first)} of the preview
+    page; figure ids are "table-<chapter>-<table key>-<n>"."""
     page = html.fromstring(content)
-    return {
-        figure.get("id"): [
+    tables = {}
+    for figure in page.xpath("//figure[contains(@class, 'annual-table')]"):
+        name = figure.get("id").removeprefix("table-").rsplit("-", 1)[0]
+        chapter = next(c.code for c in CHAPTERS if name.startswith(c.code + "-"))
+        tables[chapter, name.removeprefix(chapter + "-")] = [
             [cell.text_content().strip() for cell in row.xpath("./th|./td")]
             for row in figure.xpath(".//tr")
         ]
-        for figure in page.xpath("//figure[contains(@class, 'annual-table')]")
-    }
+    return tables
 
 
-def _total_row(rows: list[list[str]]) -> dict[str, str]:
-    """The last row of a table (its total) keyed by header; thousands grouped by spaces."""
-    return dict(zip(rows[0], [cell.replace("\xa0", " ") for cell in rows[-1]], strict=True))
+def _by_label(rows: list[list[str]]) -> dict[str, list[str]]:
+    """A table's body rows by their first cell; thousands grouped by plain spaces."""
+    return {row[0]: [cell.replace("\xa0", " ") for cell in row[1:]] for row in rows[1:]}
+
+
+def assert_seed_002_tables(tables: dict[tuple[str, str], list[list[str]]]) -> None:
+    """Seed 002's numbers, chapter by chapter, as the preview and the .docx print them
+    (shares and means with one decimal, no "%" after a share)."""
+
+    def rows(chapter: str, key: str) -> dict[str, list[str]]:
+        return _by_label(tables[chapter, key])
+
+    # 1. "75 deltagare … 40 personer (53%) kvinnor och 35 personer (47%) män"; 32 new,
+    # "19 (59%) kvinnor och 13 (41%) män"; at year end "22 (42%) män och 30 (58%) kvinnor".
+    # Columns: worked with, share, new, share, ended, active at the end, share.
+    counts = rows("participants-conditions", "counts")
+    assert counts["Kvinnor"] == ["40", "53,3", "19", "59,4", "10", "30", "57,7"]
+    assert counts["Män"] == ["35", "46,7", "13", "40,6", "13", "22", "42,3"]
+    assert counts["Totalt"] == ["75", "100,0", "32", "100,0", "23", "52", "100,0"]
+    # "Medelåldern … 33 år, den yngste 20 år och den äldsta 59 år … 12 personer under 30
+    # år, alltså 23%": the 52 active at year end. Whole years without decimals.
+    assert rows("participants-conditions", "age")["Totalt"] == [
+        "52",
+        "33,0",
+        "20",
+        "59",
+        "12",
+        "23,1",
+    ]
+    # "Handläggare och försörjningsgrund": support before of the 32 new by who pays it
+    # (social services, FK, AF, other), and who referred them.
+    cross = rows("participants-conditions", "referrers_by_supply")
+    assert cross["Totalt"] == ["14", "13", "0", "5", "32"]
+    assert [
+        cross[a][-1] for a in ("Kommun", "Arbetsförmedlingen", "Försäkringskassan", "Region")
+    ] == [
+        "12",
+        "2",
+        "5",
+        "13",
+    ]
+
+    # 3. "Deltagarresultat 220101-221231": enrolled on 1 January (43, not the seed's 42),
+    # ended, dropouts, work, studies, other rehabilitation, compensation, other, active at
+    # the end, to goal, ended not dropouts, result towards goal (%): "9 av 21 = 43%".
+    results = rows("participants-results", "results")
+    assert results["Totalt"] == ["43", "23", "2", "8", "0", "1", "4", "8", "52", "9", "21", "42,9"]
+    # "Arbete: 4 kvinnor, 4 män; Annan arbetslivsinriktad rehab: 1 man".
+    assert results["Kvinnor"][3:8] == ["4", "0", "0", "2", "4"]
+    assert results["Män"][3:8] == ["4", "0", "1", "2", "4"]
+    # "3 kvinnor och 4 män … medicinsk rehab/annat stöd, 1 kvinna pga föräldraledighet
+    # samt 2 kvinnor och 2 män söker sjukersättning" (women, men, total, share).
+    reasons = rows("participants-results", "end_reasons")
+    assert reasons["Arbete (osubventionerat)"][:3] == ["4", "4", "8"]
+    assert reasons["Annan arbetslivsinriktad rehabilitering/insats"][:3] == ["0", "1", "1"]
+    assert reasons["Medicinsk rehabilitering/vård"][:3] == ["3", "4", "7"]
+    assert reasons["Föräldraledighet"][:3] == ["1", "0", "1"]
+    assert reasons["Sjuk- eller aktivitetsersättning"][:3] == ["2", "2", "4"]
+    assert reasons["Avbrott"][:3] == ["0", "2", "2"]  # the two early dropouts
+    assert reasons["Totalt"] == ["10", "13", "23", "100,0"]
+    # "Genomströmningstid: 10,5 mån; kvinnor 9,5 mån, män 11,4 mån".
+    through = rows("participants-results", "throughput")
+    assert [through[g] for g in ("Kvinnor", "Män", "Totalt")] == [
+        ["10", "9,5"],
+        ["11", "11,4"],
+        ["21", "10,5"],
+    ]
+    # "Tabell: genomströmningstid" 1907-2006 17,8 … 2201-2212 10,5.
+    rolling = rows("participants-results", "throughput_rolling")
+    assert list(rolling) == [
+        "1907-2006",
+        "2001-2012",
+        "2007-2106",
+        "2101-2112",
+        "2107-2206",
+        "2201-2212",
+    ]
+    assert [r[1] for r in rolling.values()] == ["17,8", "20,5", "21,3", "25,2", "16,6", "10,5"]
+    # "Tid i bidragsberoende: snitt 4,8 år; kvinnor 3,75 år, män 5,6 år" (3,75 shows as
+    # 3,8); "Snittålder: 33 år; kvinnor 29 år, män 36 år" (the 21's mean is 32,7).
+    support = rows("participants-results", "public_support")
+    assert [support[g][-1] for g in ("Kvinnor", "Män", "Totalt")] == ["3,8", "5,6", "4,8"]
+    age = rows("participants-results", "age")
+    assert [age[g][1] for g in ("Kvinnor", "Män", "Totalt")] == ["29,0", "36,0", "32,7"]
+
+    # 4. "Vid 2022 års slut består teamet av följande personer" (role, party, FTE %), per
+    # employing party, and "Vid årets slut väntar 6 personer".
+    people = rows("staff-conditions", "staff_list")
+    assert people["Sonja Tiger"] == ["Verksamhetssamordnare/coach", "Avesta kommun", "100"]
+    assert people["Jan Pettersson"] == ["Coach", "Avesta kommun", "80"]
+    assert people["Malin Hagström"] == ["Coach", "Avesta kommun", "100"]
+    assert people["Karin Dilts Lindblom"][1:] == ["Region Dalarna", "20"]
+    assert people["Anna-Lena Holmberg"][1:] == ["Avesta kommun", "20"]
+    assert people["Veronica Stenbäck"][1:] == ["Försäkringskassan", "1"]
+    staff = rows("staff-conditions", "staff")
+    assert staff["Avesta kommun"] == ["4", "3,0"]
+    assert staff["Totalt"] == ["6", "3,2"]
+    assert rows("staff-conditions", "waiting")["Totalt"][-1] == "6"
+
+    # 9. "Tabell: budgetutfall per 2022-12-31".
+    budget = rows("organisation-results", "budget")
+    assert budget["Egen personal"] == ["2 000 000", "1 923 361", "76 639"]
+    assert budget["Övriga kostnader"] == ["110 000", "129 875", "-19 875"]
+    assert budget["Totalt"] == ["2 300 000", "2 152 194", "147 806"]
+
+    # Appendix 2, "Resultat under perioden 2015-05-13 — 2022-12-31": "240 personer … 138
+    # personer (57,5%) kvinnor och 102 personer (42,5%) män".
+    since = rows("appendix-since-start", "counts")
+    assert [since[g][:2] for g in ("Kvinnor", "Män", "Totalt")] == [
+        ["138", "57,5"],
+        ["102", "42,5"],
+        ["240", "100,0"],
+    ]
+    assert since["Totalt"][4:6] == ["189", "52"]  # ended, active on 2022-12-31
+    # Ended 189, dropouts 12, work 41, studies 12, other rehab 40, compensation 7, other
+    # 77, active 52; "93 av 177 = 52,5 %".
+    assert rows("appendix-since-start", "results")["Totalt"][1:] == [
+        "189",
+        "12",
+        "41",
+        "12",
+        "40",
+        "7",
+        "77",
+        "52",
+        "93",
+        "177",
+        "52,5",
+    ]
+    # "Genomströmningstid: 17,8 mån; kvinnor 18,6 mån, män 16,7 mån"; "Tid i
+    # bidragsberoende: snitt 5,2 år; kvinnor 5,5 år, män 4,8 år".
+    through = rows("appendix-since-start", "throughput")
+    assert [through[g][-1] for g in ("Kvinnor", "Män", "Totalt")] == ["18,6", "16,7", "17,8"]
+    support = rows("appendix-since-start", "public_support")
+    assert [support[g][-1] for g in ("Kvinnor", "Män", "Totalt")] == ["5,5", "4,8", "5,2"]
 
 
 def _by_key(report: compose.AnnualReport) -> list[tuple[str, str]]:
@@ -102,39 +240,7 @@ def test_preview_shows_the_seed_002_numbers(avesta, registrator, client):
     client.force_login(registrator)
     response = client.get(_url("annual-report", avesta, YEAR))
     assert response.status_code == 200
-    tables = _preview_tables(response.content)
-
-    counts = _total_row(tables["table-participants-conditions-counts-1"])
-    assert [counts[h] for h in list(counts)[1:]] == ["75", "32", "23", "52"]
-    age = _total_row(tables["table-participants-conditions-age-2"])
-    assert list(age.values())[1:5] == ["52", "33,0", "20,0", "59,0"]
-
-    results = list(_total_row(tables["table-participants-results-results-1"]).values())
-    # enrolled at start, ended, dropouts, work, studies, other rehab, compensation, other,
-    # active at end, to goal, ended not dropouts, result towards goal (%)
-    assert results[1:] == ["43", "23", "2", "8", "0", "1", "4", "8", "52", "9", "21", "42,9"]
-    assert list(_total_row(tables["table-participants-results-throughput-2"]).values())[1:] == [
-        "21",
-        "10,5",
-    ]
-    rolling = tables["table-participants-results-throughput_rolling-3"]
-    assert [row[0] for row in rolling[1:]] == [
-        "1907-2006",
-        "2001-2012",
-        "2007-2106",
-        "2101-2112",
-        "2107-2206",
-        "2201-2212",
-    ]
-    assert rolling[-1][1:] == ["21", "10,5"]
-    support = _total_row(tables["table-participants-results-public_support-4"])
-    assert list(support.values())[-1] == "4,8"
-
-    staff = list(_total_row(tables["table-staff-conditions-staff-1"]).values())
-    assert staff[1:] == ["3", "2,8"]
-    assert list(_total_row(tables["table-staff-conditions-waiting-2"]).values())[-1] == "6"
-    budget = list(_total_row(tables["table-organisation-results-budget-1"]).values())
-    assert budget[1:] == ["2 300 000", "2 152 194", "147 806"]
+    assert_seed_002_tables(_preview_tables(response.content))
 
     key_figures = html.fromstring(response.content).get_element_by_id("key-figures")
     text = key_figures.text_content()
@@ -168,12 +274,12 @@ def test_preview_for_an_analyst_takes_a_bounded_number_of_queries(
 ):
     """Someone who does not see exact counts and sees a second insats of the förbund
     gets each report of the annual report built twice: for the insats, and for the
-    förbund to compare it with (reports.comparisons). About 120 queries (65 without a
+    förbund to compare it with (reports.comparisons). About 125 queries (70 without a
     comparison), whatever the data."""
     second = make_insats(forbund, "Arbetsträning")
     register(make_user("coach2", Role.REGISTRATOR, insats=second), second, seed_002_participants())
     client.force_login(make_user("analytiker", Role.FORBUND_ADMIN, forbund=forbund))
-    with django_assert_max_num_queries(125):
+    with django_assert_max_num_queries(135):
         assert client.get(_url("annual-report", avesta, YEAR)).status_code == 200
 
 
@@ -230,6 +336,43 @@ def test_a_registrator_edits_in_place_and_without_javascript(avesta, registrator
     assert "Provtid två månader." in page
 
 
+def test_chapter_6_has_an_analysis_between_description_and_reflection(avesta, registrator, client):
+    """Seed 002's chapter 6 has Beskrivning, Analys and Reflektion; the other chapters
+    have no Analys to write."""
+    client.force_login(registrator)
+    page = html.fromstring(client.get(_url("annual-report", avesta, YEAR)).content)
+    assert page.xpath("//*[@id='edit-staff-results']//textarea[@name='analysis']")
+    assert not page.xpath("//*[@id='edit-participants-process']//textarea[@name='analysis']")
+
+    edit = _url("annual-chapter-edit", avesta, YEAR, "staff-results")
+    assert client.post(edit, CHAPTER_6).status_code == 302
+    text = ChapterText.objects.get(insats=avesta, year=YEAR, chapter="staff-results")
+    assert (text.description, text.analysis, text.reflection) == tuple(CHAPTER_6.values())
+    chapter = (
+        html.fromstring(client.get(_url("annual-report", avesta, YEAR)).content)
+        .get_element_by_id("chapter-staff-results")
+        .text_content()
+    )
+    order = [chapter.index(words) for words in ("Beskrivning", "Analys", "Reflektion")]
+    assert order == sorted(order)
+    assert CHAPTER_6["analysis"] in chapter
+
+    changed = {**CHAPTER_6, "analysis": "Ny analys."}
+    response = client.post(edit, changed, HTTP_HX_REQUEST="true")
+    fragment = html.fromstring(f"<div>{response.content.decode()}</div>")
+    assert "Ny analys." in fragment.get_element_by_id("analysis-staff-results").text_content()
+    history = client.get(_url("annual-chapter-history", avesta, YEAR, "staff-results"))
+    versions = html.fromstring(history.content).xpath("//article[@class='version']")
+    assert "Ny analys." in versions[0].text_content()
+    assert CHAPTER_6["analysis"] in versions[1].text_content()
+
+    # An analysis posted to a chapter without one is not a field of its form.
+    other = _url("annual-chapter-edit", avesta, YEAR, "participants-process")
+    client.post(other, {"description": "Studiebesök.", "analysis": "Nej.", "reflection": ""})
+    text = ChapterText.objects.get(insats=avesta, year=YEAR, chapter="participants-process")
+    assert (text.description, text.analysis) == ("Studiebesök.", "")
+
+
 def test_a_viewer_reads_but_may_not_write(avesta, forbund, registrator, client):
     save_chapter_text(
         user=registrator,
@@ -274,7 +417,50 @@ def test_the_history_lists_every_version(avesta, registrator, manager, client):
 # --- downloads -------------------------------------------------------------------------------
 
 
+# The team's own texts of chapter 6 (seed 002), as the team would write them.
+CHAPTER_6 = {
+    "description": (
+        "Teamets ordinarie personal blir allt säkrare i arbetet utifrån ett "
+        "lösningsfokuserat arbetssätt."
+    ),
+    "analysis": (
+        "En viktig framgångsfaktor för teamets arbete är, och har varit, en stabil "
+        "personalgrupp med tillgång till kvalificerad kompetens från alla aktörer."
+    ),
+    "reflection": (
+        "En farhåga är att ovanstående faktorer kommer att få negativa effekter för "
+        "kvarvarande personal på sikt."
+    ),
+}
+
+
+def _with_chapter_6(insats, registrator) -> None:
+    save_chapter_text(
+        user=registrator, insats=insats, year=YEAR, chapter="staff-results", **CHAPTER_6
+    )
+
+
+def _docx_tables(doc, report: compose.AnnualReport) -> dict[tuple[str, str], list[list[str]]]:
+    """{(chapter code, table key): rows} as the document itself places them: each table
+    under its chapter's heading (Heading 1) and its own title (Heading 3)."""
+    chapters = {str(c.title): c.code for c in CHAPTERS}
+    keys = {(c.chapter.code, str(t.title)): t.key for c in report.chapters for t in c.tables}
+    tables: dict[tuple[str, str], list[list[str]]] = {}
+    chapter = title = ""
+    body = iter(doc.iter_inner_content())
+    for block in body:
+        if isinstance(block, DocxTable):
+            rows = [[cell.text for cell in row.cells] for row in block.rows]
+            tables[chapter, keys[chapter, title]] = rows
+        elif block.style.name == "Heading 1":
+            chapter = chapters[block.text]
+        elif block.style.name == "Heading 3":
+            title = block.text
+    return tables
+
+
 def test_the_docx_has_the_same_numbers_in_real_tables(avesta, registrator, client):
+    _with_chapter_6(avesta, registrator)
     client.force_login(registrator)
     response = client.get(_url("annual-report-docx", avesta, YEAR))
     assert response.status_code == 200
@@ -282,31 +468,46 @@ def test_the_docx_has_the_same_numbers_in_real_tables(avesta, registrator, clien
         'attachment; filename="arsrapport-samverkansteam-avesta-2022.docx"'
     )
     doc = Document(io.BytesIO(response.content))
-    keys = _by_key(build_annual_report(registrator, avesta, YEAR))
-    assert len(doc.tables) == len(keys)
-    tables = {
-        key: [[cell.text for cell in row.cells] for row in table.rows]
-        for key, table in zip(keys, doc.tables, strict=True)
-    }
-    counts = tables["participants-conditions", "counts"][-1]
-    assert counts[1:] == ["75", "32", "23", "52"]
-    results = tables["participants-results", "results"][-1]
-    assert results[4:9] == ["8", "0", "1", "4", "8"] and results[-1] == "42,9"
-    assert tables["participants-results", "throughput"][-1][-1] == "10,5"
-    assert tables["participants-results", "public_support"][-1][-1] == "4,8"
-    assert tables["participants-conditions", "age"][-1][2] == "33,0"
-    budget = tables["organisation-results", "budget"][-1]
-    assert [cell.replace("\xa0", " ") for cell in budget[1:]] == [
-        "2 300 000",
-        "2 152 194",
-        "147 806",
-    ]
+    report = build_annual_report(registrator, avesta, YEAR)
+    assert len(doc.tables) == len(_by_key(report))
+    assert_seed_002_tables(_docx_tables(doc, report))
     assert len(doc.inline_shapes) >= 5  # the charts, as pictures
     headings = [p.text for p in doc.paragraphs if p.style.name == "Heading 1"]
     assert headings == [str(c.title) for c in CHAPTERS]
 
+    paragraphs = [(p.style.name, p.text) for p in doc.paragraphs]
+    summary = " ".join(text for style, text in paragraphs if style == "List Bullet")
+    for words in ("75 deltagare, varav 32", "52 personer", "9 (43 %)", "10,5 månader", "4,8 år"):
+        assert words in summary, words
+    chapter_6 = paragraphs.index(("Heading 1", str(BY_CODE["staff-results"].title)))
+    assert paragraphs[chapter_6 + 1 : chapter_6 + 7] == [
+        ("Heading 2", "Beskrivning"),
+        ("Normal", CHAPTER_6["description"]),
+        ("Heading 2", "Analys"),
+        ("Normal", CHAPTER_6["analysis"]),
+        ("Heading 2", "Reflektion"),
+        ("Normal", CHAPTER_6["reflection"]),
+    ]
 
-def test_the_pdf_is_produced(avesta, registrator, client):
+
+def _pdf_sections(pages: list[str]) -> dict[str, str]:
+    """The PDF's text by chapter: from each chapter's heading to the next one's, after the
+    title page and the contents. (Charts are drawn as vector graphics; pypdf reads their
+    labels last on a page, so only the tables and texts are in order.)"""
+    assert "Innehåll" in pages[1]
+    text = "\n".join(pages[2:])
+    starts, at = [], 0
+    for chapter in CHAPTERS:
+        at = text.index(str(chapter.title), at)
+        starts.append(at)
+    ends = [*starts[1:], len(text)]
+    return {c.code: text[a:b] for c, a, b in zip(CHAPTERS, starts, ends, strict=True)}
+
+
+def test_the_pdf_reads_like_seed_002(avesta, registrator, client):
+    """The PDF's own text, chapter by chapter: the seed's numbers in the sections where
+    the seed prints them."""
+    _with_chapter_6(avesta, registrator)
     client.force_login(registrator)
     response = client.get(_url("annual-report-pdf", avesta, YEAR))
     assert response.status_code == 200
@@ -314,7 +515,127 @@ def test_the_pdf_is_produced(avesta, registrator, client):
     assert response["Content-Disposition"] == (
         'attachment; filename="arsrapport-samverkansteam-avesta-2022.pdf"'
     )
-    assert response.content.startswith(b"%PDF")
+    pages = page_texts(response.content)
+    assert "Årsrapport 2022" in pages[0] and "Samverkansteam Avesta" in pages[0]
+    text = _pdf_sections(pages)
+
+    def lines(chapter: str) -> list[str]:
+        return [line.strip() for line in text[chapter].splitlines()]
+
+    # Sammanfattning: "arbetat med 75 individer, 32 personer är nyinskrivna … 52 personer
+    # den 31/12 … 33 år … 21 personer har avslutats …, 9 (43%) … 10,5 månader … 4,8 år …
+    # 6 personer".
+    summary = " ".join(lines("summary"))
+    for words in (
+        "75 deltagare, varav 32",
+        "52 personer inskrivna",
+        "Medelåldern var 33 år",
+        "21 personer har avslutats",
+        "9 (43 %)",
+        "10,5 månader",
+        "4,8 år",
+        "6 personer",
+    ):
+        assert words in summary, words
+
+    # 1. Counts with the gender shares, the age of the 52 active, referrer × supply.
+    chapter_1 = lines("participants-conditions")
+    for row in (
+        "Kvinnor 40 53,3 19 59,4 10 30 57,7",
+        "Män 35 46,7 13 40,6 13 22 42,3",
+        "Totalt 75 100,0 32 100,0 23 52 100,0",
+        "Totalt 52 33,0 20 59 12 23,1",
+        "Arbetsförmedlingen 2 0 0 0 2",
+        "Försäkringskassan 0 5 0 0 5",
+        "Kommun 12 0 0 0 12",
+        "Region 0 8 0 5 13",
+        "Totalt 14 13 0 5 32",
+    ):
+        assert row in chapter_1, row
+
+    # 3. Results (9 of 21 = 42,9 %; by gender), end reasons by gender, throughput 10,5
+    # (9,5 / 11,4), the rolling windows, time in public support 4,8 (3,8 / 5,6).
+    chapter_3 = lines("participants-results")
+    for row in (
+        "Kvinnor 21 10 0 4 0 0 2 4 30 4 10 40,0",
+        "Män 22 13 2 4 0 1 2 4 22 5 11 45,5",
+        "Totalt 43 23 2 8 0 1 4 8 52 9 21 42,9",
+        "Arbete (osubventionerat) 4 4 8 34,8",
+        "Annan arbetslivsinriktad rehabilitering/insats 0 1 1 4,3",
+        "Medicinsk rehabilitering/vård 3 4 7 30,4",
+        "Föräldraledighet 1 0 1 4,3",
+        "Sjuk- eller aktivitetsersättning 2 2 4 17,4",
+        "Kvinnor 10 9,5",
+        "Män 11 11,4",
+        "Totalt 21 10,5",
+        "Kvinnor 10 8 2 3,8",
+        "Män 11 10 1 5,6",
+        "Totalt 21 18 3 4,8",
+    ):
+        assert row in chapter_3, row
+    rolling = {
+        line.split()[0]: line.split()[-1]
+        for line in chapter_3
+        if re.fullmatch(r"\d{4}-\d{4} \d+ \d+,\d", line)
+    }
+    assert rolling == {
+        "1907-2006": "17,8",
+        "2001-2012": "20,5",
+        "2007-2106": "21,3",
+        "2101-2112": "25,2",
+        "2107-2206": "16,6",
+        "2201-2212": "10,5",
+    }
+
+    # 4. The staff one by one, per employing party, and the waiting list.
+    chapter_4 = lines("staff-conditions")
+    for row in (
+        "Sonja Tiger Verksamhetssamordnare/coach Avesta kommun 100",
+        "Jan Pettersson Coach Avesta kommun 80",
+        "Malin Hagström Coach Avesta kommun 100",
+        "Karin Dilts Lindblom Representant vuxenpsykiatrin Region Dalarna 20",
+        "Anna-Lena Holmberg Representant socialtjänsten Avesta kommun 20",
+        "Avesta kommun 4 3,0",
+        "Totalt 6 3,2",
+        "Samverkansteam Avesta 2022-12-31 6",
+    ):
+        assert row in chapter_4, row
+
+    # 6. The team's Beskrivning, Analys and Reflektion, in that order.
+    chapter_6 = " ".join(lines("staff-results"))
+    positions = [chapter_6.index(h) for h in ("Beskrivning", "Analys", "Reflektion")]
+    assert positions == sorted(positions)
+    assert "stabil personalgrupp med tillgång till kvalificerad kompetens" in chapter_6
+
+    # 9. "Tabell: budgetutfall per 2022-12-31".
+    chapter_9 = lines("organisation-results")
+    assert "Egen personal 2 000 000 1 923 361 76 639" in chapter_9
+    assert "Övriga kostnader 110 000 129 875 -19 875" in chapter_9
+    assert "Totalt 2 300 000 2 152 194 147 806" in chapter_9
+
+    # Appendix 2: 240 persons (138 / 102), the results row, 93 of 177 = 52,5 %,
+    # throughput 17,8 (18,6 / 16,7), time in public support 5,2 (5,5 / 4,8).
+    appendix = lines("appendix-since-start")
+    for row in (
+        "Kvinnor 138 57,5 138 57,5 109 30 57,7",
+        "Män 102 42,5 102 42,5 80 22 42,3",
+        "Totalt 240 100,0 240 100,0 189 52 100,0",
+        "Totalt 0 189 12 41 12 40 7 77 52 93 177 52,5",
+        "Kvinnor 104 18,6",
+        "Män 73 16,7",
+        "Totalt 177 17,8",
+        "Kvinnor 104 102 2 5,5",
+        "Män 73 72 1 4,8",
+        "Totalt 177 174 3 5,2",
+    ):
+        assert row in appendix, row
+
+
+def test_the_pdf_keeps_every_table_inside_the_margins(avesta, registrator):
+    """The widest table (results, 13 columns) is set smaller: no text beyond the A4
+    page's right margin."""
+    document = documents.pdf_document(build_annual_report(registrator, avesta, YEAR))
+    assert text_beyond_the_margin(document) == []
 
 
 def _cell_texts(report: compose.AnnualReport) -> dict[tuple[str, str], list[list[str]]]:
@@ -326,14 +647,6 @@ def _cell_texts(report: compose.AnnualReport) -> dict[tuple[str, str], list[list
         ]
         for chapter in chapter_views(report)
         for view in chapter.tables
-    }
-
-
-def _docx_tables(content: bytes, report: compose.AnnualReport) -> dict[tuple[str, str], Any]:
-    doc = Document(io.BytesIO(content))
-    return {
-        key: [[cell.text for cell in row.cells] for row in table.rows]
-        for key, table in zip(_by_key(report), doc.tables, strict=True)
     }
 
 
@@ -359,7 +672,7 @@ def test_the_downloads_hide_small_counts_from_others_than_the_registrators(
     client.force_login(reader)
 
     docx = client.get(_url("annual-report-docx", avesta, YEAR)).content
-    assert _docx_tables(docx, report) == expected
+    assert _docx_tables(Document(io.BytesIO(docx)), report) == expected
     assert "Antal under 5 döljs" in _docx_text(docx)
 
     text = pdf_text(client.get(_url("annual-report-pdf", avesta, YEAR)).content)
@@ -385,13 +698,13 @@ def test_a_registrator_downloads_the_report_for_publication(avesta, registrator,
     hrefs = {a.get("href") for a in tree.xpath("//a")}
     assert _url("annual-report-pdf", avesta, YEAR) + "?published=1" in hrefs
     assert _url("annual-report", avesta, YEAR) in hrefs  # back to the exact numbers
-    results = _preview_tables(published.content)["table-participants-results-results-1"]
+    results = _preview_tables(published.content)["participants-results", "results"]
     assert results[2][3] == "–"  # the men's two early dropouts
 
     report = build_annual_report(registrator, avesta, YEAR, published=True)
     assert not report.exact
     docx = client.get(_url("annual-report-docx", avesta, YEAR), {"published": "1"}).content
-    assert _docx_tables(docx, report) == _cell_texts(report)
+    assert _docx_tables(Document(io.BytesIO(docx)), report) == _cell_texts(report)
     assert "För publicering." in _docx_text(docx)
     text = pdf_text(client.get(_url("annual-report-pdf", avesta, YEAR), {"published": "1"}).content)
     assert any("För publicering." in line and "5" in line for line in text)

@@ -55,3 +55,16 @@ def test_unknown_chapter_and_bad_year_are_refused(insats, registrator):
         _save(registrator, insats, chapter="nonsense", year=1999)
     assert set(error.value.message_dict) == {"chapter", "year"}
     assert not ChapterText.objects.exists()
+
+
+def test_only_a_chapter_with_an_analysis_takes_one(insats, registrator):
+    text = _save(registrator, insats, chapter="staff-results", analysis="En stabil personalgrupp.")
+    assert text.analysis == "En stabil personalgrupp."
+    _save(registrator, insats, chapter="staff-results", analysis=" En stabil personalgrupp. ")
+    assert text.history.count() == 1  # unchanged, analysis included
+    _save(registrator, insats, chapter="staff-results", analysis="En annan analys.")
+    assert text.history.count() == 2
+    with pytest.raises(ValidationError) as error:
+        _save(registrator, insats, chapter="participants-process", analysis="Nej.")
+    assert set(error.value.message_dict) == {"analysis"}
+    assert not ChapterText.objects.filter(chapter="participants-process").exists()

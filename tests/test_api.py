@@ -9,14 +9,14 @@ from django.urls import reverse
 from django.utils.functional import Promise
 
 from samspar.reports.catalogue import REPORTS
-from tests.seeds import register, seed_002_participants
+from tests.seeds import register, seed_002_year
 
 YEAR_2022 = {"from": "2022-01-01", "to": "2022-12-31"}
 
 
 @pytest.fixture
 def seed_002(insats, registrator):
-    register(registrator, insats, seed_002_participants())
+    register(registrator, insats, seed_002_year())  # 2022 alone: these tests ask for 2022
     return insats
 
 

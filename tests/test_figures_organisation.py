@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -23,10 +24,12 @@ from samspar.organisation import services as setup
 from samspar.organisation.models import FollowUpMethod, Municipality
 from samspar.registry import services as registry
 from samspar.reports.catalogue import get_report
+from samspar.reports.exports import pdf
 from samspar.reports.figures.geography import ANONYMOUS
 from samspar.reports.scope import Level, ReportScope
 from samspar.reports.tables import Report, Table
 from tests.factories import code, enrol, make_forbund, make_insats, make_pnr, make_user
+from tests.pdf_layout import page_texts, text_beyond_the_margin
 from tests.seeds import AVESTA_YEAR, seed_002_economy
 from tests.seeds_organisation import SYDNARKE_YEAR, Sydnarke, build_sydnarke
 
@@ -82,6 +85,11 @@ def _cells(row: dict[str, Any], keys: list[str]) -> list[Any]:
     return [row[k] for k in keys]
 
 
+def _approx(printed: list[float]) -> list[Any]:
+    """Unrounded values that show as ``printed`` with one decimal."""
+    return [pytest.approx(p, abs=0.05) for p in printed]
+
+
 PLACES = ["1882", "1861", "1881", "1860"]  # Askersund, Hallsberg, Kumla, Laxå
 
 
@@ -135,8 +143,11 @@ class TestSeed003:
         assert (rows[ADVICE]["volume"], rows[ADVICE]["total"]) == (163, 163)
         assert rows["Totalt"]["total"] == 430
         shares = [f"{p}_percent" for p in PLACES]
-        assert _cells(rows[CT], shares) == [16.7, 21.7, 46.7, 15.0]
-        assert _cells(rows[VAXA_CT], [*shares, "anonymous_percent"]) == [0, 45.5, 9.1, 18.2, 27.3]
+        # Shares are unrounded; the seed prints one decimal.
+        assert _cells(rows[CT], shares) == _approx([16.7, 21.7, 46.7, 15.0])
+        assert _cells(rows[VAXA_CT], [*shares, "anonymous_percent"]) == _approx(
+            [0, 45.5, 9.1, 18.2, 27.3]
+        )
         # The seed's TOTALT row 47/50/107/41 is Mottagningsteam + Coachingteam, with
         # Mottagningsteam's anonymous participant in Kumla.
         both = [rows[MT][p] + rows[CT][p] for p in PLACES]
@@ -245,6 +256,27 @@ class TestSeed003:
         )
         assert budget["Totalt"]["actual"] == 342
 
+    @pytest.mark.parametrize("key", ["resultat", "hemvist", "inflode", "utflode", "jamforelse"])
+    def test_the_pdf_keeps_wide_tables_on_the_page(self, sydnarke, key):
+        """A4 landscape: every column, the last ("Resultat mot mål (%)", "Totalt") too, lies
+        inside the margins, and a table longer than the page starts on the first one."""
+        scope = ReportScope(
+            *SYDNARKE_YEAR,
+            user=sydnarke.registrator,
+            level=Level.FORBUND,
+            object_id=sydnarke.forbund.pk,
+        )
+        report = get_report(key).build(scope)
+        document = pdf.document(report, scope)
+        assert text_beyond_the_margin(document) == []
+        first_page = page_texts(document.write_pdf())[0]
+        table = report.tables[0]
+        assert str(table.title) in first_page and str(table.rows[0][0]) in first_page
+        if key == "resultat":  # the last column is there: 62,4 %
+            assert "Totalt 92 189 0 44 39 35 5 66 74 118 189 62,4" in first_page
+        if key == "hemvist":
+            assert "Coachingteam Sydnärke 20 16,7 26 21,7 56 46,7 18 15,0 0 0,0 0 120" in first_page
+
 
 # --- seed 002: budget, staff and waiting list -------------------------------------------------
 
@@ -271,11 +303,30 @@ def test_seed_002_budget_outcome(avesta_economy, registrator):
 
 
 def test_seed_002_staff_and_waiting_list(avesta_economy, registrator):
-    """Three coaches (2 × 100 % + 80 %) employed by Avesta kommun; 6 waiting on 31/12."""
+    """Chapter 4's list at year end: three coaches (2 × 100 % + 80 % = the summary's 2,8)
+    and Socialtjänsten's 20 % employed by Avesta kommun, Region Dalarna 20 %, FK about two
+    hours a month; AF's part ended on 31 August. 6 waiting on 31/12."""
     report = _avesta(avesta_economy, registrator, "personal-vantelista")
     staff = _rows(report.table("staff"))
-    assert (staff["Avesta kommun"]["staff"], staff["Avesta kommun"]["fte"]) == (3, 2.8)
-    assert staff["Totalt"]["fte"] == 2.8
+    assert (staff["Avesta kommun"]["staff"], staff["Avesta kommun"]["fte"]) == (4, 3.0)
+    assert (staff["Region Dalarna"]["staff"], staff["Region Dalarna"]["fte"]) == (1, 0.2)
+    assert (staff["Försäkringskassan"]["staff"], staff["Försäkringskassan"]["fte"]) == (
+        1,
+        pytest.approx(0.012),
+    )
+    assert "Arbetsförmedlingen" not in staff
+    assert (staff["Totalt"]["staff"], staff["Totalt"]["fte"]) == (6, pytest.approx(3.212))
+    people = report.table("staff_list").as_dicts()
+    assert [(p["name"], p["role"], p["employer"], p["fte_percent"]) for p in people] == [
+        ("Malin Hagström", "Coach", "Avesta kommun", 100),
+        ("Sonja Tiger", "Verksamhetssamordnare/coach", "Avesta kommun", 100),
+        ("Jan Pettersson", "Coach", "Avesta kommun", 80),
+        ("Anna-Lena Holmberg", "Representant socialtjänsten", "Avesta kommun", 20),
+        ("Karin Dilts Lindblom", "Representant vuxenpsykiatrin", "Region Dalarna", 20),
+        ("Veronica Stenbäck", "Handläggare (ca 2 tim/månad)", "Försäkringskassan", Decimal("1.2")),
+    ]
+    coaches = [Decimal(str(p["fte_percent"])) for p in people if "oach" in str(p["role"])]
+    assert sum(coaches) / 100 == Decimal("2.8")  # "fasta personal": the summary's 2,8
     waiting = _rows(report.table("waiting"))
     assert (waiting[avesta_economy.name]["date"], waiting[avesta_economy.name]["waiting"]) == (
         "2022-12-31",
@@ -290,7 +341,7 @@ def test_amounts_and_staff_are_never_suppressed(avesta_economy, forbund):
     assert _rows(report.table("budget"))["Lokaler"]["outcome"] == 8_460
     staff = _rows(_avesta(avesta_economy, board, "personal-vantelista").table("staff"))
     # Staff are not participants: the board sees the headcount as it is.
-    assert (staff["Avesta kommun"]["staff"], staff["Avesta kommun"]["fte"]) == (3, 2.8)
+    assert (staff["Avesta kommun"]["staff"], staff["Avesta kommun"]["fte"]) == (4, 3.0)
 
 
 def test_staff_who_left_and_counts_outside_the_period_do_not_count(
@@ -309,7 +360,7 @@ def test_staff_who_left_and_counts_outside_the_period_do_not_count(
         user=manager, insats=avesta_economy, date=dt.date(2023, 1, 31), count=9
     )
     report = _avesta(avesta_economy, registrator, "personal-vantelista")
-    assert _rows(report.table("staff"))["Totalt"]["staff"] == 3
+    assert _rows(report.table("staff"))["Totalt"]["staff"] == 6  # as without the leaver
     assert _rows(report.table("waiting"))["Totalt"]["waiting"] == 6
 
 
@@ -351,12 +402,12 @@ def test_trend_per_year_with_change_since_the_base_year(insats, registrator):
     rows = _rows(_build("trend", registrator, Level.INSATS, insats.pk, period).table("trend"))
     assert list(rows) == ["2015", "2016", "2017"]
     keys = ["worked_with", "ended", "ended_kept", "to_goal", "goal_percent"]
-    assert _cells(rows["2015"], keys) == [10, 4, 3, 2, 66.7]
+    assert _cells(rows["2015"], keys) == [10, 4, 3, 2, pytest.approx(200 / 3)]
     assert _cells(rows["2016"], keys) == [6, 0, 0, 0, None]
     assert _cells(rows["2017"], keys) == [9, 8, 8, 8, 100.0]
     days = 6 * (dt.date(2017, 12, 31) - START_2015).days
     days += 2 * (dt.date(2017, 11, 30) - dt.date(2017, 3, 1)).days
-    assert rows["2017"]["months"] == round(days / 8 / (365.25 / 12), 1)
+    assert rows["2017"]["months"] == pytest.approx(days / 8 / (365.25 / 12))
     assert rows["2016"]["months"] is None
     changes = ["worked_with_change", "ended_change"]
     assert _cells(rows["2015"], changes) == [0, 0]

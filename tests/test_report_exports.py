@@ -8,6 +8,7 @@ import csv
 import datetime as dt
 import io
 import json
+from decimal import Decimal
 from types import SimpleNamespace
 from typing import Any
 
@@ -20,15 +21,18 @@ from openpyxl import load_workbook
 from samspar.access.scoping import Role
 from samspar.reports.catalogue import REPORTS
 from samspar.reports.charts import chart_png, chart_svg, vega_lite_spec
-from samspar.reports.exports import FORMATS, export, report_dict
-from samspar.reports.exports.common import csv_safe, formula_like
+from samspar.reports.exports import FORMATS, export, pdf, report_dict
+from samspar.reports.exports.common import csv_safe, formula_like, rounded
 from samspar.reports.presentation import table_view
 from samspar.reports.scope import Level, ReportScope
 from samspar.reports.tables import Chart, Column, Kind, Report, Table
 from tests.factories import enrol, make_forbund, make_insats, make_user
+from tests.pdf_layout import page_texts, text_beyond_the_margin
 from tests.seeds import AVESTA_YEAR, register, seed_002_participants
 
 PERIOD = ["--from", "2022-01-01", "--to", "2022-12-31"]
+# The counts table's worked with, new, ended and active (after the label; shares between).
+COUNT_COLUMNS = (0, 2, 4, 5)
 
 
 @pytest.fixture(scope="module")
@@ -91,9 +95,11 @@ def test_xlsx_has_a_sheet_per_table_with_numbers_as_numbers(avesta):
     assert header["Period"] == "2022-01-01 – 2022-12-31"
     assert header["Organisation"] == "Insats: Samverkansteam Avesta"
     counts = _body(rows, "Grupp")
-    assert counts["Totalt"][:4] == (75, 32, 23, 52)
-    assert counts["Kvinnor"][:4] == (40, 19, 10, 30)
-    assert all(type(n) is int for n in counts["Totalt"][:4])
+    # worked with, share, new, share, ended, active at the end, share
+    assert counts["Totalt"] == (75, 100, 32, 100, 23, 52, 100)
+    assert [counts["Kvinnor"][i] for i in COUNT_COLUMNS] == [40, 19, 10, 30]
+    assert counts["Kvinnor"][1] == pytest.approx(100 * 40 / 75)  # "40 personer (53 %)"
+    assert all(type(counts["Totalt"][i]) is int for i in COUNT_COLUMNS)
     total_cell = book.worksheets[0].cell(
         next(i for i, r in enumerate(rows, 1) if r[0] == "Totalt"), 2
     )
@@ -101,16 +107,16 @@ def test_xlsx_has_a_sheet_per_table_with_numbers_as_numbers(avesta):
     assert total_cell.font.bold
 
 
-def test_xlsx_percent_is_a_number_with_one_decimal(avesta):
+def test_xlsx_percent_is_an_unrounded_number_shown_with_one_decimal(avesta):
     content = _export(avesta, "resultat", "xlsx").content
     rows = _sheet_rows(content, 0)
     headings = next(row for row in rows if row[0] == "Grupp")
     total = _body(rows, "Grupp")["Totalt"]
     column = headings.index("Resultat mot mål (%)")
-    assert total[column - 1] == pytest.approx(42.9)
+    assert total[column - 1] == pytest.approx(100 * 9 / 21)  # 42,857…: shown as 42,9
     row = next(i for i, r in enumerate(rows, 1) if r[0] == "Totalt")
     cell = load_workbook(io.BytesIO(content)).worksheets[0].cell(row, column + 1)
-    assert cell.value == pytest.approx(42.9)
+    assert cell.value == pytest.approx(100 * 9 / 21)
     assert cell.number_format == "0.0"
 
 
@@ -137,7 +143,7 @@ def test_csv_lists_every_table_after_its_title(avesta):
     assert ["Organisation", "Insats: Samverkansteam Avesta"] in header
     counts = tables["Deltagare med personuppgifter"]
     assert counts[0][0] == "Grupp"
-    assert counts[3] == ["Totalt", "75", "32", "23", "52"]
+    assert counts[3] == ["Totalt", "75", "100,0", "32", "100,0", "23", "52", "100,0"]
     assert "Deltagare per uppföljningsmetod" in tables
 
 
@@ -177,7 +183,7 @@ def test_json_has_the_report_scope_and_tables(avesta):
     }
     total = table["rows"][table["total_row"]]
     assert (total["group"], total["ended"], total["to_goal"]) == ("Totalt", 23, 9)
-    assert total["goal_percent"] == pytest.approx(42.9)
+    assert total["goal_percent"] == pytest.approx(100 * 9 / 21)  # unrounded
     assert table["suppressed"] == []
 
 
@@ -198,6 +204,74 @@ def test_pdf_tables_are_formatted_in_swedish_with_the_chart_inline(avesta):
     assert [cell.text for cell in view.rows[0].cells] == ["Kvinnor", "10", "9,5"]
     assert view.rows[-1].total  # the total row is marked
     assert view.chart_svg is not None and view.chart_svg.startswith("<svg")
+
+
+def test_the_results_pdf_has_every_column_on_the_page(avesta):
+    """Thirteen columns on A4 landscape: set smaller, the last ("Resultat mot mål (%)")
+    inside the margin."""
+    scope = _scope(avesta)
+    report = REPORTS["resultat"].build(scope)
+    document = pdf.document(report, scope)
+    assert text_beyond_the_margin(document) == []
+    first_page = page_texts(document.write_pdf())[0]
+    assert "Totalt 43 23 2 8 0 1 4 8 52 9 21 42,9" in first_page
+
+
+# --- rounding ------------------------------------------------------------------------
+
+
+def test_means_are_exact_in_json_and_excel_and_rounded_half_up_when_shown(avesta):
+    """Seed 002's women's time in public support is 30 years / 8 = 3,75: JSON and Excel
+    keep 3.75 (Excel shows it with one decimal), the page, PDF, .docx and CSV show 3,8."""
+    scope = _scope(avesta, population="ended_kept")
+    report = REPORTS["forsorjningstid"].build(scope)
+    women = report.table("public_support").row_by_label("Kvinnor")
+    assert women[-1] == 3.75
+    data = json.loads(export(report, scope, "json").content)
+    assert data["tables"][0]["rows"][0]["mean_years"] == 3.75
+
+    rows = _sheet_rows(export(report, scope, "xlsx").content, 0)
+    assert _body(rows, "Grupp")["Kvinnor"][-1] == 3.75
+    book = load_workbook(io.BytesIO(export(report, scope, "xlsx").content))
+    row = next(i for i, r in enumerate(rows, 1) if r[0] == "Kvinnor")
+    assert book.worksheets[0].cell(row, 5).number_format == "0.0"
+
+    _header, tables = _csv_tables(export(report, scope, "csv").content)
+    csv_rows = next(lines for title, lines in tables.items() if title.startswith("Tid i"))
+    assert csv_rows[1][-1] == "3,8"
+    view = table_view(report.table("public_support"))
+    assert view.rows[0].cells[-1].text == "3,8"
+
+
+def test_whole_years_show_without_decimals(avesta):
+    scope = _scope(avesta, population="active_end")
+    report = REPORTS["alder"].build(scope)
+    total = table_view(report.table("age")).rows[-1].cells
+    assert [c.text for c in total[1:5]] == ["52", "33,0", "20", "59"]
+    rows = _sheet_rows(export(report, scope, "xlsx").content, 0)
+    book = load_workbook(io.BytesIO(export(report, scope, "xlsx").content))
+    row = next(i for i, r in enumerate(rows, 1) if r[0] == "Totalt")
+    assert [book.worksheets[0].cell(row, c).number_format for c in (3, 4, 5)] == [
+        "0.0",
+        "0",
+        "0",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("value", "places", "shown"),
+    [
+        (3.75, 1, "3.8"),
+        (2.25, 1, "2.3"),  # Python's round() gives 2.2 (half to even)
+        (2.675, 2, "2.68"),  # round() gives 2.67 (the float is 2.67499…)
+        (100 * 9 / 21, 1, "42.9"),
+        (-0.04, 1, "0.0"),  # never "-0,0"
+        (20, 0, "20"),
+        (Decimal("2.80"), 1, "2.8"),
+    ],
+)
+def test_the_display_rounding_rule(value, places, shown):
+    assert str(rounded(value, places)) == shown
 
 
 # --- suppressed cells in every format ------------------------------------------------
@@ -357,13 +431,14 @@ def test_cli_suppresses_unless_exact(avesta):
 def test_cli_csv_on_stdout_has_no_byte_order_mark(avesta):
     out = _call("deltagare", "--lan", "Dalarnas län", *PERIOD, "--format", "csv", "--exact")
     assert not out.startswith("\ufeff")
-    assert "Totalt;75;32;23;52" in out.splitlines()
+    assert "Totalt;75;100,0;32;100,0;23;52;100,0" in out.splitlines()
 
 
 def test_cli_writes_a_binary_format_to_a_file(avesta, tmp_path):
     path = tmp_path / "deltagare.xlsx"
     _call("deltagare", "--lan", "20", *PERIOD, "--format", "xlsx", "--output", str(path))
-    assert _body(_sheet_rows(path.read_bytes(), 0), "Grupp")["Totalt"][:4] == (75, 32, 23, 52)
+    total = _body(_sheet_rows(path.read_bytes(), 0), "Grupp")["Totalt"]
+    assert [total[i] for i in COUNT_COLUMNS] == [75, 32, 23, 52]
 
 
 def test_cli_narrows_an_insats_by_its_forbund_and_takes_the_page_options(avesta):

@@ -18,14 +18,14 @@ from samspar.reports.catalogue import REPORTS
 from samspar.reports.exports import CONTENT_TYPES, FORMATS
 from samspar.reports.forms import ReportFilterForm, last_full_year
 from tests.factories import code, enrol, make_forbund, make_insats, make_pnr, make_user
-from tests.seeds import register, seed_002_participants
+from tests.seeds import register, seed_002_year
 
 YEAR_2022 = {"date_from": "2022-01-01", "date_to": "2022-12-31"}
 
 
 @pytest.fixture
 def seed_002(insats, registrator):
-    register(registrator, insats, seed_002_participants())
+    register(registrator, insats, seed_002_year())  # 2022 alone: these tests ask for 2022
     return insats
 
 
@@ -74,7 +74,10 @@ def test_every_report_renders_for_a_forbund_analyst(client, seed_002, forbund_ad
 def test_the_registrator_sees_the_seed_numbers(client, seed_002, registrator):
     client.force_login(registrator)
     html = _page(client, "deltagare", level="insats", object_id=seed_002.pk).content.decode()
-    assert _row(html, "counts", "Totalt")[:5] == ["Totalt", "75", "32", "23", "52"]
+    all_of = "100,0\N{NO-BREAK SPACE}%"
+    total = ["Totalt", "75", all_of, "32", all_of, "23", "52", all_of]
+    assert _row(html, "counts", "Totalt") == total
+    assert _row(html, "counts", "Kvinnor")[1:3] == ["40", "53,3\N{NO-BREAK SPACE}%"]
     assert 'class="num suppressed"' not in html
 
     results = _page(client, "resultat", level="insats", object_id=seed_002.pk)

@@ -1,8 +1,9 @@
 """The chapters of a team's annual report, in the order of seed 002.
 
-Each chapter holds the team's own *Beskrivning* and *Reflektion* texts; some also hold
-statistics, named here by the report of samspar.reports.catalogue and the table of it
-that fills them, with the population and the period the seed reports them for.
+Each chapter holds the team's own *Beskrivning* and *Reflektion* texts, and where the
+seed has one an *Analys* between them (chapter 6); some also hold statistics, named here
+by the report of samspar.reports.catalogue and the table of it that fills them, with the
+population and the period the seed reports them for.
 """
 
 from __future__ import annotations
@@ -39,6 +40,9 @@ class Chapter:
     code: str
     title: Text
     figures: tuple[Figure, ...] = ()
+    # The chapter has an *Analys* text between Beskrivning and Reflektion (seed 002's
+    # chapter 6: "En viktig framgångsfaktor för teamets arbete …").
+    analysis: bool = False
 
 
 CHAPTERS: tuple[Chapter, ...] = (
@@ -61,6 +65,9 @@ CHAPTERS: tuple[Chapter, ...] = (
         _("3. Participants — results and effects"),
         (
             Figure("resultat", "results"),
+            # "Arbete: 4 kvinnor, 4 män; … 3 kvinnor och 4 män avslutades pga behov av
+            # medicinsk rehab": why the ended ended, by gender.
+            Figure("avslutsanledningar", "end_reasons"),
             Figure("genomstromning", "throughput"),
             Figure("genomstromning", "throughput_rolling", period=Period.HISTORY),
             # "AVSLUTADE: 21 personer … Tid i bidragsberoende … Snittålder": the ended.
@@ -71,10 +78,15 @@ CHAPTERS: tuple[Chapter, ...] = (
     Chapter(
         "staff-conditions",
         _("4. Staff — the conditions of the insats"),
-        (Figure("personal-vantelista", "staff"), Figure("personal-vantelista", "waiting")),
+        (
+            # "Vid 2022 års slut består teamet av följande personer": name, role, FTE.
+            Figure("personal-vantelista", "staff_list"),
+            Figure("personal-vantelista", "staff"),
+            Figure("personal-vantelista", "waiting"),
+        ),
     ),
     Chapter("staff-methods", _("5. Staff — ways of working and methods")),
-    Chapter("staff-results", _("6. Staff — results and effects")),
+    Chapter("staff-results", _("6. Staff — results and effects"), analysis=True),
     Chapter("organisation-conditions", _("7. Organisation — conditions")),
     Chapter("organisation-process", _("8. Organisation — implementation and process")),
     Chapter(

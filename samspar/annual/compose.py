@@ -20,6 +20,7 @@ from samspar.annual.chapters import CHAPTERS, Chapter, Figure, Period
 from samspar.annual.models import ChapterText
 from samspar.organisation.models import Insats
 from samspar.reports.catalogue import REPORTS
+from samspar.reports.exports.common import rounded
 from samspar.reports.populations import Population
 from samspar.reports.scope import Level, ReportScope
 from samspar.reports.suppression import Built, suppress
@@ -41,6 +42,10 @@ class ChapterContent:
     @property
     def description(self) -> str:
         return self.text.description if self.text else ""
+
+    @property
+    def analysis(self) -> str:
+        return self.text.analysis if self.text else ""
 
     @property
     def reflection(self) -> str:
@@ -150,6 +155,11 @@ def build_annual_report(
     )
 
 
+def _number(value: float, places: int) -> str:
+    """A number in a sentence, rounded as the tables round it."""
+    return number_format(rounded(value, places), places)
+
+
 def _total(table: Table | None, key: str) -> Value:
     if table is None or table.total_row is None:
         return None
@@ -173,9 +183,7 @@ def _key_figures(tables: _Tables) -> list[str]:
         sentences.append(_("%(active)s were enrolled at the end of the year.") % {"active": active})
     mean_age = _total(age, "mean_age")
     if isinstance(mean_age, int | float):
-        sentences.append(
-            _("Their mean age was %(age)s years.") % {"age": number_format(round(mean_age), 0)}
-        )
+        sentences.append(_("Their mean age was %(age)s years.") % {"age": _number(mean_age, 0)})
     kept, to_goal, share = (_total(results, k) for k in ("ended_kept", "to_goal", "goal_percent"))
     if kept is not None and to_goal is not None and isinstance(share, int | float):
         sentences.append(
@@ -183,19 +191,19 @@ def _key_figures(tables: _Tables) -> list[str]:
                 "%(kept)s ended (early dropouts not counted); %(goal)s of them (%(share)s %%) "
                 "went to work, studies or other work-oriented rehabilitation."
             )
-            % {"kept": kept, "goal": to_goal, "share": number_format(round(share), 0)}
+            % {"kept": kept, "goal": to_goal, "share": _number(share, 0)}
         )
     months = _total(throughput, "months")
     if isinstance(months, int | float):
         sentences.append(
             _("The throughput time of the ended was %(months)s months.")
-            % {"months": number_format(months, 1)}
+            % {"months": _number(months, 1)}
         )
     years = _total(support, "mean_years")
     if isinstance(years, int | float):
         sentences.append(
             _("Before the insats they had been in public support for %(years)s years on average.")
-            % {"years": number_format(years, 1)}
+            % {"years": _number(years, 1)}
         )
     queue = _total(waiting, "waiting")
     if queue:  # no count, or nobody waiting: nothing worth a sentence

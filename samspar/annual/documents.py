@@ -18,6 +18,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 from docx.text.paragraph import Paragraph
 from weasyprint import HTML
+from weasyprint import Document as WeasyDocument
 
 from samspar.annual.compose import AnnualReport
 from samspar.annual.rendering import chapter_views, missing_label, paragraphs, small_counts_note
@@ -43,9 +44,14 @@ def document_context(report: AnnualReport) -> dict[str, object]:
     }
 
 
-def render_pdf(report: AnnualReport) -> bytes:
+def pdf_document(report: AnnualReport) -> WeasyDocument:
+    """The laid-out PDF (WeasyPrint's pages and boxes, for ``render_pdf`` and for tests)."""
     html = render_to_string("annual/report_pdf.html", document_context(report))
-    return bytes(HTML(string=html).write_pdf())
+    return HTML(string=html).render()
+
+
+def render_pdf(report: AnnualReport) -> bytes:
+    return bytes(pdf_document(report).write_pdf())
 
 
 # --- Word ------------------------------------------------------------------------------
@@ -84,6 +90,7 @@ def render_docx(report: AnnualReport) -> bytes:
             _table(doc, view)
         for figure in chapter.content.missing:
             doc.add_paragraph(missing_label(figure))
+        _texts(doc, _("Analysis"), chapter.content.analysis)
         _texts(doc, _("Reflection"), chapter.content.reflection)
 
     out = io.BytesIO()

@@ -13,7 +13,8 @@ from samspar.annual.chapters import CHAPTER_CHOICES
 
 
 class ChapterText(models.Model):
-    """Beskrivning and Reflektion of one chapter of one insats's annual report for a year.
+    """Beskrivning, Analys (in the chapters that have one) and Reflektion of one chapter
+    of one insats's annual report for a year.
 
     Every saved version is kept (simple-history), so an earlier wording can be read back.
     """
@@ -24,6 +25,7 @@ class ChapterText(models.Model):
     )
     chapter = models.CharField(_("chapter"), max_length=40, choices=CHAPTER_CHOICES)
     description = models.TextField(_("description"), blank=True)
+    analysis = models.TextField(_("analysis"), blank=True)
     reflection = models.TextField(_("reflection"), blank=True)
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(

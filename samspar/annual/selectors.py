@@ -18,6 +18,7 @@ class Version:
     at: dt.datetime
     user: str
     description: str
+    analysis: str
     reflection: str
 
 
@@ -44,6 +45,13 @@ def chapter_versions(insats: Insats, year: int, chapter: str) -> list[Version]:
         user = record.history_user
         who = (user.get_full_name() or user.get_username()) if user else "–"
         versions.append(
-            Version(number, record.history_date, who, record.description, record.reflection)
+            Version(
+                number,
+                record.history_date,
+                who,
+                record.description,
+                record.analysis,
+                record.reflection,
+            )
         )
     return versions[::-1]

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from samspar.access.scoping import Action, can
+from samspar.annual.chapters import BY_CODE
 from samspar.annual.models import ChapterText
 from samspar.organisation.models import Insats
 
@@ -25,17 +27,22 @@ def save_chapter_text(
     chapter: str,
     description: str,
     reflection: str,
+    analysis: str = "",
 ) -> ChapterText:
-    """Save one chapter's texts; an unchanged save writes no new version."""
+    """Save one chapter's texts; an unchanged save writes no new version. Only a chapter
+    with an *Analys* (Chapter.analysis) takes one."""
     if not may_write(user, insats):
         raise PermissionDenied
+    known = BY_CODE.get(chapter)
+    if analysis.strip() and known is not None and not known.analysis:
+        raise ValidationError({"analysis": _("This chapter has no analysis text.")})
+    texts = (description.strip(), analysis.strip(), reflection.strip())
     text = ChapterText.objects.filter(insats=insats, year=year, chapter=chapter).first()
     if text is None:
         text = ChapterText(insats=insats, year=year, chapter=chapter)
-    elif (text.description, text.reflection) == (description.strip(), reflection.strip()):
+    elif (text.description, text.analysis, text.reflection) == texts:
         return text
-    text.description = description.strip()
-    text.reflection = reflection.strip()
+    text.description, text.analysis, text.reflection = texts
     text.updated_by_id = user.pk
     text.full_clean()
     text._history_user = user  # type: ignore[attr-defined]

@@ -94,7 +94,7 @@ def annual_report(request: HttpRequest, pk: int, year: int) -> HttpResponse:
         {
             "view": view,
             "versions": versions.get(view.code, 0),
-            "form": _form(view.content.text) if writer else None,
+            "form": _form(view.content.text, view.content.chapter) if writer else None,
         }
         for view in chapter_views(report)
     ]
@@ -118,9 +118,10 @@ def annual_report(request: HttpRequest, pk: int, year: int) -> HttpResponse:
     )
 
 
-def _form(text: ChapterText | None) -> ChapterTextForm:
-    initial = {"description": text.description, "reflection": text.reflection} if text else {}
-    return ChapterTextForm(initial=initial)
+def _form(text: ChapterText | None, chapter: Chapter) -> ChapterTextForm:
+    fields = ("description", "analysis", "reflection")
+    initial = {f: getattr(text, f) for f in fields} if text else {}
+    return ChapterTextForm(initial=initial, analysis=chapter.analysis)
 
 
 @login_required
@@ -130,12 +131,17 @@ def chapter_edit(request: HttpRequest, pk: int, year: int, chapter: str) -> Http
     plain POST returns to the chapter in the preview."""
     insats = _insats(request, pk)
     year = _checked_year(insats, year)
-    code = _chapter(chapter).code
+    current = _chapter(chapter)
+    code = current.code
     user = _user(request)
     if not may_write(user, insats):
         raise PermissionDenied
     text = ChapterText.objects.filter(insats=insats, year=year, chapter=code).first()
-    form = ChapterTextForm(request.POST) if request.method == "POST" else _form(text)
+    form = (
+        ChapterTextForm(request.POST, analysis=current.analysis)
+        if request.method == "POST"
+        else _form(text, current)
+    )
     saved = False
     if request.method == "POST" and form.is_valid():
         try:

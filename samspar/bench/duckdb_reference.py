@@ -23,7 +23,7 @@ from samspar.bench.core import GROUPS, MEANS, RESULT_GROUPS, Figures
 from samspar.bench.generate import BenchData
 from samspar.bench.loader import insats_name
 from samspar.codelists.models import EndReason, ReferringActor, ResultGroup
-from samspar.reports.aggregates import round1
+from samspar.reports.aggregates import as_float
 from samspar.reports.dbfunctions import AVG_DAYS_PER_MONTH
 from samspar.reports.figures.outcomes import MONTHS_OPEN_FROM
 from samspar.reports.scope import DEFAULT_MONTH_STEP
@@ -170,7 +170,7 @@ def compute(
     for row in rows:
         values = dict(zip(names, row, strict=True))
         group = values.pop("grp")
-        figures[group] = {n: round1(v) if n in MEANS else v for n, v in values.items()}
+        figures[group] = {n: as_float(v) if n in MEANS else v for n, v in values.items()}
     for name, group, n in distributions:
         figures[group][name] = n
     return Reference((loaded - started) * 1000, (done - loaded) * 1000, figures)

@@ -4,6 +4,7 @@ over registrations in Python."""
 from __future__ import annotations
 
 from collections.abc import Hashable, Mapping, Sequence
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import Aggregate, QuerySet
@@ -45,5 +46,6 @@ def by_gender(
     return result
 
 
-def round1(value: float | None) -> float | None:
-    return None if value is None else round(float(value), 1)
+def as_float(value: float | Decimal | None) -> float | None:
+    """A mean from the database as a float, unrounded (the renderers round for display)."""
+    return None if value is None else float(value)

@@ -185,10 +185,10 @@ REPORTS: dict[str, ReportSpec] = {
             "personal-vantelista",
             _("Staff and waiting list"),
             _(
-                "Staff and full-time equivalents per employing party, and the waiting list "
-                "at the end of the period."
+                "Staff and full-time equivalents per employing party, each staff member, and "
+                "the waiting list at the end of the period."
             ),
-            [organisation.staff, organisation.waiting_list],
+            [organisation.staff, organisation.staff_list, organisation.waiting_list],
             "18",
         ),
     ]

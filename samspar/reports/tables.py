@@ -18,7 +18,7 @@ class Kind(StrEnum):
     LABEL = "label"  # row label (text)
     COUNT = "count"  # a number of people or events: subject to small-count suppression
     PERCENT = "percent"  # a share 0–100, derived from counts
-    NUMBER = "number"  # a mean, a duration, a ratio: shown with one decimal
+    NUMBER = "number"  # a mean, a duration, a ratio: shown with one decimal by default
     AMOUNT = "amount"  # kronor
     # a whole number that says nothing about participants (staff, insatser): shown
     # as it is, never suppressed
@@ -50,10 +50,21 @@ class Column:
     base_row: int | None = None
     # For a COUNT column: what its counts count, beside what the table and the row say.
     dims: Dims = field(default_factory=dict, hash=False)
+    # Decimals shown (page, PDF, .docx, CSV, Excel's number format); None = the kind's
+    # default: one for PERCENT and NUMBER, none otherwise. The value itself is never
+    # rounded (docs/definitions.md, "Rounding").
+    decimals: int | None = None
 
     @property
     def sources(self) -> tuple[str, ...]:
         return (self.depends_on,) if isinstance(self.depends_on, str) else self.depends_on
+
+    @property
+    def places(self) -> int:
+        """The decimals a cell of this column is shown with."""
+        if self.decimals is not None:
+            return self.decimals
+        return 1 if self.kind in (Kind.PERCENT, Kind.NUMBER) else 0
 
 
 @dataclass(frozen=True)
@@ -146,7 +157,8 @@ class Report:
 
 
 def percent(part: int | None, whole: int | None) -> float | None:
-    """part/whole as a percentage with one decimal; None when there is no whole."""
+    """part/whole as a percentage, unrounded (the renderers round it for display); None
+    when there is no whole."""
     if not whole or part is None:
         return None
-    return round(100 * part / whole, 1)
+    return 100 * part / whole

@@ -4,7 +4,7 @@ the guard against spreadsheet formula injection."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Model
 from django.utils import formats, timezone
@@ -121,10 +121,21 @@ def plain(value: Value) -> int | float | str | None:
     return value
 
 
+def rounded(value: int | float | Decimal, places: int) -> Decimal:
+    """``value`` rounded for display to ``places`` decimals, half away from zero on the
+    number as written (3.75 → 3.8, 2.25 → 2.3, 42.857… → 42.9): not Python's round(),
+    which rounds half to even and works on the binary float (round(2.675, 2) is 2.67).
+    The one rounding rule of every rendered number (docs/definitions.md, "Rounding")."""
+    exact = value if isinstance(value, Decimal) else Decimal(str(value))
+    result = exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    return result.copy_abs() if result.is_zero() else result  # never "-0,0"
+
+
 def display(value: Value, column: Column, hidden: bool, *, percent_sign: bool = False) -> str:
     """A cell as text in the active language (the page, the PDFs, the .docx): grouped
-    thousands, one decimal for shares and means, a dash for a hidden cell, nothing for
-    an unknown, a label as it is. ``percent_sign`` puts "%" after a share."""
+    thousands, the column's decimals (one for shares and means, none for whole numbers)
+    by ``rounded``, a dash for a hidden cell, nothing for an unknown, a label as it is.
+    ``percent_sign`` puts "%" after a share."""
     if hidden:
         return SUPPRESSED
     value = plain(value)
@@ -133,18 +144,17 @@ def display(value: Value, column: Column, hidden: bool, *, percent_sign: bool = 
     if isinstance(value, str) or column.kind == Kind.LABEL:
         return str(value)
     # Django's number_format cuts surplus decimals off; round first.
-    if column.kind == Kind.PERCENT:
-        text = formats.number_format(round(value, 1), 1, force_grouping=True)
-        return f"{text}\N{NO-BREAK SPACE}%" if percent_sign else text
-    if column.kind == Kind.NUMBER:
-        return formats.number_format(round(value, 1), 1, force_grouping=True)
-    return formats.number_format(round(value), 0, force_grouping=True)
+    text = formats.number_format(rounded(value, column.places), column.places, force_grouping=True)
+    if column.kind == Kind.PERCENT and percent_sign:
+        return f"{text}\N{NO-BREAK SPACE}%"
+    return text
 
 
-def decimal_comma(value: int | float, kind: Kind) -> str:
-    """A number as Swedish Excel reads it from a CSV file: no grouping, decimal comma."""
-    if kind in (Kind.PERCENT, Kind.NUMBER):
-        return f"{value:.1f}".replace(".", ",")
-    if isinstance(value, float) and not value.is_integer():
-        return f"{value:.2f}".replace(".", ",")
-    return str(int(value))
+def decimal_comma(value: int | float, column: Column) -> str:
+    """A number as Swedish Excel reads it from a CSV file: no grouping, decimal comma,
+    the column's decimals (a fractional count or amount keeps two)."""
+    places = column.places
+    whole_kind = column.decimals is None and column.kind not in (Kind.PERCENT, Kind.NUMBER)
+    if whole_kind and isinstance(value, float) and not value.is_integer():
+        places = 2
+    return str(rounded(value, places)).replace(".", ",")

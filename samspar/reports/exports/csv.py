@@ -46,4 +46,4 @@ def _cell(value: Value, column: Column, hidden: bool) -> str:
         return ""
     if isinstance(value, str):
         return csv_safe(value)
-    return decimal_comma(value, column.kind)
+    return decimal_comma(value, column)

@@ -1,6 +1,6 @@
 """Excel: one sheet per table under the report's header block. Numbers are stored as
-numbers with a number format, so the reader can compute with them; text is always
-stored as text, never as a formula."""
+numbers, unrounded, with a number format that shows the column's decimals, so the reader
+can compute with them; text is always stored as text, never as a formula."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from samspar.reports.exports.common import SUPPRESSED, Header, formula_like, header, plain
 from samspar.reports.scope import ReportScope
-from samspar.reports.tables import Kind, Report, Table, Value
+from samspar.reports.tables import Column, Kind, Report, Table, Value
 
 NUMBER_FORMATS = {
     Kind.COUNT: "#,##0",
@@ -25,6 +25,18 @@ NUMBER_FORMATS = {
     Kind.NUMBER: "0.0",
 }
 _BOLD = Font(bold=True)
+
+
+def column_number_format(column: Column) -> str | None:
+    """How Excel shows the column's (unrounded) numbers: its decimals, thousands grouped
+    for counts and amounts."""
+    if column.kind not in NUMBER_FORMATS:
+        return None
+    if column.decimals is None:
+        return NUMBER_FORMATS[column.kind]
+    return "0" if column.decimals == 0 else "0." + "0" * column.decimals
+
+
 _SHEET_NAME_MAX = 31
 _SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 
@@ -78,8 +90,9 @@ def _write_table(sheet: Worksheet, head: Header, table: Table) -> None:
                 cell.alignment = Alignment(horizontal="right")
                 continue
             set_value(cell, value)
-            if column.kind in NUMBER_FORMATS:
-                cell.number_format = NUMBER_FORMATS[column.kind]
+            number_format = column_number_format(column)
+            if number_format:
+                cell.number_format = number_format
             if r == table.total_row:
                 cell.font = _BOLD
     if table.note:

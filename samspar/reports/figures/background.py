@@ -22,8 +22,8 @@ from samspar.reports.aggregates import (
     GENDER_ROW_DIMS,
     GENDER_ROWS,
     TOTAL,
+    as_float,
     by_gender,
-    round1,
     scope_dims,
 )
 from samspar.reports.dbfunctions import AgeAt
@@ -110,7 +110,7 @@ def public_support_years(scope: ReportScope, population: Population | None = Non
         c["participants"] = c["participants"] or 0
         c["known"] = c["known"] or 0
         c["unknown"] = c["participants"] - c["known"]
-        c["mean_years"] = round1(c["mean_years"])
+        c["mean_years"] = as_float(c["mean_years"])
     rows = _gender_rows(counts, ["participants", "known", "unknown", "mean_years"])
     return Table(
         key="public_support",
@@ -176,7 +176,7 @@ def age_summary(scope: ReportScope, population: Population | None = None) -> Tab
     for c in counts.values():
         c["participants"] = c["participants"] or 0
         c["young"] = c["young"] or 0
-        c["mean_age"] = round1(c["mean_age"])
+        c["mean_age"] = as_float(c["mean_age"])
         c["young_percent"] = percent(c["young"], c["participants"])
     keys = ["participants", "mean_age", "youngest", "oldest", "young", "young_percent"]
     rows = _gender_rows(counts, keys)
@@ -187,8 +187,9 @@ def age_summary(scope: ReportScope, population: Population | None = None) -> Tab
             Column("group", _("Group"), Kind.LABEL),
             Column("participants", _("Participants")),
             Column("mean_age", _("Mean age"), Kind.NUMBER, depends_on="participants"),
-            Column("youngest", _("Youngest"), Kind.NUMBER, depends_on="participants"),
-            Column("oldest", _("Oldest"), Kind.NUMBER, depends_on="participants"),
+            # Whole years: shown without decimals.
+            Column("youngest", _("Youngest"), Kind.NUMBER, "participants", decimals=0),
+            Column("oldest", _("Oldest"), Kind.NUMBER, "participants", decimals=0),
             Column("young", _("Under 30"), dims=YOUNG),
             Column(
                 "young_percent",

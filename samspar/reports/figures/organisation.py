@@ -27,7 +27,7 @@ from samspar.organisation.models import (
     StaffMember,
 )
 from samspar.registry.models import WaitingListCount
-from samspar.reports.aggregates import TOTAL, round1, scope_dims
+from samspar.reports.aggregates import TOTAL, as_float, scope_dims
 from samspar.reports.figures.outcomes import ENDED_KEPT
 from samspar.reports.figures.outcomes import _months as months_in_insats
 from samspar.reports.figures.participants import (
@@ -312,7 +312,7 @@ def trend(scope: ReportScope) -> Table:
                 str(y),
                 *c.values(),
                 percent(c["to_goal"], c["ended_kept"]),
-                round1(result[f"months{y}"]),
+                as_float(result[f"months{y}"]),
                 percent(
                     c["worked_with"] - result[f"worked_with{base}"], result[f"worked_with{base}"]
                 ),
@@ -415,7 +415,7 @@ def staff(scope: ReportScope) -> Table:
         named.append((_("Employer not given"), by_employer[None]))
     rows: list[list[Value]] = []
     for label, c in [*named, (TOTAL, members.aggregate(**aggregates))]:
-        fte = None if c["fte"] is None else round(float(c["fte"]) / 100, 2)
+        fte = None if c["fte"] is None else float(c["fte"]) / 100
         rows.append([label, c["staff"] or 0, fte])
     return Table(
         key="staff",
@@ -434,6 +434,38 @@ def staff(scope: ReportScope) -> Table:
             "Staff working on the last day of the period; 1 full-time equivalent = 100 % "
             "(40 hours a week)."
         ),
+    )
+
+
+def staff_list(scope: ReportScope) -> Table:
+    """#18: each staff member working on the period's last day, with role, employing
+    party and FTE (seed 002: "Sonja Tiger, verksamhetssamordnare/coach 100%" …)."""
+    members = list(
+        StaffMember.objects.filter(active_q(scope.date_to), insats__in=scope.insatser())
+        .order_by("insats__name", "-fte_percent", "name")
+        .values_list("name", "role", "employer__name", "fte_percent", "insats__name")
+    )
+    several = len({m[-1] for m in members}) > 1  # then a column says which insats
+    rows: list[list[Value]] = [
+        [name, role, employer or "", fte, *([insats] if several else [])]
+        for name, role, employer, fte, insats in members
+    ]
+    columns = [
+        Column("name", _("Name"), Kind.LABEL),
+        Column("role", _("Role"), Kind.LABEL),
+        Column("employer", _("Employing party"), Kind.LABEL),
+        # As registered (1,2 % for two hours a month), shown in whole per cent as the
+        # seed does.
+        Column("fte_percent", _("FTE (%)"), Kind.NUMBER, decimals=0),
+    ]
+    if several:
+        columns.append(Column("insats", _("Insats"), Kind.LABEL))
+    return Table(
+        key="staff_list",
+        title=_("Staff at the end of the period"),
+        columns=columns,
+        rows=rows,
+        note=_("Everyone working in the insats on the last day of the period."),
     )
 
 

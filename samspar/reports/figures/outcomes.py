@@ -13,8 +13,8 @@ from samspar.reports.aggregates import (
     GENDER_ROW_DIMS,
     GENDER_ROWS,
     TOTAL,
+    as_float,
     by_gender,
-    round1,
     scope_dims,
 )
 from samspar.reports.dbfunctions import MonthsBetween
@@ -112,7 +112,7 @@ def throughput(scope: ReportScope) -> Table:
         {"ended_kept": Count("pk"), "months": Avg(_months())},
     )
     rows: list[list[Value]] = [
-        [label, counts[code]["ended_kept"] or 0, round1(counts[code]["months"])]
+        [label, counts[code]["ended_kept"] or 0, as_float(counts[code]["months"])]
         for code, label in [*GENDER_ROWS, ("total", TOTAL)]
     ]
     return Table(
@@ -165,7 +165,7 @@ def throughput_rolling(scope: ReportScope) -> Table:
         scope.enrolments().filter(early_dropout=False).aggregate(**aggregates) if windows else {}
     )
     rows: list[list[Value]] = [
-        [f"{start:%y%m}-{end:%y%m}", result[f"n{i}"], round1(result[f"m{i}"])]
+        [f"{start:%y%m}-{end:%y%m}", result[f"n{i}"], as_float(result[f"m{i}"])]
         for i, (start, end) in enumerate(windows)
     ]
     return Table(

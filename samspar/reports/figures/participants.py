@@ -9,7 +9,7 @@ from samspar.codelists.models import ResultGroup
 from samspar.registry.models import CountGender
 from samspar.reports.aggregates import GENDER_ROW_DIMS, GENDER_ROWS, TOTAL, by_gender, scope_dims
 from samspar.reports.scope import ReportScope, active_q, ended_q, new_q, worked_with_q
-from samspar.reports.tables import Chart, Column, Implied, Kind, Table, percent
+from samspar.reports.tables import Chart, Column, Implied, Kind, Table, Value, percent
 
 # Anonymous participants count as new in their start year; volume counts are their own.
 ANONYMOUS_DIMS = {"population": "new", "method": "anonymous"}
@@ -47,7 +47,9 @@ NOT_TO_GOAL = Implied("not_to_goal", ("ended_kept",), ("to_goal",), _kept("not_g
 
 
 def participant_counts(scope: ReportScope) -> Table:
-    """#1: worked with, new, ended and active at the end of the period, by gender.
+    """#1: worked with, new, ended and active at the end of the period, by gender, with
+    each gender's share of the persons worked with, new and active (seed 002: "40
+    personer (53 %) kvinnor och 35 personer (47 %) män").
 
     Persons are counted once per column even if they have several enrolments; ended
     counts endings (one per ended enrolment), as the results table does.
@@ -62,26 +64,48 @@ def participant_counts(scope: ReportScope) -> Table:
             "active_end": Count("person", distinct=True, filter=active_q(t)),
         },
     )
-    columns = [
-        Column("group", _("Group"), Kind.LABEL),
-        Column("worked_with", _("Worked with in the period"), dims={"population": "worked_with"}),
-        Column("new", _("New in the period"), dims={"population": "new"}),
-        Column("ended", _("Ended in the period"), dims={"population": "ended"}),
-        Column(
-            "active_end", _("Active at the end of the period"), dims={"population": "active_end"}
-        ),
-    ]
-    keys = [c.key for c in columns[1:]]
-    rows = [[label, *(counts[code][k] or 0 for k in keys)] for code, label in GENDER_ROWS]
-    rows.append([TOTAL, *(counts["total"][k] or 0 for k in keys)])
+    shared = ("worked_with", "new", "active_end")  # persons: a share of the gender
+    labels = {
+        "worked_with": _("Worked with in the period"),
+        "new": _("New in the period"),
+        "ended": _("Ended in the period"),
+        "active_end": _("Active at the end of the period"),
+    }
+    total_row = len(GENDER_ROWS)
+    columns = [Column("group", _("Group"), Kind.LABEL)]
+    for key, label in labels.items():
+        columns.append(Column(key, label, dims={"population": key}))
+        if key in shared:
+            columns.append(
+                Column(
+                    f"{key}_percent",
+                    _("Share (%)"),
+                    Kind.PERCENT,
+                    depends_on=key,
+                    base_row=total_row,
+                )
+            )
+    total = {k: counts["total"][k] or 0 for k in labels}
+    rows: list[list[Value]] = []
+    for code, group in [*GENDER_ROWS, ("total", TOTAL)]:
+        row: list[Value] = [group]
+        for key in labels:
+            n = counts[code][key] or 0
+            row.append(n)
+            if key in shared:
+                row.append(percent(n, total[key]))
+        rows.append(row)
     return Table(
         key="counts",
         title=_("Participants with personal data"),
         columns=columns,
         rows=rows,
         total_row=len(rows) - 1,
-        chart=Chart("bar", tuple(keys[:4]), y_label=_("Participants")),
-        note=_("A participant can appear in several columns."),
+        chart=Chart("bar", tuple(labels), y_label=_("Participants")),
+        note=_(
+            "A participant can appear in several columns. Share = the gender's part of "
+            "the persons in the column."
+        ),
         # Nearly: someone worked with has ended or is still active (or both, and ended
         # counts endings), so a reader would take one for the other two's difference.
         column_sums={"worked_with": ("ended", "active_end")},
