@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -15,8 +16,9 @@ from django.db import transaction
 from openpyxl import load_workbook
 
 from samspar.demo import builder
-from samspar.economics import selectors
+from samspar.economics import selectors, services
 from samspar.economics.models import Evaluation, Method, StandardValueSet
+from samspar.organisation.models import Forbund
 from samspar.registry.models import Enrolment
 
 SCALE = 0.15
@@ -83,18 +85,158 @@ def test_the_admin_builds_a_type_case_evaluation(admin, client):
     )
 
 
-def test_shares_not_adding_up_keep_what_was_typed(admin, client):
-    page = client.get("/ekonomi/ny/type_cases/")
-    data = form_data(page)
-    data["name"] = "Fel andelar"
-    data["groups-0-share"] = "50"
+def _refused(client, url, data) -> Any:
+    """POST ``data``: the page comes back with the errors, and nothing is saved."""
     before = Evaluation.objects.count()
-    response = client.post("/ekonomi/ny/type_cases/", data)
+    response = client.post(url, data)
     assert response.status_code == 200
     assert Evaluation.objects.count() == before
-    assert response.context["form"].non_field_errors()
-    assert 'value="Fel andelar"' in response.content.decode()
-    assert response.context["groups"].forms[0]["share"].value() == "50"
+    body = response.content.decode()
+    assert "Inget sparades" in body
+    # no model path or raw constraint name reaches the page
+    for internal in ("Begränsningen", "groups:", "cohorts", "›", "before.", "evaluation_"):
+        assert internal not in body
+    return response
+
+
+def _kept(response, name: str, typed: str) -> None:
+    """The field still shows what was typed."""
+    assert f'name="{name}" value="{typed}"' in response.content.decode()
+
+
+TYPE_CASES = "/ekonomi/ny/type_cases/"
+INDIVIDUALS = "/ekonomi/ny/individuals/"
+
+
+def test_group_shares_not_adding_up_keep_what_was_typed(admin, client):
+    data = form_data(client.get(TYPE_CASES))
+    data["name"] = "Fel andelar"
+    data["groups-0-share"] = "10"
+    response = _refused(client, TYPE_CASES, data)
+    assert response.context["group_errors"] == ["Andelarna måste summera till 100 % (nu 96,5 %)."]
+    _kept(response, "name", "Fel andelar")
+    _kept(response, "groups-0-share", "10")
+
+
+def test_before_shares_must_add_up_to_100(admin, client):
+    data = form_data(client.get(TYPE_CASES))
+    data["before_forsorjningsstod"] = "30"  # 30 + 37,5 + 12,5 = 80 %
+    response = _refused(client, TYPE_CASES, data)
+    (before,) = [s for s in response.context["form"].sections() if s.key == "before_supply"]
+    assert before.errors == ("Andelarna måste summera till 100 % (nu 80 %).",)
+    _kept(response, "before_forsorjningsstod", "30")
+    # the rest written as "no public support" adds up
+    data["before_ingen"] = "20"
+    assert client.post(TYPE_CASES, data).status_code == 302
+
+
+def test_negative_amounts_are_refused_at_their_fields(admin, client):
+    data = form_data(client.get(TYPE_CASES))
+    data.update(cost="-5", resource_caseworker_kommun="-3", **{"groups-1-work_extent": "-10"})
+    response = _refused(client, TYPE_CASES, data)
+    form = response.context["form"]
+    assert form.errors["cost"] and form.errors["resource_caseworker_kommun"]
+    assert response.context["groups"].forms[1].errors["work_extent"]
+    _kept(response, "cost", "-5")
+    _kept(response, "resource_caseworker_kommun", "-3")
+    _kept(response, "groups-1-work_extent", "-10")
+
+
+def test_no_cost_and_no_participants_are_refused_in_words(admin, client):
+    data = form_data(client.get(TYPE_CASES))
+    data.update(cost="0", participants="0")
+    response = _refused(client, TYPE_CASES, data)
+    errors = response.context["form"].errors
+    assert errors["cost"] == ["Kostnaden måste vara mer än 0 kr."]
+    assert errors["participants"] == ["Minst en deltagare."]
+
+
+def test_a_reversed_period_is_refused_in_words(admin, client):
+    insats = selectors.evaluations(admin).get(method=Method.INDIVIDUALS).insats
+    data = form_data(client.get(INDIVIDUALS))
+    data.update(
+        name="Baklänges",
+        insats=insats.pk,
+        cost="100000",
+        period_start=f"{LAST_YEAR}-12-31",
+        period_end=f"{LAST_YEAR}-01-01",
+    )
+    response = _refused(client, INDIVIDUALS, data)
+    assert response.context["form"].errors["period_end"] == [
+        "Perioden kan inte sluta innan den börjar."
+    ]
+    _kept(response, "period_start", f"{LAST_YEAR}-12-31")
+
+
+def test_a_group_working_and_on_benefits_beyond_full_time(admin, client):
+    data = form_data(client.get(TYPE_CASES))
+    data["groups-0-supply_sjukpenning"] = "50"  # with 75 % work
+    response = _refused(client, TYPE_CASES, data)
+    (message,) = response.context["groups"].forms[0].non_field_errors()
+    assert "100" in message
+
+
+def test_a_decimal_comma_is_read_and_shown(admin, client):
+    page = client.get(TYPE_CASES)
+    body = page.content.decode()
+    _kept(page, "indirect_tax_factor", "1,25")
+    _kept(page, "before_sjukpenning", "37,5")
+    _kept(page, "groups-0-share", "13,5")
+    assert 'name="cost" value="6\N{NO-BREAK SPACE}000\N{NO-BREAK SPACE}000"' in body
+    data = form_data(page)
+    data.update(
+        name="Decimalkomma",
+        indirect_tax_factor="1,21",
+        cost="6 000 000",
+        before_forsorjningsstod="46,5",
+        before_sjukpenning="41,0",
+        **{"groups-0-share": "13,5", "groups-1-share": "16", "groups-2-share": "70,50"},
+    )
+    response = client.post(TYPE_CASES, data)
+    assert response.status_code == 302, response.context["form"].errors
+    saved = Evaluation.objects.get(name="Decimalkomma")
+    assert saved.indirect_tax_factor == Decimal("1.21")
+    assert saved.before_supply["forsorjningsstod"] == 46.5
+    assert [g.share for g in saved.groups.all()] == [Decimal("13.5"), 16, Decimal("70.5")]
+    edit = client.get(f"/ekonomi/{saved.pk}/redigera/")
+    _kept(edit, "indirect_tax_factor", "1,21")
+    _kept(edit, "before_forsorjningsstod", "46,5")
+
+
+def test_a_missing_standard_value_is_a_form_error(admin, client):
+    data = form_data(client.get(TYPE_CASES))
+    forbund = Forbund.objects.get(pk=data["forbund"])
+    shipped = StandardValueSet.objects.get(pk=data["value_set"])
+    own = services.update_standard_values(
+        user=admin,
+        forbund=forbund,
+        value_set=shipped,
+        changes={"average_wage": services.ValueChange(Decimal(40_000), "B", "SCB")},
+    )
+    own.values.filter(key="sjukpenning").delete()
+    data.update(name="Saknat värde", value_set=own.pk)
+    response = _refused(client, TYPE_CASES, data)
+    (message,) = response.context["form"].errors["value_set"]
+    assert f"prisår {own.price_year}" in message and "Sjukpenning" in message
+    _kept(response, "name", "Saknat värde")
+
+
+def test_a_share_above_one_is_refused_in_the_value_editor(admin, client):
+    value_set = StandardValueSet.objects.filter(forbund=None).first()
+    url = f"/ekonomi/standardvarden/{value_set.pk}/"
+    data = _value_data(client.get(url))
+    data["employer_contribution-amount"] = "31,42"
+    sets = StandardValueSet.objects.count()
+    response = client.post(url, data)
+    assert response.status_code == 200 and StandardValueSet.objects.count() == sets
+    (form,) = [f for _label, v, f in response.context["rows"] if v.key == "employer_contribution"]
+    assert form.errors["amount"] == ["En andel ligger mellan 0 och 1: 31,42 % skrivs 0,3142."]
+    _kept(response, "employer_contribution-amount", "31,42")
+    data["employer_contribution-amount"] = "0,3142"
+    data["average_wage-amount"] = "40 100"
+    assert client.post(url, data).status_code == 302
+    newest = StandardValueSet.objects.latest("pk")
+    assert newest.values.get(key="average_wage").amount == 40_100
 
 
 def test_the_admin_builds_an_individual_evaluation(admin, client):
@@ -140,15 +282,19 @@ def test_other_users_do_not_reach_the_evaluations(built, db, client):
     assert client.get(f"/ekonomi/{evaluation.pk}/redigera/").status_code == 404
 
 
+def _value_data(page) -> dict[str, Any]:
+    data = {}
+    for _label, _value, form in page.context["rows"]:
+        for name in ("amount", "grade", "source"):
+            data[form.add_prefix(name)] = form[name].value()
+    return data
+
+
 def test_the_admin_edits_standard_values_into_a_new_version(admin, client):
     page = client.get("/ekonomi/standardvarden/")
     assert page.status_code == 200
     used = Evaluation.objects.filter(forbund__name__startswith="Södra Dalarnas").first().value_set
-    detail = client.get(f"/ekonomi/standardvarden/{used.pk}/")
-    data = {}
-    for _label, _value, form in detail.context["rows"]:
-        for name in ("amount", "grade", "source"):
-            data[form.add_prefix(name)] = form[name].value()
+    data = _value_data(client.get(f"/ekonomi/standardvarden/{used.pk}/"))
     data["average_wage-amount"] = "40000"
     response = client.post(f"/ekonomi/standardvarden/{used.pk}/", data)
     assert response.status_code == 302

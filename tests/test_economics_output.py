@@ -200,6 +200,14 @@ def test_summary_of_an_insats_that_does_not_pay_back():
     assert "does not pay back" in text
 
 
+def test_summary_of_an_insats_without_cost_is_coherent():
+    report = build(replace(seed004.evaluation(), cost=0))
+    with translation.override("en"):
+        text = " ".join(summary_paragraphs(report))
+    assert "nothing to pay back" in text
+    assert "never pays back" not in text and "payback time for society" not in text
+
+
 # --- charts and files ---------------------------------------------------------------
 
 

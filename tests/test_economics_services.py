@@ -113,7 +113,8 @@ def test_a_missing_standard_value_is_named(forbund, forbund_admin):
         services.save_evaluation(
             user=forbund_admin, evaluation=type_case(forbund, own), groups=seed_groups()
         )
-    assert any("sjukpenning" in m for m in error.value.messages)
+    (message,) = error.value.message_dict["value_set"]
+    assert "Sjukpenning" in message and "2025" in message
 
 
 def test_only_managers_of_the_forbund_save(forbund, insats, registrator):

@@ -3,11 +3,15 @@ stored as such; the selectors turn them into the model's fractions."""
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django import forms
+from django.db import models
 from django.db.models import Q
+from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
 from samspar.access.scoping import Action
@@ -15,23 +19,115 @@ from samspar.codelists.models import SupplyType
 from samspar.economics import selectors
 from samspar.economics.labels import RESOURCE_LABELS, VALUE_LABELS
 from samspar.economics.model.terms import RESOURCES, SUPPLIES, Grade
-from samspar.economics.models import Evaluation, Method, StandardValueSet
+from samspar.economics.models import SHARE_UNIT, Evaluation, Method, StandardValueSet
+from samspar.economics.services import BEFORE_SUPPLY, COST_SPLIT, amount_problem
 from samspar.organisation.models import Forbund, Insats
 from samspar.organisation.selectors import manageable_forbund
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 
-PERCENT = {"min_value": 0, "max_value": 100, "decimal_places": 2, "max_digits": 5}
+PERCENT: dict[str, Any] = {"min_value": 0, "max_value": 100, "decimal_places": 2, "max_digits": 5}
+_SPACES = re.compile(r"[\s\u00a0\u202f]")
+# Integers shown with grouped thousands ("6 000 000", "10 000").
+GROUPED = ("cost", "draws")
+NO_PUBLIC_SUPPORT = "ingen"  # codelists.SupplyType: no public support
 
 
 def supply_labels() -> dict[str, str]:
-    labels = {s.code: str(s) for s in SupplyType.objects.filter(code__in=SUPPLIES)}
-    return {code: labels.get(code, code) for code in SUPPLIES}
+    """The supply types an average participant's situation is made of: those that move
+    public money, and "no public support" for the rest."""
+    codes = (*SUPPLIES, NO_PUBLIC_SUPPORT)
+    labels = {s.code: str(s) for s in SupplyType.objects.filter(code__in=codes)}
+    return {code: labels.get(code, code) for code in codes}
 
 
-def _percent(label: Any, initial: float = 0) -> forms.DecimalField:
-    return forms.DecimalField(label=label, initial=initial, required=False, **PERCENT)  # type: ignore[arg-type]
+def money_labels() -> dict[str, str]:
+    return {k: v for k, v in supply_labels().items() if k in SUPPLIES}
+
+
+def _plain(value: Decimal | float | int) -> Decimal:
+    """``value`` without trailing zeros: 50.00 → 50, 37.50 → 37.5."""
+    number = Decimal(str(value))
+    return (
+        number.quantize(Decimal(1)) if number == number.to_integral_value() else number.normalize()
+    )
+
+
+class NumberInput(forms.TextInput):
+    """A text box for numbers, so that a decimal comma can be typed whatever the browser."""
+
+    def __init__(self, attrs: dict[str, Any] | None = None, *, mode: str = "decimal") -> None:
+        super().__init__({"inputmode": mode, "autocomplete": "off", **(attrs or {})})
+
+
+class LocalDecimalField(forms.DecimalField):
+    """A number typed as the active language writes it ("1,21", "3,5") or with a point,
+    spaces between thousands allowed; shown the same way, without trailing zeros."""
+
+    widget = NumberInput
+
+    def __init__(self, *, grouping: bool = False, **kwargs: Any) -> None:
+        kwargs["localize"] = True
+        self.grouping = grouping
+        super().__init__(**kwargs)
+
+    def to_python(self, value: Any) -> Decimal | None:  # type: ignore[override]
+        if isinstance(value, str):
+            value = _SPACES.sub("", value).removesuffix("%")
+        number: Decimal | None = super().to_python(value)
+        return number
+
+    def prepare_value(self, value: Any) -> Any:
+        if isinstance(value, Decimal | float | int) and not isinstance(value, bool):
+            return formats.number_format(_plain(value), force_grouping=self.grouping)
+        return value
+
+
+class LocalIntegerField(forms.IntegerField):
+    """A whole number; ``grouping``: shown and typed with spaces between thousands."""
+
+    def __init__(self, *, grouping: bool = False, **kwargs: Any) -> None:
+        kwargs["localize"] = True
+        kwargs.setdefault("widget", NumberInput(mode="numeric"))
+        self.grouping = grouping
+        super().__init__(**kwargs)
+
+    def to_python(self, value: Any) -> int | None:
+        if isinstance(value, str):
+            value = _SPACES.sub("", value)
+        return super().to_python(value)
+
+    def prepare_value(self, value: Any) -> Any:
+        if isinstance(value, int) and not isinstance(value, bool):
+            return formats.number_format(value, 0, force_grouping=self.grouping)
+        return value
+
+
+def _formfield(db_field: models.Field[Any, Any], **kwargs: Any) -> forms.Field | None:
+    """Numbers of the evaluation as the language writes them (decimal comma)."""
+    if isinstance(db_field, models.DecimalField):
+        return db_field.formfield(form_class=LocalDecimalField, **kwargs)
+    if isinstance(db_field, models.IntegerField) and not isinstance(db_field, models.AutoField):
+        return db_field.formfield(
+            form_class=LocalIntegerField, grouping=db_field.name in GROUPED, **kwargs
+        )
+    return db_field.formfield(**kwargs)
+
+
+def _percent(label: Any, initial: float | Decimal = 0) -> LocalDecimalField:
+    return LocalDecimalField(label=label, initial=initial, required=False, **PERCENT)
+
+
+@dataclass(frozen=True)
+class Section:
+    """One card of the form: its fields and the errors about the card as a whole."""
+
+    key: str
+    title: Any
+    fields: list[forms.BoundField]
+    help: Any = ""
+    errors: tuple[str, ...] = ()
 
 
 class EvaluationForm(forms.ModelForm):  # type: ignore[type-arg]
@@ -64,12 +160,25 @@ class EvaluationForm(forms.ModelForm):  # type: ignore[type-arg]
             "period_start": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "period_end": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
+        formfield_callback = _formfield
+
+    # The cards of the form after the first, by the fields they hold.
+    CARDS = (
+        (COST_SPLIT, _("Cost"), ("cost", "indirect_tax_factor", "cost_share_")),
+        (
+            "adjustments",
+            _("Horizon and adjustments"),
+            ("horizon_years", "discount_rate", "deadweight", "attribution", "drop_off", "optimism"),
+        ),
+        ("uncertainty", _("Uncertainty (Monte Carlo)"), ("draws", "seed")),
+    )
 
     def __init__(
         self, *args: Any, user: AbstractBaseUser | AnonymousUser, method: str, **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
         self.method = method
+        self.section_errors: dict[str, list[str]] = {}
         managed_insatser = Insats.objects.restrict(user, Action.MANAGE)
         forbund = Forbund.objects.filter(
             Q(pk__in=manageable_forbund(user)) | Q(pk__in=managed_insatser.values("forbund_id"))
@@ -91,7 +200,7 @@ class EvaluationForm(forms.ModelForm):  # type: ignore[type-arg]
             self.fields["participants"].required = True
             before = self.instance.before_supply or {}
             for code, label in supply_labels().items():
-                self.fields[f"before_{code}"] = _percent(label, float(before.get(code, 0)))
+                self.fields[f"before_{code}"] = _percent(label, before.get(code, 0))
         else:
             del self.fields["participants"]
             self.fields["insats"].required = True
@@ -109,7 +218,7 @@ class EvaluationForm(forms.ModelForm):  # type: ignore[type-arg]
                 "studies": _("Resource use after studies, compared with before (%)"),
             }
             for group, factor_label in factor_labels.items():
-                self.fields[f"map_factor_{group}"] = forms.DecimalField(
+                self.fields[f"map_factor_{group}"] = LocalDecimalField(
                     label=factor_label,
                     initial=mapping["resource_factor"].get(group, 100),
                     min_value=0,
@@ -117,21 +226,66 @@ class EvaluationForm(forms.ModelForm):  # type: ignore[type-arg]
                 )
         resources = self.instance.before_resources or {}
         for key, resource_label in RESOURCE_LABELS.items():
-            self.fields[f"resource_{key}"] = forms.DecimalField(
+            self.fields[f"resource_{key}"] = LocalDecimalField(
                 label=str(resource_label),
                 initial=resources.get(key, 0),
                 min_value=0,
                 required=False,
             )
 
-    def before_fields(self) -> list[forms.BoundField]:
-        return [self[name] for name in self.fields if name.startswith("before_")]
+    def _fields(self, *prefixes: str) -> list[forms.BoundField]:
+        return [self[name] for name in self.fields if name.startswith(prefixes)]
 
-    def resource_fields(self) -> list[forms.BoundField]:
-        return [self[name] for name in self.fields if name.startswith("resource_")]
+    def _section(
+        self, key: str, title: Any, fields: list[forms.BoundField], help: Any = ""
+    ) -> Section:
+        return Section(key, title, fields, help, tuple(self.section_errors.get(key, ())))
 
-    def mapping_fields(self) -> list[forms.BoundField]:
-        return [self[name] for name in self.fields if name.startswith("map_")]
+    def sections(self) -> list[Section]:
+        """The cards of the form in order; each field in exactly one."""
+        carded = [prefix for _key, _title, prefixes in self.CARDS for prefix in prefixes]
+        carded += ["before_", "resource_", "map_"]
+        first = [self[name] for name in self.fields if not name.startswith(tuple(carded))]
+        sections = [self._section("evaluation", _("The evaluation"), first)]
+        sections += [self._section(k, t, self._fields(*p)) for k, t, p in self.CARDS]
+        if self.method == Method.TYPE_CASES:
+            sections.append(
+                self._section(
+                    BEFORE_SUPPLY,
+                    _("Before: supply of the average participant (%)"),
+                    self._fields("before_"),
+                    _(
+                        "The average participant's year before the insats, shared between "
+                        "the kinds of support (no public support included); the shares "
+                        "must add up to 100 %."
+                    ),
+                )
+            )
+        sections.append(
+            self._section(
+                "resources",
+                _("Before: resource use per participant and year"),
+                self._fields("resource_"),
+            )
+        )
+        if self.method == Method.INDIVIDUALS:
+            sections.append(
+                self._section(
+                    "mapping",
+                    _("From the registry to before and after"),
+                    self._fields("map_"),
+                    _(
+                        "Supply before and after comes from each ended participant's "
+                        "registered supply types, shared equally; work from the end reason "
+                        "and the registered extent. See the documentation of the "
+                        "socio-economic model."
+                    ),
+                )
+            )
+        return sections
+
+    def add_section_errors(self, key: str, errors: list[str]) -> None:
+        self.section_errors.setdefault(key, []).extend(errors)
 
     def save(self, commit: bool = False) -> Evaluation:
         """The evaluation with the form's data, unsaved: the service saves it."""
@@ -146,7 +300,7 @@ class EvaluationForm(forms.ModelForm):  # type: ignore[type-arg]
         if self.method == Method.TYPE_CASES:
             evaluation.before_supply = {
                 code: float(data[f"before_{code}"])
-                for code in SUPPLIES
+                for code in supply_labels()
                 if data.get(f"before_{code}")
             }
         else:
@@ -164,16 +318,16 @@ class EvaluationForm(forms.ModelForm):  # type: ignore[type-arg]
 
 class GroupForm(forms.Form):
     name = forms.CharField(label=_("Group"), max_length=100)
-    share = forms.DecimalField(label=_("Share (%)"), **PERCENT)  # type: ignore[arg-type]
+    share = LocalDecimalField(label=_("Share (%)"), **PERCENT)
     work_extent = _percent(_("Work extent (%)"))
     wage_subsidy = _percent(_("Wage subsidy (%)"))
-    resource_factor = forms.DecimalField(
+    resource_factor = LocalDecimalField(
         label=_("Resource use vs before (%)"), initial=100, min_value=0, max_value=500
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        for code, label in supply_labels().items():
+        for code, label in money_labels().items():
             self.fields[f"supply_{code}"] = _percent(label)
 
     def supply_fields(self) -> list[forms.BoundField]:
@@ -242,11 +396,25 @@ def seed004_initial() -> dict[str, Any]:
 
 
 class ValueForm(forms.Form):
-    amount = forms.DecimalField(label=_("Amount"), min_value=0, max_digits=14, decimal_places=4)
+    amount = LocalDecimalField(
+        label=_("Amount"), min_value=0, max_digits=14, decimal_places=4, grouping=True
+    )
     grade = forms.ChoiceField(
         label=_("Confidence grade"), choices=[(g.value, g.value) for g in Grade]
     )
     source = forms.CharField(label=_("Source"), widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args: Any, unit: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.unit = unit
+        if unit == SHARE_UNIT:
+            self.fields["amount"].help_text = _("A share between 0 and 1.")
+
+    def clean_amount(self) -> Decimal:
+        amount: Decimal = self.cleaned_data["amount"]
+        if problem := amount_problem(amount, self.unit):
+            raise forms.ValidationError(problem)
+        return amount
 
 
 def value_label(key: str) -> str:

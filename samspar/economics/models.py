@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Self
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
@@ -25,6 +26,8 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 
 PERCENT = [MinValueValidator(0), MaxValueValidator(100)]
+# The unit of a standard value that is a share (0–1), e.g. the employer contributions.
+SHARE_UNIT = "andel"
 
 
 def percent_field(label: Any, default: int = 0) -> models.DecimalField[Any, Any]:
@@ -100,6 +103,11 @@ class StandardValue(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["value_set", "key"], name="standardvalue_unique_key"),
             models.CheckConstraint(condition=Q(amount__gte=0), name="standardvalue_not_negative"),
+            models.CheckConstraint(
+                condition=~Q(unit=SHARE_UNIT) | Q(amount__lte=1),
+                name="standardvalue_share_at_most_one",
+                violation_error_message=_("A share is at most 1 (100 %%)."),
+            ),
         ]
 
 
@@ -138,10 +146,18 @@ class Evaluation(models.Model):
         verbose_name=_("standard values"),
     )
     # Type cases: the number of participants; individuals: counted from the registry.
-    participants = models.PositiveIntegerField(_("participants"), null=True, blank=True)
+    participants = models.PositiveIntegerField(
+        _("participants"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1, _("At least one participant."))],
+    )
     period_start = models.DateField(_("ended from"), null=True, blank=True)
     period_end = models.DateField(_("ended to"), null=True, blank=True)
-    cost = models.PositiveBigIntegerField(_("cost of the insats (SEK)"))
+    cost = models.PositiveBigIntegerField(
+        _("cost of the insats (SEK)"),
+        validators=[MinValueValidator(1, _("The cost must be more than 0 SEK."))],
+    )
     indirect_tax_factor = models.DecimalField(
         _("indirect-tax factor"),
         max_digits=4,
@@ -195,6 +211,15 @@ class Evaluation(models.Model):
                     period_end__gte=F("period_start"),
                 ),
                 name="evaluation_inputs_fit_method",
+                violation_error_message=_(
+                    "Type cases need at least one participant; registered individuals need "
+                    "an insats and a period that does not end before it starts."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(cost__gt=0),
+                name="evaluation_cost_positive",
+                violation_error_message=_("The cost must be more than 0 SEK."),
             ),
             models.CheckConstraint(
                 condition=Q(
@@ -220,6 +245,23 @@ class Evaluation(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        """What each method needs, on the field it is about (the constraint
+        ``evaluation_inputs_fit_method`` holds the same in the database)."""
+        errors: dict[str, Any] = {}
+        if self.method == Method.TYPE_CASES and self.participants is None:
+            errors["participants"] = _("At least one participant.")
+        if self.method == Method.INDIVIDUALS:
+            if self.insats_id is None:
+                errors["insats"] = _("Choose the insats whose participants are evaluated.")
+            for name in ("period_start", "period_end"):
+                if getattr(self, name) is None:
+                    errors[name] = _("Give the period in which the participants ended.")
+            if self.period_start and self.period_end and self.period_end < self.period_start:
+                errors["period_end"] = _("The period cannot end before it starts.")
+        if errors:
+            raise ValidationError(errors)
 
     def cost_split(self) -> dict[str, Any]:
         return {

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -16,6 +17,7 @@ from samspar.access.scoping import Action
 from samspar.economics import output, selectors, services
 from samspar.economics.forms import (
     EvaluationForm,
+    GroupForm,
     GroupFormSet,
     ValueForm,
     group_initial,
@@ -25,6 +27,7 @@ from samspar.economics.forms import (
 from samspar.economics.labels import problem_message
 from samspar.economics.model import InputError
 from samspar.economics.models import Evaluation, Method
+from samspar.economics.services import BEFORE_SUPPLY, COST_SPLIT, GROUPS
 from samspar.organisation.models import Forbund
 from samspar.organisation.selectors import manageable_forbund
 from samspar.reports.presentation import table_view
@@ -53,6 +56,29 @@ def _method(method: str) -> str:
     return method
 
 
+def _show_errors(
+    form: EvaluationForm, groups: Sequence[GroupForm], error: ValidationError
+) -> list[str]:
+    """A service's errors on the form: at their field, their card or their group row
+    (``groups``: the forms of the groups that were saved, in order), else above the form.
+    Returns the errors about the groups as a whole."""
+    about_groups: list[str] = []
+    for key, errors in error.message_dict.items():
+        index, _dot, field = key.removeprefix(f"{GROUPS}.").partition(".")
+        if key in form.fields:
+            form.add_error(key, errors)
+        elif key in (BEFORE_SUPPLY, COST_SPLIT):
+            form.add_section_errors(key, errors)
+        elif key == GROUPS:
+            about_groups += errors
+        elif key.startswith(f"{GROUPS}.") and index.isdigit() and int(index) < len(groups):
+            group = groups[int(index)]
+            group.add_error(field if field in group.fields else None, errors)
+        else:
+            form.add_error(None, errors)
+    return about_groups
+
+
 def _edit(request: HttpRequest, evaluation: Evaluation, method: str) -> HttpResponse:
     initial = {} if evaluation.pk else seed004_initial() if method == Method.TYPE_CASES else {}
     data = request.POST if request.method == "POST" else None
@@ -60,25 +86,23 @@ def _edit(request: HttpRequest, evaluation: Evaluation, method: str) -> HttpResp
         data, instance=evaluation, initial=initial, user=request.user, method=method
     )
     groups = (
-        GroupFormSet(data, initial=group_initial(evaluation), prefix="groups")
+        GroupFormSet(data, initial=group_initial(evaluation), prefix=GROUPS)
         if method == Method.TYPE_CASES
         else None
     )
+    group_errors: list[str] = []
     if data is not None and form.is_valid() and (groups is None or groups.is_valid()):
-        rows = (
-            []
-            if groups is None
-            else [
-                g.row() for g in groups.forms if g.cleaned_data and not g.cleaned_data.get("DELETE")
-            ]
-        )
+        kept = [
+            g
+            for g in (groups.forms if groups is not None else [])
+            if g.cleaned_data and not g.cleaned_data.get("DELETE")
+        ]
         try:
-            saved = services.save_evaluation(user=request.user, evaluation=form.save(), groups=rows)
+            saved = services.save_evaluation(
+                user=request.user, evaluation=form.save(), groups=[g.row() for g in kept]
+            )
         except ValidationError as error:
-            for field, errors in error.message_dict.items():
-                form.add_error(
-                    None if field == NON_FIELD_ERRORS or field not in form.fields else field, errors
-                )
+            group_errors = _show_errors(form, kept, error)
         else:
             messages.success(request, _("The evaluation is saved."))
             return redirect("economics-detail", pk=saved.pk)
@@ -88,6 +112,7 @@ def _edit(request: HttpRequest, evaluation: Evaluation, method: str) -> HttpResp
         {
             "form": form,
             "groups": groups,
+            "group_errors": group_errors,
             "evaluation": evaluation,
             "method": method,
             "method_label": Method(method).label,
@@ -115,7 +140,12 @@ def evaluation_detail(request: HttpRequest, pk: int) -> HttpResponse:
         return render(
             request,
             "economics/evaluation_detail.html",
-            {"evaluation": evaluation, "problems": [problem_message(p) for p in error.problems]},
+            {
+                "evaluation": evaluation,
+                "problems": [
+                    problem_message(p, year=evaluation.value_set.price_year) for p in error.problems
+                ],
+            },
         )
     return render(
         request,
@@ -169,6 +199,7 @@ def value_set_detail(request: HttpRequest, pk: int) -> HttpResponse:
             ValueForm(
                 request.POST or None,
                 prefix=v.key,
+                unit=v.unit,
                 initial={"amount": v.amount, "grade": v.grade, "source": v.source},
             ),
         )

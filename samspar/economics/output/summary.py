@@ -171,6 +171,12 @@ def _uncertainty(report: EconomicsReport) -> str:
     sim = report.simulation
     if sim is None:
         return ""
+    chance = _("The chance that society gains within %(years)s is %(chance)s.") % {
+        "years": years(report.result.horizon_years),
+        "chance": percent(sim.chance_profitable),
+    }
+    if report.result.society.cost <= 0:
+        return chance  # nothing to pay back: no payback band to speak of
     band = sim.payback_months[Perspective.SOCIETY]
     if band.low80 is not None and band.high80 is not None:
         payback = _(
@@ -187,10 +193,6 @@ def _uncertainty(report: EconomicsReport) -> str:
             "In at least 90 %% of %(draws)s simulations over the uncertain inputs, the "
             "insats never pays back for society."
         ) % {"draws": people(sim.draws)}
-    chance = _("The chance that society gains within %(years)s is %(chance)s.") % {
-        "years": years(report.result.horizon_years),
-        "chance": percent(sim.chance_profitable),
-    }
     return f"{payback} {chance}"
 
 
