@@ -48,6 +48,8 @@ def form_data(response) -> dict[str, Any]:
     if groups is not None:
         forms += list(groups.forms)
         data.update({f"groups-{k}": v for k, v in groups.management_form.initial.items()})
+    if response.context["mapping"] is not None:
+        forms.append(response.context["mapping"])
     for form in forms:
         for name in form.fields:
             value = form[name].value()

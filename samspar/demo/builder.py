@@ -22,7 +22,7 @@ import random
 import time
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -35,6 +35,7 @@ from django.db.models.functions import Coalesce
 from django.test.utils import override_settings
 from django.utils import timezone
 from django.utils.translation import gettext
+from simple_history.utils import bulk_create_with_history
 
 from samspar.access.models import ROLE_LABELS, AccessLog, RoleAssignment
 from samspar.access.scoping import Role
@@ -43,7 +44,14 @@ from samspar.core import crypto
 from samspar.core.personnummer import age_on, luhn_check_digit
 from samspar.demo import names, world
 from samspar.economics import seed004
-from samspar.economics.models import Evaluation, Method, StandardValueSet, TypeCaseGroup
+from samspar.economics import selectors as economics_selectors
+from samspar.economics.models import (
+    Evaluation,
+    MappingRow,
+    Method,
+    StandardValueSet,
+    TypeCaseGroup,
+)
 from samspar.organisation.models import (
     BudgetLine,
     County,
@@ -290,7 +298,10 @@ def reset() -> None:
     for model in (AnonymousEnrolment, VolumeCount, StructuralCount, WaitingListCount):
         model._default_manager.all().delete()
     RoleAssignment.objects.all().delete()
-    Evaluation.objects.all().delete()
+    with override_settings(SIMPLE_HISTORY_ENABLED=False):
+        Evaluation.objects.all().delete()
+    for economic in (Evaluation, TypeCaseGroup, MappingRow):
+        economic.history.model.objects.all().delete()
     Insats.objects.all().delete()
     Forbund.objects.all().delete()
     User.objects.filter(username__in=[u.username for u in world.USERS]).delete()
@@ -646,16 +657,33 @@ class _Builder:
                 total=Coalesce(Sum("outcome"), Sum("budget"))
             )["total"]
             if cost:
-                Evaluation.objects.create(
+                start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+                individuals = Evaluation.objects.create(
                     forbund=frec.obj,
                     insats=irec.obj,
                     name=gettext("Participants who ended in %(year)s") % {"year": year},
                     method=Method.INDIVIDUALS,
                     value_set=values,
-                    period_start=dt.date(year, 1, 1),
-                    period_end=dt.date(year, 12, 31),
+                    period_start=start,
+                    period_end=end,
                     cost=cost,
                     before_resources=dict(seed004.RESOURCE_USE),
+                    profiles=[
+                        p.as_json()
+                        for p in economics_selectors.registry_profiles(irec.obj.pk, start, end)
+                    ],
+                    registry_as_of=timezone.now(),
+                )
+                bulk_create_with_history(
+                    [
+                        MappingRow(
+                            evaluation=individuals,
+                            end_reason=reason,
+                            **asdict(economics_selectors.default_entry(reason)),
+                        )
+                        for reason in economics_selectors.mapping_reasons()
+                    ],
+                    MappingRow,
                 )
 
     # -- participants ---------------------------------------------------------------------

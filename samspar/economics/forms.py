@@ -4,6 +4,7 @@ stored as such; the selectors turn them into the model's fractions."""
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -15,12 +16,13 @@ from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
 from samspar.access.scoping import Action
-from samspar.codelists.models import SupplyType
+from samspar.codelists.models import EndReason, ResultGroup, SupplyType
 from samspar.economics import selectors
 from samspar.economics.labels import RESOURCE_LABELS, VALUE_LABELS
 from samspar.economics.model.terms import RESOURCES, SUPPLIES, Grade
 from samspar.economics.models import SHARE_UNIT, Evaluation, Method, StandardValueSet
-from samspar.economics.services import BEFORE_SUPPLY, COST_SPLIT, amount_problem
+from samspar.economics.output.numbers import plain_number
+from samspar.economics.services import BEFORE_SUPPLY, COST_SPLIT, MAPPING, amount_problem
 from samspar.organisation.models import Forbund, Insats
 from samspar.organisation.selectors import manageable_forbund
 
@@ -44,14 +46,6 @@ def supply_labels() -> dict[str, str]:
 
 def money_labels() -> dict[str, str]:
     return {k: v for k, v in supply_labels().items() if k in SUPPLIES}
-
-
-def _plain(value: Decimal | float | int) -> Decimal:
-    """``value`` without trailing zeros: 50.00 → 50, 37.50 → 37.5."""
-    number = Decimal(str(value))
-    return (
-        number.quantize(Decimal(1)) if number == number.to_integral_value() else number.normalize()
-    )
 
 
 class NumberInput(forms.TextInput):
@@ -80,7 +74,7 @@ class LocalDecimalField(forms.DecimalField):
 
     def prepare_value(self, value: Any) -> Any:
         if isinstance(value, Decimal | float | int) and not isinstance(value, bool):
-            return formats.number_format(_plain(value), force_grouping=self.grouping)
+            return plain_number(value, grouping=self.grouping)
         return value
 
 
@@ -206,24 +200,6 @@ class EvaluationForm(forms.ModelForm):  # type: ignore[type-arg]
             self.fields["insats"].required = True
             self.fields["period_start"].required = True
             self.fields["period_end"].required = True
-            mapping = {**selectors.DEFAULT_MAPPING, **(self.instance.mapping or {})}
-            self.fields["map_work_extent"] = _percent(
-                _("Work extent when none is registered (%)"), mapping["work_extent"]
-            )
-            self.fields["map_wage_subsidy"] = _percent(
-                _("Wage subsidy for work with support (%)"), mapping["supported_wage_subsidy"]
-            )
-            factor_labels = {
-                "work": _("Resource use after work, compared with before (%)"),
-                "studies": _("Resource use after studies, compared with before (%)"),
-            }
-            for group, factor_label in factor_labels.items():
-                self.fields[f"map_factor_{group}"] = LocalDecimalField(
-                    label=factor_label,
-                    initial=mapping["resource_factor"].get(group, 100),
-                    min_value=0,
-                    max_value=500,
-                )
         resources = self.instance.before_resources or {}
         for key, resource_label in RESOURCE_LABELS.items():
             self.fields[f"resource_{key}"] = LocalDecimalField(
@@ -244,7 +220,7 @@ class EvaluationForm(forms.ModelForm):  # type: ignore[type-arg]
     def sections(self) -> list[Section]:
         """The cards of the form in order; each field in exactly one."""
         carded = [prefix for _key, _title, prefixes in self.CARDS for prefix in prefixes]
-        carded += ["before_", "resource_", "map_"]
+        carded += ["before_", "resource_"]
         first = [self[name] for name in self.fields if not name.startswith(tuple(carded))]
         sections = [self._section("evaluation", _("The evaluation"), first)]
         sections += [self._section(k, t, self._fields(*p)) for k, t, p in self.CARDS]
@@ -268,20 +244,6 @@ class EvaluationForm(forms.ModelForm):  # type: ignore[type-arg]
                 self._fields("resource_"),
             )
         )
-        if self.method == Method.INDIVIDUALS:
-            sections.append(
-                self._section(
-                    "mapping",
-                    _("From the registry to before and after"),
-                    self._fields("map_"),
-                    _(
-                        "Supply before and after comes from each ended participant's "
-                        "registered supply types, shared equally; work from the end reason "
-                        "and the registered extent. See the documentation of the "
-                        "socio-economic model."
-                    ),
-                )
-            )
         return sections
 
     def add_section_errors(self, key: str, errors: list[str]) -> None:
@@ -305,15 +267,74 @@ class EvaluationForm(forms.ModelForm):  # type: ignore[type-arg]
             }
         else:
             evaluation.participants = None
-            evaluation.mapping = {
-                "work_extent": float(data["map_work_extent"] or 0),
-                "supported_wage_subsidy": float(data["map_wage_subsidy"] or 0),
-                "resource_factor": {
-                    "work": float(data["map_factor_work"]),
-                    "studies": float(data["map_factor_studies"]),
-                },
-            }
         return evaluation
+
+
+@dataclass(frozen=True)
+class MappingFormRow:
+    reason: EndReason
+    group: str  # the label of its result group
+    fields: list[forms.BoundField]
+
+
+class MappingForm(forms.Form):
+    """Individuals: per end reason, the after-state it stands for (a table row each)."""
+
+    COLUMNS = (
+        ("work_extent", _("Work extent after, when none is registered (%)"), 100),
+        ("wage_subsidy", _("Wage subsidy (%)"), 100),
+        ("resource_factor", _("Resource use vs before (%)"), 500),
+    )
+
+    def __init__(
+        self, *args: Any, mapping: Mapping[str, selectors.MappingEntry], **kwargs: Any
+    ) -> None:
+        kwargs.setdefault("prefix", MAPPING)
+        super().__init__(*args, **kwargs)
+        self.reasons = list(selectors.mapping_reasons())
+        for reason in self.reasons:
+            entry = mapping[reason.code]
+            for name, label, high in self.COLUMNS:
+                full = f"{reason}: {label}"
+                self.fields[self.field_name(reason.code, name)] = LocalDecimalField(
+                    label=full,
+                    widget=NumberInput({"aria-label": full}),
+                    initial=getattr(entry, name),
+                    min_value=0,
+                    max_value=high,
+                    max_digits=6,
+                    decimal_places=2,
+                )
+
+    def headers(self) -> list[Any]:
+        return [label for _name, label, _high in self.COLUMNS]
+
+    def rows(self) -> list[MappingFormRow]:
+        groups = dict(ResultGroup.choices)
+        return [
+            MappingFormRow(
+                reason,
+                str(groups.get(reason.result_group, reason.result_group)),
+                [self[self.field_name(reason.code, n)] for n, _label, _high in self.COLUMNS],
+            )
+            for reason in self.reasons
+        ]
+
+    def entries(self) -> dict[str, selectors.MappingEntry]:
+        data = self.cleaned_data
+        return {
+            r.code: selectors.MappingEntry(
+                *(data[self.field_name(r.code, n)] for n, _label, _high in self.COLUMNS)
+            )
+            for r in self.reasons
+        }
+
+    @staticmethod
+    def field_name(code: str, field: str) -> str:
+        return f"{code}__{field}"
+
+    def has_field(self, code: str, field: str) -> bool:
+        return self.field_name(code, field) in self.fields
 
 
 class GroupForm(forms.Form):

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.utils import formats
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from samspar.economics.model import Problem
+from samspar.economics.output.numbers import plain_number
 
 VALUE_LABELS: dict[str, Promise] = {
     "prisbasbelopp": _("Price base amount"),
@@ -64,9 +64,7 @@ def _shown(value: Any) -> Any:
     """A number as the active language writes it ("96,5", "100"); anything else as is."""
     if isinstance(value, bool) or not isinstance(value, int | float):
         return value
-    if float(value).is_integer():
-        return formats.number_format(int(value), 0)
-    return formats.number_format(round(value, 2))
+    return plain_number(round(value, 2))
 
 
 def problem_message(problem: Problem, **extra: Any) -> str:

@@ -18,6 +18,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.db.models.lookups import Exact
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from samspar.access.scoping import Action
 from samspar.economics.model import Grade
@@ -34,6 +35,16 @@ def percent_field(label: Any, default: int = 0) -> models.DecimalField[Any, Any]
     """A share typed and stored as percent, 0–100 with two decimals."""
     return models.DecimalField(
         label, max_digits=5, decimal_places=2, default=default, validators=PERCENT
+    )
+
+
+def resource_factor_field() -> models.DecimalField[Any, Any]:
+    return models.DecimalField(
+        _("resource use compared with before (%)"),
+        max_digits=6,
+        decimal_places=2,
+        default=100,
+        validators=[MinValueValidator(0), MaxValueValidator(500)],
     )
 
 
@@ -186,13 +197,17 @@ class Evaluation(models.Model):
     # States as {code: share}/{key: units}; checked by the model on every save.
     before_supply = models.JSONField(_("supply before"), default=dict, blank=True)
     before_resources = models.JSONField(_("resource use before"), default=dict, blank=True)
-    # Individuals: how registry data becomes states (see docs/economics.md).
-    mapping = models.JSONField(_("mapping from the registry"), default=dict, blank=True)
+    # Individuals: the ended participants' registered situations, aggregated into
+    # profiles with a count (``selectors.Profile``), as the registry had them at
+    # ``registry_as_of``; the mapping (``MappingRow``) makes them states. Never shown.
+    profiles = models.JSONField(_("profiles from the registry"), default=list, blank=True)
+    registry_as_of = models.DateTimeField(_("computed from the registry at"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     objects = EvaluationQuerySet.as_manager()
 
@@ -214,6 +229,13 @@ class Evaluation(models.Model):
                 violation_error_message=_(
                     "Type cases need at least one participant; registered individuals need "
                     "an insats and a period that does not end before it starts."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=~Q(method=Method.INDIVIDUALS) | Q(registry_as_of__isnull=False),
+                name="evaluation_individuals_have_profiles",
+                violation_error_message=_(
+                    "An evaluation of registered individuals records when it read the registry."
                 ),
             ),
             models.CheckConstraint(
@@ -284,13 +306,8 @@ class TypeCaseGroup(models.Model):
     supply = models.JSONField(_("supply after"), default=dict, blank=True)
     work_extent = percent_field(_("work extent (%)"))
     wage_subsidy = percent_field(_("wage subsidy (%)"))
-    resource_factor = models.DecimalField(
-        _("resource use compared with before (%)"),
-        max_digits=6,
-        decimal_places=2,
-        default=100,
-        validators=[MinValueValidator(0), MaxValueValidator(500)],
-    )
+    resource_factor = resource_factor_field()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("type-case group")
@@ -302,5 +319,35 @@ class TypeCaseGroup(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(share__gte=0, share__lte=100), name="typecase_share_is_percent"
+            ),
+        ]
+
+
+class MappingRow(models.Model):
+    """Individuals: what an end reason says about the after-state of a participant who
+    ended with it (docs/economics.md, "From the registry to before and after")."""
+
+    evaluation = models.ForeignKey(Evaluation, models.CASCADE, related_name="mapping_rows")
+    end_reason = models.ForeignKey(
+        "codelists.EndReason", models.PROTECT, related_name="+", verbose_name=_("end reason")
+    )
+    work_extent = percent_field(_("work extent after, when none is registered (%)"))
+    wage_subsidy = percent_field(_("wage subsidy (%)"))
+    resource_factor = resource_factor_field()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("mapping of an end reason")
+        verbose_name_plural = _("mapping from the registry")
+        ordering = ["end_reason__sort_order", "end_reason__code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["evaluation", "end_reason"], name="mapping_one_row_per_end_reason"
+            ),
+            models.CheckConstraint(
+                condition=Q(work_extent__gte=0, work_extent__lte=100)
+                & Q(wage_subsidy__gte=0, wage_subsidy__lte=100)
+                & Q(resource_factor__gte=0, resource_factor__lte=500),
+                name="mapping_shares_in_range",
             ),
         ]

@@ -4,7 +4,7 @@ CLI) renders. Built by ``selectors.evaluation_report``; renderers only format.""
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from samspar.economics.model import Evaluation, EvaluationResult, Grade, Simulation
 
@@ -23,6 +23,18 @@ class ValueRow:
 
 
 @dataclass(frozen=True)
+class MappingView:
+    """One row of an evaluation of individuals' mapping, labelled (percentages)."""
+
+    code: str
+    end_reason: str
+    result_group: str
+    work_extent: float
+    wage_subsidy: float
+    resource_factor: float
+
+
+@dataclass(frozen=True)
 class EconomicsReport:
     title: str  # the evaluation's name
     organisation: str  # e.g. "Samverkansteam Avesta – Södra Dalarnas samordningsförbund"
@@ -36,6 +48,9 @@ class EconomicsReport:
     switching: list[tuple[int, float]]  # (months, kr per participant and year)
     values: list[ValueRow]  # the standard values used, with their sources
     created: datetime.date
+    # Individuals: how end reasons became after-states, and when the registry was read.
+    mapping: list[MappingView] = field(default_factory=list)
+    registry_as_of: datetime.datetime | None = None
 
     @property
     def shows_cohorts(self) -> bool:

@@ -6,13 +6,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import formats
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from samspar.access.scoping import Action
@@ -21,6 +21,7 @@ from samspar.economics.labels import problem_message
 from samspar.economics.models import (
     SHARE_UNIT,
     Evaluation,
+    MappingRow,
     Method,
     StandardValue,
     StandardValueSet,
@@ -45,7 +46,7 @@ FIELDS = {
 }
 GROUP_FIELDS = ("name", "share", "supply", "work_extent", "wage_subsidy", "resource_factor")
 # Keys of errors that belong to a part of the form rather than one field.
-BEFORE_SUPPLY, GROUPS, COST_SPLIT = "before_supply", "groups", "cost_split"
+BEFORE_SUPPLY, GROUPS, COST_SPLIT, MAPPING = "before_supply", "groups", "cost_split", "mapping"
 _STATE = re.compile(r"^(?P<name>.*)\.(?P<side>before|after)(?:\.(?P<rest>.*))?$")
 
 
@@ -153,45 +154,162 @@ def save_evaluation(
     user: AbstractBaseUser | AnonymousUser,
     evaluation: Evaluation,
     groups: Sequence[Mapping[str, Any]] = (),
+    mapping: Mapping[str, selectors.MappingEntry] | None = None,
+    reread: bool = False,
 ) -> Evaluation:
     """Create or update ``evaluation`` (fields already set) with its type-case
-    ``groups`` (dicts of GROUP_FIELDS; ignored for individuals)."""
+    ``groups`` (dicts of GROUP_FIELDS) or, for individuals, its ``mapping`` (per end
+    reason code; those not given keep the evaluation's row or the default).
+
+    Individuals are read from the registry when the evaluation is new, when its insats
+    or period changed, or when ``reread``; otherwise the profiles read before are kept,
+    so that an evaluation already made does not change by itself."""
     if not _may_manage(user, evaluation):
         raise PermissionDenied
     if evaluation.value_set.forbund_id not in (None, evaluation.forbund_id):
         raise ValidationError({"value_set": _("These standard values belong to another förbund.")})
     if evaluation.insats is not None and evaluation.insats.forbund_id != evaluation.forbund_id:
         raise ValidationError({"insats": _("The insats belongs to another förbund.")})
-    evaluation.full_clean()
+    evaluation.full_clean(exclude=["registry_as_of"])
     group_rows = [{k: g[k] for k in GROUP_FIELDS} for g in groups]
     errors = _form_checks(evaluation, group_rows)
     names = [str(g["name"]) for g in group_rows]
+    entries: dict[str, selectors.MappingEntry] = {}
+    bad_mapping: dict[str, list[str]] = {}
+    if evaluation.method == Method.INDIVIDUALS:
+        entries = {**selectors.evaluation_mapping(evaluation), **(mapping or {})}
+        bad_mapping = _mapping_errors(entries)
+        errors.update(bad_mapping)
+        if reread or _reads_anew(evaluation):
+            evaluation.profiles = [
+                p.as_json()
+                for p in selectors.registry_profiles(
+                    evaluation.insats_id,  # type: ignore[arg-type]
+                    evaluation.period_start,  # type: ignore[arg-type]
+                    evaluation.period_end,  # type: ignore[arg-type]
+                )
+            ]
+            evaluation.registry_as_of = timezone.now()
+    # A mapping out of range makes states the model would only refuse again.
+    problems = [] if bad_mapping else _model_problems(evaluation, group_rows, entries)
+    for key, messages in _problems_as_errors(problems, evaluation, names).items():
+        if key == BEFORE_SUPPLY and key in errors:
+            continue  # "must add up to 100 %" already says it
+        errors.setdefault(key, []).extend(m for m in messages if m not in errors.get(key, []))
+    if errors:
+        raise ValidationError(errors)
+    if evaluation.pk is None:
+        evaluation.created_by_id = user.pk if user.is_authenticated else None
+    evaluation._history_user = user  # type: ignore[attr-defined]
+    evaluation.save()
+    _save_groups(user, evaluation, group_rows)
+    _save_mapping(user, evaluation, entries)
+    return evaluation
+
+
+def _model_problems(
+    evaluation: Evaluation,
+    group_rows: Sequence[Mapping[str, Any]],
+    entries: Mapping[str, selectors.MappingEntry],
+) -> Sequence[model.Problem]:
+    """The model's own checks of the inputs (none if they hold)."""
     try:
         cohorts = (
             selectors.type_case_cohorts(evaluation, group_rows)
             if evaluation.method == Method.TYPE_CASES
-            else selectors.individual_cohorts(evaluation)
+            else selectors.individual_cohorts(evaluation, mapping=entries)
         )
         inputs = selectors.model_evaluation(evaluation, cohorts)
         inputs.check(selectors.model_values(evaluation.value_set))
         selectors.check_enough_individuals(evaluation, inputs)
     except model.InputError as error:
-        for key, messages in _problems_as_errors(error.problems, evaluation, names).items():
-            if key == BEFORE_SUPPLY and key in errors:
-                continue  # "must add up to 100 %" already says it
-            errors.setdefault(key, []).extend(m for m in messages if m not in errors.get(key, []))
-    if errors:
-        raise ValidationError(errors)
-    if evaluation.pk is None:
-        evaluation.created_by_id = user.pk if user.is_authenticated else None
-    evaluation.save()
-    evaluation.groups.all().delete()
-    if evaluation.method == Method.TYPE_CASES:
-        TypeCaseGroup.objects.bulk_create(
-            TypeCaseGroup(evaluation=evaluation, position=i, **row)
-            for i, row in enumerate(group_rows)
+        return error.problems
+    return []
+
+
+def refresh_from_registry(
+    *, user: AbstractBaseUser | AnonymousUser, evaluation: Evaluation
+) -> Evaluation:
+    """Read an evaluation of individuals from the registry again (made explicit: the
+    history records it), keeping its mapping and every other input."""
+    if evaluation.method != Method.INDIVIDUALS:
+        raise ValidationError(_("Only an evaluation of registered individuals reads the registry."))
+    return save_evaluation(user=user, evaluation=evaluation, reread=True)
+
+
+def _reads_anew(evaluation: Evaluation) -> bool:
+    """New, or its insats or period changed since the registry was read."""
+    if evaluation.pk is None or evaluation.registry_as_of is None:
+        return True
+    stored = Evaluation.objects.values("insats_id", "period_start", "period_end").get(
+        pk=evaluation.pk
+    )
+    return stored != {
+        "insats_id": evaluation.insats_id,
+        "period_start": evaluation.period_start,
+        "period_end": evaluation.period_end,
+    }
+
+
+def mapping_key(code: str, field: str) -> str:
+    """The error key of ``field`` of the mapping row of end reason ``code``."""
+    return f"{MAPPING}.{code}.{field}"
+
+
+def _mapping_errors(entries: Mapping[str, selectors.MappingEntry]) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    reasons = {r.code: r for r in selectors.mapping_reasons()}
+    for code, entry in entries.items():
+        if code not in reasons:
+            errors[NON_FIELD_ERRORS] = [_("Unknown end reason “%(code)s”.") % {"code": code}]
+            continue
+        row = MappingRow(end_reason=reasons[code], **asdict(entry))
+        try:
+            row.full_clean(exclude=["evaluation"], validate_constraints=False)
+        except ValidationError as error:
+            for field, messages in error.message_dict.items():
+                errors[mapping_key(code, field)] = messages
+    return errors
+
+
+def _save_groups(
+    user: AbstractBaseUser | AnonymousUser,
+    evaluation: Evaluation,
+    rows: Sequence[Mapping[str, Any]],
+) -> None:
+    """The type-case groups, changed in place by position, so that the history shows
+    what changed (none for individuals)."""
+    existing = {g.position: g for g in evaluation.groups.all()}
+    for position, row in enumerate(rows):
+        group = existing.pop(position, None) or TypeCaseGroup(
+            evaluation=evaluation, position=position
         )
-    return evaluation
+        if group.pk is None or any(getattr(group, k) != v for k, v in row.items()):
+            for k, v in row.items():
+                setattr(group, k, v)
+            group._history_user = user  # type: ignore[attr-defined]
+            group.save()
+    for group in existing.values():
+        group._history_user = user  # type: ignore[attr-defined]
+        group.delete()
+
+
+def _save_mapping(
+    user: AbstractBaseUser | AnonymousUser,
+    evaluation: Evaluation,
+    entries: Mapping[str, selectors.MappingEntry],
+) -> None:
+    """The mapping rows of an evaluation of individuals, changed in place."""
+    existing = {r.end_reason.code: r for r in evaluation.mapping_rows.select_related("end_reason")}
+    reasons = {r.code: r for r in selectors.mapping_reasons().filter(code__in=entries)}
+    for code, entry in entries.items():
+        row = existing.get(code) or MappingRow(evaluation=evaluation, end_reason=reasons[code])
+        values = asdict(entry)
+        if row.pk is None or any(getattr(row, k) != v for k, v in values.items()):
+            for k, v in values.items():
+                setattr(row, k, v)
+            row._history_user = user  # type: ignore[attr-defined]
+            row.save()
 
 
 @dataclass(frozen=True)

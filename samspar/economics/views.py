@@ -19,6 +19,7 @@ from samspar.economics.forms import (
     EvaluationForm,
     GroupForm,
     GroupFormSet,
+    MappingForm,
     ValueForm,
     group_initial,
     seed004_initial,
@@ -27,7 +28,7 @@ from samspar.economics.forms import (
 from samspar.economics.labels import problem_message
 from samspar.economics.model import InputError
 from samspar.economics.models import Evaluation, Method
-from samspar.economics.services import BEFORE_SUPPLY, COST_SPLIT, GROUPS
+from samspar.economics.services import BEFORE_SUPPLY, COST_SPLIT, GROUPS, MAPPING
 from samspar.organisation.models import Forbund
 from samspar.organisation.selectors import manageable_forbund
 from samspar.reports.presentation import table_view
@@ -57,23 +58,29 @@ def _method(method: str) -> str:
 
 
 def _show_errors(
-    form: EvaluationForm, groups: Sequence[GroupForm], error: ValidationError
+    form: EvaluationForm,
+    groups: Sequence[GroupForm],
+    mapping: MappingForm | None,
+    error: ValidationError,
 ) -> list[str]:
-    """A service's errors on the form: at their field, their card or their group row
-    (``groups``: the forms of the groups that were saved, in order), else above the form.
-    Returns the errors about the groups as a whole."""
+    """A service's errors on the form: at their field, their card, their group row
+    (``groups``: the forms of the groups that were saved, in order) or mapping row, else
+    above the form. Returns the errors about the groups as a whole."""
     about_groups: list[str] = []
     for key, errors in error.message_dict.items():
-        index, _dot, field = key.removeprefix(f"{GROUPS}.").partition(".")
+        part, _dot, rest = key.partition(".")
+        index, _dot, field = rest.partition(".")
         if key in form.fields:
             form.add_error(key, errors)
         elif key in (BEFORE_SUPPLY, COST_SPLIT):
             form.add_section_errors(key, errors)
         elif key == GROUPS:
             about_groups += errors
-        elif key.startswith(f"{GROUPS}.") and index.isdigit() and int(index) < len(groups):
+        elif part == GROUPS and index.isdigit() and int(index) < len(groups):
             group = groups[int(index)]
             group.add_error(field if field in group.fields else None, errors)
+        elif part == MAPPING and mapping is not None and mapping.has_field(index, field):
+            mapping.add_error(mapping.field_name(index, field), errors)
         else:
             form.add_error(None, errors)
     return about_groups
@@ -90,8 +97,14 @@ def _edit(request: HttpRequest, evaluation: Evaluation, method: str) -> HttpResp
         if method == Method.TYPE_CASES
         else None
     )
+    mapping = (
+        MappingForm(data, mapping=selectors.evaluation_mapping(evaluation))
+        if method == Method.INDIVIDUALS
+        else None
+    )
     group_errors: list[str] = []
-    if data is not None and form.is_valid() and (groups is None or groups.is_valid()):
+    valid = [f.is_valid() for f in (form, groups, mapping) if f is not None]
+    if data is not None and all(valid):
         kept = [
             g
             for g in (groups.forms if groups is not None else [])
@@ -99,10 +112,13 @@ def _edit(request: HttpRequest, evaluation: Evaluation, method: str) -> HttpResp
         ]
         try:
             saved = services.save_evaluation(
-                user=request.user, evaluation=form.save(), groups=[g.row() for g in kept]
+                user=request.user,
+                evaluation=form.save(),
+                groups=[g.row() for g in kept],
+                mapping=mapping.entries() if mapping is not None else None,
             )
         except ValidationError as error:
-            group_errors = _show_errors(form, kept, error)
+            group_errors = _show_errors(form, kept, mapping, error)
         else:
             messages.success(request, _("The evaluation is saved."))
             return redirect("economics-detail", pk=saved.pk)
@@ -113,6 +129,7 @@ def _edit(request: HttpRequest, evaluation: Evaluation, method: str) -> HttpResp
             "form": form,
             "groups": groups,
             "group_errors": group_errors,
+            "mapping": mapping,
             "evaluation": evaluation,
             "method": method,
             "method_label": Method(method).label,
@@ -134,35 +151,53 @@ def evaluation_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def evaluation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     evaluation = get_object_or_404(selectors.evaluations(request.user), pk=pk)
+    context: dict[str, Any] = {
+        "evaluation": evaluation,
+        "may_edit": selectors.evaluations(request.user, Action.MANAGE).filter(pk=pk).exists(),
+        "registry_changed": selectors.registry_changed(evaluation),
+        "history": selectors.evaluation_history(evaluation),
+    }
     try:
         report = selectors.evaluation_report(evaluation)
     except InputError as error:
-        return render(
-            request,
-            "economics/evaluation_detail.html",
-            {
-                "evaluation": evaluation,
-                "problems": [
-                    problem_message(p, year=evaluation.value_set.price_year) for p in error.problems
-                ],
-            },
-        )
-    return render(
-        request,
-        "economics/evaluation_detail.html",
-        {
-            "evaluation": evaluation,
-            "report": report,
-            "summary": output.summary_paragraphs(report),
-            "actor_chart": output.actor_chart_svg(report),
-            "curve_chart": output.curve_chart_svg(report),
-            "tables": [table_view(t) for t in output.report_tables(report)],
-            "exports": [
+        context["problems"] = [
+            problem_message(p, year=evaluation.value_set.price_year) for p in error.problems
+        ]
+    else:
+        context.update(
+            report=report,
+            summary=output.summary_paragraphs(report),
+            actor_chart=output.actor_chart_svg(report),
+            curve_chart=output.curve_chart_svg(report),
+            tables=[table_view(t) for t in output.report_tables(report)],
+            exports=[
                 (fmt.upper(), reverse("economics-export", args=[pk, fmt])) for fmt in EXPORT_FORMATS
             ],
-            "may_edit": selectors.evaluations(request.user, Action.MANAGE).filter(pk=pk).exists(),
-        },
+        )
+    return render(request, "economics/evaluation_detail.html", context)
+
+
+@login_required
+def evaluation_refresh(request: HttpRequest, pk: int) -> HttpResponse:
+    """Read an evaluation of individuals from the registry again (POST only)."""
+    if request.method != "POST":
+        raise Http404
+    evaluation = get_object_or_404(
+        selectors.evaluations(request.user, Action.MANAGE), pk=pk, method=Method.INDIVIDUALS
     )
+    before = selectors.profile_count(evaluation)
+    try:
+        saved = services.refresh_from_registry(user=request.user, evaluation=evaluation)
+    except ValidationError as error:
+        for text in error.messages:
+            messages.error(request, text)
+    else:
+        messages.success(
+            request,
+            _("Computed again from the registry: %(now)s participants (before: %(before)s).")
+            % {"now": selectors.profile_count(saved), "before": before},
+        )
+    return redirect("economics-detail", pk=pk)
 
 
 @login_required

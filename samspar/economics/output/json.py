@@ -81,6 +81,18 @@ def report_dict(report: EconomicsReport) -> dict[str, Any]:
             }
             for v in report.values
         ],
+        "registry_as_of": report.registry_as_of.isoformat() if report.registry_as_of else None,
+        "mapping": [
+            {
+                "end_reason": m.code,
+                "label": m.end_reason,
+                "result_group": m.result_group,
+                "work_extent": m.work_extent / 100,
+                "wage_subsidy": m.wage_subsidy / 100,
+                "resource_factor": m.resource_factor / 100,
+            }
+            for m in report.mapping
+        ],
         "switching_values": [
             {"months": months, "revenue_per_participant": value}
             for months, value in report.switching

@@ -302,6 +302,39 @@ def switching_table(report: EconomicsReport) -> Table:
     )
 
 
+def mapping_table(report: EconomicsReport) -> Table:
+    """Individuals: what each end reason stands for after the insats."""
+    rows: list[list[Value]] = [
+        [m.end_reason, m.result_group, m.work_extent, m.wage_subsidy, m.resource_factor]
+        for m in report.mapping
+    ]
+    return Table(
+        "mapping",
+        _("From the registry to after the insats"),
+        [
+            Column("end_reason", _("End reason"), Kind.LABEL),
+            Column("result_group", _("Result group"), Kind.LABEL),
+            Column(
+                "work_extent",
+                numbers.lazy_format(_("Work extent after, when none is registered (%%)"), {}),
+                Kind.PERCENT,
+            ),
+            Column("wage_subsidy", numbers.lazy_format(_("Wage subsidy (%%)"), {}), Kind.PERCENT),
+            Column(
+                "resource_factor",
+                numbers.lazy_format(_("Resource use compared with before (%%)"), {}),
+                Kind.PERCENT,
+            ),
+        ],
+        rows,
+        note=_(
+            "Each ended participant's registered supply types share the time not worked, "
+            "before and after; the registered extent of work counts where there is one, "
+            "else the end reason's."
+        ),
+    )
+
+
 def report_tables(report: EconomicsReport) -> list[Table]:
     """Every table, in the order the PDF and the spreadsheet show them."""
     return [
@@ -310,6 +343,7 @@ def report_tables(report: EconomicsReport) -> list[Table]:
         *band_tables(report),
         curve_table(report),
         *([cohorts_table(report)] if report.shows_cohorts else []),
+        *([mapping_table(report)] if report.mapping else []),
         switching_table(report),
         values_table(report),
     ]
