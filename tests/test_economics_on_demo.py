@@ -205,6 +205,23 @@ def test_a_decimal_comma_is_read_and_shown(admin, client):
     _kept(edit, "before_forsorjningsstod", "46,5")
 
 
+def test_monte_carlo_ranges_on_the_form(admin, client):
+    page = client.get(TYPE_CASES)
+    _kept(page, "spread_c", "25")
+    assert page.context["form"]["deadweight_low"].value() is None  # fixed unless given
+    data = form_data(page)
+    data.update(name="Intervall", deadweight="10", deadweight_low="12,5", deadweight_high="20")
+    response = _refused(client, TYPE_CASES, data)
+    assert response.context["form"].errors["deadweight_low"] == [
+        "Intervallet måste rymma värdet: lägst ≤ 10 ≤ högst."
+    ]
+    _kept(response, "deadweight_low", "12,5")
+    data["deadweight_low"] = "2,5"
+    assert client.post(TYPE_CASES, data).status_code == 302
+    saved = Evaluation.objects.get(name="Intervall")
+    assert selectors.model_uncertainty(saved).deadweight == (0.025, 0.2)
+
+
 def test_a_missing_standard_value_is_a_form_error(admin, client):
     data = form_data(client.get(TYPE_CASES))
     forbund = Forbund.objects.get(pk=data["forbund"])

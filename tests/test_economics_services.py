@@ -10,7 +10,7 @@ from samspar.access.scoping import Role
 from samspar.codelists import models as codes
 from samspar.economics import seed004, selectors, services
 from samspar.economics.defaults import shipped_sets
-from samspar.economics.model import Perspective
+from samspar.economics.model import Grade, Perspective
 from samspar.economics.models import Evaluation, Method, StandardValueSet
 from samspar.registry.services import end_enrolment
 from tests.factories import code, enrol, make_forbund, make_pnr, make_user
@@ -486,3 +486,60 @@ def test_the_history_of_a_type_case_evaluation(forbund, forbund_admin):
     )
     assert labels["Grupp 3"] == ("Har inte förbättrat sig, 70,5\N{NO-BREAK SPACE}%", "–")
     assert saved.groups.count() == 2
+
+
+def test_monte_carlo_ranges_reach_the_model(forbund, forbund_admin):
+    fixed = services.save_evaluation(
+        user=forbund_admin,
+        evaluation=type_case(forbund, shipped(), deadweight=Decimal(10), draws=2000),
+        groups=seed_groups(),
+    )
+    ranged = services.save_evaluation(
+        user=forbund_admin,
+        evaluation=type_case(
+            forbund,
+            shipped(),
+            name="Med intervall",
+            deadweight=Decimal(10),
+            deadweight_low=Decimal(0),
+            deadweight_high=Decimal(20),
+            spread_c=Decimal(40),
+            draws=2000,
+        ),
+        groups=seed_groups(),
+    )
+    uncertainty = selectors.model_uncertainty(ranged)
+    assert uncertainty.deadweight == (0, 0.2) and uncertainty.attribution is None
+    assert uncertainty.spreads[Grade.C] == 0.4 and uncertainty.spreads[Grade.A] == 0.02
+    assert uncertainty.resample_participants
+    fixed_counts = type_case(forbund, shipped(), resample_participants=False)
+    assert not selectors.model_uncertainty(fixed_counts).resample_participants
+
+    def width(evaluation):
+        band = selectors.evaluation_report(evaluation).simulation.revenue[Perspective.SOCIETY]
+        return band.high80 - band.low80
+
+    assert width(ranged) > width(fixed)
+
+
+@pytest.mark.parametrize(
+    ("bounds", "field"),
+    [
+        ({"deadweight_low": Decimal(15), "deadweight_high": Decimal(20)}, "deadweight_low"),
+        ({"deadweight_low": Decimal(0)}, "deadweight_high"),
+        ({"deadweight_high": Decimal(5)}, "deadweight_low"),
+    ],
+)
+def test_a_range_must_hold_the_value(forbund, forbund_admin, bounds, field):
+    evaluation = type_case(forbund, shipped(), deadweight=Decimal(10), **bounds)
+    with pytest.raises(ValidationError) as error:
+        services.save_evaluation(user=forbund_admin, evaluation=evaluation, groups=seed_groups())
+    assert list(error.value.message_dict) == [field]
+    assert not Evaluation.objects.exists()
+
+
+def test_the_database_holds_ranges_around_the_value(forbund):
+    from django.db import IntegrityError, transaction
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        type_case(forbund, shipped(), drop_off=Decimal(5), drop_off_low=6, drop_off_high=9).save()

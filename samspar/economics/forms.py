@@ -18,10 +18,18 @@ from django.utils.translation import gettext_lazy as _
 from samspar.access.scoping import Action
 from samspar.codelists.models import EndReason, ResultGroup, SupplyType
 from samspar.economics import selectors
+from samspar.economics.decimal_text import plain_number
 from samspar.economics.labels import RESOURCE_LABELS, VALUE_LABELS
 from samspar.economics.model.terms import RESOURCES, SUPPLIES, Grade
-from samspar.economics.models import SHARE_UNIT, Evaluation, Method, StandardValueSet
-from samspar.economics.output.numbers import plain_number
+from samspar.economics.models import (
+    COST_SHARES,
+    RANGED,
+    SHARE_UNIT,
+    SPREADS,
+    Evaluation,
+    Method,
+    StandardValueSet,
+)
 from samspar.economics.services import BEFORE_SUPPLY, COST_SPLIT, MAPPING, amount_problem
 from samspar.organisation.models import Forbund, Insats
 from samspar.organisation.selectors import manageable_forbund
@@ -149,6 +157,17 @@ class EvaluationForm(forms.ModelForm):  # type: ignore[type-arg]
             "optimism_bias",
             "draws",
             "seed",
+            "resample_participants",
+            "spread_a",
+            "spread_b",
+            "spread_c",
+            "spread_d",
+            "deadweight_low",
+            "deadweight_high",
+            "attribution_low",
+            "attribution_high",
+            "drop_off_low",
+            "drop_off_high",
         ]
         widgets = {
             "period_start": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
@@ -158,14 +177,36 @@ class EvaluationForm(forms.ModelForm):  # type: ignore[type-arg]
 
     # The cards of the form after the first, by the fields they hold.
     CARDS = (
-        (COST_SPLIT, _("Cost"), ("cost", "indirect_tax_factor", "cost_share_")),
+        (
+            COST_SPLIT,
+            _("Cost"),
+            ("cost", "indirect_tax_factor", *(f"cost_share_{a}" for a in COST_SHARES)),
+        ),
         (
             "adjustments",
             _("Horizon and adjustments"),
-            ("horizon_years", "discount_rate", "deadweight", "attribution", "drop_off", "optimism"),
+            ("horizon_years", "discount_rate", *RANGED, "optimism_bias"),
         ),
-        ("uncertainty", _("Uncertainty (Monte Carlo)"), ("draws", "seed")),
+        (
+            "uncertainty",
+            _("Uncertainty (Monte Carlo)"),
+            (
+                "draws",
+                "seed",
+                "resample_participants",
+                *(f"spread_{g.lower()}" for g in SPREADS),
+                *(f"{n}_{end}" for n in RANGED for end in ("low", "high")),
+            ),
+        ),
     )
+    HELP = {
+        "uncertainty": _(
+            "Each draw takes every standard value from a triangular range around it, as "
+            "wide as its confidence grade's spread, and deadweight, attribution and "
+            "drop-off uniformly from their ranges. Leave a range empty to keep the value "
+            "fixed; a range must hold the value."
+        ),
+    }
 
     def __init__(
         self, *args: Any, user: AbstractBaseUser | AnonymousUser, method: str, **kwargs: Any
@@ -212,6 +253,9 @@ class EvaluationForm(forms.ModelForm):  # type: ignore[type-arg]
     def _fields(self, *prefixes: str) -> list[forms.BoundField]:
         return [self[name] for name in self.fields if name.startswith(prefixes)]
 
+    def _named(self, names: tuple[str, ...]) -> list[forms.BoundField]:
+        return [self[name] for name in names if name in self.fields]
+
     def _section(
         self, key: str, title: Any, fields: list[forms.BoundField], help: Any = ""
     ) -> Section:
@@ -219,11 +263,16 @@ class EvaluationForm(forms.ModelForm):  # type: ignore[type-arg]
 
     def sections(self) -> list[Section]:
         """The cards of the form in order; each field in exactly one."""
-        carded = [prefix for _key, _title, prefixes in self.CARDS for prefix in prefixes]
-        carded += ["before_", "resource_"]
-        first = [self[name] for name in self.fields if not name.startswith(tuple(carded))]
+        carded = {name for _key, _title, names in self.CARDS for name in names}
+        first = [
+            self[name]
+            for name in self.fields
+            if name not in carded and not name.startswith(("before_", "resource_"))
+        ]
         sections = [self._section("evaluation", _("The evaluation"), first)]
-        sections += [self._section(k, t, self._fields(*p)) for k, t, p in self.CARDS]
+        sections += [
+            self._section(k, t, self._named(n), self.HELP.get(k, "")) for k, t, n in self.CARDS
+        ]
         if self.method == Method.TYPE_CASES:
             sections.append(
                 self._section(

@@ -8,8 +8,8 @@ from typing import Any
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from samspar.economics.decimal_text import plain_number
 from samspar.economics.model import Problem
-from samspar.economics.output.numbers import plain_number
 
 VALUE_LABELS: dict[str, Promise] = {
     "prisbasbelopp": _("Price base amount"),

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from samspar.access.scoping import Action
+from samspar.economics.decimal_text import plain_number
 from samspar.economics.model import Grade
 
 if TYPE_CHECKING:
@@ -36,6 +37,21 @@ def percent_field(label: Any, default: int = 0) -> models.DecimalField[Any, Any]
     return models.DecimalField(
         label, max_digits=5, decimal_places=2, default=default, validators=PERCENT
     )
+
+
+def bound_field(label: Any) -> models.DecimalField[Any, Any]:
+    """One end of a Monte Carlo range, in percent; empty: the value is fixed."""
+    return models.DecimalField(
+        label, max_digits=5, decimal_places=2, null=True, blank=True, validators=PERCENT
+    )
+
+
+# The parties the cost is split between (``Evaluation.cost_share_<party>``).
+COST_SHARES = ("kommun", "region", "fk", "af")
+# Inputs the Monte Carlo can draw from a range [low, high] around their value.
+RANGED = ("deadweight", "attribution", "drop_off")
+# Half-widths of the standard values' Monte Carlo ranges by confidence grade (percent).
+SPREADS = {"A": 2, "B": 10, "C": 25, "D": 40}
 
 
 def resource_factor_field() -> models.DecimalField[Any, Any]:
@@ -188,6 +204,19 @@ class Evaluation(models.Model):
     attribution = percent_field(_("attribution to others (%)"))
     drop_off = percent_field(_("drop-off per year (%)"))
     optimism_bias = models.BooleanField(_("optimism-bias haircut"), default=False)
+    deadweight_low = bound_field(_("deadweight, low (%)"))
+    deadweight_high = bound_field(_("deadweight, high (%)"))
+    attribution_low = bound_field(_("attribution, low (%)"))
+    attribution_high = bound_field(_("attribution, high (%)"))
+    drop_off_low = bound_field(_("drop-off, low (%)"))
+    drop_off_high = bound_field(_("drop-off, high (%)"))
+    spread_a = percent_field(_("spread of grade A values (± %)"), SPREADS["A"])
+    spread_b = percent_field(_("spread of grade B values (± %)"), SPREADS["B"])
+    spread_c = percent_field(_("spread of grade C values (± %)"), SPREADS["C"])
+    spread_d = percent_field(_("spread of grade D values (± %)"), SPREADS["D"])
+    resample_participants = models.BooleanField(
+        _("resample the participants among the groups"), default=True
+    )
     draws = models.PositiveIntegerField(
         _("Monte Carlo draws"),
         default=10_000,
@@ -238,6 +267,22 @@ class Evaluation(models.Model):
                     "An evaluation of registered individuals records when it read the registry."
                 ),
             ),
+            *(
+                models.CheckConstraint(
+                    condition=Q(**{f"{name}_low__isnull": True, f"{name}_high__isnull": True})
+                    | Q(
+                        **{
+                            f"{name}_low__lte": F(name),
+                            f"{name}_high__gte": F(name),
+                        }
+                    ),
+                    name=f"evaluation_{name}_range_around_value",
+                    violation_error_message=_(
+                        "A range runs from low to high around the value, or is left empty."
+                    ),
+                )
+                for name in RANGED
+            ),
             models.CheckConstraint(
                 condition=Q(cost__gt=0),
                 name="evaluation_cost_positive",
@@ -282,16 +327,33 @@ class Evaluation(models.Model):
                     errors[name] = _("Give the period in which the participants ended.")
             if self.period_start and self.period_end and self.period_end < self.period_start:
                 errors["period_end"] = _("The period cannot end before it starts.")
+        for name in RANGED:
+            low, value, high = (getattr(self, n) for n in (f"{name}_low", name, f"{name}_high"))
+            if (low is None) != (high is None):
+                errors[f"{name}_low" if low is None else f"{name}_high"] = _(
+                    "Give both ends of the range, or neither."
+                )
+            elif low is not None and value is not None and not low <= value <= high:
+                errors[f"{name}_low"] = _(
+                    "The range must hold the value: low ≤ %(value)s ≤ high."
+                ) % {"value": plain_number(value)}
         if errors:
             raise ValidationError(errors)
 
-    def cost_split(self) -> dict[str, Any]:
+    def ranges(self) -> dict[str, tuple[Any, Any] | None]:
+        """The Monte Carlo range of each ranged input (percent), None where fixed."""
         return {
-            "kommun": self.cost_share_kommun,
-            "region": self.cost_share_region,
-            "fk": self.cost_share_fk,
-            "af": self.cost_share_af,
+            name: None
+            if getattr(self, f"{name}_low") is None
+            else (getattr(self, f"{name}_low"), getattr(self, f"{name}_high"))
+            for name in RANGED
         }
+
+    def spreads(self) -> dict[str, Any]:
+        return {grade: getattr(self, f"spread_{grade.lower()}") for grade in SPREADS}
+
+    def cost_split(self) -> dict[str, Any]:
+        return {party: getattr(self, f"cost_share_{party}") for party in COST_SHARES}
 
 
 class TypeCaseGroup(models.Model):

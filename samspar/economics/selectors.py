@@ -18,11 +18,11 @@ from django.utils.translation import gettext as _
 from samspar.access.scoping import Action
 from samspar.codelists.models import EndReason, ResultGroup, SupplyType
 from samspar.economics import model
+from samspar.economics.decimal_text import plain_number
 from samspar.economics.labels import RESOURCE_LABELS, VALUE_LABELS
 from samspar.economics.model.inputs import QUARTER_EACH, type_cases
 from samspar.economics.model.terms import SUPPLIES
 from samspar.economics.models import Evaluation, Method, StandardValueSet
-from samspar.economics.output.numbers import plain_number
 from samspar.economics.report import SWITCHING_MONTHS, EconomicsReport, MappingView, ValueRow
 from samspar.organisation.models import Forbund
 from samspar.organisation.selectors import _forbund_ids, roles_granting
@@ -297,6 +297,24 @@ def model_evaluation(
     )
 
 
+def model_uncertainty(evaluation: Evaluation) -> model.Uncertainty:
+    """The evaluation's Monte Carlo: its draws and seed, the spread of the standard
+    values by grade, and the ranges of deadweight, attribution and drop-off."""
+    ranges = {
+        name: None if bounds is None else (_fraction(bounds[0]), _fraction(bounds[1]))
+        for name, bounds in evaluation.ranges().items()
+    }
+    return model.Uncertainty(
+        draws=evaluation.draws,
+        seed=evaluation.seed,
+        spreads={model.Grade(g): _fraction(v) for g, v in evaluation.spreads().items()},
+        resample_participants=evaluation.resample_participants,
+        deadweight=ranges["deadweight"],
+        attribution=ranges["attribution"],
+        drop_off=ranges["drop_off"],
+    )
+
+
 def check_enough_individuals(evaluation: Evaluation, inputs: model.Evaluation) -> None:
     """Amounts per actor for one or two registered people would describe them: an
     evaluation of individuals needs at least the förbund's suppression threshold."""
@@ -320,11 +338,7 @@ def evaluation_report(evaluation: Evaluation, *, with_simulation: bool = True) -
     values = model_values(evaluation.value_set)
     result = model.evaluate(inputs, values)
     simulation = (
-        model.simulate(
-            inputs, values, model.Uncertainty(draws=evaluation.draws, seed=evaluation.seed)
-        )
-        if with_simulation
-        else None
+        model.simulate(inputs, values, model_uncertainty(evaluation)) if with_simulation else None
     )
     organisation = evaluation.forbund.name
     if evaluation.insats:

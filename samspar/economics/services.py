@@ -19,6 +19,7 @@ from samspar.access.scoping import Action
 from samspar.economics import model, selectors
 from samspar.economics.labels import problem_message
 from samspar.economics.models import (
+    RANGED,
     SHARE_UNIT,
     Evaluation,
     MappingRow,
@@ -43,6 +44,7 @@ FIELDS = {
     "deadweight",
     "attribution",
     "drop_off",
+    "draws",
 }
 GROUP_FIELDS = ("name", "share", "supply", "work_extent", "wage_subsidy", "resource_factor")
 # Keys of errors that belong to a part of the form rather than one field.
@@ -71,6 +73,8 @@ def _problem_key(problem: model.Problem, evaluation: Evaluation, groups: Sequenc
     where = problem.where
     if where in FIELDS and (where != "participants" or evaluation.method == Method.TYPE_CASES):
         return where
+    if where.endswith("_range") and where.removesuffix("_range") in RANGED:
+        return f"{where.removesuffix('_range')}_low"
     if where == COST_SPLIT:
         return COST_SPLIT
     if where.startswith(f"{COST_SPLIT}."):
@@ -224,7 +228,7 @@ def _model_problems(
         selectors.check_enough_individuals(evaluation, inputs)
     except model.InputError as error:
         return error.problems
-    return []
+    return selectors.model_uncertainty(evaluation).problems()
 
 
 def refresh_from_registry(

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 from django.utils import formats
@@ -48,19 +47,6 @@ def people(count: float) -> str:
 def amount(x: float) -> str:
     """A standard value as it is: whole kronor grouped, a share with all its decimals."""
     return number(int(x)) if float(x).is_integer() else formats.number_format(x)
-
-
-def plain(x: Decimal | float | int) -> Decimal:
-    """``x`` without trailing zeros: 50.00 → 50, 37.50 → 37.5."""
-    number = Decimal(str(x))
-    return (
-        number.quantize(Decimal(1)) if number == number.to_integral_value() else number.normalize()
-    )
-
-
-def plain_number(x: Decimal | float | int, *, grouping: bool = False) -> str:
-    """``x`` in the active language with the decimals it has: "37,5", "1,25", "100"."""
-    return formats.number_format(plain(x), force_grouping=grouping)
 
 
 def _interpolate(message: str | Promise, params: dict[str, Any]) -> str:
