@@ -37,10 +37,11 @@ from samspar.reports.tables import Kind
 P = Perspective
 
 
-def build(evaluation=None, *, draws=500):
+def build(evaluation=None, *, draws=500, uncertainty=None):
     shipped = shipped_sets()[2025]
     values = seed004.values(shipped.value_set())
     evaluation = evaluation or seed004.evaluation()
+    uncertainty = uncertainty or (Uncertainty(draws=draws) if draws else None)
     return EconomicsReport(
         title="Samverkansteamet",
         organisation="Samordningsförbundet Ale, Kungälv, Stenungsund och Tjörn",
@@ -50,13 +51,14 @@ def build(evaluation=None, *, draws=500):
         price_year=shipped.price_year,
         evaluation=evaluation,
         result=evaluate(evaluation, values),
-        simulation=simulate(evaluation, values, Uncertainty(draws=draws)) if draws else None,
+        simulation=simulate(evaluation, values, uncertainty) if uncertainty else None,
         switching=[(m, switching_value(evaluation, m)) for m in SWITCHING_MONTHS],
         values=[
             ValueRow(v.key, v.key, values.amounts[v.key], v.unit, v.grade, v.source)
             for v in shipped.values
         ],
         created=datetime.date(2025, 3, 1),
+        uncertainty=uncertainty,
     )
 
 
@@ -144,6 +146,7 @@ def test_curve_cohorts_switching_and_values(report):
 def test_every_table_and_none_counts_people(report):
     keys = [t.key for t in report_tables(report)]
     assert keys == [
+        "assumptions",
         "results",
         "items",
         "bands_revenue",
@@ -158,6 +161,57 @@ def test_every_table_and_none_counts_people(report):
     assert all(c.kind != Kind.COUNT for t in report_tables(report) for c in t.columns)
     plain = [t.key for t in report_tables(replace(report, simulation=None))]
     assert "bands_revenue" not in plain and len(plain) == len(keys) - 3
+
+
+def test_the_assumptions_are_stated(report):
+    with translation.override("en"):
+        rows = {str(r[0]): str(r[1]) for r in tables.assumptions_table(report).rows}
+    assert rows["Method"] == "Type cases"
+    assert rows["Participants"] == "81"
+    assert rows["Supply before (average participant)"] == (
+        "Income support 50\N{NO-BREAK SPACE}%, Sickness benefit 37.5\N{NO-BREAK SPACE}%, "
+        "Activity support 12.5\N{NO-BREAK SPACE}%"
+    )
+    assert rows["Resource use before, per participant and year"].startswith(
+        "Caseworker hours, municipality (per year) 30"
+    )
+    assert rows["Cost of the insats"] == "6.0 million SEK"
+    assert rows["Indirect-tax factor"] == "1.25"
+    assert rows["Socio-economic cost"] == "7.5 million SEK"
+    assert rows["Cost split"].startswith("Municipality 25\N{NO-BREAK SPACE}%, Region 25")
+    assert rows["Horizon"] == "5 years"
+    assert rows["Discount rate"] == "none (not discounted)"
+    assert rows["Deadweight"] == "0\N{NO-BREAK SPACE}%"
+    assert rows["Optimism-bias haircut"] == "none"
+    assert rows["Monte Carlo"] == "500 draws, random seed 2025"
+    assert rows["Spread of the standard values by confidence grade"] == (
+        "A ±2\N{NO-BREAK SPACE}%, B ±10\N{NO-BREAK SPACE}%, C ±25\N{NO-BREAK SPACE}%, "
+        "D ±40\N{NO-BREAK SPACE}%"
+    )
+    assert rows["Standard values"] == f"{report.value_set}, price year 2025"
+
+
+def test_adjusted_figures_say_so():
+    evaluation = replace(
+        seed004.evaluation(), deadweight=0.1, drop_off=0.2, discount_rate=0.035, optimism_bias=True
+    )
+    report = build(evaluation, uncertainty=Uncertainty(draws=200, deadweight=(0.05, 0.2)))
+    with translation.override("en"):
+        rows = {str(r[0]): str(r[1]) for r in tables.assumptions_table(report).rows}
+        paragraphs = summary_paragraphs(report)
+    assert rows["Deadweight"] == (
+        "10\N{NO-BREAK SPACE}% (Monte Carlo: 5\N{NO-BREAK SPACE}%–20\N{NO-BREAK SPACE}%)"
+    )
+    assert rows["Discount rate"] == "3.5\N{NO-BREAK SPACE}%"
+    assert rows["Optimism-bias haircut"].startswith("by confidence grade: A 0\N{NO-BREAK SPACE}%")
+    assert paragraphs[1] == (
+        "The figures are adjusted for a deadweight of 10\N{NO-BREAK SPACE}%, a drop-off of "
+        "20\N{NO-BREAK SPACE}% a year, discounting at 3.5\N{NO-BREAK SPACE}% a year and the "
+        "optimism-bias haircut by the standard values' confidence grades."
+    )
+    with translation.override("en"):
+        plain = summary_paragraphs(build(draws=0))
+    assert not any(p.startswith("The figures are adjusted") for p in plain)
 
 
 # --- summary and numbers ------------------------------------------------------------
@@ -256,6 +310,14 @@ def test_json_round_trips_with_the_models_numbers(report):
     assert data["inputs"]["cost_split"] == {"kommun": 0.25, "region": 0.25, "fk": 0.25, "af": 0.25}
     assert data["inputs"]["cohorts"][0]["after"]["work_extent"] == 0.75
     assert data["simulation"]["draws"] == 500
+    assert data["inputs"]["monte_carlo"]["spreads"]["C"] == 0.25
+    assert data["inputs"]["before"]["supply"] == {
+        "forsorjningsstod": 0.5,
+        "sjukpenning": 0.375,
+        "aktivitetsstod": 0.125,
+    }
+    assumptions = {a["input"]: a["value"] for a in data["assumptions"]}
+    assert assumptions["Tidshorisont"] == "5 år"
     assert len(data["curve"]) == len(data["simulation"]["curve"]) == 6
     assert {v["key"] for v in data["values"]} >= {"average_wage", "employer_contribution"}
     assert (

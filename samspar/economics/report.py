@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from samspar.economics.model import Evaluation, EvaluationResult, Grade, Simulation
+from samspar.economics.model import Evaluation, EvaluationResult, Grade, Simulation, Uncertainty
 
 # Payback targets for which the switching value is shown (months).
 SWITCHING_MONTHS = (12, 24, 36)
@@ -51,6 +51,8 @@ class EconomicsReport:
     # Individuals: how end reasons became after-states, and when the registry was read.
     mapping: list[MappingView] = field(default_factory=list)
     registry_as_of: datetime.datetime | None = None
+    # The Monte Carlo's settings (None: none was run).
+    uncertainty: Uncertainty | None = None
 
     @property
     def shows_cohorts(self) -> bool:

@@ -337,9 +337,8 @@ def evaluation_report(evaluation: Evaluation, *, with_simulation: bool = True) -
     check_enough_individuals(evaluation, inputs)
     values = model_values(evaluation.value_set)
     result = model.evaluate(inputs, values)
-    simulation = (
-        model.simulate(inputs, values, model_uncertainty(evaluation)) if with_simulation else None
-    )
+    uncertainty = model_uncertainty(evaluation) if with_simulation else None
+    simulation = model.simulate(inputs, values, uncertainty) if uncertainty else None
     organisation = evaluation.forbund.name
     if evaluation.insats:
         organisation = f"{evaluation.insats.name} – {organisation}"
@@ -373,6 +372,7 @@ def evaluation_report(evaluation: Evaluation, *, with_simulation: bool = True) -
         created=timezone.localdate(evaluation.created_at),
         mapping=mapping_views(evaluation) if evaluation.method == Method.INDIVIDUALS else [],
         registry_as_of=evaluation.registry_as_of,
+        uncertainty=uncertainty,
     )
 
 

@@ -9,6 +9,8 @@ from django.utils import formats
 from django.utils.functional import Promise, lazy
 from django.utils.translation import gettext, ngettext
 
+from samspar.economics.decimal_text import plain_number
+
 MILLION = 1_000_000
 
 
@@ -37,6 +39,11 @@ def years(n: int) -> str:
 def percent(share: float) -> str:
     """A share 0–1 as a percentage with one decimal."""
     return f"{number(100 * share, 1)}\N{NO-BREAK SPACE}%"
+
+
+def plain_percent(share: float) -> str:
+    """A share 0–1 as percent with the decimals it has: "37,5 %", "25 %"."""
+    return f"{plain_number(round(100 * share, 4))}\N{NO-BREAK SPACE}%"
 
 
 def people(count: float) -> str:

@@ -4,10 +4,16 @@ nothing here is a count of people, so no small-count suppression applies."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
+from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
+from samspar.economics.decimal_text import plain_number
+from samspar.economics.labels import RESOURCE_LABELS
 from samspar.economics.model import PERSPECTIVES, Actor, Band, Perspective, PerspectiveResult
 from samspar.economics.model import Kind as ModelKind
 from samspar.economics.output import numbers
@@ -15,8 +21,11 @@ from samspar.economics.output.labels import (
     ACTOR_LABELS,
     ITEM_LABELS,
     KIND_LABELS,
+    METHOD_LABELS,
     PERSPECTIVE_LABELS,
+    SUPPLY_LABELS,
 )
+from samspar.economics.output.numbers import plain_percent
 from samspar.economics.report import EconomicsReport
 from samspar.reports.tables import Column, Kind, Table, Text, Value
 
@@ -335,9 +344,132 @@ def mapping_table(report: EconomicsReport) -> Table:
     )
 
 
+def _shares(shares: Mapping[Any, float], labels: Mapping[Any, Any]) -> str:
+    return (
+        ", ".join(f"{labels.get(k, k)} {plain_percent(v)}" for k, v in shares.items() if v) or "–"
+    )
+
+
+def _ranged(value: float, bounds: tuple[float, float] | None) -> str:
+    text = plain_percent(value)
+    if bounds is None:
+        return text
+    return str(
+        numbers.lazy_format(
+            _("%(value)s (Monte Carlo: %(low)s–%(high)s)"),
+            {
+                "value": text,
+                "low": plain_percent(bounds[0]),
+                "high": plain_percent(bounds[1]),
+            },
+        )
+    )
+
+
+def assumptions_table(report: EconomicsReport) -> Table:
+    """Every input and assumption behind the figures, in words: what the reader needs
+    to judge them (and to make the evaluation again)."""
+    e, u = report.evaluation, report.uncertainty
+    before = e.cohorts[0].before if e.cohorts else None
+    rows: list[list[Value]] = [[_("Method"), METHOD_LABELS.get(report.method, report.method)]]
+    if report.method == "individuals":
+        rows.append([_("Participants who ended in"), report.period])
+        if report.registry_as_of is not None:
+            rows.append(
+                [
+                    _("Computed from the registry as of"),
+                    timezone.localtime(report.registry_as_of).strftime("%Y-%m-%d %H:%M"),
+                ]
+            )
+        rows.append([_("Participants"), numbers.people(report.result.participants)])
+        rows.append(
+            [
+                _("Supply before and after"),
+                _(
+                    "Registered per participant, sharing the time not worked; see the "
+                    "table of the mapping from the registry."
+                ),
+            ]
+        )
+    else:
+        rows.append([_("Participants"), numbers.people(report.result.participants)])
+        if before is not None:
+            rows.append(
+                [_("Supply before (average participant)"), _shares(before.supply, SUPPLY_LABELS)]
+            )
+    if before is not None:
+        rows.append(
+            [
+                _("Resource use before, per participant and year"),
+                ", ".join(
+                    f"{RESOURCE_LABELS.get(k, k)} {plain_number(v)}"
+                    for k, v in before.resource_use.items()
+                    if v
+                )
+                or "–",
+            ]
+        )
+    rows += [
+        [_("Cost of the insats"), numbers.money(e.cost)],
+        [_("Indirect-tax factor"), plain_number(e.indirect_tax_factor)],
+        [_("Socio-economic cost"), numbers.money(report.result.total_cost)],
+        [_("Cost split"), _shares(e.cost_split, ACTOR_LABELS)],
+        [_("Horizon"), numbers.years(e.horizon_years)],
+        [
+            _("Discount rate"),
+            plain_percent(e.discount_rate) if e.discount_rate else _("none (not discounted)"),
+        ],
+        [_("Deadweight"), _ranged(e.deadweight, u.deadweight if u else None)],
+        [_("Attribution to others"), _ranged(e.attribution, u.attribution if u else None)],
+        [_("Drop-off per year"), _ranged(e.drop_off, u.drop_off if u else None)],
+        [
+            _("Optimism-bias haircut"),
+            _("by confidence grade: %(haircuts)s")
+            % {"haircuts": ", ".join(f"{g} {plain_percent(h)}" for g, h in e.haircuts.items())}
+            if e.optimism_bias
+            else _("none"),
+        ],
+    ]
+    if u is not None:
+        rows += [
+            [
+                _("Monte Carlo"),
+                _("%(draws)s draws, random seed %(seed)s")
+                % {
+                    "draws": numbers.people(u.draws),
+                    "seed": u.seed,
+                },
+            ],
+            [
+                _("Spread of the standard values by confidence grade"),
+                ", ".join(f"{g} ±{plain_percent(v)}" for g, v in u.spreads.items()),
+            ],
+            [
+                _("Participants resampled among the groups"),
+                _("yes") if u.resample_participants else _("no"),
+            ],
+        ]
+    rows.append(
+        [
+            _("Standard values"),
+            numbers.lazy_format(
+                _("%(name)s, price year %(year)s"),
+                {"name": report.value_set, "year": report.price_year},
+            ),
+        ]
+    )
+    return Table(
+        "assumptions",
+        _("Inputs and assumptions"),
+        [Column("input", _("Input"), Kind.LABEL), Column("value", _("Value"), Kind.LABEL)],
+        rows,
+    )
+
+
 def report_tables(report: EconomicsReport) -> list[Table]:
     """Every table, in the order the PDF and the spreadsheet show them."""
     return [
+        assumptions_table(report),
         results_table(report),
         items_table(report),
         *band_tables(report),
