@@ -114,13 +114,48 @@ def test_items_add_up_to_societys_revenue(report):
 
 def test_band_tables_only_with_a_simulation(report):
     assert tables.band_tables(replace(report, simulation=None)) == []
-    revenue, profit, payback = tables.band_tables(report)
+    revenue, first_year, profit, payback = tables.band_tables(report)
+    assert _row(first_year, P.SOCIETY)[1] == report.simulation.profit_first_year[P.SOCIETY].median
+    assert _row(first_year, P.SOCIETY)[1] < 0 < _row(profit, P.SOCIETY)[1]
     low80, high80 = revenue.column_index("low80"), revenue.column_index("high80")
     society = _row(revenue, P.SOCIETY)
     assert society[low80] < report.result.society.revenue < society[high80]
     assert _row(profit, P.SOCIETY)[1] == report.simulation.profit_horizon[P.SOCIETY].median
     assert _row(payback, P.SOCIETY)[low80] < _row(payback, P.SOCIETY)[high80]
     assert _row(payback, P.INDIVIDUAL)[1:] == [None] * 6  # no cost, nothing to pay back
+
+
+def test_results_per_participant(report):
+    table = tables.per_participant_table(report)
+    society = dict(zip([c.key for c in table.columns], _row(table, P.SOCIETY), strict=True))
+    assert society["revenue"] == pytest.approx(report.result.society.revenue / 81)
+    assert society["cost"] == pytest.approx(7_500_000 / 81)
+    assert society["profit_first_year"] == pytest.approx(
+        report.result.society.profit_first_year / 81
+    )
+    assert society["profit_horizon"] == pytest.approx(report.result.society.profit_horizon / 81)
+    with translation.override("en"):
+        assert str(table.columns[-1].label) == "Profitability after 5 years, per participant"
+
+
+def test_the_switching_value_for_a_chosen_payback_time():
+    evaluation = seed004.evaluation()
+    chosen = replace(
+        build(draws=0),
+        switching=[(m, switching_value(evaluation, m)) for m in (12, 18, 24, 36)],
+        switching_target=18,
+    )
+    table = tables.switching_table(chosen)
+    assert [r[0] for r in table.rows] == [12, 18, 24, 36]
+    assert table.rows[1][2] == pytest.approx(7_500_000 * 12 / 18)
+    with translation.override("en"):
+        text = " ".join(summary_paragraphs(chosen))
+        note = str(table.note)
+        needed = money(chosen.switching[1][1])
+    assert (
+        f"To pay back within 18 months, the revenue for society would have to be {needed}" in text
+    )
+    assert note.endswith("The evaluation's own target: 18 months.")
 
 
 def test_curve_cohorts_switching_and_values(report):
@@ -148,8 +183,10 @@ def test_every_table_and_none_counts_people(report):
     assert keys == [
         "assumptions",
         "results",
+        "per_participant",
         "items",
         "bands_revenue",
+        "bands_profit_first_year",
         "bands_profit",
         "bands_payback",
         "curve",
@@ -160,7 +197,7 @@ def test_every_table_and_none_counts_people(report):
     # no COUNT column: small-count suppression has nothing to hide
     assert all(c.kind != Kind.COUNT for t in report_tables(report) for c in t.columns)
     plain = [t.key for t in report_tables(replace(report, simulation=None))]
-    assert "bands_revenue" not in plain and len(plain) == len(keys) - 3
+    assert "bands_revenue" not in plain and len(plain) == len(keys) - 4
 
 
 def test_the_assumptions_are_stated(report):

@@ -155,6 +155,7 @@ class EvaluationForm(forms.ModelForm):  # type: ignore[type-arg]
             "attribution",
             "drop_off",
             "optimism_bias",
+            "switching_months",
             "draws",
             "seed",
             "resample_participants",
@@ -185,7 +186,7 @@ class EvaluationForm(forms.ModelForm):  # type: ignore[type-arg]
         (
             "adjustments",
             _("Horizon and adjustments"),
-            ("horizon_years", "discount_rate", *RANGED, "optimism_bias"),
+            ("horizon_years", "discount_rate", *RANGED, "optimism_bias", "switching_months"),
         ),
         (
             "uncertainty",

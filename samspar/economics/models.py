@@ -217,6 +217,12 @@ class Evaluation(models.Model):
     resample_participants = models.BooleanField(
         _("resample the participants among the groups"), default=True
     )
+    switching_months = models.PositiveSmallIntegerField(
+        _("payback target for the switching value (months)"),
+        default=12,
+        validators=[MinValueValidator(1), MaxValueValidator(600)],
+        help_text=_("What yearly revenue per participant makes the insats pay back in time?"),
+    )
     draws = models.PositiveIntegerField(
         _("Monte Carlo draws"),
         default=10_000,

@@ -357,7 +357,10 @@ def evaluation_report(evaluation: Evaluation, *, with_simulation: bool = True) -
         evaluation=inputs,
         result=result,
         simulation=simulation,
-        switching=[(m, model.switching_value(inputs, m)) for m in SWITCHING_MONTHS],
+        switching=[
+            (m, model.switching_value(inputs, m))
+            for m in sorted({*SWITCHING_MONTHS, evaluation.switching_months})
+        ],
         values=[
             ValueRow(
                 v.key,
@@ -373,6 +376,7 @@ def evaluation_report(evaluation: Evaluation, *, with_simulation: bool = True) -
         mapping=mapping_views(evaluation) if evaluation.method == Method.INDIVIDUALS else [],
         registry_as_of=evaluation.registry_as_of,
         uncertainty=uncertainty,
+        switching_target=evaluation.switching_months,
     )
 
 

@@ -98,6 +98,7 @@ def report_dict(report: EconomicsReport) -> dict[str, Any]:
             }
             for m in report.mapping
         ],
+        "switching_target_months": report.switching_target,
         "switching_values": [
             {"months": months, "revenue_per_participant": value}
             for months, value in report.switching

@@ -63,3 +63,4 @@ def _interpolate(message: str | Promise, params: dict[str, Any]) -> str:
 # ``message % params`` translated when it is shown, not when it is built.
 lazy_format = lazy(_interpolate, str)
 lazy_money = lazy(money, str)
+lazy_months = lazy(months, str)

@@ -235,9 +235,9 @@ def _uncertainty(report: EconomicsReport) -> str:
 
 
 def _switching(report: EconomicsReport) -> str:
-    if not report.switching:
+    target, needed = report.switching_target, report.switching_needed
+    if needed is None:
         return ""
-    target, needed = report.switching[0]
     return _(
         "To pay back within %(months)s, the revenue for society would have to be "
         "%(needed)s per participant and year, against %(current)s today."

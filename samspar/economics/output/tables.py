@@ -89,6 +89,42 @@ def results_table(report: EconomicsReport) -> Table:
     )
 
 
+def per_participant_table(report: EconomicsReport) -> Table:
+    """The results per perspective divided by the participants."""
+    horizon = ngettext_lazy(
+        "Profitability after %(years)s year, per participant",
+        "Profitability after %(years)s years, per participant",
+        report.result.horizon_years,
+    )
+    rows: list[list[Value]] = []
+    for p in PERSPECTIVES:
+        r = report.result.perspectives[p]
+        rows.append(
+            [
+                PERSPECTIVE_LABELS[p],
+                r.revenue_per_participant,
+                r.cost_per_participant,
+                r.profit_first_year_per_participant,
+                r.profit_horizon_per_participant,
+            ]
+        )
+    return Table(
+        "per_participant",
+        _("Results per participant"),
+        [
+            Column("perspective", _("Perspective"), Kind.LABEL),
+            Column("revenue", _("Revenue per participant and year"), Kind.AMOUNT),
+            Column("cost", _("Cost per participant"), Kind.AMOUNT),
+            Column(
+                "profit_first_year", _("Profitability after 1 year, per participant"), Kind.AMOUNT
+            ),
+            Column("profit_horizon", _horizon(report, horizon), Kind.AMOUNT),
+        ],
+        rows,
+        note=_("Kronor per participant: the results above divided by the participants."),
+    )
+
+
 def _payback(r: PerspectiveResult) -> Value:
     """Months; "none" where the cost is not recovered, empty where there is no cost."""
     if r.cost <= 0:
@@ -177,6 +213,13 @@ def band_tables(report: EconomicsReport) -> list[Table]:
     return [
         _band_table(
             "bands_revenue", _("Uncertainty: revenue per year"), sim.revenue, Kind.AMOUNT, note
+        ),
+        _band_table(
+            "bands_profit_first_year",
+            _("Uncertainty: profitability after 1 year"),
+            sim.profit_first_year,
+            Kind.AMOUNT,
+            note,
         ),
         _band_table(
             "bands_profit", _horizon(report, horizon), sim.profit_horizon, Kind.AMOUNT, note
@@ -294,6 +337,10 @@ def switching_table(report: EconomicsReport) -> Table:
         [months, value, value * n, value / current if current > 0 else None]
         for months, value in report.switching
     ]
+    chosen = numbers.lazy_format(
+        _("The evaluation's own target: %(months)s."),
+        {"months": numbers.lazy_months(report.switching_target)},
+    )
     return Table(
         "switching",
         _("Switching values"),
@@ -305,8 +352,8 @@ def switching_table(report: EconomicsReport) -> Table:
         ],
         rows,
         note=numbers.lazy_format(
-            _("The revenue for society today: %(current)s per participant and year."),
-            {"current": numbers.lazy_money(current)},
+            _("The revenue for society today: %(current)s per participant and year. %(chosen)s"),
+            {"current": numbers.lazy_money(current), "chosen": chosen},
         ),
     )
 
@@ -471,6 +518,7 @@ def report_tables(report: EconomicsReport) -> list[Table]:
     return [
         assumptions_table(report),
         results_table(report),
+        per_participant_table(report),
         items_table(report),
         *band_tables(report),
         curve_table(report),
