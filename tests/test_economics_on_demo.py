@@ -222,6 +222,21 @@ def test_monte_carlo_ranges_on_the_form(admin, client):
     assert selectors.model_uncertainty(saved).deadweight == (0.025, 0.2)
 
 
+def test_discounting_is_a_checkbox_with_3_5_percent(admin, client):
+    page = client.get(TYPE_CASES)
+    _kept(page, "discount_rate", "3,5")
+    assert 'name="discounting"' in page.content.decode()
+    assert page.context["form"]["discounting"].value() is False
+    data = form_data(page)
+    data.update(name="Diskonterad", discounting="on")
+    response = client.post(TYPE_CASES, data)
+    assert response.status_code == 302
+    detail = client.get(response["Location"])
+    assumptions = detail.context["report"]
+    assert assumptions.evaluation.discount_rate == 0.035
+    assert "diskontering med 3,5\N{NO-BREAK SPACE}% per år" in detail.content.decode()
+
+
 def test_a_missing_standard_value_is_a_form_error(admin, client):
     data = form_data(client.get(TYPE_CASES))
     forbund = Forbund.objects.get(pk=data["forbund"])

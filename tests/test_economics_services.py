@@ -543,3 +543,11 @@ def test_the_database_holds_ranges_around_the_value(forbund):
 
     with pytest.raises(IntegrityError), transaction.atomic():
         type_case(forbund, shipped(), drop_off=Decimal(5), drop_off_low=6, drop_off_high=9).save()
+
+
+def test_discounting_is_switched_on_with_the_green_book_rate(forbund, forbund_admin):
+    plain = type_case(forbund, shipped())
+    assert plain.discount_rate == Decimal("3.5") and not plain.discounting
+    assert selectors.model_evaluation(plain, []).discount_rate == 0
+    discounted = type_case(forbund, shipped(), discounting=True)
+    assert selectors.model_evaluation(discounted, []).discount_rate == 0.035

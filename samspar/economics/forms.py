@@ -150,6 +150,7 @@ class EvaluationForm(forms.ModelForm):  # type: ignore[type-arg]
             "cost_share_fk",
             "cost_share_af",
             "horizon_years",
+            "discounting",
             "discount_rate",
             "deadweight",
             "attribution",
@@ -186,7 +187,14 @@ class EvaluationForm(forms.ModelForm):  # type: ignore[type-arg]
         (
             "adjustments",
             _("Horizon and adjustments"),
-            ("horizon_years", "discount_rate", *RANGED, "optimism_bias", "switching_months"),
+            (
+                "horizon_years",
+                "discounting",
+                "discount_rate",
+                *RANGED,
+                "optimism_bias",
+                "switching_months",
+            ),
         ),
         (
             "uncertainty",

@@ -9,6 +9,7 @@ and deterministic for a given seed).
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Self
 
 from django.conf import settings
@@ -46,6 +47,9 @@ def bound_field(label: Any) -> models.DecimalField[Any, Any]:
     )
 
 
+# The discount rate of the UK Green Book (percent a year), the rate offered when an
+# evaluation discounts.
+DISCOUNT_RATE = Decimal("3.5")
 # The parties the cost is split between (``Evaluation.cost_share_<party>``).
 COST_SHARES = ("kommun", "region", "fk", "af")
 # Inputs the Monte Carlo can draw from a range [low, high] around their value.
@@ -199,7 +203,19 @@ class Evaluation(models.Model):
     horizon_years = models.PositiveSmallIntegerField(
         _("horizon (years)"), default=5, validators=[MinValueValidator(1), MaxValueValidator(50)]
     )
-    discount_rate = percent_field(_("discount rate (%)"))
+    discounting = models.BooleanField(
+        _("discount future revenue"),
+        default=False,
+        help_text=_("NyttoSam does not discount; the Green Book discounts at 3.5 % a year."),
+    )
+    discount_rate = models.DecimalField(
+        _("discount rate (%)"),
+        max_digits=5,
+        decimal_places=2,
+        default=DISCOUNT_RATE,
+        validators=PERCENT,
+        help_text=_("Used when future revenue is discounted."),
+    )
     deadweight = percent_field(_("deadweight (%)"))
     attribution = percent_field(_("attribution to others (%)"))
     drop_off = percent_field(_("drop-off per year (%)"))

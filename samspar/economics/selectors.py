@@ -289,7 +289,7 @@ def model_evaluation(
         indirect_tax_factor=float(evaluation.indirect_tax_factor),
         cost_split=split or dict(QUARTER_EACH),
         horizon_years=evaluation.horizon_years,
-        discount_rate=_fraction(evaluation.discount_rate),
+        discount_rate=_fraction(evaluation.discount_rate) if evaluation.discounting else 0.0,
         deadweight=_fraction(evaluation.deadweight),
         attribution=_fraction(evaluation.attribution),
         drop_off=_fraction(evaluation.drop_off),
