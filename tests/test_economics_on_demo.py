@@ -16,7 +16,9 @@ from django.db import transaction
 from openpyxl import load_workbook
 
 from samspar.demo import builder
-from samspar.economics import selectors, services
+from samspar.economics import seed004, selectors, services, typecases
+from samspar.economics.defaults import shipped_sets
+from samspar.economics.model import Perspective, evaluate
 from samspar.economics.models import Evaluation, Method, StandardValueSet
 from samspar.organisation.models import Forbund
 from samspar.registry.models import Enrolment
@@ -65,6 +67,23 @@ def test_demo_evaluations_compute(admin):
     for evaluation in demo:
         report = selectors.evaluation_report(evaluation, with_simulation=False)
         assert report.result.participants > 0
+
+
+def test_the_demos_type_cases_are_seed_004(admin):
+    """The demo's "Typfall enligt NyttoSam-exemplet" is the seed's reproduction: its
+    price year's values with the seed's levels, whatever the newest shipped set."""
+    demo = selectors.evaluations(admin).get(method=Method.TYPE_CASES)
+    assert demo.value_set.price_year == typecases.SEED004_PRICE_YEAR
+    shown = selectors.evaluation_report(demo, with_simulation=False).result
+    values = seed004.values(shipped_sets()[typecases.SEED004_PRICE_YEAR].value_set())
+    seed = evaluate(seed004.evaluation(), values)
+    for p in Perspective:
+        assert shown.perspectives[p].revenue == pytest.approx(seed.perspectives[p].revenue)
+        assert shown.perspectives[p].payback_months == pytest.approx(
+            seed.perspectives[p].payback_months
+        )
+    assert shown.society.profit_horizon == pytest.approx(seed.society.profit_horizon)
+    assert round(shown.society.revenue / 1e6, 1) == 2.6  # DOMAIN.md §5: 2,6 mkr a year
 
 
 def test_the_admin_builds_a_type_case_evaluation(admin, client):

@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from samspar.access.scoping import Role
 from samspar.codelists import models as codes
-from samspar.economics import seed004, selectors, services
+from samspar.economics import seed004, selectors, services, typecases
 from samspar.economics.defaults import shipped_sets
 from samspar.economics.model import Grade, Perspective
 from samspar.economics.models import Evaluation, Method, StandardValueSet
@@ -23,17 +23,7 @@ def shipped(year=2025):
 
 
 def seed_groups():
-    return [
-        {
-            "name": name,
-            "share": Decimal(str(share * 100)),
-            "supply": {k: v * 100 for k, v in state.supply.items()},
-            "work_extent": Decimal(str(state.work_extent * 100)),
-            "wage_subsidy": Decimal(str(state.wage_subsidy * 100)),
-            "resource_factor": Decimal(80 if state.work_extent else 100),
-        }
-        for name, share, state in seed004.GROUPS
-    ]
+    return typecases.group_rows()
 
 
 def type_case(forbund, value_set, **fields):
@@ -44,7 +34,7 @@ def type_case(forbund, value_set, **fields):
         "value_set": value_set,
         "participants": 81,
         "cost": 6_000_000,
-        "before_supply": {k: v * 100 for k, v in seed004.BEFORE.supply.items()},
+        "before_supply": typecases.before_supply(),
         "before_resources": dict(seed004.RESOURCE_USE),
     }
     values.update(fields)

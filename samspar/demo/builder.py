@@ -43,12 +43,13 @@ from samspar.codelists import models as codes
 from samspar.core import crypto
 from samspar.core.personnummer import age_on, luhn_check_digit
 from samspar.demo import names, world
-from samspar.economics import seed004
+from samspar.economics import seed004, typecases
 from samspar.economics import selectors as economics_selectors
 from samspar.economics.models import (
     Evaluation,
     MappingRow,
     Method,
+    StandardValue,
     StandardValueSet,
     TypeCaseGroup,
 )
@@ -607,10 +608,14 @@ class _Builder:
                 irec.registrar_id = registrars.get(irec.forbund.spec.name)
 
     def _evaluations(self) -> None:
-        """Per förbund: seed 004's type cases, and its first individual insats's
-        participants who ended last year, valued with its outcome that year."""
+        """Per förbund: seed 004's type cases with the seed's own benefit levels, and its
+        first individual insats's participants who ended last year, valued with its
+        outcome that year."""
         values = StandardValueSet.objects.filter(forbund=None).order_by("-price_year").first()
-        if values is None:
+        seed_base = StandardValueSet.objects.filter(
+            forbund=None, price_year=typecases.SEED004_PRICE_YEAR
+        ).first()
+        if values is None or seed_base is None:
             return
         year = self.today.year - 1
         for frec in self.forbund:
@@ -618,24 +623,19 @@ class _Builder:
                 forbund=frec.obj,
                 name=gettext("Type cases as in the NyttoSam example"),
                 method=Method.TYPE_CASES,
-                value_set=values,
+                value_set=self._seed_values(frec.obj, seed_base),
                 participants=seed004.PARTICIPANTS,
                 cost=seed004.COST,
-                before_supply={k: v * 100 for k, v in seed004.BEFORE.supply.items()},
+                indirect_tax_factor=Decimal(str(seed004.INDIRECT_TAX_FACTOR)),
+                before_supply=typecases.before_supply(),
                 before_resources=dict(seed004.RESOURCE_USE),
             )
-            TypeCaseGroup.objects.bulk_create(
-                TypeCaseGroup(
-                    evaluation=evaluation,
-                    position=i,
-                    name=name,
-                    share=Decimal(str(round(share * 100, 2))),
-                    supply={k: v * 100 for k, v in state.supply.items()},
-                    work_extent=Decimal(str(state.work_extent * 100)),
-                    wage_subsidy=Decimal(str(state.wage_subsidy * 100)),
-                    resource_factor=80 if state.work_extent else 100,
-                )
-                for i, (name, share, state) in enumerate(seed004.GROUPS)
+            bulk_create_with_history(
+                [
+                    TypeCaseGroup(evaluation=evaluation, position=i, **row)
+                    for i, row in enumerate(typecases.group_rows())
+                ],
+                TypeCaseGroup,
             )
             threshold = frec.obj.suppression_threshold
             irec = next(
@@ -685,6 +685,27 @@ class _Builder:
                     ],
                     MappingRow,
                 )
+
+    @staticmethod
+    def _seed_values(forbund: Forbund, base: StandardValueSet) -> StandardValueSet:
+        """The förbund's version of Samspår's values of seed 004's price year, with the
+        seed's own benefit levels (``seed004.LEVELS``)."""
+        own = StandardValueSet.objects.create(
+            forbund=forbund,
+            price_year=base.price_year,
+            version=1,
+            name=gettext("Standard values %(year)s with the NyttoSam example's levels")
+            % {"year": base.price_year},
+            based_on=base,
+        )
+        source = gettext("The NyttoSam example's own estimate (seed 004)")
+        values = list(base.values.all())
+        for v in values:
+            v.pk, v.value_set = None, own
+            if v.key in seed004.LEVELS:  # an estimate of the seed's: grade C
+                v.amount, v.grade, v.source = Decimal(str(seed004.LEVELS[v.key])), "C", source
+        StandardValue.objects.bulk_create(values)
+        return own
 
     # -- participants ---------------------------------------------------------------------
 

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from samspar.access.scoping import Action
 from samspar.codelists.models import EndReason, ResultGroup, SupplyType
-from samspar.economics import selectors
+from samspar.economics import seed004, selectors, typecases
 from samspar.economics.decimal_text import plain_number
 from samspar.economics.labels import RESOURCE_LABELS, VALUE_LABELS
 from samspar.economics.model.terms import RESOURCES, SUPPLIES, Grade
@@ -30,7 +30,13 @@ from samspar.economics.models import (
     Method,
     StandardValueSet,
 )
-from samspar.economics.services import BEFORE_SUPPLY, COST_SPLIT, MAPPING, amount_problem
+from samspar.economics.services import (
+    BEFORE_SUPPLY,
+    COST_SPLIT,
+    GROUP_FIELDS,
+    MAPPING,
+    amount_problem,
+)
 from samspar.organisation.models import Forbund, Insats
 from samspar.organisation.selectors import manageable_forbund
 
@@ -434,25 +440,9 @@ GroupFormSet = forms.formset_factory(GroupForm, extra=1, min_num=1, max_num=8, c
 def group_initial(evaluation: Evaluation | None) -> list[dict[str, Any]]:
     """The saved groups, or seed 004's three groups as a starting point."""
     if evaluation is not None and evaluation.pk:
-        rows = list(
-            evaluation.groups.values(
-                *("name", "share", "work_extent", "wage_subsidy", "resource_factor", "supply")
-            )
-        )
+        rows = list(evaluation.groups.values(*GROUP_FIELDS))
     else:
-        from samspar.economics import seed004
-
-        rows = [
-            {
-                "name": name,
-                "share": share * 100,
-                "work_extent": state.work_extent * 100,
-                "wage_subsidy": state.wage_subsidy * 100,
-                "resource_factor": 80 if state.work_extent else 100,
-                "supply": {k: v * 100 for k, v in state.supply.items()},
-            }
-            for name, share, state in seed004.GROUPS
-        ]
+        rows = typecases.group_rows()
     return [
         {
             **{k: v for k, v in row.items() if k != "supply"},
@@ -463,13 +453,13 @@ def group_initial(evaluation: Evaluation | None) -> list[dict[str, Any]]:
 
 
 def seed004_initial() -> dict[str, Any]:
-    from samspar.economics import seed004
-
+    """A new type-case evaluation starts from seed 004."""
     return {
         "name": _("Type-case evaluation"),
         "participants": seed004.PARTICIPANTS,
         "cost": seed004.COST,
-        **{f"before_{c}": s * 100 for c, s in seed004.BEFORE.supply.items()},
+        "indirect_tax_factor": seed004.INDIRECT_TAX_FACTOR,
+        **{f"before_{c}": s for c, s in typecases.before_supply().items()},
         **{f"resource_{k}": u for k, u in seed004.RESOURCE_USE.items()},
     }
 
