@@ -15,6 +15,8 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from openpyxl import load_workbook
 
+from samspar.access.models import RoleAssignment
+from samspar.access.scoping import Role
 from samspar.demo import builder
 from samspar.economics import seed004, selectors, services, typecases
 from samspar.economics.defaults import shipped_sets
@@ -22,6 +24,7 @@ from samspar.economics.model import Perspective, evaluate
 from samspar.economics.models import Evaluation, Method, StandardValueSet
 from samspar.organisation.models import Forbund
 from samspar.registry.models import Enrolment
+from tests.factories import make_user
 
 SCALE = 0.15
 LAST_YEAR = dt.date.today().year - 1
@@ -336,7 +339,8 @@ def test_other_users_do_not_reach_the_evaluations(built, db, client):
 
 
 def _value_data(page) -> dict[str, Any]:
-    data = {}
+    target = page.context["target_form"]
+    data = {"target-forbund": target["forbund"].value()}
     for _label, _value, form in page.context["rows"]:
         for name in ("amount", "grade", "source"):
             data[form.add_prefix(name)] = form[name].value()
@@ -354,3 +358,67 @@ def test_the_admin_edits_standard_values_into_a_new_version(admin, client):
     assert used.values.get(key="average_wage").amount != 40000
     newer = StandardValueSet.objects.exclude(pk=used.pk).get(based_on=used)
     assert newer.values.get(key="average_wage").amount == 40000
+
+
+def _two_forbund_admin(client) -> tuple[User, Forbund, Forbund]:
+    first = Forbund.objects.get(name__startswith="Södra Dalarnas")
+    second = Forbund.objects.get(name__contains="Sydnärke")
+    user = make_user("admin.tva", Role.FORBUND_ADMIN, forbund=first)
+    RoleAssignment.objects.create(user=user, role=Role.FORBUND_ADMIN, forbund=second)
+    client.force_login(user)
+    return user, first, second
+
+
+def test_an_admin_of_two_forbund_chooses_where_a_new_version_goes(built, db, client):
+    _user, _first, second = _two_forbund_admin(client)
+    shipped = StandardValueSet.objects.filter(forbund=None).order_by("-price_year").first()
+    url = f"/ekonomi/standardvarden/{shipped.pk}/"
+    page = client.get(url)
+    choices = page.context["target_form"].fields["forbund"].queryset
+    assert set(choices) == {_first, second}
+    data = _value_data(page)
+    data.update({"target-forbund": second.pk, "average_wage-amount": "41 000"})
+    response = client.post(url, data)
+    assert response.status_code == 302
+    made = StandardValueSet.objects.get(pk=response["Location"].rstrip("/").split("/")[-1])
+    assert made.forbund == second and made.based_on == shipped
+    assert made.values.get(key="average_wage").amount == 41_000
+
+
+def test_used_by_counts_only_the_evaluations_the_user_sees(admin, client):
+    shipped = StandardValueSet.objects.filter(forbund=None).order_by("-price_year").first()
+    everyone = shipped.evaluations.count()
+    own = selectors.evaluations(admin).filter(value_set=shipped).count()
+    assert everyone > own >= 1
+    page = client.get(f"/ekonomi/standardvarden/{shipped.pk}/")
+    assert page.context["used_by"] == own
+    assert f"används av {own} utvärdering" in page.content.decode()
+
+
+def test_a_version_for_a_new_price_year(admin, client):
+    shipped = StandardValueSet.objects.filter(forbund=None).order_by("-price_year").first()
+    url = f"/ekonomi/standardvarden/{shipped.pk}/nytt-prisar/"
+    page = client.get(f"/ekonomi/standardvarden/{shipped.pk}/")
+    assert page.context["year_form"]["price_year"].value() == str(shipped.price_year + 1)
+    forbund = Forbund.objects.get(name__startswith="Södra Dalarnas")
+    before = StandardValueSet.objects.count()
+    refused = client.post(url, {"year-forbund": forbund.pk, "year-price_year": "1999"}, follow=True)
+    assert StandardValueSet.objects.count() == before
+    assert "2000" in refused.content.decode()
+    year = shipped.price_year + 1
+    response = client.post(url, {"year-forbund": forbund.pk, "year-price_year": str(year)})
+    assert response.status_code == 302
+    made = StandardValueSet.objects.get(forbund=forbund, price_year=year)
+    assert made.based_on == shipped and made.version == 1
+    assert made.values.count() == shipped.values.count()
+    form = client.get(TYPE_CASES).context["form"]
+    assert made in form.fields["value_set"].queryset
+    # another förbund's user can neither see it nor make one from it
+    client.force_login(User.objects.get(username="admin.sydnarke"))
+    assert client.get(f"/ekonomi/standardvarden/{made.pk}/").status_code == 404
+    assert (
+        client.post(
+            f"/ekonomi/standardvarden/{made.pk}/nytt-prisar/", {"year-price_year": "2030"}
+        ).status_code
+        == 404
+    )

@@ -541,3 +541,34 @@ def test_discounting_is_switched_on_with_the_green_book_rate(forbund, forbund_ad
     assert selectors.model_evaluation(plain, []).discount_rate == 0
     discounted = type_case(forbund, shipped(), discounting=True)
     assert selectors.model_evaluation(discounted, []).discount_rate == 0.035
+
+
+def test_a_version_for_another_price_year(forbund, forbund_admin, manager):
+    made = services.new_price_year_version(
+        user=forbund_admin, forbund=forbund, base=shipped(2026), price_year=2027
+    )
+    assert (made.forbund, made.price_year, made.version, made.based_on) == (
+        forbund,
+        2027,
+        1,
+        shipped(2026),
+    )
+    assert made.values.get(key="prisbasbelopp").amount == 59_200  # to be brought up to 2027
+    again = services.new_price_year_version(
+        user=forbund_admin, forbund=forbund, base=made, price_year=2027
+    )
+    assert again.version == 2
+    with pytest.raises(ValidationError):
+        services.new_price_year_version(
+            user=forbund_admin, forbund=forbund, base=made, price_year=1990
+        )
+    other = make_forbund("Sydnärke", "18")
+    with pytest.raises(PermissionDenied):  # not the manager's förbund
+        services.new_price_year_version(user=manager, forbund=forbund, base=made, price_year=2028)
+    with pytest.raises(PermissionDenied):  # another förbund's set
+        services.new_price_year_version(
+            user=make_user("annan", Role.FORBUND_ADMIN, forbund=other),
+            forbund=other,
+            base=made,
+            price_year=2028,
+        )

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
@@ -35,6 +35,7 @@ from samspar.economics.services import (
     COST_SPLIT,
     GROUP_FIELDS,
     MAPPING,
+    PRICE_YEARS,
     amount_problem,
 )
 from samspar.organisation.models import Forbund, Insats
@@ -484,6 +485,31 @@ class ValueForm(forms.Form):
         if problem := amount_problem(amount, self.unit):
             raise forms.ValidationError(problem)
         return amount
+
+
+class ForbundChoiceForm(forms.Form):
+    """For whom a new version is made, when the user manages more than one förbund."""
+
+    forbund = forms.ModelChoiceField(
+        label=_("New version for"), queryset=Forbund.objects.none(), empty_label=None
+    )
+
+    def __init__(self, *args: Any, forbund: QuerySet[Forbund], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["forbund"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = forbund
+        if forbund.count() == 1:
+            field.widget = forms.HiddenInput()
+            self.initial.setdefault("forbund", forbund.get().pk)
+
+
+class PriceYearForm(ForbundChoiceForm):
+    """A new version of a value set for another price year."""
+
+    price_year = LocalIntegerField(
+        label=_("Price year"), min_value=PRICE_YEARS[0], max_value=PRICE_YEARS[1]
+    )
 
 
 def value_label(key: str) -> str:

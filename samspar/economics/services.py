@@ -47,6 +47,8 @@ FIELDS = {
     "draws",
 }
 GROUP_FIELDS = ("name", "share", "supply", "work_extent", "wage_subsidy", "resource_factor")
+# The price years a value set can be made for.
+PRICE_YEARS = (2000, 2100)
 # Keys of errors that belong to a part of the form rather than one field.
 BEFORE_SUPPLY, GROUPS, COST_SPLIT, MAPPING = "before_supply", "groups", "cost_split", "mapping"
 _STATE = re.compile(r"^(?P<name>.*)\.(?P<side>before|after)(?:\.(?P<rest>.*))?$")
@@ -371,20 +373,49 @@ def amount_problem(amount: Decimal, unit: str) -> str | None:
     return None
 
 
-def _new_version(
-    user: AbstractBaseUser | AnonymousUser, forbund: Forbund, base: StandardValueSet
+@transaction.atomic
+def new_price_year_version(
+    *,
+    user: AbstractBaseUser | AnonymousUser,
+    forbund: Forbund,
+    base: StandardValueSet,
+    price_year: int,
 ) -> StandardValueSet:
+    """A version of the förbund's own for ``price_year``, starting from ``base``'s values
+    (Samspår's or the förbund's own), to be brought up to that year's levels."""
+    if not manageable_forbund(user).filter(pk=forbund.pk).exists():
+        raise PermissionDenied
+    if base.forbund_id not in (None, forbund.pk):
+        raise PermissionDenied
+    if not PRICE_YEARS[0] <= price_year <= PRICE_YEARS[1]:
+        raise ValidationError(
+            {
+                "price_year": _("A price year between %(low)s and %(high)s.")
+                % {"low": PRICE_YEARS[0], "high": PRICE_YEARS[1]}
+            }
+        )
+    return _new_version(user, forbund, base, price_year)
+
+
+def _new_version(
+    user: AbstractBaseUser | AnonymousUser,
+    forbund: Forbund,
+    base: StandardValueSet,
+    price_year: int | None = None,
+) -> StandardValueSet:
+    """A copy of ``base`` as the förbund's next version of ``price_year`` (default: the
+    base's)."""
+    year = base.price_year if price_year is None else price_year
     latest = (
-        StandardValueSet.objects.filter(forbund=forbund, price_year=base.price_year)
+        StandardValueSet.objects.filter(forbund=forbund, price_year=year)
         .order_by("-version")
         .first()
     )
     created = StandardValueSet.objects.create(
         forbund=forbund,
-        price_year=base.price_year,
+        price_year=year,
         version=(latest.version + 1) if latest else 1,
-        name=_("%(name)s, %(forbund)s")
-        % {"name": base.name.split(",")[0], "forbund": forbund.name},
+        name=_("Standard values %(year)s, %(forbund)s") % {"year": year, "forbund": forbund.name},
         based_on=base,
         created_by_id=user.pk if user.is_authenticated else None,
     )

@@ -11,4 +11,9 @@ urlpatterns = [
     path("<int:pk>/export/<slug:fmt>/", views.evaluation_export, name="economics-export"),
     path("standardvarden/", views.value_set_index, name="economics-values"),
     path("standardvarden/<int:pk>/", views.value_set_detail, name="economics-value-set"),
+    path(
+        "standardvarden/<int:pk>/nytt-prisar/",
+        views.value_set_new_year,
+        name="economics-value-set-year",
+    ),
 ]

@@ -8,6 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -17,9 +18,11 @@ from samspar.access.scoping import Action
 from samspar.economics import output, selectors, services
 from samspar.economics.forms import (
     EvaluationForm,
+    ForbundChoiceForm,
     GroupForm,
     GroupFormSet,
     MappingForm,
+    PriceYearForm,
     ValueForm,
     group_initial,
     seed004_initial,
@@ -27,7 +30,7 @@ from samspar.economics.forms import (
 )
 from samspar.economics.labels import problem_message
 from samspar.economics.model import InputError
-from samspar.economics.models import Evaluation, Method
+from samspar.economics.models import Evaluation, Method, StandardValueSet
 from samspar.economics.services import BEFORE_SUPPLY, COST_SPLIT, GROUPS, MAPPING
 from samspar.organisation.models import Forbund
 from samspar.organisation.selectors import manageable_forbund
@@ -221,18 +224,26 @@ def value_set_index(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _targets(user: Any, value_set: StandardValueSet) -> QuerySet[Forbund]:
+    """The förbund a change of ``value_set`` may go to: its own förbund, or for
+    Samspår's set every förbund the user manages."""
+    managed = manageable_forbund(user)
+    return managed.filter(pk=value_set.forbund_id) if value_set.forbund_id else managed
+
+
 @login_required
 def value_set_detail(request: HttpRequest, pk: int) -> HttpResponse:
     value_set = get_object_or_404(selectors.value_sets(request.user), pk=pk)
-    managed = manageable_forbund(request.user)
-    forbund: Forbund | None = value_set.forbund if value_set.forbund_id else managed.first()
-    may_edit = forbund is not None and managed.filter(pk=forbund.pk).exists()
+    targets = _targets(request.user, value_set)
+    may_edit = targets.exists()
+    data = request.POST if request.method == "POST" else None
+    target_form = ForbundChoiceForm(data, forbund=targets, prefix="target")
     values = list(value_set.values.all())
     forms: list[tuple[Any, ValueForm]] = [
         (
             v,
             ValueForm(
-                request.POST or None,
+                data,
                 prefix=v.key,
                 unit=v.unit,
                 initial={"amount": v.amount, "grade": v.grade, "source": v.source},
@@ -240,10 +251,10 @@ def value_set_detail(request: HttpRequest, pk: int) -> HttpResponse:
         )
         for v in values
     ]
-    if request.method == "POST":
-        if not may_edit or forbund is None:
+    if data is not None:
+        if not may_edit:
             raise PermissionDenied
-        if all(f.is_valid() for _v, f in forms):
+        if target_form.is_valid() and all(f.is_valid() for _v, f in forms):
             changes = {
                 v.key: services.ValueChange(
                     f.cleaned_data["amount"], f.cleaned_data["grade"], f.cleaned_data["source"]
@@ -253,7 +264,10 @@ def value_set_detail(request: HttpRequest, pk: int) -> HttpResponse:
             }
             if changes:
                 target = services.update_standard_values(
-                    user=request.user, forbund=forbund, value_set=value_set, changes=changes
+                    user=request.user,
+                    forbund=target_form.cleaned_data["forbund"],
+                    value_set=value_set,
+                    changes=changes,
                 )
                 if target.pk != value_set.pk:
                     messages.info(
@@ -269,6 +283,43 @@ def value_set_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "value_set": value_set,
             "rows": [(value_label(v.key), v, f) for v, f in forms],
             "may_edit": may_edit,
-            "used_by": value_set.evaluations.count(),
+            "target_form": target_form,
+            "year_form": PriceYearForm(
+                forbund=targets, prefix="year", initial={"price_year": value_set.price_year + 1}
+            ),
+            # only the evaluations the user may see count
+            "used_by": selectors.evaluations(request.user).filter(value_set=value_set).count(),
         },
     )
+
+
+@login_required
+def value_set_new_year(request: HttpRequest, pk: int) -> HttpResponse:
+    """A new version of a value set for another price year (POST only)."""
+    if request.method != "POST":
+        raise Http404
+    value_set = get_object_or_404(selectors.value_sets(request.user), pk=pk)
+    targets = _targets(request.user, value_set)
+    if not targets.exists():
+        raise PermissionDenied
+    form = PriceYearForm(request.POST, forbund=targets, prefix="year")
+    if form.is_valid():
+        created = services.new_price_year_version(
+            user=request.user,
+            forbund=form.cleaned_data["forbund"],
+            base=value_set,
+            price_year=form.cleaned_data["price_year"],
+        )
+        messages.success(
+            request,
+            _(
+                "A version for price year %(year)s was made from %(base)s. Bring its values "
+                "up to that year: they are still those of %(base_year)s."
+            )
+            % {"year": created.price_year, "base": value_set, "base_year": value_set.price_year},
+        )
+        return redirect("economics-value-set", pk=created.pk)
+    for errors in form.errors.values():
+        for text in errors:
+            messages.error(request, str(text))
+    return redirect("economics-value-set", pk=pk)
