@@ -291,6 +291,21 @@ def test_summary_of_an_insats_that_does_not_pay_back():
     assert "does not pay back" in text
 
 
+def test_a_gaining_actor_that_never_recovers_its_share_says_so():
+    # Discounted at 50 % a year, a krona a year adds up to less than two: the
+    # Försäkringskassan gains a little each year but never its cost share.
+    report = build(replace(seed004.evaluation(), discount_rate=0.5), draws=0)
+    fk = report.result.perspectives[P.FK]
+    assert fk.revenue > 0 and fk.payback_months is None
+    with translation.override("en"):
+        gaining = next(p for p in summary_paragraphs(report) if p.startswith("Gaining:"))
+        expected = (
+            f"Försäkringskassan {money(fk.revenue)} per year, does not pay back within 50 years"
+        )
+    assert expected in gaining
+    assert "no payback time" not in gaining.split("Losing:")[0]
+
+
 def test_summary_of_an_insats_without_cost_is_coherent():
     report = build(replace(seed004.evaluation(), cost=0))
     with translation.override("en"):
@@ -300,6 +315,43 @@ def test_summary_of_an_insats_without_cost_is_coherent():
 
 
 # --- charts and files ---------------------------------------------------------------
+
+
+def _axis_labels(svg: str) -> list[str]:
+    """The tick labels of the first axis of a vl-convert SVG."""
+    group = re.search(r'class="mark-text role-axis-label"[^>]*>(.*?)</g>', svg, re.S)
+    assert group is not None
+    return re.findall(r"<text[^>]*>([^<]*)</text>", group.group(1))
+
+
+def test_actor_bars_have_80_percent_whiskers(report):
+    spec = charts.actor_chart_spec(report)
+    society = spec["data"]["values"][list(P).index(P.SOCIETY)]
+    band = report.simulation.revenue[P.SOCIETY]
+    assert society["low"] == pytest.approx(band.low80 / 1e6)
+    assert society["high"] == pytest.approx(band.high80 / 1e6)
+    assert [layer["mark"]["type"] for layer in spec["layer"]] == ["bar", "rule", "tick", "tick"]
+    plain = charts.actor_chart_spec(replace(report, simulation=None))
+    assert [layer["mark"]["type"] for layer in plain["layer"]] == ["bar"]
+
+
+def test_the_axis_unit_follows_the_amounts():
+    assert charts.unit_for([2_600_000, -300_000]).divisor == 1_000_000
+    assert charts.unit_for([-250_000, 12_000]).divisor == 1_000
+    assert charts.unit_for([1_420, None]).divisor == 1
+    # a small insats: a tenth of the seed's cost and participants
+    small = replace(
+        seed004.evaluation(),
+        cost=60_000,
+        cohorts=[replace(c, count=c.count / 100) for c in seed004.evaluation().cohorts],
+    )
+    report = build(small)
+    with translation.override("en"):
+        spec = charts.actor_chart_spec(report)
+        svg = charts.actor_chart_svg(report)
+    assert spec["layer"][0]["encoding"]["x"]["title"] == "Thousand SEK per year"
+    labels = _axis_labels(svg)
+    assert len(labels) == len(set(labels)) > 2  # no tick label repeated
 
 
 def test_charts_are_svg_with_titles(report):
@@ -322,13 +374,34 @@ def test_xlsx_has_a_summary_sheet_and_numbers(report):
     assert ("Price year", "2025") in [row[:2] for row in first]
     assert any("2.6 million SEK" in str(row[0]) for row in first)
 
-    results = book["Results per perspective"]
+    results = book["Results"]
     rows = {row[0]: row for row in results.iter_rows(values_only=True) if row[0]}
     society = rows["Society as a whole"]
     assert society[1] == pytest.approx(report.result.society.revenue)
     assert society[6] == pytest.approx(report.result.society.payback_months)
     assert rows["Arbetsförmedlingen"][6] == "none"
     assert exported.filename == "samspar-samhallsekonomi-samverkansteamet-2025-03-01.xlsx"
+
+
+def test_xlsx_sheet_names_are_short_and_whole(report):
+    book = load_workbook(io.BytesIO(export(report, "xlsx").content))
+    assert book.sheetnames == [
+        "Sammanfattning",
+        "Ingångsvärden",
+        "Resultat",
+        "Per deltagare",
+        "Poster per aktör",
+        "Osäkerhet intäkt",
+        "Osäkerhet lönsamhet 1 år",
+        "Osäkerhet lönsamhet 5 år",
+        "Osäkerhet återbetalning",
+        "Ackumulerad lönsamhet",
+        "Grupper",
+        "Brytvärden",
+        "Standardvärden",
+    ]
+    # each sheet still carries the table's full title
+    assert book["Osäkerhet intäkt"]["A2"].value == "Osäkerhet: intäkt per år"
 
 
 def test_xlsx_keeps_formula_like_text_as_text(report):

@@ -55,7 +55,11 @@ def supply_labels() -> dict[str, str]:
     """The supply types an average participant's situation is made of: those that move
     public money, and "no public support" for the rest."""
     codes = (*SUPPLIES, NO_PUBLIC_SUPPORT)
-    labels = {s.code: str(s) for s in SupplyType.objects.filter(code__in=codes)}
+    # A break may follow "/" ("Sjukpenning/rehabiliteringspenning"): narrow columns.
+    labels = {
+        s.code: str(s).replace("/", "/\N{ZERO WIDTH SPACE}")
+        for s in SupplyType.objects.filter(code__in=codes)
+    }
     return {code: labels.get(code, code) for code in codes}
 
 
@@ -435,7 +439,17 @@ class GroupForm(forms.Form):
         }
 
 
-GroupFormSet = forms.formset_factory(GroupForm, extra=1, min_num=1, max_num=8, can_delete=True)
+class BaseGroupFormSet(forms.BaseFormSet):  # type: ignore[type-arg]
+    def by_field(self) -> list[tuple[Any, list[forms.BoundField]]]:
+        """The groups side by side: one row per field, one column per group."""
+        names = [f.name for f in self.empty_form.visible_fields()]
+        labels = {f.name: f.label for f in self.empty_form.visible_fields()}
+        return [(labels[n], [form[n] for form in self.forms]) for n in names]
+
+
+GroupFormSet = forms.formset_factory(
+    GroupForm, formset=BaseGroupFormSet, extra=1, min_num=1, max_num=8, can_delete=True
+)
 
 
 def group_initial(evaluation: Evaluation | None) -> list[dict[str, Any]]:

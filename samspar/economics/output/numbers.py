@@ -64,3 +64,4 @@ def _interpolate(message: str | Promise, params: dict[str, Any]) -> str:
 lazy_format = lazy(_interpolate, str)
 lazy_money = lazy(money, str)
 lazy_months = lazy(months, str)
+lazy_people = lazy(people, str)

@@ -184,6 +184,12 @@ def _actor(r: PerspectiveResult) -> str:
     }
     if r.cost <= 0:
         return _("%(actor)s %(revenue)s per year") % params
+    if r.payback_months is None and r.revenue > 0:
+        # gains, but too little to recover its cost share within the search horizon
+        return _("%(actor)s %(revenue)s per year, does not pay back within %(years)s") % {
+            **params,
+            "years": years(PAYBACK_SEARCH_YEARS),
+        }
     if r.payback_months is None:
         return _("%(actor)s %(revenue)s per year, no payback time") % params
     return _("%(actor)s %(revenue)s per year, payback time %(months)s") % params

@@ -183,7 +183,7 @@ def band_tables(report: EconomicsReport) -> list[Table]:
         return []
     note = numbers.lazy_format(
         _("Median and the ranges holding 80 %% and 95 %% of %(draws)s simulated outcomes."),
-        {"draws": sim.draws},
+        {"draws": numbers.lazy_people(sim.draws)},
     )
     horizon = ngettext_lazy(
         "Uncertainty: profitability after %(years)s year",
