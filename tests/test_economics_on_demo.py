@@ -422,3 +422,134 @@ def test_a_version_for_a_new_price_year(admin, client):
         ).status_code
         == 404
     )
+
+
+BANDS = {"bands_revenue", "bands_profit_first_year", "bands_profit", "bands_payback"}
+
+
+def _shown_tables(detail) -> set[str]:
+    return {tv.table.key for tv in detail.context["tables"]}
+
+
+def _exports(client, evaluation: Evaluation) -> dict[str, Any]:
+    """Every export of ``evaluation``, checked to be what it says it is."""
+    pdf = client.get(f"/ekonomi/{evaluation.pk}/export/pdf/")
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    xlsx = client.get(f"/ekonomi/{evaluation.pk}/export/xlsx/")
+    book = load_workbook(io.BytesIO(xlsx.content))
+    data = json.loads(client.get(f"/ekonomi/{evaluation.pk}/export/json/").content)
+    assert data["title"] == evaluation.name
+    return {"book": book, "json": data}
+
+
+def test_the_type_case_flow_with_edits(admin, client):
+    data = form_data(client.get(TYPE_CASES))
+    data["name"] = "Flöde med typfall"
+    created = client.post(TYPE_CASES, data)
+    assert created.status_code == 302, created.context["form"].errors
+    evaluation = Evaluation.objects.get(name="Flöde med typfall")
+    detail = client.get(created["Location"])
+    assert _shown_tables(detail) >= BANDS and "cohorts" in _shown_tables(detail)
+    body = detail.content.decode()
+    assert "Osäkerhet: lönsamhet efter 1 år" in body and "Ingångsvärden och antaganden" in body
+    assert detail.context["history"][0].created
+
+    # /redigera/: the saved values come back; change group 1, delete group 2
+    edit_url = f"/ekonomi/{evaluation.pk}/redigera/"
+    edit = client.get(edit_url)
+    _kept(edit, "name", "Flöde med typfall")
+    _kept(edit, "groups-0-share", "13,5")
+    data = form_data(edit)
+    data.update(
+        {
+            "groups-0-share": "29,5",
+            "groups-1-DELETE": "on",
+            "switching_months": "18",
+        }
+    )
+    saved = client.post(edit_url, data)
+    assert saved.status_code == 302, saved.context["form"].errors
+    assert [(g.name, g.share) for g in evaluation.groups.all()] == [
+        ("Försörjer sig genom arbete", Decimal("29.5")),
+        ("Har inte förbättrat sig", Decimal("70.5")),
+    ]
+    detail = client.get(saved["Location"])
+    changes = {c.label: (c.old, c.new) for c in detail.context["history"][0].changes}
+    assert changes["Grupp 1: Andel av deltagarna (%)"] == ("13,5", "29,5")
+    assert changes["Grupp 3"][1] == "–"  # the third row is gone
+    assert [r[0] for r in detail.context["report"].switching] == [12, 18, 24, 36]
+    assert "inom 18 månader" in detail.content.decode()
+
+    files = _exports(client, evaluation)
+    assert "Grupper" in files["book"].sheetnames
+    assert [c["name"] for c in files["json"]["cohorts"]] == [
+        "Försörjer sig genom arbete",
+        "Har inte förbättrat sig",
+    ]
+    assert files["json"]["switching_target_months"] == 18
+
+
+def test_the_individual_flow_with_edits(admin, client):
+    insats = selectors.evaluations(admin).get(method=Method.INDIVIDUALS).insats
+    data = form_data(client.get(INDIVIDUALS))
+    data.update(
+        name="Flöde med individer",
+        insats=insats.pk,
+        period_start=f"{LAST_YEAR}-01-01",
+        period_end=f"{LAST_YEAR}-12-31",
+        cost="1 500 000",
+    )
+    created = client.post(INDIVIDUALS, data)
+    assert created.status_code == 302, created.context["form"].errors
+    evaluation = Evaluation.objects.get(name="Flöde med individer")
+    detail = client.get(created["Location"])
+    assert BANDS | {"mapping", "assumptions"} <= _shown_tables(detail)
+    assert "cohorts" not in _shown_tables(detail)  # profiles are never shown
+    assert "Beräknad från registret per" in detail.content.decode()
+    revenue = detail.context["report"].result.society.revenue
+
+    # an end reason some participant without registered work ended with now counts as
+    # half-time work
+    mapping = selectors.evaluation_mapping(evaluation)
+    reason = next(
+        p["end_reason"]
+        for p in evaluation.profiles
+        if p["work_after"] is None and mapping[p["end_reason"]].work_extent == 0
+    )
+    edit_url = f"/ekonomi/{evaluation.pk}/redigera/"
+    data = form_data(client.get(edit_url))
+    data[f"mapping-{reason}__work_extent"] = "50"
+    saved = client.post(edit_url, data)
+    assert saved.status_code == 302
+    row = evaluation.mapping_rows.get(end_reason__code=reason)
+    assert row.work_extent == 50
+    detail = client.get(saved["Location"])
+    assert detail.context["report"].result.society.revenue > revenue
+    (change,) = detail.context["history"][0].changes
+    assert change.new == "50" and "Arbetsomfattning efter" in change.label
+    shown = {m.code: m for m in detail.context["report"].mapping}
+    assert shown[reason].work_extent == 50
+
+    # the registry is read again only when asked (and only by POST)
+    refresh = f"/ekonomi/{evaluation.pk}/rakna-om/"
+    assert client.get(refresh).status_code == 404
+    read_at = Evaluation.objects.get(pk=evaluation.pk).registry_as_of
+    response = client.post(refresh, follow=True)
+    assert "Omräknad från registret" in response.content.decode()
+    assert Evaluation.objects.get(pk=evaluation.pk).registry_as_of > read_at
+
+    files = _exports(client, evaluation)
+    assert "Från registret" in files["book"].sheetnames
+    exported = {m["end_reason"]: m for m in files["json"]["mapping"]}
+    assert exported[reason]["work_extent"] == 0.5
+    assert files["json"]["registry_as_of"] and files["json"]["cohorts"] == []
+
+
+def test_only_managers_compute_again(built, db, client):
+    evaluation = Evaluation.objects.filter(
+        forbund__name__startswith="Södra Dalarnas", method=Method.INDIVIDUALS
+    ).first()
+    client.force_login(User.objects.get(username="styrelse.sodradalarna"))
+    assert client.get(f"/ekonomi/{evaluation.pk}/").status_code == 200
+    assert client.post(f"/ekonomi/{evaluation.pk}/rakna-om/").status_code == 404
+    assert client.get(f"/ekonomi/{evaluation.pk}/redigera/").status_code == 404
