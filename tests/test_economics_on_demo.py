@@ -137,7 +137,10 @@ def test_group_shares_not_adding_up_keep_what_was_typed(admin, client):
     data["name"] = "Fel andelar"
     data["groups-0-share"] = "10"
     response = _refused(client, TYPE_CASES, data)
-    assert response.context["group_errors"] == ["Andelarna måste summera till 100 % (nu 96,5 %)."]
+    assert response.context["groups"].non_form_errors() == [
+        "Andelarna måste summera till 100 % (nu 96,5 %)."
+    ]
+    assert 'href="#section-groups"' in response.content.decode()
     _kept(response, "name", "Fel andelar")
     _kept(response, "groups-0-share", "10")
 
@@ -152,6 +155,28 @@ def test_before_shares_must_add_up_to_100(admin, client):
     # the rest written as "no public support" adds up
     data["before_ingen"] = "20"
     assert client.post(TYPE_CASES, data).status_code == 302
+
+
+def test_every_problem_shows_at_once(admin, client):
+    """A field the form refuses does not hide the sums it would check after it."""
+    data = form_data(client.get(TYPE_CASES))
+    data.update(
+        before_forsorjningsstod="30",
+        deadweight_low="5",  # without its high end
+        **{
+            "groups-0-share": "10",
+            "groups-1-supply_sjukpenning": "50",
+            "groups-1-work_extent": "75",
+        },
+    )
+    response = _refused(client, TYPE_CASES, data)
+    form, groups = response.context["form"], response.context["groups"]
+    assert form.errors["deadweight_high"]
+    assert form.section_errors["before_supply"]
+    assert groups.non_form_errors() and groups.forms[1].non_field_errors()
+    body = response.content.decode()
+    for section in ("section-uncertainty", "section-before_supply", "section-groups"):
+        assert f'href="#{section}"' in body
 
 
 def test_negative_amounts_are_refused_at_their_fields(admin, client):

@@ -36,7 +36,10 @@ from samspar.economics.services import (
     GROUP_FIELDS,
     MAPPING,
     PRICE_YEARS,
+    SAME_NAME,
     amount_problem,
+    full_time_error,
+    shares_error,
 )
 from samspar.organisation.models import Forbund, Insats
 from samspar.organisation.selectors import manageable_forbund
@@ -141,6 +144,10 @@ class Section:
     fields: list[forms.BoundField]
     help: Any = ""
     errors: tuple[str, ...] = ()
+
+    @property
+    def has_errors(self) -> bool:
+        return bool(self.errors) or any(f.errors for f in self.fields)
 
 
 class EvaluationForm(forms.ModelForm):  # type: ignore[type-arg]
@@ -318,6 +325,19 @@ class EvaluationForm(forms.ModelForm):  # type: ignore[type-arg]
     def add_section_errors(self, key: str, errors: list[str]) -> None:
         self.section_errors.setdefault(key, []).extend(errors)
 
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
+        if self.method == Method.TYPE_CASES:
+            shares = [data.get(f"before_{code}") or 0 for code in supply_labels()]
+            if problem := shares_error(shares):
+                self.add_section_errors(BEFORE_SUPPLY, [problem])
+        return data
+
+    def is_valid(self) -> bool:
+        """Valid when no field and no card has an error."""
+        return super().is_valid() and not self.section_errors
+
     def save(self, commit: bool = False) -> Evaluation:
         """The evaluation with the form's data, unsaved: the service saves it."""
         evaluation: Evaluation = super().save(commit=False)
@@ -423,6 +443,14 @@ class GroupForm(forms.Form):
     def supply_fields(self) -> list[forms.BoundField]:
         return [self[name] for name in self.fields if name.startswith("supply_")]
 
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
+        supply = [data.get(f"supply_{code}") or 0 for code in SUPPLIES]
+        if problem := full_time_error(supply, data.get("work_extent") or 0):
+            raise forms.ValidationError(problem)
+        return data
+
     def row(self) -> dict[str, Any]:
         data = self.cleaned_data
         return {
@@ -440,6 +468,23 @@ class GroupForm(forms.Form):
 
 
 class BaseGroupFormSet(forms.BaseFormSet):  # type: ignore[type-arg]
+    def clean(self) -> None:
+        """The kept groups' shares add up to 100 %, and they have different names."""
+        kept = [
+            f.cleaned_data
+            for f in self.forms
+            if getattr(f, "cleaned_data", None) and not f.cleaned_data.get("DELETE")
+        ]
+        names = [row["name"] for row in kept if "name" in row]
+        errors: list[Any] = []
+        if len(set(names)) < len(names):
+            errors.append(SAME_NAME)
+        shares = [row["share"] for row in kept if "share" in row]
+        if len(shares) == len(kept) and (problem := shares_error(shares)):
+            errors.append(problem)
+        if errors:
+            raise forms.ValidationError(errors)
+
     def by_field(self) -> list[tuple[Any, list[forms.BoundField]]]:
         """The groups side by side: one row per field, one column per group."""
         names = [f.name for f in self.empty_form.visible_fields()]

@@ -5,7 +5,7 @@ transaction, so bad input saves nothing and computes nothing."""
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -14,6 +14,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, Validatio
 from django.db import transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from samspar.access.scoping import Action
 from samspar.economics import model, selectors
@@ -51,6 +52,7 @@ GROUP_FIELDS = ("name", "share", "supply", "work_extent", "wage_subsidy", "resou
 PRICE_YEARS = (2000, 2100)
 # Keys of errors that belong to a part of the form rather than one field.
 BEFORE_SUPPLY, GROUPS, COST_SPLIT, MAPPING = "before_supply", "groups", "cost_split", "mapping"
+SAME_NAME = _lazy("Two groups cannot have the same name.")
 _STATE = re.compile(r"^(?P<name>.*)\.(?P<side>before|after)(?:\.(?P<rest>.*))?$")
 
 
@@ -127,29 +129,43 @@ def _problems_as_errors(
     return errors
 
 
+def shares_error(shares: Iterable[Any]) -> str | None:
+    """Shares in percent that must add up to 100 % (the average participant's supply
+    before, the groups), in words if they do not."""
+    total = sum((Decimal(str(v)) for v in shares), Decimal(0))
+    if abs(total - 100) <= Decimal("0.01"):
+        return None
+    return problem_message(model.Problem("shares_sum", "", {"total": float(total)}))
+
+
+def full_time_error(supply: Iterable[Any], work_extent: Any) -> str | None:
+    """A group's supply and work after (percent) fit in full time; the rest is without
+    public support."""
+    total = sum((Decimal(str(v)) for v in supply), Decimal(0)) + Decimal(str(work_extent))
+    if total <= 100:
+        return None
+    return _("Supply and work after may not exceed 100 %% of full time together.") % {}
+
+
 def _form_checks(
     evaluation: Evaluation, group_rows: Sequence[Mapping[str, Any]]
 ) -> dict[str, list[str]]:
-    """Rules of the form that the model leaves open: the average participant's supply
-    before is a distribution over every kind of support (no public support included),
-    so it adds up to 100 %; each group's supply and work after fit in full time; the
-    groups have different names (the results name them)."""
+    """Rules of the form that the model leaves open (the form checks them too, so that
+    they show with the other errors): the average participant's supply before is a
+    distribution over every kind of support (no public support included), so it adds up
+    to 100 %; each group's supply and work after fit in full time; the groups have
+    different names (the results name them)."""
     errors: dict[str, list[str]] = {}
     if evaluation.method != Method.TYPE_CASES:
         return errors
-    total = sum((Decimal(str(v)) for v in evaluation.before_supply.values()), Decimal(0))
-    if abs(total - 100) > Decimal("0.01"):
-        problem = model.Problem("shares_sum", BEFORE_SUPPLY, {"total": float(total)})
-        errors[BEFORE_SUPPLY] = [problem_message(problem)]
+    if before := shares_error(evaluation.before_supply.values()):
+        errors[BEFORE_SUPPLY] = [before]
     seen: set[str] = set()
     for i, row in enumerate(group_rows):
-        supply = sum((Decimal(str(v)) for v in row["supply"].values()), Decimal(0))
-        if supply + Decimal(str(row["work_extent"])) > 100:
-            errors[group_key(i, "")] = [
-                _("Supply and work after may not exceed 100 %% of full time together.") % {}
-            ]
+        if overfull := full_time_error(row["supply"].values(), row["work_extent"]):
+            errors[group_key(i, "")] = [overfull]
         if row["name"] in seen:
-            errors[group_key(i, "name")] = [_("Two groups cannot have the same name.")]
+            errors[group_key(i, "name")] = [str(SAME_NAME)]
         seen.add(row["name"])
     return errors
 
