@@ -17,6 +17,7 @@ from openpyxl import load_workbook
 
 from samspar.access.models import RoleAssignment
 from samspar.access.scoping import Role
+from samspar.codelists.models import EndReason
 from samspar.demo import builder
 from samspar.economics import seed004, selectors, services, typecases
 from samspar.economics.defaults import shipped_sets
@@ -549,11 +550,21 @@ def test_the_individual_flow_with_edits(admin, client):
     row = evaluation.mapping_rows.get(end_reason__code=reason)
     assert row.work_extent == 50
     detail = client.get(saved["Location"])
-    assert detail.context["report"].result.society.revenue > revenue
+    mapped = detail.context["report"].result.society.revenue
+    assert mapped > revenue
     (change,) = detail.context["history"][0].changes
     assert change.new == "50" and "Arbetsomfattning efter" in change.label
     shown = {m.code: m for m in detail.context["report"].mapping}
     assert shown[reason].work_extent == 50
+
+    # the registry changes: the page says so, but keeps what it was computed from
+    changed = Enrolment.objects.filter(
+        insats=insats, end_date__year=LAST_YEAR, end_reason__code=reason
+    ).first()
+    Enrolment.objects.filter(pk=changed.pk).update(end_reason=EndReason.objects.get(code="arbete"))
+    detail = client.get(f"/ekonomi/{evaluation.pk}/")
+    assert "Registret har ändrats sedan dess" in detail.content.decode()
+    assert detail.context["report"].result.society.revenue == mapped
 
     # the registry is read again only when asked (and only by POST)
     refresh = f"/ekonomi/{evaluation.pk}/rakna-om/"
@@ -561,6 +572,7 @@ def test_the_individual_flow_with_edits(admin, client):
     read_at = Evaluation.objects.get(pk=evaluation.pk).registry_as_of
     response = client.post(refresh, follow=True)
     assert "Omräknad från registret" in response.content.decode()
+    assert "Registret har ändrats sedan dess" not in response.content.decode()
     assert Evaluation.objects.get(pk=evaluation.pk).registry_as_of > read_at
 
     files = _exports(client, evaluation)

@@ -154,10 +154,12 @@ def evaluation_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def evaluation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     evaluation = get_object_or_404(selectors.evaluations(request.user), pk=pk)
+    may_edit = selectors.evaluations(request.user, Action.MANAGE).filter(pk=pk).exists()
     context: dict[str, Any] = {
         "evaluation": evaluation,
-        "may_edit": selectors.evaluations(request.user, Action.MANAGE).filter(pk=pk).exists(),
-        "registry_changed": selectors.registry_changed(evaluation),
+        "may_edit": may_edit,
+        # only those who can compute it again are told the registry has moved on
+        "registry_changed": may_edit and selectors.registry_changed(evaluation),
         "history": selectors.evaluation_history(evaluation),
     }
     try:
