@@ -58,6 +58,11 @@ class ReportFilters(Schema):
     age_bounds: str | None = Field(None, description="Ages where age groups start: 25,30,40")
     month_step: str | None = Field(None, description="Months per interval of time in insats")
     base_year: str | None = Field(None, description="Base year of the trend")
+    published: bool | None = Field(
+        None,
+        description="true: for publication, small counts hidden whoever asks (see "
+        "suppression in the answer)",
+    )
 
 
 class Problem(Schema):

@@ -17,8 +17,10 @@ from samspar.annual import compose
 from samspar.annual.chapters import CHAPTERS, Chapter, Figure
 from samspar.annual.compose import build_annual_report
 from samspar.annual.models import ChapterText
+from samspar.annual.rendering import chapter_views
 from samspar.annual.services import save_chapter_text
 from tests.factories import make_forbund, make_insats, make_user
+from tests.pdf_text import pdf_text
 from tests.seeds import register, seed_002_economy, seed_002_participants
 
 YEAR = 2022
@@ -161,6 +163,20 @@ def test_preview_takes_a_bounded_number_of_queries(
         assert client.get(_url("annual-report", avesta, YEAR)).status_code == 200
 
 
+def test_preview_for_an_analyst_takes_a_bounded_number_of_queries(
+    avesta, forbund, client, django_assert_max_num_queries
+):
+    """Someone who does not see exact counts and sees a second insats of the förbund
+    gets each report of the annual report built twice: for the insats, and for the
+    förbund to compare it with (reports.comparisons). About 120 queries (65 without a
+    comparison), whatever the data."""
+    second = make_insats(forbund, "Arbetsträning")
+    register(make_user("coach2", Role.REGISTRATOR, insats=second), second, seed_002_participants())
+    client.force_login(make_user("analytiker", Role.FORBUND_ADMIN, forbund=forbund))
+    with django_assert_max_num_queries(125):
+        assert client.get(_url("annual-report", avesta, YEAR)).status_code == 200
+
+
 def test_hub_links_to_the_report_and_the_year_selector(avesta, registrator, client):
     client.force_login(registrator)
     hub = client.get(reverse("insats-detail", args=[avesta.pk])).content.decode()
@@ -299,3 +315,85 @@ def test_the_pdf_is_produced(avesta, registrator, client):
         'attachment; filename="arsrapport-samverkansteam-avesta-2022.pdf"'
     )
     assert response.content.startswith(b"%PDF")
+
+
+def _cell_texts(report: compose.AnnualReport) -> dict[tuple[str, str], list[list[str]]]:
+    """The formatted cells of every table, header row first, as every output prints them."""
+    return {
+        (chapter.code, view.table.key): [
+            [cell.text for cell in view.headers],
+            *([cell.text for cell in row.cells] for row in view.rows),
+        ]
+        for chapter in chapter_views(report)
+        for view in chapter.tables
+    }
+
+
+def _docx_tables(content: bytes, report: compose.AnnualReport) -> dict[tuple[str, str], Any]:
+    doc = Document(io.BytesIO(content))
+    return {
+        key: [[cell.text for cell in row.cells] for row in table.rows]
+        for key, table in zip(_by_key(report), doc.tables, strict=True)
+    }
+
+
+def _docx_text(content: bytes) -> str:
+    return "\n".join(p.text for p in Document(io.BytesIO(content)).paragraphs)
+
+
+@pytest.mark.parametrize("role", [Role.INSATS_MANAGER, Role.BOARD])
+def test_the_downloads_hide_small_counts_from_others_than_the_registrators(
+    avesta, forbund, client, role
+):
+    """The PDF and the .docx print the suppressed report, with the note and threshold."""
+    reader = make_user(
+        "läsare",
+        role,
+        insats=avesta if role == Role.INSATS_MANAGER else None,
+        forbund=forbund if role == Role.BOARD else None,
+    )
+    report = build_annual_report(reader, avesta, YEAR)
+    expected = _cell_texts(report)
+    results = expected["participants-results", "results"]
+    assert results[2][3] == "–"  # the men's two early dropouts
+    client.force_login(reader)
+
+    docx = client.get(_url("annual-report-docx", avesta, YEAR)).content
+    assert _docx_tables(docx, report) == expected
+    assert "Antal under 5 döljs" in _docx_text(docx)
+
+    text = pdf_text(client.get(_url("annual-report-pdf", avesta, YEAR)).content)
+    assert any("Antal under 5 döljs" in line for line in text)
+    title = str(next(t for t in report.chapters[3].tables if t.key == "results").title)
+    men = text.index("Män", text.index(title))
+    assert text[men : men + len(results[2])] == results[2]
+
+
+def test_a_registrator_downloads_the_report_for_publication(avesta, registrator, client):
+    """The exact numbers on the page; ?published=1 hides small counts in the preview,
+    the PDF and the .docx, and says so with the threshold."""
+    client.force_login(registrator)
+    page = client.get(_url("annual-report", avesta, YEAR)).content.decode()
+    assert f"{_url('annual-report', avesta, YEAR)}?published=1" in page
+    exact = _preview_tables(client.get(_url("annual-report", avesta, YEAR)).content)
+    assert "–" not in str(exact)
+
+    published = client.get(_url("annual-report", avesta, YEAR), {"published": "1"})
+    tree = html.fromstring(published.content)
+    note = tree.get_element_by_id("small-counts").text_content()
+    assert "För publicering." in note and "Antal under 5 döljs" in note
+    hrefs = {a.get("href") for a in tree.xpath("//a")}
+    assert _url("annual-report-pdf", avesta, YEAR) + "?published=1" in hrefs
+    assert _url("annual-report", avesta, YEAR) in hrefs  # back to the exact numbers
+    results = _preview_tables(published.content)["table-participants-results-results-1"]
+    assert results[2][3] == "–"  # the men's two early dropouts
+
+    report = build_annual_report(registrator, avesta, YEAR, published=True)
+    assert not report.exact
+    docx = client.get(_url("annual-report-docx", avesta, YEAR), {"published": "1"}).content
+    assert _docx_tables(docx, report) == _cell_texts(report)
+    assert "För publicering." in _docx_text(docx)
+    text = pdf_text(client.get(_url("annual-report-pdf", avesta, YEAR), {"published": "1"}).content)
+    assert any("För publicering." in line and "5" in line for line in text)
+    exact_docx = client.get(_url("annual-report-docx", avesta, YEAR)).content
+    assert "Antal under" not in _docx_text(exact_docx)

@@ -173,5 +173,6 @@ def test_the_openapi_schema_lists_the_endpoints(client, db):
         "age_bounds",
         "month_step",
         "base_year",
+        "published",
     }
     assert client.get("/api/v1/docs").status_code == 200

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import re
 from io import StringIO
 
 import pytest
@@ -11,14 +12,21 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import translation
 
-from samspar.bench import core, duckdb_reference
+from samspar.bench import core, duckdb_reference, runner
+from samspar.bench.formatting import comparison
 from samspar.bench.generate import ACTIVE_SHARE, INSATSER, generate
+from samspar.codelists.models import ReferringActor
 from samspar.core.personnummer import Gender, parse
 from samspar.organisation.models import Forbund, Insats
 from samspar.registry.models import Enrolment, Person
 from samspar.reports.catalogue import REPORTS
 
 TODAY = dt.date(2024, 3, 15)
+CHECK = (
+    "Check: #1 counts, #2 results, #4 throughput time, #5 years in public support, "
+    "#6 mean age, #7 education level, #8 time in the insats, #9 end reasons, "
+    "#10 home municipality, #12 referring actors agree with DuckDB."
+)
 
 
 def _bench(*args: str) -> str:
@@ -35,12 +43,42 @@ def test_times_every_report_agrees_with_duckdb_and_rolls_back():
     timed = {line.split()[0] for line in text.splitlines() if line.endswith(" ms")}
     assert set(REPORTS) <= timed
     assert "300 enrolments" in text
-    assert "Check: #1 counts, #2 groups, #4 and #6 agree with DuckDB." in text
+    assert CHECK in text
     assert "MISMATCH" not in text
     assert not Forbund.objects.exists()
     assert not Insats.objects.exists()
     assert not Person.objects.exists()
     assert not Enrolment.objects.exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["sv", "en"])
+def test_the_wider_comparison_agrees_on_generated_data(language):
+    with translation.override(language):  # rows are found by code, whatever the labels
+        result = runner.run(1000, [], today=TODAY)
+    django, duckdb = result.django, result.reference.figures
+
+    assert result.mismatches == []
+    for name in ("#5 mean_years", "#7 gymnasial", "#8 3–5", "#9 arbete", "#12 region-psykiatri"):
+        assert django["total"][name] == duckdb["total"][name]
+        assert django["K"][name] and django["M"][name]
+    # Persons per insats and municipality code: the bench förbund's three kommuner.
+    assert {n for n in django["total"] if n.startswith("#10 Benchmark 1, ")} == {
+        "#10 Benchmark 1, 2082",
+        "#10 Benchmark 1, 2083",
+        "#10 Benchmark 1, 2084",
+    }
+    # Each distribution covers its whole population, on both sides.
+    tops = ReferringActor.objects.filter(parent=None).values_list("code", flat=True)
+    for side in (django, duckdb):
+        assert _summed(side, "#8") == _summed(side, "#9") == side["total"]["#1 ended"] > 0
+        top_rows = sum(core.value(side, "total", f"#12 {code}") or 0 for code in tops)
+        assert top_rows == _summed(side, "#7") > 0  # both count the new enrolments
+
+
+def _summed(figures: core.Figures, number: str) -> float:
+    """The total column of one distribution (its rows but the total row)."""
+    return sum(v or 0 for n, v in figures["total"].items() if n.split()[0] == number)
 
 
 @pytest.mark.django_db
@@ -67,6 +105,72 @@ def test_a_disagreement_is_reported_loudly_and_fails(monkeypatch):
         call_command("bench", "reports", "--sizes", "50", "--reports", "deltagare", stdout=out)
     assert "MISMATCH between Django and DuckDB" in out.getvalue()
     assert "#1 new (total)" in out.getvalue()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("name", "group"),
+    [("#5 mean_years", "total"), ("#9 arbete", "K"), ("#10 Benchmark 2, 2084", "M")],
+)
+def test_a_disagreement_in_a_wider_figure_is_reported_and_fails(monkeypatch, name, group):
+    compute = duckdb_reference.compute
+
+    def off(*args, **kwargs):
+        reference = compute(*args, **kwargs)
+        figures = {g: dict(values) for g, values in reference.figures.items()}
+        figures[group][name] = (core.value(reference.figures, group, name) or 0) + 1
+        return dataclasses.replace(reference, figures=figures)
+
+    monkeypatch.setattr(duckdb_reference, "compute", off)
+    out = StringIO()
+    with translation.override("en"), pytest.raises(CommandError, match="MISMATCH"):
+        call_command("bench", "reports", "--sizes", "200", "--reports", "deltagare", stdout=out)
+    text = out.getvalue()
+    assert f"{name} ({group}): Django" in text
+    [row] = [line for line in text.splitlines() if line.startswith(f"  {name}  ")]
+    assert row.endswith("≠")
+    assert "Check:" not in text
+
+
+@pytest.mark.django_db
+def test_the_printed_table_shows_both_sides_with_a_decimal_comma():
+    text = _bench("--sizes", "300", "--reports", "deltagare")
+
+    assert "Django" in text and "DuckDB" in text
+    for name in ("#4 months", "#5 mean_years", "#6 mean_age"):
+        [row] = [line for line in text.splitlines() if line.startswith(f"  {name}  ")]
+        cells = row.split()[2:]
+        assert len(cells) == 6  # women, men, total by Django, then by DuckDB
+        assert all(re.fullmatch(r"\d+,\d", cell) for cell in cells), row
+        assert cells[:3] == cells[3:]
+    [row] = [line for line in text.splitlines() if line.startswith("  #1 worked_with  ")]
+    cells = row.split()[2:]
+    assert len(cells) == 6 and cells[:3] == cells[3:] and all(c.isdigit() for c in cells)
+
+
+def test_the_comparison_table_formats_swedish_and_marks_a_disagreement():
+    django: core.Figures = {
+        "K": {"#1 worked_with": 1200, "#4 months": 12.3, "#5 mean_years": None},
+        "M": {"#1 worked_with": 34, "#4 months": 9.0, "#5 mean_years": 3.5},
+        "total": {"#1 worked_with": 1234, "#4 months": 11.9, "#5 mean_years": 3.5},
+    }
+    duckdb = {group: dict(values) for group, values in django.items()}
+    duckdb["M"]["#4 months"] = 9.5
+    duckdb["total"]["#9 flytt"] = 0  # a row only one side has: 0 on the other
+
+    with translation.override("en"):
+        lines = comparison(django, duckdb)
+    rows = {line.text.split("  ")[1]: line for line in lines[2:]}
+
+    assert lines[1].text.split() == ["Figure", *["Women", "Men", "Total"] * 2]
+    worked_with = rows["#1 worked_with"]
+    assert worked_with.text.count("1 200") == worked_with.text.count("1 234") == 2
+    assert worked_with.agrees and not worked_with.text.endswith("≠")
+    assert rows["#4 months"].text.split()[2:] == ["12,3", "9,0", "11,9", "12,3", "9,5", "11,9", "≠"]
+    assert not rows["#4 months"].agrees
+    assert rows["#5 mean_years"].text.split()[2:] == ["–", "3,5", "3,5"] * 2
+    assert rows["#9 flytt"].text.split()[2:] == ["0"] * 6
+    assert rows["#9 flytt"].agrees
 
 
 def test_unknown_report_key_is_refused():

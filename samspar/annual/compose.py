@@ -2,7 +2,8 @@
 
 The statistics come from the report catalogue (the same definitions, and the same
 small-count suppression, as every other page and export); nothing is stored, so a
-regenerated report always shows today's data.
+regenerated report always shows today's data. Its tables are suppressed together, as
+one publication: a count hidden in one chapter is hidden in every other.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from samspar.organisation.models import Insats
 from samspar.reports.catalogue import REPORTS
 from samspar.reports.populations import Population
 from samspar.reports.scope import Level, ReportScope
+from samspar.reports.suppression import Built, suppress
 from samspar.reports.tables import Report, Table, Value
 
 # The rolling throughput history covers the report year and this many years before it.
@@ -81,25 +83,44 @@ def _period_scope(scope: ReportScope, insats: Insats, period: Period) -> ReportS
     return scope
 
 
-class _Tables:
-    """Builds each (report, period, population) once and hands out its tables."""
+# The tables the summary's sentences read (_key_figures).
+KEY_FIGURES = {
+    "counts": Figure("deltagare", "counts"),
+    "results": Figure("resultat", "results"),
+    "throughput": Figure("genomstromning", "throughput"),
+    "support": Figure("forsorjningstid", "public_support", Population.ENDED_KEPT),
+    "age": Figure("alder", "age", Population.ACTIVE_END),
+    "waiting": Figure("personal-vantelista", "waiting"),
+}
 
-    def __init__(self, insats: Insats, scope: ReportScope) -> None:
-        self.insats, self.scope = insats, scope
+
+class _Tables:
+    """Builds each (report, period, population) of ``figures`` once, suppresses them all
+    together unless the reader sees exact counts, and hands out their tables."""
+
+    def __init__(self, insats: Insats, scope: ReportScope, figures: list[Figure]) -> None:
         self.reports: dict[tuple[str, Period, Population | None], Report] = {}
+        built = []
+        for figure in figures:
+            spec = REPORTS.get(figure.report)
+            key = (figure.report, figure.period, figure.population)
+            if spec is None or key in self.reports:
+                continue
+            figure_scope = _period_scope(scope, insats, figure.period)
+            if figure.population is not None:
+                population = figure.population.value
+                figure_scope = dataclasses.replace(figure_scope, population=population)
+            self.reports[key] = spec.compute(figure_scope)
+            built.append(Built(self.reports[key], figure_scope, spec.compute))
+        if not scope.sees_exact_counts():
+            suppress(built)
 
     def get(self, figure: Figure) -> Table | None:
         """The figure's table; None if the catalogue has no such report or table."""
-        spec = REPORTS.get(figure.report)
-        if spec is None:
+        report = self.reports.get((figure.report, figure.period, figure.population))
+        if report is None:
             return None
-        key = (figure.report, figure.period, figure.population)
-        if key not in self.reports:
-            scope = _period_scope(self.scope, self.insats, figure.period)
-            if figure.population is not None:
-                scope = dataclasses.replace(scope, population=figure.population.value)
-            self.reports[key] = spec.build(scope)
-        return next((t for t in self.reports[key].tables if t.key == figure.table), None)
+        return next((t for t in report.tables if t.key == figure.table), None)
 
 
 def build_annual_report(
@@ -108,7 +129,8 @@ def build_annual_report(
     """The report as ``user`` may see it: exact counts for the insats's registrators,
     small counts suppressed for everyone else (ReportScope.sees_exact_counts)."""
     scope = year_scope(user, insats, year, published=published)
-    tables = _Tables(insats, scope)
+    figures = [f for chapter in CHAPTERS for f in chapter.figures]
+    tables = _Tables(insats, scope, [*figures, *KEY_FIGURES.values()])
     texts = {
         t.chapter: t
         for t in ChapterText.objects.filter(insats=insats, year=year).select_related("updated_by")
@@ -137,12 +159,9 @@ def _total(table: Table | None, key: str) -> Value:
 def _key_figures(tables: _Tables) -> list[str]:
     """The summary's sentences with the year's numbers (seed 002's "Sammanfattning"); a
     suppressed or missing number drops its sentence rather than printing a hole."""
-    counts = tables.get(Figure("deltagare", "counts"))
-    results = tables.get(Figure("resultat", "results"))
-    throughput = tables.get(Figure("genomstromning", "throughput"))
-    support = tables.get(Figure("forsorjningstid", "public_support", Population.ENDED_KEPT))
-    age = tables.get(Figure("alder", "age", Population.ACTIVE_END))
-    waiting = tables.get(Figure("personal-vantelista", "waiting"))
+    counts, results, throughput, support, age, waiting = (
+        tables.get(figure) for figure in KEY_FIGURES.values()
+    )
     sentences = []
     worked, new, active = (_total(counts, k) for k in ("worked_with", "new", "active_end"))
     if worked is not None and new is not None:

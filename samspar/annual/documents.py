@@ -20,10 +20,8 @@ from docx.text.paragraph import Paragraph
 from weasyprint import HTML
 
 from samspar.annual.compose import AnnualReport
-from samspar.annual.rendering import chapter_views, missing_label, paragraphs
-from samspar.reports.exports.common import suppression_note
+from samspar.annual.rendering import chapter_views, missing_label, paragraphs, small_counts_note
 from samspar.reports.presentation import TableView
-from samspar.reports.suppression import threshold
 
 PDF_CONTENT_TYPE = "application/pdf"
 DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -41,7 +39,7 @@ def document_context(report: AnnualReport) -> dict[str, object]:
         "year": report.year,
         "chapters": chapter_views(report),
         "generated": timezone.localdate(),
-        "suppression_note": "" if report.exact else suppression_note(threshold(report.scope)),
+        "suppression_note": small_counts_note(report),
     }
 
 

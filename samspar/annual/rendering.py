@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from samspar.annual.chapters import Figure
 from samspar.annual.compose import AnnualReport, ChapterContent
+from samspar.reports.exports import common
 from samspar.reports.presentation import TableView, table_view
 
 # The PDF and the .docx print a table in smaller type above this many columns.
@@ -36,6 +37,13 @@ def chapter_views(report: AnnualReport) -> list[ChapterView]:
         ChapterView(c, [table_view(t, wide_above=WIDE_ABOVE) for t in c.tables])
         for c in report.chapters
     ]
+
+
+def small_counts_note(report: AnnualReport) -> str:
+    """What the outputs say about hidden counts, with the threshold; empty when exact.
+    An output for publication says so first."""
+    note = common.small_counts_note(report.scope)
+    return f"{_('For publication.')} {note}" if note and report.scope.published else note
 
 
 def missing_label(figure: Figure) -> str:

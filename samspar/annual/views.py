@@ -21,10 +21,10 @@ from django.views.decorators.http import require_GET, require_http_methods
 from samspar.access.scoping import Action
 from samspar.annual import documents, selectors
 from samspar.annual.chapters import BY_CODE, Chapter
-from samspar.annual.compose import build_annual_report
+from samspar.annual.compose import build_annual_report, year_scope
 from samspar.annual.forms import ChapterTextForm
 from samspar.annual.models import ChapterText
-from samspar.annual.rendering import chapter_views
+from samspar.annual.rendering import chapter_views, small_counts_note
 from samspar.annual.services import may_write, save_chapter_text
 from samspar.organisation.models import Insats
 
@@ -54,6 +54,11 @@ def _checked_year(insats: Insats, year: int) -> int:
     return year
 
 
+def _published(request: HttpRequest) -> bool:
+    """``?published=1``: the report for publication, small counts hidden for anyone."""
+    return request.GET.get("published") == "1"
+
+
 def _chapter(code: str) -> Chapter:
     try:
         return BY_CODE[code]
@@ -71,7 +76,8 @@ def annual_report_latest(request: HttpRequest, pk: int) -> HttpResponse:
     default = max(years[0], years[-1] - 1)
     raw = request.GET.get("year", "")
     year = int(raw) if raw.isdigit() and int(raw) in years else default
-    return redirect("annual-report", pk, year)
+    query = "?published=1" if _published(request) else ""
+    return redirect(reverse("annual-report", args=[pk, year]) + query)
 
 
 @login_required
@@ -80,7 +86,8 @@ def annual_report(request: HttpRequest, pk: int, year: int) -> HttpResponse:
     insats = _insats(request, pk)
     year = _checked_year(insats, year)
     user = _user(request)
-    report = build_annual_report(user, insats, year)
+    published = _published(request)
+    report = build_annual_report(user, insats, year, published=published)
     writer = may_write(user, insats)
     versions = selectors.version_counts(insats, year)
     chapters = [
@@ -101,6 +108,12 @@ def annual_report(request: HttpRequest, pk: int, year: int) -> HttpResponse:
             "report": report,
             "chapters": chapters,
             "may_write": writer,
+            "published": published,
+            # Whether a choice between exact and for publication is there to make.
+            "may_see_exact": report.exact
+            or (published and year_scope(user, insats, year).sees_exact_counts()),
+            "small_counts_note": small_counts_note(report),
+            "download_query": "?published=1" if published else "",
         },
     )
 
@@ -177,7 +190,8 @@ def _attachment(content: bytes, content_type: str, name: str) -> HttpResponse:
 @require_GET
 def annual_report_pdf(request: HttpRequest, pk: int, year: int) -> HttpResponse:
     insats = _insats(request, pk)
-    report = build_annual_report(_user(request), insats, _checked_year(insats, year))
+    year = _checked_year(insats, year)
+    report = build_annual_report(_user(request), insats, year, published=_published(request))
     return _attachment(
         documents.render_pdf(report),
         documents.PDF_CONTENT_TYPE,
@@ -189,7 +203,8 @@ def annual_report_pdf(request: HttpRequest, pk: int, year: int) -> HttpResponse:
 @require_GET
 def annual_report_docx(request: HttpRequest, pk: int, year: int) -> HttpResponse:
     insats = _insats(request, pk)
-    report = build_annual_report(_user(request), insats, _checked_year(insats, year))
+    year = _checked_year(insats, year)
+    report = build_annual_report(_user(request), insats, year, published=_published(request))
     return _attachment(
         documents.render_docx(report),
         documents.DOCX_CONTENT_TYPE,

@@ -37,6 +37,10 @@ def _chunks(items: Sequence[T], size: int) -> Iterator[Sequence[T]]:
         yield chunk
 
 
+def insats_name(index: int) -> str:
+    return f"Benchmark {index + 1}"
+
+
 def load(data: BenchData) -> Forbund:
     """One förbund with INSATSER insatser holding every generated enrolment."""
     county_id = Municipality.objects.get(code=MUNICIPALITIES[0][0]).county_id
@@ -45,7 +49,7 @@ def load(data: BenchData) -> Forbund:
     insatser = Insats.objects.bulk_create(
         Insats(
             forbund=forbund,
-            name=f"Benchmark {i + 1}",
+            name=insats_name(i),
             kind=InsatsKind.INDIVIDUAL,
             follow_up_method=FollowUpMethod.PERSONAL,
             start_date=min(first_start, data.today),

@@ -19,7 +19,6 @@ from django.test.utils import override_settings
 
 from samspar.bench import core, duckdb_reference, loader
 from samspar.bench.generate import DEFAULT_SEED, generate
-from samspar.codelists.models import EndReason
 from samspar.reports.catalogue import REPORTS
 from samspar.reports.scope import Level, ReportScope
 
@@ -69,9 +68,9 @@ def run(size: int, keys: Sequence[str], *, today: dt.date, seed: int = DEFAULT_S
             REPORTS[key].build(scope)
             report_ms[key] = (time.perf_counter() - began) * 1000
         django = core.django_figures(scope)
-        result_groups = dict(EndReason.objects.values_list("code", "result_group"))
+        code_lists = duckdb_reference.CodeLists.from_database()
         transaction.set_rollback(True)
-    reference = duckdb_reference.compute(data, result_groups, date_from, date_to)
+    reference = duckdb_reference.compute(data, code_lists, date_from, date_to)
     return Result(
         size=size,
         persons=len(data.persons),

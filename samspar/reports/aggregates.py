@@ -3,20 +3,30 @@ over registrations in Python."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Hashable, Mapping, Sequence
 from typing import Any
 
 from django.db.models import Aggregate, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from samspar.core.personnummer import Gender
-from samspar.reports.tables import Text
+from samspar.reports.scope import ReportScope
+from samspar.reports.tables import Dims, Text
 
 GENDER_ROWS: list[tuple[str, Text]] = [
     (Gender.WOMAN.value, _("Women")),
     (Gender.MAN.value, _("Men")),
 ]
 TOTAL = _("Total")
+# The keys the rows women, men and total add to a table's dims (Table.row_dims).
+GENDER_ROW_DIMS: Sequence[Dims] = [{"gender": code} for code, _label in GENDER_ROWS] + [{}]
+
+
+def scope_dims(scope: ReportScope, **dims: Hashable) -> dict[str, Hashable]:
+    """The dims every count of a table over ``scope`` has: its period and gender filter
+    (the organisation is left out, so a report compares with its parent level's)."""
+    gender = {"gender": scope.gender} if scope.gender else {}
+    return {"period": (scope.date_from, scope.date_to), **gender, **dims}
 
 
 def by_gender(

@@ -27,10 +27,18 @@ class ReportSpec:
     figures: str  # the DOMAIN.md §4 numbers it answers, e.g. "1, 2"
 
     def build(self, scope: ReportScope) -> Report:
-        from samspar.reports.suppression import suppress_report
+        """The report as the scope's reader may see it: small counts suppressed unless
+        ``scope.sees_exact_counts()``."""
+        from samspar.reports.suppression import Built, suppress
 
-        report = Report(self.key, self.title, [s(scope) for s in self.selectors], self.description)
-        return report if scope.sees_exact_counts() else suppress_report(report, scope)
+        report = self.compute(scope)
+        if not scope.sees_exact_counts():
+            suppress([Built(report, scope, self.compute)])
+        return report
+
+    def compute(self, scope: ReportScope) -> Report:
+        """The report with exact counts, for suppression to start from."""
+        return Report(self.key, self.title, [s(scope) for s in self.selectors], self.description)
 
 
 REPORTS: dict[str, ReportSpec] = {

@@ -15,11 +15,17 @@ from django.utils.translation import gettext_lazy as _
 
 from samspar.core.personnummer import Gender
 from samspar.reports.aggregates import TOTAL
-from samspar.reports.tables import Chart, Column, Kind, Table, Text, percent
+from samspar.reports.tables import Chart, Column, Dims, Kind, Table, Text, percent
 from samspar.reports.tables import Value as Cell
 
 GENDER_COLUMNS = {Gender.WOMAN.value: "women", Gender.MAN.value: "men"}
 GENDER_TOTAL_KEYS = ("women", "men", "total")
+GENDER_LABELS = {"women": _("Women"), "men": _("Men")}
+# The dims of each count column: the gender, or none for the total.
+GENDER_DIMS: dict[str, Dims] = {
+    **{column: {"gender": code} for code, column in GENDER_COLUMNS.items()},
+    "total": {},
+}
 
 Counts = dict[Hashable, dict[str, int]]
 
@@ -67,6 +73,9 @@ def distribution_table(
     group_label: Text,
     groups: Sequence[tuple[Hashable, Text]],
     counts: Counts,
+    *,
+    dims: Dims,
+    dimension: str,
     note: Text = "",
     grand: dict[str, int] | None = None,
     row_sums: dict[int, tuple[int, ...]] | None = None,
@@ -74,13 +83,15 @@ def distribution_table(
     """Rows ``groups`` (value, label) with their counts by gender, a share of the total,
     and a total row. The total is the sum of ``counts`` unless ``grand`` is given (when
     some rows are sums of others, see ``Table.row_sums``); every counted value must be
-    one of ``groups``."""
+    one of ``groups``. ``dims`` are the table's (Table.dims); a group's row adds
+    ``{dimension: value}``."""
+    total_row = len(groups)
     columns = [
         Column("group", group_label, Kind.LABEL),
-        Column("women", _("Women")),
-        Column("men", _("Men")),
+        *(Column(k, label, dims=GENDER_DIMS[k]) for k, label in GENDER_LABELS.items()),
         Column("total", _("Total")),
-        Column("percent", _("Share (%)"), Kind.PERCENT, depends_on="total"),
+        # A share of the grand total: hidden with the total of its row or of the table.
+        Column("percent", _("Share (%)"), Kind.PERCENT, depends_on="total", base_row=total_row),
     ]
     keys = GENDER_TOTAL_KEYS
     if grand is None:
@@ -95,9 +106,11 @@ def distribution_table(
         title=title,
         columns=columns,
         rows=rows,
-        total_row=len(rows) - 1,
+        total_row=total_row,
         column_sums={"total": ("women", "men")},
         row_sums=row_sums or {},
         chart=Chart("bar", ("women", "men"), x_label=group_label, y_label=_("Participants")),
         note=note,
+        dims=dims,
+        row_dims=[*({dimension: value} for value, _label in groups), {}],
     )

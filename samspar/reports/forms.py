@@ -40,7 +40,7 @@ if TYPE_CHECKING:
 MAX_AGE_BOUNDS = 12
 
 # Filters every report has, and the options only some reports use (by report key).
-COMMON_FIELDS = ("level", "object_id", "date_from", "date_to", "gender")
+COMMON_FIELDS = ("level", "object_id", "date_from", "date_to", "gender", "published")
 REPORT_OPTIONS: dict[str, tuple[str, ...]] = {
     "forsorjningstid": ("population",),
     "alder": ("population", "age_bounds"),
@@ -131,6 +131,11 @@ class ReportFilterForm(forms.Form):
         max_value=2100,
         help_text=_("For the trend; empty for the first year."),
     )
+    published = forms.BooleanField(
+        label=_("For publication"),
+        required=False,
+        help_text=_("Small counts hidden, whoever you are, with a note saying so."),
+    )
 
     def __init__(
         self,
@@ -161,6 +166,7 @@ class ReportFilterForm(forms.Form):
             "age_bounds": ", ".join(str(b) for b in DEFAULT_AGE_BOUNDS),
             "month_step": str(DEFAULT_MONTH_STEP),
             "base_year": "",
+            "published": "",
         }
         if data is not None:
             values.update({k: data.get(k) for k in (*values, "object_id") if k in data})
@@ -220,6 +226,7 @@ class ReportFilterForm(forms.Form):
             age_bounds=data["age_bounds"] or DEFAULT_AGE_BOUNDS,
             month_step=data["month_step"],
             base_year=data["base_year"],
+            published=data["published"],
         )
 
     def fields_for(self, report_key: str) -> list[BoundField]:

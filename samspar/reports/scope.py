@@ -7,6 +7,7 @@ restricted to the user's scope and never contain felregistreringar.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -97,6 +98,19 @@ class ReportScope:
             qs = qs.filter(**{_LEVEL_FIELD[self.level]: self.object_id})
         return qs
 
+    def hierarchy(self) -> list[tuple[int | str | None, ...]]:
+        """(insats, team, förbund, county) of every insats the reader may see, at any
+        level (reports.comparisons)."""
+        key = ("hierarchy", self.user.pk if self.user else None)
+        if key not in self._memo:
+            everything = dataclasses.replace(self, level=Level.ALL, object_id=None)
+            self._memo[key] = list(
+                everything.insatser().values_list(
+                    "pk", "team_id", "forbund_id", "forbund__county_id"
+                )
+            )
+        return cast(list[tuple[int | str | None, ...]], self._memo[key])
+
     def individual_insatser(self) -> QuerySet[Insats]:
         return self.insatser().filter(kind=InsatsKind.INDIVIDUAL)
 
@@ -104,7 +118,10 @@ class ReportScope:
         return Forbund.objects.filter(pk__in=self.insatser().values("forbund_id"))
 
     def thresholds(self) -> set[int]:
-        return set(self.forbund().values_list("suppression_threshold", flat=True))
+        key = ("thresholds", self.user.pk if self.user else None, self.level, self.object_id)
+        if key not in self._memo:
+            self._memo[key] = set(self.forbund().values_list("suppression_threshold", flat=True))
+        return cast(set[int], self._memo[key])
 
     # --- registrations ------------------------------------------------------------
 

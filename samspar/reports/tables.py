@@ -6,6 +6,7 @@ where it helps, a chart description. Renderers never compute; they only format.
 
 from __future__ import annotations
 
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
@@ -28,6 +29,12 @@ Text = str | Promise  # a plain or a lazily translated string
 
 Value = int | float | Decimal | str | Promise | None
 
+# What a count counts, as dimension → value: {"period": (from, to), "population": "new",
+# "gender": "K", "education": 3}. Cells with the same dimensions in any table of a report
+# (or of an annual report) are the same quantity: suppression hides them together.
+Dims = Mapping[str, Hashable]
+CellKey = frozenset[tuple[str, Hashable]]
+
 
 @dataclass(frozen=True)
 class Column:
@@ -38,6 +45,11 @@ class Column:
     # and denominator), so that suppressing either also hides the derived value — a
     # shown percent and a shown numerator would give a hidden denominator away.
     depends_on: str | tuple[str, ...] = ()
+    # The cells of ``depends_on`` in this row as well: the total row for a share of the
+    # grand total, the base year's row for a change since the base year.
+    base_row: int | None = None
+    # For a COUNT column: what its counts count, beside what the table and the row say.
+    dims: Dims = field(default_factory=dict, hash=False)
 
     @property
     def sources(self) -> tuple[str, ...]:
@@ -52,6 +64,22 @@ class Chart:
     y: tuple[str, ...]  # column keys to plot
     x_label: Text = ""
     y_label: Text = ""
+
+
+@dataclass(frozen=True)
+class Implied:
+    """A count a table does not show but a reader can work out from each of its rows:
+    the sum of ``plus`` minus the sum of ``minus`` (participants − under 30 = 30 and
+    older). Suppression treats it as a hidden count of its own."""
+
+    key: str
+    plus: tuple[str, ...]
+    minus: tuple[str, ...]
+    dims: Dims = field(default_factory=dict, hash=False)
+
+
+# An equation between cells of a report, by their keys: sum of the left = sum of the right.
+Line = tuple[tuple[CellKey, ...], tuple[CellKey, ...]]
 
 
 @dataclass
@@ -70,6 +98,14 @@ class Table:
     row_sums: dict[int, tuple[int, ...]] = field(default_factory=dict)
     chart: Chart | None = None
     note: Text = ""
+    # What every count of the table counts (its period, population, gender filter …) and
+    # what each row adds (a gender, a municipality …); with ``Column.dims`` they make the
+    # key of a cell. A table without ``dims`` gives its cells keys of their own.
+    dims: Dims = field(default_factory=dict)
+    row_dims: Sequence[Dims] = field(default_factory=list)
+    implied: list[Implied] = field(default_factory=list)
+    # Equations with cells of other tables (a county is the sum of its förbund).
+    lines: list[Line] = field(default_factory=list)
     # Cells hidden by small-count suppression: (row index, column key).
     suppressed: set[tuple[int, str]] = field(default_factory=set)
 
@@ -78,6 +114,16 @@ class Table:
 
     def value(self, row: int, key: str) -> Value:
         return self.rows[row][self.column_index(key)]
+
+    def cell_key(self, row: int, dims: Dims) -> CellKey | None:
+        """The key of a count with ``dims`` in ``row``; None if the table has no dims."""
+        if not self.dims:
+            return None
+        return self.key_of({**(self.row_dims[row] if self.row_dims else {}), **dims})
+
+    def key_of(self, dims: Dims) -> CellKey:
+        """The key of a count with ``dims`` under this table's dims (for ``lines``)."""
+        return frozenset({**self.dims, **dims}.items())
 
     def row_by_label(self, label: str) -> list[Value]:
         """The row whose first cell is ``label`` (handy in tests and templates)."""

@@ -19,6 +19,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from samspar.reports.catalogue import REPORTS, ReportSpec
 from samspar.reports.exports import FORMATS, export
+from samspar.reports.exports.common import small_counts_note
 from samspar.reports.forms import ReportFilterForm
 from samspar.reports.presentation import table_view
 
@@ -64,10 +65,13 @@ def report_page(request: AuthenticatedRequest, key: str) -> HttpResponse:
     if not form.may_see_anything():
         return render(request, "reports/nothing_to_see.html", context)
     if form.is_valid():
-        report = spec.build(form.scope())
+        scope = form.scope()
+        report = spec.build(scope)
         query = request.GET.urlencode()
         context |= {
             "report": report,
+            "small_counts_note": small_counts_note(scope),
+            "published": scope.published,
             "tables": [table_view(t, percent_sign=True) for t in report.tables],
             "covers": form.object_label(),
             "exports": [

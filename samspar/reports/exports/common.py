@@ -52,6 +52,7 @@ class Header:
     gender: str
     generated: str
     suppressed: bool
+    published: bool
     threshold: int
     suppression_note: str
 
@@ -63,6 +64,7 @@ class Header:
             (_("Organisation"), self.organisation),
             (_("Gender"), self.gender),
             (_("Generated"), self.generated),
+            (_("Intended for"), _("Publication") if self.published else ""),
             (_("Small counts"), self.suppression_note),
         ]
         return [(label, value) for label, value in lines if value]
@@ -79,9 +81,15 @@ def header(report: Report, scope: ReportScope) -> Header:
         gender=str(dict(GENDER_ROWS).get(scope.gender, "")),
         generated=timezone.localtime().strftime("%Y-%m-%d %H:%M"),
         suppressed=suppressed,
+        published=scope.published,
         threshold=limit,
         suppression_note=suppression_note(limit) if suppressed else "",
     )
+
+
+def small_counts_note(scope: ReportScope) -> str:
+    """The note on hidden counts of a report over ``scope``; empty with exact counts."""
+    return "" if scope.sees_exact_counts() else suppression_note(threshold(scope))
 
 
 def suppression_note(limit: int) -> str:

@@ -31,6 +31,7 @@ def report_dict(report: Report, scope: ReportScope) -> dict[str, Any]:
         "generated": timezone.localtime().isoformat(timespec="seconds"),
         "suppression": {
             "applied": head.suppressed,
+            "published": head.published,
             "threshold": head.threshold if head.suppressed else None,
             "note": head.suppression_note,
         },

@@ -8,7 +8,7 @@ page asked for in ``scope.population``, else those who started in the period.
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable
+from collections.abc import Hashable, Iterable, Sequence
 from typing import Any
 
 from django.db.models import Avg, Count, Max, Min, Q, QuerySet
@@ -18,9 +18,17 @@ from django.utils.translation import gettext_lazy as _
 
 from samspar.codelists.models import EducationLevel, Payer, ReferringActor
 from samspar.registry.models import Enrolment
-from samspar.reports.aggregates import GENDER_ROWS, TOTAL, by_gender, round1
+from samspar.reports.aggregates import (
+    GENDER_ROW_DIMS,
+    GENDER_ROWS,
+    TOTAL,
+    by_gender,
+    round1,
+    scope_dims,
+)
 from samspar.reports.dbfunctions import AgeAt
 from samspar.reports.distribution import (
+    GENDER_DIMS,
     GENDER_TOTAL_KEYS,
     Counts,
     counts_by,
@@ -30,11 +38,25 @@ from samspar.reports.distribution import (
 )
 from samspar.reports.populations import Population
 from samspar.reports.scope import ReportScope
-from samspar.reports.tables import Chart, Column, Kind, Table, Text, Value, percent
+from samspar.reports.tables import (
+    Chart,
+    Column,
+    Dims,
+    Implied,
+    Kind,
+    Line,
+    Table,
+    Text,
+    Value,
+    percent,
+)
 
 # Time in public support, completed years: "0", "1", "2", "3–4", "5–9", "10–".
 YEAR_BOUNDS = (1, 2, 3, 5, 10)
 YOUNG_AGE = 30  # seed 002: "12 personer under 30 år"
+KNOWN_YEARS = {"years": "known"}
+YOUNG = {"age": "young"}
+NOT_YOUNG = {"age": "not_young"}
 
 
 def _population(scope: ReportScope, population: Population | None) -> Population:
@@ -47,6 +69,22 @@ def _enrolments(scope: ReportScope, population: Population) -> QuerySet[Enrolmen
 
 def _title(title: Text, population: Population) -> Text:
     return format_lazy("{} – {}", title, population.label)
+
+
+def _dims(scope: ReportScope, population: Population) -> dict[str, Hashable]:
+    return scope_dims(scope, population=population.value)
+
+
+def _sum_lines(table: Table, whole: Dims, parts: Sequence[Dims]) -> list[Line]:
+    """whole = Σ parts for women, men and the total: a count of another table that this
+    distribution splits (the known of #5, the under 30 of #6)."""
+    return [
+        (
+            (table.key_of({**whole, **gender}),),
+            tuple(table.key_of({**part, **gender}) for part in parts),
+        )
+        for gender in GENDER_DIMS.values()
+    ]
 
 
 def _gender_rows(counts: dict[str, dict[str, Any]], keys: list[str]) -> list[list[Value]]:
@@ -80,8 +118,8 @@ def public_support_years(scope: ReportScope, population: Population | None = Non
         columns=[
             Column("group", _("Group"), Kind.LABEL),
             Column("participants", _("Participants")),
-            Column("known", _("Time known")),
-            Column("unknown", _("Time unknown")),
+            Column("known", _("Time known"), dims=KNOWN_YEARS),
+            Column("unknown", _("Time unknown"), dims={"years": None}),
             Column("mean_years", _("Mean years"), Kind.NUMBER, depends_on="known"),
         ],
         rows=rows,
@@ -89,6 +127,8 @@ def public_support_years(scope: ReportScope, population: Population | None = Non
         column_sums={"participants": ("known", "unknown")},
         chart=Chart("bar", ("mean_years",), y_label=_("Years")),
         note=_("The mean is over those whose time in public support is known."),
+        dims=_dims(scope, population),
+        row_dims=GENDER_ROW_DIMS,
     )
 
 
@@ -98,17 +138,19 @@ def public_support_distribution(scope: ReportScope, population: Population | Non
     qs = _enrolments(scope, population).annotate(
         interval=interval_index("years_in_public_support", YEAR_BOUNDS)
     )
-    groups: list[tuple[Hashable, Text]] = [
-        *enumerate(interval_labels(YEAR_BOUNDS, lowest=0)),
-        (None, _("Unknown")),
-    ]
-    return distribution_table(
+    intervals = list(enumerate(interval_labels(YEAR_BOUNDS, lowest=0)))
+    groups: list[tuple[Hashable, Text]] = [*intervals, (None, _("Unknown"))]
+    table = distribution_table(
         "public_support_distribution",
         _title(_("Years in public support before the insats"), population),
         _("Completed years"),
         groups,
         counts_by(qs, "interval"),
+        dims=_dims(scope, population),
+        dimension="years",
     )
+    table.lines = _sum_lines(table, KNOWN_YEARS, [{"years": i} for i, _label in intervals])
+    return table
 
 
 # --- #6 age at start ----------------------------------------------------------------------
@@ -147,12 +189,20 @@ def age_summary(scope: ReportScope, population: Population | None = None) -> Tab
             Column("mean_age", _("Mean age"), Kind.NUMBER, depends_on="participants"),
             Column("youngest", _("Youngest"), Kind.NUMBER, depends_on="participants"),
             Column("oldest", _("Oldest"), Kind.NUMBER, depends_on="participants"),
-            Column("young", _("Under 30")),
-            Column("young_percent", _("Under 30 (%)"), Kind.PERCENT, depends_on="young"),
+            Column("young", _("Under 30"), dims=YOUNG),
+            Column(
+                "young_percent",
+                _("Under 30 (%)"),
+                Kind.PERCENT,
+                depends_on=("young", "participants"),
+            ),
         ],
         rows=rows,
         total_row=len(rows) - 1,
         note=_("Age in whole years on the start date of the enrolment."),
+        dims=_dims(scope, population),
+        row_dims=GENDER_ROW_DIMS,
+        implied=[Implied("not_young", ("participants",), ("young",), NOT_YOUNG)],
     )
 
 
@@ -161,13 +211,23 @@ def age_distribution(scope: ReportScope, population: Population | None = None) -
     population = _population(scope, population)
     bounds = scope.age_bounds
     qs = _with_age(_enrolments(scope, population)).annotate(interval=interval_index("age", bounds))
-    return distribution_table(
+    table = distribution_table(
         "age_distribution",
         _title(_("Age at start"), population),
         _("Age"),
         list(enumerate(interval_labels(bounds))),
         counts_by(qs, "interval"),
+        dims=_dims(scope, population),
+        dimension="age",
     )
+    if YOUNG_AGE in bounds:  # the groups below it add up to the under 30 of age_summary
+        cut = bounds.index(YOUNG_AGE) + 1
+        groups = [{"age": i} for i in range(len(bounds) + 1)]
+        table.lines = [
+            *_sum_lines(table, YOUNG, groups[:cut]),
+            *_sum_lines(table, NOT_YOUNG, groups[cut:]),
+        ]
+    return table
 
 
 # --- #7 education level -------------------------------------------------------------------
@@ -184,6 +244,8 @@ def education_distribution(scope: ReportScope, population: Population | None = N
         _("Education level"),
         [(level.pk, level.label) for level in levels if level.active or level.pk in counts],
         counts,
+        dims=_dims(scope, population),
+        dimension="education",
     )
 
 
@@ -226,6 +288,8 @@ def referring_actors(scope: ReportScope, population: Population | None = None) -
         _("Referring actor"),
         groups,
         counts,
+        dims=_dims(scope, population),
+        dimension="referrer",
         grand=_sum(leaf_counts.values()),
         row_sums={len(groups): tuple(top_rows), **child_rows},
     )
@@ -260,10 +324,9 @@ def referrers_by_supply(scope: ReportScope, population: Population | None = None
     total = qs.aggregate(**aggregates)
     tops = ReferringActor.objects.filter(parent__isnull=True)
     keys = [p.value for p in payers] + ["total"]
+    shown = [actor for actor in tops if actor.active or actor.pk in by_top]
     rows: list[list[Value]] = [
-        [actor.label, *(by_top.get(actor.pk, {}).get(k, 0) for k in keys)]
-        for actor in tops
-        if actor.active or actor.pk in by_top
+        [actor.label, *(by_top.get(actor.pk, {}).get(k, 0) for k in keys)] for actor in shown
     ]
     rows.append([TOTAL, *(total[k] or 0 for k in keys)])
     return Table(
@@ -271,11 +334,19 @@ def referrers_by_supply(scope: ReportScope, population: Population | None = None
         title=_title(_("Referring actor and support before the insats"), population),
         columns=[
             Column("group", _("Referring actor"), Kind.LABEL),
-            *(Column(p.value, p.label) for p in payers),
+            *(Column(p.value, p.label, dims={"payer": p.value}) for p in payers),
             Column("total", _("Participants")),
         ],
         rows=rows,
         total_row=len(rows) - 1,
+        # The rows are referrers_actors' top-level rows; the total column is theirs.
+        dims=_dims(scope, population),
+        row_dims=[*({"referrer": ("top", actor.pk)} for actor in shown), {}],
+        # Those without a kind of support: the participants less its column.
+        implied=[
+            Implied(f"without_{p.value}", ("total",), (p.value,), {"payer": ("without", p.value)})
+            for p in payers
+        ],
         chart=Chart("bar", tuple(p.value for p in payers), y_label=_("Participants")),
         note=_(
             "Support before is counted by who pays it. A participant can have several "

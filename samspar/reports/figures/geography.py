@@ -17,14 +17,18 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from samspar.organisation.models import Insats, Municipality
-from samspar.reports.aggregates import TOTAL
+from samspar.reports.aggregates import TOTAL, scope_dims
 from samspar.reports.figures.participants import (
+    ANONYMOUS_DIMS,
     GOAL_GROUPS,
+    NOT_TO_GOAL,
     RESULT_GROUPS,
+    VOLUME_DIMS,
+    goal_columns,
     result_group_columns,
 )
 from samspar.reports.scope import ReportScope, carried_over_q, ended_q, new_q, worked_with_q
-from samspar.reports.tables import Chart, Column, Kind, Table, Text, Value, percent
+from samspar.reports.tables import Chart, Column, Implied, Kind, Table, Text, Value, percent
 
 ANONYMOUS = _("Anonymous (no municipality registered)")
 
@@ -52,16 +56,23 @@ def home_municipality(scope: ReportScope) -> Table:
     insatser = list(Insats.objects.filter(pk__in={*persons, *anonymous, *volume}))
 
     columns = [Column("insats", _("Insats"), Kind.LABEL)]
+    # Shares are of the row's total: hidden with their count or with the total.
     for m in municipalities:
-        columns.append(Column(m.code, m.name))
+        worked_with = {"population": "worked_with", "municipality": m.code}
+        columns.append(Column(m.code, m.name, dims=worked_with))
         columns.append(
-            Column(f"{m.code}_percent", format_lazy("{} (%)", m.name), Kind.PERCENT, m.code)
+            Column(
+                f"{m.code}_percent",
+                format_lazy("{} (%)", m.name),
+                Kind.PERCENT,
+                (m.code, "total"),
+            )
         )
     columns += [
-        Column("anonymous", ANONYMOUS),
-        Column("anonymous_percent", _("Anonymous (%)"), Kind.PERCENT, "anonymous"),
-        Column("volume", _("Volume-registered")),
-        Column("total", _("Total")),
+        Column("anonymous", ANONYMOUS, dims=ANONYMOUS_DIMS),
+        Column("anonymous_percent", _("Anonymous (%)"), Kind.PERCENT, ("anonymous", "total")),
+        Column("volume", _("Volume-registered"), dims=VOLUME_DIMS),
+        Column("total", _("Total"), dims={"method": "all"}),
     ]
     count_keys = [m.code for m in municipalities] + ["anonymous", "volume"]
     counts: list[tuple[Text, dict[str, int]]] = [
@@ -102,6 +113,8 @@ def home_municipality(scope: ReportScope) -> Table:
             "the enrolment; shares are of the row's total. Anonymous participants count in "
             "their start year; volume-registered participants have no municipality."
         ),
+        dims=scope_dims(scope),
+        row_dims=[*({"insats": i.pk} for i in insatser), {}],
     )
 
 
@@ -124,7 +137,8 @@ def inflow(scope: ReportScope) -> Table:
     }
     anonymous = scope.anonymous().count()
     rows: list[list[Value]] = []
-    for m in _municipalities(set(by_place)):
+    municipalities = _municipalities(set(by_place))
+    for m in municipalities:
         c = by_place[m.code]
         rows.append([m.name, c["carried_over"], c["new"], c["carried_over"] + c["new"]])
     rows.append([ANONYMOUS, 0, anonymous, anonymous])
@@ -136,9 +150,13 @@ def inflow(scope: ReportScope) -> Table:
         title=_("Inflow: carried over and new"),
         columns=[
             Column("municipality", _("Municipality"), Kind.LABEL),
-            Column("carried_over", _("Carried over from before the period")),
-            Column("new", _("New in the period")),
-            Column("total", _("Total")),
+            Column(
+                "carried_over",
+                _("Carried over from before the period"),
+                dims={"population": "carried_over"},
+            ),
+            Column("new", _("New in the period"), dims={"population": "new"}),
+            Column("total", _("Total"), dims={"population": "carried_over_or_new"}),
         ],
         rows=rows,
         total_row=len(rows) - 1,
@@ -154,6 +172,13 @@ def inflow(scope: ReportScope) -> Table:
             "first day; new = started in the period. Anonymous participants have only a "
             "start year and count as new in it."
         ),
+        # The total row holds the anonymous participants too.
+        dims=scope_dims(scope),
+        row_dims=[
+            *({"municipality": m.code} for m in municipalities),
+            {"method": "anonymous"},
+            {"method": "all"},
+        ],
     )
 
 
@@ -177,8 +202,9 @@ def outflow(scope: ReportScope) -> Table:
     }
     keys = list(aggregates)
     rows: list[list[Value]] = []
+    municipalities = _municipalities(set(by_place))
     labelled: list[tuple[Text, dict[str, Any]]] = [
-        (m.name, by_place[m.code]) for m in _municipalities(set(by_place))
+        (m.name, by_place[m.code]) for m in municipalities
     ]
     for label, c in [*labelled, (TOTAL, qs.aggregate(**aggregates))]:
         kept_n = c["ended"] - c["dropouts"]
@@ -188,10 +214,10 @@ def outflow(scope: ReportScope) -> Table:
         title=_("Outflow by municipality and destination"),
         columns=[
             Column("municipality", _("Municipality"), Kind.LABEL),
-            Column("ended", _("Ended in the period")),
-            Column("dropouts", _("Of whom early dropouts")),
+            Column("ended", _("Ended in the period"), dims={"population": "ended"}),
+            Column("dropouts", _("Of whom early dropouts"), dims={"population": "dropouts"}),
             *result_group_columns(),
-            Column("to_goal", _("To work, studies or rehabilitation")),
+            *goal_columns(),
             # Its denominator, ended − dropouts, is not shown: both must be hidden with it.
             Column(
                 "goal_percent",
@@ -217,4 +243,10 @@ def outflow(scope: ReportScope) -> Table:
             "is the end reason's result group; early dropouts have none. Result towards "
             "goal is of the ended who were not early dropouts."
         ),
+        dims=scope_dims(scope),
+        row_dims=[*({"municipality": m.code} for m in municipalities), {}],
+        implied=[
+            Implied("ended_kept", ("ended",), ("dropouts",), {"population": "ended_kept"}),
+            Implied("not_to_goal", ("ended",), ("dropouts", "to_goal"), NOT_TO_GOAL.dims),
+        ],
     )

@@ -27,11 +27,29 @@ from samspar.organisation.models import (
     StaffMember,
 )
 from samspar.registry.models import WaitingListCount
-from samspar.reports.aggregates import TOTAL, round1
+from samspar.reports.aggregates import TOTAL, round1, scope_dims
+from samspar.reports.figures.outcomes import ENDED_KEPT
 from samspar.reports.figures.outcomes import _months as months_in_insats
-from samspar.reports.figures.participants import GOAL_GROUPS
+from samspar.reports.figures.participants import (
+    ANONYMOUS_DIMS,
+    GOAL_GROUPS,
+    NOT_TO_GOAL,
+    VOLUME_DIMS,
+    goal_columns,
+)
 from samspar.reports.scope import ReportScope, active_q, ended_q, new_q, worked_with_q
-from samspar.reports.tables import Chart, Column, Kind, Table, Text, Value, percent
+from samspar.reports.tables import (
+    Chart,
+    Column,
+    Dims,
+    Implied,
+    Kind,
+    Line,
+    Table,
+    Text,
+    Value,
+    percent,
+)
 
 Grouped = dict[Any, dict[str, Any]]
 
@@ -67,10 +85,16 @@ def _budgeted(scope: ReportScope) -> Grouped:
 
 
 def _budget_table(
-    key: str, title: Text, insatser: list[Insats], budgeted: Grouped, actual: dict[int, int]
+    scope: ReportScope,
+    key: str,
+    title: Text,
+    insatser: list[Insats],
+    budgeted: Grouped,
+    actual: tuple[Dims, dict[int, int]],
 ) -> Table:
+    actual_dims, counts = actual
     pairs: list[tuple[Text, Text, int, int]] = [
-        (i.name, i.get_follow_up_method_display(), _n(budgeted, i.pk), actual.get(i.pk, 0))
+        (i.name, i.get_follow_up_method_display(), _n(budgeted, i.pk), counts.get(i.pk, 0))
         for i in insatser
     ]
     pairs.append((TOTAL, "", sum(p[2] for p in pairs), sum(p[3] for p in pairs)))
@@ -82,12 +106,19 @@ def _budget_table(
             Column("insats", _("Insats"), Kind.LABEL),
             Column("method", _("Follow-up method"), Kind.LABEL),
             Column("budgeted", _("Budgeted participants"), Kind.TALLY),
-            Column("actual", _("Actual participants")),
-            Column("actual_percent", _("Actual of budgeted (%)"), Kind.PERCENT, "actual"),
+            Column("actual", _("Actual participants"), dims=actual_dims),
+            Column(
+                "actual_percent",
+                _("Actual of budgeted (%)"),
+                Kind.PERCENT,
+                ("actual", "budgeted"),
+            ),
         ],
         rows=rows,
         total_row=len(rows) - 1,
         chart=Chart("bar", ("budgeted", "actual"), x_label=_("Insats"), y_label=_("Participants")),
+        dims=scope_dims(scope),
+        row_dims=[*({"insats": i.pk} for i in insatser), {}],
     )
 
 
@@ -105,11 +136,12 @@ def budgeted_individual(scope: ReportScope) -> Table:
     volume = _grouped(scope.volume(), "insats", {"n": Sum("count")})
     actual = {i.pk: _n(persons, i.pk) + _n(anonymous, i.pk) + _n(volume, i.pk) for i in insatser}
     return _budget_table(
+        scope,
         "budgeted_individual",
         _("Budgeted and actual participants, individual-oriented insatser"),
         insatser,
         _budgeted(scope),
-        actual,
+        ({"method": "all"}, actual),
     )
 
 
@@ -119,11 +151,12 @@ def budgeted_structural(scope: ReportScope) -> Table:
     insatser = list(_running(scope, InsatsKind.STRUCTURAL))
     counts = _grouped(scope.structural(), "insats", {"n": Sum("count")})
     return _budget_table(
+        scope,
         "budgeted_structural",
         _("Budgeted and actual participants, structural insatser"),
         insatser,
         _budgeted(scope),
-        {i.pk: _n(counts, i.pk) for i in insatser},
+        ({"method": "structural"}, {i.pk: _n(counts, i.pk) for i in insatser}),
     )
 
 
@@ -132,12 +165,14 @@ def budgeted_structural(scope: ReportScope) -> Table:
 COMPARISON_COLUMNS = [
     Column("insatser", _("Individual-oriented insatser"), Kind.TALLY),
     Column("budgeted", _("Budgeted participants"), Kind.TALLY),
-    Column("participants", _("Participants with personal data")),
-    Column("new", _("New participants")),
-    Column("ended", _("Ended participants")),
-    Column("anonymous", _("New anonymous participants")),
+    Column(
+        "participants", _("Participants with personal data"), dims={"population": "worked_with"}
+    ),
+    Column("new", _("New participants"), dims={"population": "new"}),
+    Column("ended", _("Ended participants"), dims={"population": "ended"}),
+    Column("anonymous", _("New anonymous participants"), dims=ANONYMOUS_DIMS),
     Column("budgeted_volume", _("Budgeted volume-registered"), Kind.TALLY),
-    Column("volume", _("Volume-registered")),
+    Column("volume", _("Volume-registered"), dims=VOLUME_DIMS),
 ]
 
 
@@ -193,6 +228,8 @@ def _comparison(
     rows: list[list[Value]] = [[labels.get(k, ""), *(counts[k][c] for c in keys)] for k in ordered]
     total = _comparison_counts(scope, None)[None]
     rows.append([TOTAL, *(total[c] for c in keys)])
+    # Rows by förbund or county; the two tables' total rows are the same counts.
+    dimension = path.rsplit("__", 1)[-1]
     return Table(
         key=key,
         title=title,
@@ -205,6 +242,8 @@ def _comparison(
             "persons, ended counts ended enrolments; a person in two förbund counts once in "
             "the total."
         ),
+        dims=scope_dims(scope),
+        row_dims=[*({dimension: k} for k in ordered), {}],
     )
 
 
@@ -216,10 +255,27 @@ def forbund_comparison(scope: ReportScope) -> Table:
 
 def county_comparison(scope: ReportScope) -> Table:
     """#15: the län in scope side by side (seed 003's comparison between five län)."""
-    labels = dict(
-        County.objects.filter(forbund__in=scope.forbund()).values_list("pk", "name").distinct()
+    rows = County.objects.filter(forbund__in=scope.forbund()).values_list("pk", "name", "forbund")
+    labels = {county: name for county, name, _forbund in rows}
+    table = _comparison(scope, "county_comparison", _("County"), "forbund__county", labels)
+    # A county's counts are those of its förbund in forbund_comparison, summed.
+    forbund: dict[Any, list[Any]] = {}
+    for county, _name, member in rows:
+        forbund.setdefault(county, []).append(member)
+    table.lines = [
+        _members_line(table, column.dims, county, members)
+        for county, members in forbund.items()
+        for column in COMPARISON_COLUMNS
+        if column.kind == Kind.COUNT
+    ]
+    return table
+
+
+def _members_line(table: Table, dims: Dims, county: Any, members: list[Any]) -> Line:
+    return (
+        (table.key_of({**dims, "county": county}),),
+        tuple(table.key_of({**dims, "forbund": f}) for f in members),
     )
-    return _comparison(scope, "county_comparison", _("County"), "forbund__county", labels)
 
 
 # --- #16 multi-year trend -------------------------------------------------------------------
@@ -230,10 +286,12 @@ def trend(scope: ReportScope) -> Table:
     goal and throughput time, with the change since ``scope.base_year`` (default: the first
     year; seed 000: "+50 % sedan 2015", ended doubled). One query, however many years."""
     years = list(range(scope.date_from.year, scope.date_to.year + 1))
+    periods = [
+        (max(dt.date(y, 1, 1), scope.date_from), min(dt.date(y, 12, 31), scope.date_to))
+        for y in years
+    ]
     aggregates: dict[str, Aggregate] = {}
-    for y in years:
-        start = max(dt.date(y, 1, 1), scope.date_from)
-        end = min(dt.date(y, 12, 31), scope.date_to)
+    for y, (start, end) in zip(years, periods, strict=True):
         kept = ended_q(start, end) & Q(early_dropout=False)
         aggregates[f"worked_with{y}"] = Count(
             "person", distinct=True, filter=worked_with_q(start, end)
@@ -266,23 +324,33 @@ def trend(scope: ReportScope) -> Table:
         title=_("Trend per year"),
         columns=[
             Column("year", _("Year"), Kind.LABEL),
-            Column("worked_with", _("Participants worked with")),
-            Column("ended", _("Ended")),
-            Column("ended_kept", _("Ended, not early dropouts")),
-            Column("to_goal", _("To work, studies or rehabilitation")),
-            Column("goal_percent", _("Result towards goal (%)"), Kind.PERCENT, "to_goal"),
+            Column(
+                "worked_with", _("Participants worked with"), dims={"population": "worked_with"}
+            ),
+            Column("ended", _("Ended"), dims={"population": "ended"}),
+            ENDED_KEPT,
+            *goal_columns(),
+            Column(
+                "goal_percent",
+                _("Result towards goal (%)"),
+                Kind.PERCENT,
+                ("to_goal", "ended_kept"),
+            ),
             Column("months", _("Throughput time (months)"), Kind.NUMBER, "ended_kept"),
+            # A change since the base year is hidden with the year's count or the base's.
             Column(
                 "worked_with_change",
                 format_lazy(_("Participants, change since {year} (%)"), year=base),
                 Kind.PERCENT,
                 "worked_with",
+                base_row=years.index(base),
             ),
             Column(
                 "ended_change",
                 format_lazy(_("Ended, change since {year} (%)"), year=base),
                 Kind.PERCENT,
                 "ended",
+                base_row=years.index(base),
             ),
         ],
         rows=rows,
@@ -291,6 +359,13 @@ def trend(scope: ReportScope) -> Table:
             "Each year is the part of the calendar year inside the report period. A person "
             "enrolled over several years counts in each of them, so the years have no total."
         ),
+        dims=scope_dims(scope),
+        row_dims=[{"period": period} for period in periods],
+        # ended − ended_kept gives the early dropouts away, ended_kept − to_goal the rest.
+        implied=[
+            Implied("dropouts", ("ended",), ("ended_kept",), {"population": "dropouts"}),
+            NOT_TO_GOAL,
+        ],
     )
 
 
@@ -384,10 +459,12 @@ def waiting_list(scope: ReportScope) -> Table:
         columns=[
             Column("insats", _("Insats"), Kind.LABEL),
             Column("date", _("Counted on"), Kind.LABEL),
-            Column("waiting", _("Waiting")),
+            Column("waiting", _("Waiting"), dims={"population": "waiting"}),
         ],
         rows=rows,
         total_row=len(rows) - 1,
         chart=Chart("bar", ("waiting",), x_label=_("Insats"), y_label=_("Waiting")),
         note=_("The latest waiting-list count of each insats dated inside the period."),
+        dims=scope_dims(scope),
+        row_dims=[*({"insats": i.pk} for i in insatser), {}],
     )

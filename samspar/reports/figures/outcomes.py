@@ -9,7 +9,14 @@ from django.db.models import Aggregate, Avg, Count, Q
 from django.utils.translation import gettext_lazy as _
 
 from samspar.codelists.models import EndReason, ResultGroup
-from samspar.reports.aggregates import GENDER_ROWS, TOTAL, by_gender, round1
+from samspar.reports.aggregates import (
+    GENDER_ROW_DIMS,
+    GENDER_ROWS,
+    TOTAL,
+    by_gender,
+    round1,
+    scope_dims,
+)
 from samspar.reports.dbfunctions import MonthsBetween
 from samspar.reports.distribution import (
     counts_by,
@@ -19,13 +26,26 @@ from samspar.reports.distribution import (
 )
 from samspar.reports.populations import Population
 from samspar.reports.scope import ReportScope, ended_q
-from samspar.reports.tables import Chart, Column, Kind, Table, Value, percent
+from samspar.reports.tables import Chart, Column, Implied, Kind, Table, Value, percent
 
 # Time in insats: the last interval is open, from this many completed months.
 MONTHS_OPEN_FROM = 36
 # Rolling throughput windows (seed 002: 1907-2006, 2001-2012, …).
 WINDOW_MONTHS = 12
 WINDOW_STEP_MONTHS = 6
+ENDED_KEPT = Column("ended_kept", _("Ended, not early dropouts"), dims={"population": "ended_kept"})
+
+
+# What a reader works out from the nested columns of #3: each part's rest in its whole,
+# and those who both work and study (works + studies − works and/or studies).
+AFTER_IMPLIED = [
+    Implied("none", ("ended",), ("any",), {"after": "none"}),
+    Implied("increased_only", ("any",), ("works_or_studies",), {"after": "increased_only"}),
+    Implied("not_increased", ("any",), ("increased",), {"after": "not_increased"}),
+    Implied("studies_only", ("works_or_studies",), ("works",), {"after": "studies_only"}),
+    Implied("works_only", ("works_or_studies",), ("studies",), {"after": "works_only"}),
+    Implied("both", ("works", "studies"), ("works_or_studies",), {"after": "both"}),
+]
 
 
 def _months() -> MonthsBetween:
@@ -51,12 +71,18 @@ def works_or_studies_after(scope: ReportScope) -> Table:
     columns = [
         Column("group", _("Group"), Kind.LABEL),
         Column("ended", _("Ended in the period")),
-        Column("works", _("Works after")),
-        Column("studies", _("Studies after")),
-        Column("works_or_studies", _("Works and/or studies after")),
-        Column("increased", _("Work or studies started or increased in extent")),
-        Column("any", _("Works, studies or increased extent")),
-        Column("any_percent", _("Share of the ended (%)"), Kind.PERCENT, depends_on="any"),
+        Column("works", _("Works after"), dims={"after": "works"}),
+        Column("studies", _("Studies after"), dims={"after": "studies"}),
+        Column("works_or_studies", _("Works and/or studies after"), dims={"after": "either"}),
+        Column(
+            "increased",
+            _("Work or studies started or increased in extent"),
+            dims={"after": "increased"},
+        ),
+        Column("any", _("Works, studies or increased extent"), dims={"after": "any"}),
+        Column(
+            "any_percent", _("Share of the ended (%)"), Kind.PERCENT, depends_on=("any", "ended")
+        ),
     ]
     rows: list[list[Value]] = []
     for code, label in [*GENDER_ROWS, ("total", TOTAL)]:
@@ -73,6 +99,9 @@ def works_or_studies_after(scope: ReportScope) -> Table:
             "All who ended in the period, early dropouts included. A participant who both "
             "works and studies counts once in 'Works and/or studies after'."
         ),
+        dims=scope_dims(scope, population="ended"),
+        row_dims=GENDER_ROW_DIMS,
+        implied=AFTER_IMPLIED,
     )
 
 
@@ -91,13 +120,15 @@ def throughput(scope: ReportScope) -> Table:
         title=_("Throughput time"),
         columns=[
             Column("group", _("Group"), Kind.LABEL),
-            Column("ended_kept", _("Ended, not early dropouts")),
+            ENDED_KEPT,
             Column("months", _("Mean months in the insats"), Kind.NUMBER, "ended_kept"),
         ],
         rows=rows,
         total_row=len(rows) - 1,
         chart=Chart("bar", ("months",), y_label=_("Months")),
         note=_("Months = days from start to end / (365.25 / 12). Early dropouts excluded."),
+        dims=scope_dims(scope),
+        row_dims=GENDER_ROW_DIMS,
     )
 
 
@@ -142,7 +173,7 @@ def throughput_rolling(scope: ReportScope) -> Table:
         title=_("Throughput time, rolling 12-month periods"),
         columns=[
             Column("period", _("Period"), Kind.LABEL),
-            Column("ended_kept", _("Ended, not early dropouts")),
+            ENDED_KEPT,
             Column("months", _("Mean months in the insats"), Kind.NUMBER, "ended_kept"),
         ],
         rows=rows,
@@ -151,6 +182,9 @@ def throughput_rolling(scope: ReportScope) -> Table:
             "12-month periods stepped by 6 months that end inside the report period; "
             "the periods overlap, so they have no total."
         ),
+        # A window is a period of its own: the last one may be the report period.
+        dims=scope_dims(scope),
+        row_dims=[{"period": window} for window in windows],
     )
 
 
@@ -176,6 +210,8 @@ def time_in_insats(scope: ReportScope) -> Table:
             "All who ended in the period, early dropouts included, by completed months "
             "from start to end."
         ),
+        dims=scope_dims(scope, population="ended"),
+        dimension="months",
     )
 
 
@@ -191,4 +227,6 @@ def end_reasons(scope: ReportScope) -> Table:
         [(r.pk, r.label) for r in reasons if r.active or r.pk in counts],
         counts,
         note=_("One end reason per ended enrolment; wrong registrations are not counted."),
+        dims=scope_dims(scope, population="ended"),
+        dimension="end_reason",
     )

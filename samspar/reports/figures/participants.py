@@ -6,24 +6,44 @@ from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext_lazy as _
 
 from samspar.codelists.models import ResultGroup
-from samspar.reports.aggregates import GENDER_ROWS, TOTAL, by_gender
+from samspar.registry.models import CountGender
+from samspar.reports.aggregates import GENDER_ROW_DIMS, GENDER_ROWS, TOTAL, by_gender, scope_dims
 from samspar.reports.scope import ReportScope, active_q, ended_q, new_q, worked_with_q
-from samspar.reports.tables import Chart, Column, Kind, Table, percent
+from samspar.reports.tables import Chart, Column, Implied, Kind, Table, percent
 
+# Anonymous participants count as new in their start year; volume counts are their own.
+ANONYMOUS_DIMS = {"population": "new", "method": "anonymous"}
+VOLUME_DIMS = {"method": "volume"}
+UNKNOWN_GENDER = CountGender.UNKNOWN.value
 GOAL_GROUPS = (ResultGroup.WORK, ResultGroup.STUDIES, ResultGroup.OTHER_REHAB)
 # Where the ended who were not early dropouts went; felregistreringar never count.
 RESULT_GROUPS = tuple(g for g in ResultGroup if g != ResultGroup.CANCELLED)
 
 
+def _kept(result_group: str) -> dict[str, str]:
+    return {"population": "ended_kept", "result_group": result_group}
+
+
 def result_group_columns() -> list[Column]:
     """The destination columns of the results (#2) and outflow (#13) tables."""
-    return [
-        Column(ResultGroup.WORK.value, _("To work")),
-        Column(ResultGroup.STUDIES.value, _("To studies")),
-        Column(ResultGroup.OTHER_REHAB.value, _("To other work-oriented rehabilitation")),
-        Column(ResultGroup.COMPENSATION.value, _("To sickness or activity compensation")),
-        Column(ResultGroup.OTHER.value, _("Other")),
-    ]
+    labels = {
+        ResultGroup.WORK: _("To work"),
+        ResultGroup.STUDIES: _("To studies"),
+        ResultGroup.OTHER_REHAB: _("To other work-oriented rehabilitation"),
+        ResultGroup.COMPENSATION: _("To sickness or activity compensation"),
+        ResultGroup.OTHER: _("Other"),
+    }
+    return [Column(group.value, label, dims=_kept(group.value)) for group, label in labels.items()]
+
+
+def goal_columns() -> list[Column]:
+    """The ended to work, studies or rehabilitation, as the results, outflow and trend
+    tables count them."""
+    return [Column("to_goal", _("To work, studies or rehabilitation"), dims=_kept("goal"))]
+
+
+# The ended who were not early dropouts and went elsewhere: ended_kept − to_goal.
+NOT_TO_GOAL = Implied("not_to_goal", ("ended_kept",), ("to_goal",), _kept("not_goal"))
 
 
 def participant_counts(scope: ReportScope) -> Table:
@@ -44,10 +64,12 @@ def participant_counts(scope: ReportScope) -> Table:
     )
     columns = [
         Column("group", _("Group"), Kind.LABEL),
-        Column("worked_with", _("Worked with in the period")),
-        Column("new", _("New in the period")),
-        Column("ended", _("Ended in the period")),
-        Column("active_end", _("Active at the end of the period")),
+        Column("worked_with", _("Worked with in the period"), dims={"population": "worked_with"}),
+        Column("new", _("New in the period"), dims={"population": "new"}),
+        Column("ended", _("Ended in the period"), dims={"population": "ended"}),
+        Column(
+            "active_end", _("Active at the end of the period"), dims={"population": "active_end"}
+        ),
     ]
     keys = [c.key for c in columns[1:]]
     rows = [[label, *(counts[code][k] or 0 for k in keys)] for code, label in GENDER_ROWS]
@@ -60,6 +82,21 @@ def participant_counts(scope: ReportScope) -> Table:
         total_row=len(rows) - 1,
         chart=Chart("bar", tuple(keys[:4]), y_label=_("Participants")),
         note=_("A participant can appear in several columns."),
+        # Nearly: someone worked with has ended or is still active (or both, and ended
+        # counts endings), so a reader would take one for the other two's difference.
+        column_sums={"worked_with": ("ended", "active_end")},
+        dims=scope_dims(scope),
+        row_dims=GENDER_ROW_DIMS,
+        # Worked with but not new, or not active at the end: a reader can subtract.
+        implied=[
+            Implied("not_new", ("worked_with",), ("new",), {"population": "worked_with_not_new"}),
+            Implied(
+                "not_active_end",
+                ("worked_with",),
+                ("active_end",),
+                {"population": "worked_with_not_active_end"},
+            ),
+        ],
     )
 
 
@@ -73,16 +110,22 @@ def participants_by_method(scope: ReportScope) -> Table:
     volume = by_gender(scope.volume(), {"n": Sum("count")}, gender_field="gender")
     columns = [
         Column("group", _("Group"), Kind.LABEL),
-        Column("personal", _("With personal data")),
-        Column("anonymous", _("Anonymous")),
-        Column("volume", _("Volume-registered")),
-        Column("total", _("Total")),
+        Column("personal", _("With personal data"), dims={"population": "worked_with"}),
+        Column("anonymous", _("Anonymous"), dims=ANONYMOUS_DIMS),
+        Column("volume", _("Volume-registered"), dims=VOLUME_DIMS),
+        Column("total", _("Total"), dims={"method": "all"}),
     ]
+    # Anonymous and volume counts may have unknown gender: a row of their own, so that
+    # the rows add up to the total (and the unknown are protected like the rest).
+    groups = list(GENDER_ROWS)
+    if UNKNOWN_GENDER in anonymous or UNKNOWN_GENDER in volume:
+        groups.append((UNKNOWN_GENDER, _("Gender unknown")))
     rows = []
-    for code, label in [*GENDER_ROWS, ("total", TOTAL)]:
-        values = [personal[code]["n"] or 0, anonymous[code]["n"] or 0, volume[code]["n"] or 0]
+    for code, label in [*groups, ("total", TOTAL)]:
+        values = [
+            (counts.get(code) or {}).get("n") or 0 for counts in (personal, anonymous, volume)
+        ]
         rows.append([label, *values, sum(values)])
-    # Volume counts may have unknown gender; they appear only in the total.
     return Table(
         key="by_method",
         title=_("Participants by follow-up method"),
@@ -94,6 +137,8 @@ def participants_by_method(scope: ReportScope) -> Table:
             "Anonymous participants count in the years they started; volume counts whose "
             "period lies inside the report period."
         ),
+        dims=scope_dims(scope),
+        row_dims=[*({"gender": code} for code, _label in groups), {}],
     )
 
 
@@ -117,13 +162,13 @@ def results(scope: ReportScope) -> Table:
     counts = by_gender(scope.enrolments(), aggregates)
     columns = [
         Column("group", _("Group"), Kind.LABEL),
-        Column("active_start", _("Enrolled at the start")),
-        Column("ended", _("Ended, total")),
-        Column("dropouts", _("Of whom early dropouts")),
+        Column("active_start", _("Enrolled at the start"), dims={"population": "active_start"}),
+        Column("ended", _("Ended, total"), dims={"population": "ended"}),
+        Column("dropouts", _("Of whom early dropouts"), dims={"population": "dropouts"}),
         *result_group_columns(),
-        Column("active_end", _("Active at the end")),
-        Column("to_goal", _("To work, studies or rehabilitation")),
-        Column("ended_kept", _("Ended, not early dropouts")),
+        Column("active_end", _("Active at the end"), dims={"population": "active_end"}),
+        *goal_columns(),
+        Column("ended_kept", _("Ended, not early dropouts"), dims={"population": "ended_kept"}),
         Column(
             "goal_percent",
             _("Result towards goal (%)"),
@@ -159,4 +204,7 @@ def results(scope: ReportScope) -> Table:
             "Result towards goal = ended to work, studies or other work-oriented "
             "rehabilitation, divided by the ended who were not early dropouts."
         ),
+        dims=scope_dims(scope),
+        row_dims=GENDER_ROW_DIMS,
+        implied=[NOT_TO_GOAL],
     )

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from samspar.bench import economics, runner
+from samspar.bench import core, economics, formatting, runner
 from samspar.bench.generate import DEFAULT_SEED
 from samspar.economics.model import InputError
 from samspar.reports.catalogue import REPORTS
@@ -51,16 +51,6 @@ def _positive(text: str) -> int:
     return number
 
 
-def _number(value: float) -> str:
-    """Thousands separated by spaces, as in Swedish: 1 000 000."""
-    return f"{value:,.0f}".replace(",", " ")
-
-
-def _decimal(value: float, places: int) -> str:
-    """Swedish style as in ``_number``, with a decimal comma: 1 234,567."""
-    return f"{value:,.{places}f}".replace(",", " ").replace(".", ",")
-
-
 class Command(BaseCommand):
     help = (
         "Benchmarks on generated data. Subcommands: reports (rolled back afterwards), "
@@ -73,7 +63,7 @@ class Command(BaseCommand):
             "reports",
             help=(
                 "Time every report for one förbund over the last full year on generated "
-                "enrolments, and check the core figures against a DuckDB query."
+                "enrolments, and check their figures against DuckDB queries."
             ),
         )
         reports.add_argument(
@@ -158,12 +148,12 @@ class Command(BaseCommand):
         except InputError as error:
             raise CommandError(str(error)) from None
         rows = [
-            (_("participants"), _number(result.participants)),
-            (_("distinct profiles"), _number(result.profiles)),
-            (_("draws"), _number(result.draws)),
-            (_("point estimate (evaluate), s"), _decimal(result.evaluate_seconds, 3)),
-            (_("simulation (simulate), s"), _decimal(result.simulate_seconds, 3)),
-            (_("draws per second"), _number(result.draws_per_second)),
+            (_("participants"), formatting.number(result.participants)),
+            (_("distinct profiles"), formatting.number(result.profiles)),
+            (_("draws"), formatting.number(result.draws)),
+            (_("point estimate (evaluate), s"), formatting.decimal(result.evaluate_seconds, 3)),
+            (_("simulation (simulate), s"), formatting.decimal(result.simulate_seconds, 3)),
+            (_("draws per second"), formatting.number(result.draws_per_second)),
         ]
         width = max(len(label) for label, _value in rows) + 2
         write("")
@@ -178,9 +168,9 @@ class Command(BaseCommand):
                 "%(high)s kr."
             )
             % {
-                "median": _number(band.median or 0),
-                "low": _number(band.low80 or 0),
-                "high": _number(band.high80 or 0),
+                "median": formatting.number(band.median or 0),
+                "low": formatting.number(band.low80 or 0),
+                "high": formatting.number(band.high80 or 0),
             }
         )
 
@@ -198,22 +188,23 @@ class Command(BaseCommand):
         failed = False
         for size in sizes:
             result = runner.run(size, keys, today=today, seed=seed)
-            self._table(result)
+            self._timings(result)
+            self._comparison(result)
             failed |= bool(result.mismatches)
         if failed:
             raise CommandError(_("MISMATCH between Django and DuckDB; see above."))
 
-    def _table(self, result: runner.Result) -> None:
+    def _timings(self, result: runner.Result) -> None:
         write = self.stdout.write
         width = max(24, *(len(key) + 2 for key in result.report_ms))
 
         def line(label: str, ms: float) -> None:
-            write(f"  {label:<{width}} {_number(ms):>12} ms")
+            write(f"  {label:<{width}} {formatting.number(ms):>12} ms")
 
         write("")
         write(
             _("%(size)s enrolments, %(persons)s persons")
-            % {"size": _number(result.size), "persons": _number(result.persons)}
+            % {"size": formatting.number(result.size), "persons": formatting.number(result.persons)}
         )
         line(_("generate"), result.generate_ms)
         line(_("load (bulk_create)"), result.load_ms)
@@ -222,28 +213,21 @@ class Command(BaseCommand):
         line(_("reports, total"), sum(result.report_ms.values()))
         line(_("DuckDB load"), result.reference.load_ms)
         line(_("DuckDB query"), result.reference.query_ms)
-        total = result.django["total"]
-        write(
-            "  "
-            + _(
-                "#1 worked with %(worked)s, new %(new)s, ended %(ended)s, active %(active)s; "
-                "#2 to goal %(goal)s; #4 %(months)s months; #6 mean age %(age)s"
-            )
-            % {
-                "worked": total["#1 worked_with"],
-                "new": total["#1 new"],
-                "ended": total["#1 ended"],
-                "active": total["#1 active_end"],
-                "goal": total["#2 to_goal"],
-                "months": total["#4 months"],
-                "age": total["#6 mean_age"],
-            }
-        )
+
+    def _comparison(self, result: runner.Result) -> None:
+        write = self.stdout.write
+        write("")
+        for row in formatting.comparison(result.django, result.reference.figures):
+            write(row.text if row.agrees else self.style.ERROR(row.text))
+        write("")
         if result.mismatches:
             write(self.style.ERROR(_("  MISMATCH between Django and DuckDB:")))
             for mismatch in result.mismatches:
                 write(self.style.ERROR(f"    {mismatch}"))
         else:
+            compared = ", ".join(f"{n} {label}" for n, label in core.COMPARED.items())
             write(
-                self.style.SUCCESS(_("  Check: #1 counts, #2 groups, #4 and #6 agree with DuckDB."))
+                self.style.SUCCESS(
+                    _("  Check: %(figures)s agree with DuckDB.") % {"figures": compared}
+                )
             )

@@ -1,6 +1,6 @@
 """`samspar report`: a report as a file for the server operator, e.g. for a cron job
-that publishes figures. The operator sees every insats; small counts are suppressed
-unless --exact is given."""
+that publishes figures (--published marks the output as made for publication). The
+operator sees every insats; small counts are suppressed unless --exact is given."""
 
 from __future__ import annotations
 
@@ -96,10 +96,16 @@ class Command(BaseCommand):
         parser.add_argument(
             "--output", type=Path, help="Write to this file (required for xlsx and pdf)."
         )
-        parser.add_argument(
+        counts = parser.add_mutually_exclusive_group()
+        counts.add_argument(
             "--exact",
             action="store_true",
             help="Do not hide small counts (for the operator's own use, never to publish).",
+        )
+        counts.add_argument(
+            "--published",
+            action="store_true",
+            help="For publication: hide small counts and say so in the output.",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -136,6 +142,7 @@ class Command(BaseCommand):
             month_step=chosen.get("month_step") or DEFAULT_MONTH_STEP,
             base_year=chosen.get("base_year"),
             exact=options["exact"],
+            published=options["published"],
         )
         exported = export(REPORTS[name].build(scope), scope, fmt)
         if output is not None:

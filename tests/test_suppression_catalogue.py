@@ -1,0 +1,319 @@
+"""Every report of the catalogue, on a random registry (tests/random_world.py), keeps its
+small counts hidden from a reader who tries to work them out: from shares and their
+counts, from row and column sums and totals, from the same count in another table, and
+by subtracting a report from the same report without the gender filter or for the level
+above. The declarations suppression relies on (what a share is computed from, which
+counts add up, which are the same) are checked against the data first, so a new figure
+cannot forget one."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import itertools
+from collections import defaultdict
+from collections.abc import Iterator
+from types import SimpleNamespace
+from typing import Any
+
+import numpy as np
+import pytest
+from django.db import transaction
+
+from samspar.access.scoping import Role
+from samspar.annual.compose import build_annual_report
+from samspar.reports.catalogue import REPORTS
+from samspar.reports.cells import Key, collect, count_keys, keyed_values
+from samspar.reports.scope import Level, ReportScope
+from samspar.reports.suppression import threshold
+from samspar.reports.tables import CellKey, Kind, Report, Table, percent
+from tests.factories import make_user
+from tests.random_world import build
+
+pytestmark = pytest.mark.django_db
+
+YEAR = (dt.date(2023, 1, 1), dt.date(2023, 12, 31))
+YEARS = (dt.date(2021, 1, 1), dt.date(2023, 12, 31))
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock(), transaction.atomic():
+        world = build(seed=2024, size=700)
+        admin = make_user("analytiker-slump", Role.FORBUND_ADMIN, forbund=world.forbund)
+        yield SimpleNamespace(world=world, admin=admin)
+        transaction.set_rollback(True)
+
+
+def _scopes(world: Any, user: Any) -> list[ReportScope]:
+    """Förbund, team and insats levels, one year and three, with and without gender."""
+    w = world.world
+    forbund = {"level": Level.FORBUND, "object_id": w.forbund.pk}
+    scopes = [
+        ReportScope(*YEAR, user=user, **forbund),
+        ReportScope(*YEARS, user=user, **forbund),
+        ReportScope(*YEAR, user=user, gender="M", **forbund),
+        ReportScope(*YEAR, user=user, level=Level.TEAM, object_id=w.teams[0].pk),
+        ReportScope(*YEAR, user=user, level=Level.INSATS, object_id=w.insatser[0].pk, gender="K"),
+    ]
+    for insats in w.insatser[:4]:
+        scopes.append(ReportScope(*YEAR, user=user, level=Level.INSATS, object_id=insats.pk))
+    return scopes
+
+
+@pytest.fixture(scope="module")
+def exact(world):
+    """(report, scope) of every report and scope with exact counts."""
+    return [
+        (spec.compute(scope), scope) for scope in _scopes(world, None) for spec in REPORTS.values()
+    ]
+
+
+def _name(scope: ReportScope) -> str:
+    gender = f" gender {scope.gender}" if scope.gender else ""
+    return f"{scope.level} {scope.object_id} {scope.date_from}–{scope.date_to}{gender}"
+
+
+def _tables(reports: list[tuple[Report, ReportScope]]) -> Iterator[tuple[str, Table]]:
+    for report, _scope in reports:
+        for table in report.tables:
+            yield f"{report.key}/{table.key}", table
+
+
+# --- the declarations hold -----------------------------------------------------------------
+
+
+def test_every_share_is_computed_from_the_counts_it_names(exact):
+    """A share shown beside a count gives its other count away, so it must hide with
+    both: its value must follow from the counts its column names (Column.depends_on,
+    in its row and in Column.base_row)."""
+    for name, table in _tables(exact):
+        for column in (c for c in table.columns if c.kind == Kind.PERCENT):
+            for r in range(len(table.rows)):
+                value = table.value(r, column.key)
+                if value is None:
+                    continue
+                rows = (r,) if column.base_row is None else (r, column.base_row)
+                named = [_int(table.value(row, s)) for row in rows for s in column.sources]
+                pairs = itertools.product(named, repeat=2)
+                possible = {p for a, b in pairs for p in (percent(a, b), percent(a - b, b))}
+                triples = itertools.product(named, repeat=3)
+                possible |= {percent(a, b - c) for a, b, c in triples}
+                assert value in possible, f"{name}: {column.key} in row {r} is not from {named}"
+
+
+def test_every_count_has_a_key_of_its_own(exact):
+    """Suppression can only hide a count everywhere, and compare it with another report,
+    if it says what it counts."""
+    for name, table in _tables(exact):
+        if not count_keys(table):
+            continue
+        assert table.dims, f"{name} has no dims"
+        for (_r, _key), (key, _value) in keyed_values(table).items():
+            assert isinstance(key, frozenset), name
+        if "gender" not in table.dims:  # with a gender filter, its row is the total row
+            keys = [key for key, _value in keyed_values(table).values()]
+            assert len(keys) == len(set(keys)), f"{name}: two cells share a key"
+
+
+def test_a_key_means_one_count_within_a_report(exact):
+    for report, scope in exact:
+        values: dict[Key, set[int]] = defaultdict(set)
+        for table in report.tables:
+            for key, value in keyed_values(table).values():
+                values[key].add(value)
+        clashes = {k: v for k, v in values.items() if len(v) > 1}
+        assert not clashes, f"{report.key} {_name(scope)}: {clashes}"
+
+
+def test_every_sum_and_difference_of_counts_is_declared(exact):
+    """Relations between the counts of a row that hold in every row of every scope must
+    follow from the table's declarations (column sums, implied counts): a = b and
+    a = b + c. (That a part's rest in its whole, a − b, is declared as an implied count
+    cannot be found this way: a ≥ b also holds by chance. Test those one by one.)"""
+    groups: dict[str, list[Table]] = defaultdict(list)
+    for name, table in _tables(exact):
+        groups[name].append(table)
+    failures: list[str] = []
+    for name, tables in groups.items():
+        columns = count_keys(tables[0])
+        values = {
+            c: [_int(t.value(r, c)) for t in tables for r in range(len(t.rows))] for c in columns
+        }
+        varying = [c for c in columns if len(set(values[c])) > 1]
+        relations: list[tuple[tuple[str, ...], tuple[str, ...]]] = []
+        for a, b in itertools.permutations(varying, 2):
+            va, vb = values[a], values[b]
+            if va == vb and a < b:
+                relations.append(((a,), (b,)))
+        for a, b, c in itertools.permutations(varying, 3):
+            if b < c and all(
+                x == y + z for x, y, z in zip(values[a], values[b], values[c], strict=True)
+            ):
+                relations.append(((a,), (b, c)))
+        for table in tables:
+            failures += _undeclared(name, table, relations)
+    assert not failures, "\n".join(dict.fromkeys(failures))
+
+
+def _undeclared(
+    name: str, table: Table, relations: list[tuple[tuple[str, ...], tuple[str, ...]]]
+) -> list[str]:
+    cells = collect([table])
+    keys = list(cells.quantities)
+    index = {k: i for i, k in enumerate(keys)}
+    matrix = np.array([[e.get(k, 0) for k in keys] for e in cells.equations] or [[0] * len(keys)])
+    rank = np.linalg.matrix_rank(matrix)
+    key = {cell: quantity for cell, (quantity, _v) in keyed_values(table).items()}
+
+    def follows(vector: np.ndarray) -> bool:
+        return bool(np.linalg.matrix_rank(np.vstack([matrix, vector])) == rank) or not vector.any()
+
+    failures = []
+    for r in range(len(table.rows)):
+        for left, right in relations:
+            vector = np.zeros(len(keys))
+            for k in left:
+                vector[index[key[r, k]]] += 1
+            for k in right:
+                vector[index[key[r, k]]] -= 1
+            if not follows(vector):
+                failures.append(f"{name}: {' + '.join(left)} = {' + '.join(right)} is undeclared")
+    return failures
+
+
+def _int(value: Any) -> int:
+    return value if isinstance(value, int) else 0
+
+
+# --- the reader cannot work a small count out ------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def suppressed(world):
+    """Every report as the förbund's analyst sees it, with the same report exactly."""
+    built = {}
+    for scope in _scopes(world, world.admin):
+        for spec in REPORTS.values():
+            built[spec.key, scope] = (spec.build(scope), spec.compute(scope))
+    return built
+
+
+def test_no_report_gives_a_small_count_away(suppressed):
+    for (key, scope), (shown, exact) in suppressed.items():
+        _assert_protected(f"{key} {_name(scope)}", shown.tables, exact.tables, threshold(scope))
+
+
+def test_no_report_gives_a_small_count_away_by_subtraction(world, suppressed):
+    """From the same report without the gender filter, or for the level above."""
+    w = world.world
+    for (key, scope), (shown, exact) in suppressed.items():
+        others: list[tuple[ReportScope, bool]] = []
+        if scope.gender:
+            others.append((dataclasses.replace(scope, gender=""), True))
+        if scope.level == Level.INSATS:
+            insats = next(i for i in w.insatser if i.pk == scope.object_id)
+            if insats.team_id:
+                others.append(
+                    (dataclasses.replace(scope, level=Level.TEAM, object_id=insats.team_id), False)
+                )
+            others.append(
+                (dataclasses.replace(scope, level=Level.FORBUND, object_id=w.forbund.pk), False)
+            )
+        if scope.level == Level.TEAM:
+            others.append(
+                (dataclasses.replace(scope, level=Level.FORBUND, object_id=w.forbund.pk), False)
+            )
+        limit = threshold(scope)
+        mine = _shown(shown.tables)
+        for other_scope, without_gender in others:
+            other_shown, other_exact = suppressed.get((key, other_scope)) or (
+                REPORTS[key].build(other_scope),
+                REPORTS[key].compute(other_scope),
+            )
+            theirs = _shown(other_shown.tables)
+            for (table_key, cell), value in mine.items():
+                twin = frozenset(p for p in cell if p[0] != "gender") if without_gender else cell
+                if value and (table_key, twin) in theirs:
+                    difference = theirs[table_key, twin] - value
+                    assert not 0 < difference < limit, (
+                        f"{key} {_name(scope)} − {_name(other_scope)}: "
+                        f"{sorted(cell, key=str)} gives {difference}"
+                    )
+            if without_gender:  # the women's cells of both reports are the same counts
+                _assert_protected(
+                    f"{key} {_name(scope)} with {_name(other_scope)}",
+                    [*shown.tables, *other_shown.tables],
+                    [*exact.tables, *other_exact.tables],
+                    limit,
+                    ignore=lambda cell, g=scope.gender: dict(cell).get("gender", g) != g,
+                )
+
+
+def test_the_annual_report_gives_no_small_count_away(world):
+    for insats in world.world.insatser[:3]:
+        coach = make_user(f"coach-{insats.pk}", Role.REGISTRATOR, insats=insats)
+        shown = build_annual_report(world.admin, insats, 2023)
+        exact = build_annual_report(coach, insats, 2023)
+        assert exact.exact and not shown.exact
+        tables = [t for c in shown.chapters for t in c.tables]
+        exact_tables = [t for c in exact.chapters for t in c.tables]
+        _assert_protected(insats.name, tables, exact_tables, threshold(shown.scope))
+
+
+def _shown(tables: list[Table]) -> dict[tuple[str, CellKey], int]:
+    return {
+        (table.key, key): value
+        for table in tables
+        for (r, column), (key, value) in keyed_values(table).items()
+        if (r, column) not in table.suppressed
+        and column in count_keys(table)
+        and isinstance(key, frozenset)
+    }
+
+
+def _assert_protected(
+    name: str,
+    tables: list[Table],
+    exact_tables: list[Table],
+    limit: int,
+    ignore: Any = lambda cell: False,
+) -> None:
+    """No small count of ``exact_tables`` follows from what ``tables`` show."""
+    exact_cells = collect(exact_tables)
+    hidden: set[Key] = set()
+    shown: set[Key] = set()
+    for table, exact_table in zip(tables, exact_tables, strict=True):
+        keys = keyed_values(exact_table)
+        for (r, column), (key, _value) in keys.items():
+            if ignore(key) or column not in count_keys(table):
+                continue
+            (hidden if (r, column) in table.suppressed else shown).add(key)
+        for derived in table.columns:
+            for r in range(len(table.rows)):
+                rows = (r,) if derived.base_row is None else (r, derived.base_row)
+                if (r, derived.key) not in table.suppressed and derived.sources:
+                    for row, source in itertools.product(rows, derived.sources):
+                        assert (row, source) not in table.suppressed, (
+                            f"{name}: {table.key}/{derived.key} shown beside a hidden {source}"
+                        )
+    assert not hidden & shown, f"{name}: a count is hidden in one table and shown in another"
+    unknown = [k for k in exact_cells.quantities if k not in shown and not ignore(k)]
+    small = [k for k in unknown if any(0 < v < limit for v in exact_cells.quantities[k].values)]
+    index = {k: i for i, k in enumerate(unknown)}
+    equations = [
+        [e.get(k, 0) for k in unknown]
+        for e in exact_cells.equations
+        if not any(ignore(k) for k in e) and any(k in index for k in e)
+    ]
+    if not equations or not small:
+        return
+    matrix = np.array(equations, dtype=float)
+    rank = np.linalg.matrix_rank(matrix)
+    for k in small:
+        unit = np.zeros(len(unknown))
+        unit[index[k]] = 1
+        assert np.linalg.matrix_rank(np.vstack([matrix, unit])) > rank, (
+            f"{name}: the small count {sorted(k, key=str) if isinstance(k, frozenset) else k} "
+            "follows from the shown ones"
+        )
