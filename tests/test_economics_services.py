@@ -572,3 +572,24 @@ def test_a_version_for_another_price_year(forbund, forbund_admin, manager):
             base=made,
             price_year=2028,
         )
+
+
+def test_a_wage_subsidy_needs_work(forbund, forbund_admin, insats, registrator):
+    groups = seed_groups()
+    groups[1]["wage_subsidy"] = Decimal(50)  # "Mår bättre men klarar inte arbete"
+    with pytest.raises(ValidationError) as error:
+        services.save_evaluation(
+            user=forbund_admin, evaluation=type_case(forbund, shipped()), groups=groups
+        )
+    assert list(error.value.message_dict) == ["groups.1.wage_subsidy"]
+    assert not Evaluation.objects.exists()
+    # individuals: an end reason's subsidy applies only to those who work
+    for day in range(1, 6):
+        _end(registrator, insats, day, "annan-rehab", ["aktivitetsstod"])
+    saved = services.save_evaluation(
+        user=forbund_admin,
+        evaluation=individuals(forbund, insats),
+        mapping={"annan-rehab": entry(0, 50, 100)},
+    )
+    (cohort,) = selectors.individual_cohorts(saved)
+    assert cohort.after.work_extent == 0 and cohort.after.wage_subsidy == 0

@@ -40,6 +40,7 @@ from samspar.economics.services import (
     amount_problem,
     full_time_error,
     shares_error,
+    subsidy_error,
 )
 from samspar.organisation.models import Forbund, Insats
 from samspar.organisation.selectors import manageable_forbund
@@ -447,8 +448,11 @@ class GroupForm(forms.Form):
         super().clean()
         data = self.cleaned_data
         supply = [data.get(f"supply_{code}") or 0 for code in SUPPLIES]
-        if problem := full_time_error(supply, data.get("work_extent") or 0):
-            raise forms.ValidationError(problem)
+        work = data.get("work_extent") or 0
+        if problem := full_time_error(supply, work):
+            self.add_error(None, problem)
+        if problem := subsidy_error(work, data.get("wage_subsidy") or 0):
+            self.add_error("wage_subsidy", problem)
         return data
 
     def row(self) -> dict[str, Any]:

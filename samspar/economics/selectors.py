@@ -248,7 +248,7 @@ def individual_cohorts(
         after = model.State(
             _shared(profile.after, 1 - works),
             works,
-            _fraction(entry.wage_subsidy),
+            _fraction(entry.wage_subsidy) if works else 0.0,  # no subsidy without work
             {k: v * _fraction(entry.resource_factor) for k, v in resources.items()},
         )
         key = (_key(before), _key(after))

@@ -147,14 +147,21 @@ def full_time_error(supply: Iterable[Any], work_extent: Any) -> str | None:
     return _("Supply and work after may not exceed 100 %% of full time together.") % {}
 
 
+def subsidy_error(work_extent: Any, wage_subsidy: Any) -> str | None:
+    """A wage subsidy is paid on work: a group with a subsidy works."""
+    if Decimal(str(wage_subsidy)) > 0 and Decimal(str(work_extent)) <= 0:
+        return _("A wage subsidy needs work: give the work extent.")
+    return None
+
+
 def _form_checks(
     evaluation: Evaluation, group_rows: Sequence[Mapping[str, Any]]
 ) -> dict[str, list[str]]:
     """Rules of the form that the model leaves open (the form checks them too, so that
     they show with the other errors): the average participant's supply before is a
     distribution over every kind of support (no public support included), so it adds up
-    to 100 %; each group's supply and work after fit in full time; the groups have
-    different names (the results name them)."""
+    to 100 %; each group's supply and work after fit in full time, and a group with a
+    wage subsidy works; the groups have different names (the results name them)."""
     errors: dict[str, list[str]] = {}
     if evaluation.method != Method.TYPE_CASES:
         return errors
@@ -164,6 +171,8 @@ def _form_checks(
     for i, row in enumerate(group_rows):
         if overfull := full_time_error(row["supply"].values(), row["work_extent"]):
             errors[group_key(i, "")] = [overfull]
+        if idle := subsidy_error(row["work_extent"], row["wage_subsidy"]):
+            errors[group_key(i, "wage_subsidy")] = [idle]
         if row["name"] in seen:
             errors[group_key(i, "name")] = [str(SAME_NAME)]
         seen.add(row["name"])
