@@ -8,9 +8,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from samspar.access.scoping import Role
 from samspar.codelists import models as codes
-from samspar.economics import seed004, selectors, services
+from samspar.economics import seed004, selectors, services, typecases
 from samspar.economics.defaults import shipped_sets
-from samspar.economics.model import Perspective
+from samspar.economics.model import Grade, Perspective
 from samspar.economics.models import Evaluation, Method, StandardValueSet
 from samspar.registry.services import end_enrolment
 from tests.factories import code, enrol, make_forbund, make_pnr, make_user
@@ -23,17 +23,7 @@ def shipped(year=2025):
 
 
 def seed_groups():
-    return [
-        {
-            "name": name,
-            "share": Decimal(str(share * 100)),
-            "supply": {k: v * 100 for k, v in state.supply.items()},
-            "work_extent": Decimal(str(state.work_extent * 100)),
-            "wage_subsidy": Decimal(str(state.wage_subsidy * 100)),
-            "resource_factor": Decimal(80 if state.work_extent else 100),
-        }
-        for name, share, state in seed004.GROUPS
-    ]
+    return typecases.group_rows()
 
 
 def type_case(forbund, value_set, **fields):
@@ -44,7 +34,7 @@ def type_case(forbund, value_set, **fields):
         "value_set": value_set,
         "participants": 81,
         "cost": 6_000_000,
-        "before_supply": {k: v * 100 for k, v in seed004.BEFORE.supply.items()},
+        "before_supply": typecases.before_supply(),
         "before_resources": dict(seed004.RESOURCE_USE),
     }
     values.update(fields)
@@ -113,7 +103,8 @@ def test_a_missing_standard_value_is_named(forbund, forbund_admin):
         services.save_evaluation(
             user=forbund_admin, evaluation=type_case(forbund, own), groups=seed_groups()
         )
-    assert any("sjukpenning" in m for m in error.value.messages)
+    (message,) = error.value.message_dict["value_set"]
+    assert "Sjukpenning" in message and "2025" in message
 
 
 def test_only_managers_of_the_forbund_save(forbund, insats, registrator):
@@ -184,19 +175,37 @@ def test_standard_values_refuse_negative_amounts_and_outsiders(forbund, forbund_
         )
 
 
-def _end(user, insats, pnr_day, reason, supply_after, **fields):
+def _end(
+    user,
+    insats,
+    pnr_day,
+    reason,
+    supply_after,
+    *,
+    before=("forsorjningsstod", "sjukpenning"),
+    worked=None,
+    end_date=dt.date(2024, 3, 1),
+    **fields,
+):
+    start = {}
+    if worked is not None:
+        start = {
+            "occupation_before": codes.OccupationType.objects.get(code="arbete"),
+            "occupation_before_percent": worked,
+        }
     enrolment = enrol(
         user,
         insats,
         personnummer_text=make_pnr(dt.date(1985, 1, pnr_day), man=pnr_day % 2 == 0),
-        supply_before=[code(codes.SupplyType, c) for c in ("forsorjningsstod", "sjukpenning")],
+        supply_before=[code(codes.SupplyType, c) for c in before],
         start_date=dt.date(2023, 2, 1),
         consent_date=dt.date(2023, 2, 1),
+        **start,
     )
     return end_enrolment(
         user=user,
         enrolment=enrolment,
-        end_date=dt.date(2024, 3, 1),
+        end_date=end_date,
         end_reason=code(codes.EndReason, reason),
         supply_after=[code(codes.SupplyType, c) for c in supply_after],
         **fields,
@@ -297,3 +306,290 @@ def test_the_database_holds_the_cost_shares_to_100(forbund):
 
     with pytest.raises(IntegrityError), transaction.atomic():
         type_case(forbund, shipped(), cost_share_af=Decimal(30)).save()
+
+
+def individuals(forbund, insats, **fields):
+    values = {
+        "forbund": forbund,
+        "insats": insats,
+        "name": "Individer 2024",
+        "method": Method.INDIVIDUALS,
+        "value_set": shipped(),
+        "period_start": dt.date(2024, 1, 1),
+        "period_end": dt.date(2024, 12, 31),
+        "cost": 500_000,
+        "before_resources": {"care_visit_primary": 10},
+    }
+    values.update(fields)
+    return Evaluation(**values)
+
+
+def entry(work_extent, wage_subsidy, resource_factor):
+    return selectors.MappingEntry(
+        Decimal(work_extent), Decimal(wage_subsidy), Decimal(resource_factor)
+    )
+
+
+def _works(extent):
+    return {
+        "occupation_after": codes.OccupationType.objects.get(code="arbete"),
+        "occupation_after_percent": extent,
+        "works_after": True,
+    }
+
+
+def test_work_before_is_subtracted(forbund, insats, registrator, forbund_admin):
+    # Five who worked half time before and half time after: no new production.
+    for day in range(1, 6):
+        _end(
+            registrator,
+            insats,
+            day,
+            "arbete",
+            ["lon", "sjukpenning"],
+            before=("lon", "sjukpenning"),
+            worked=50,
+            **_works(50),
+        )
+    saved = services.save_evaluation(
+        user=forbund_admin, evaluation=individuals(forbund, insats, before_resources={})
+    )
+    (cohort,) = selectors.individual_cohorts(saved)
+    assert cohort.count == 5
+    assert cohort.before.work_extent == 0.5 and cohort.before.supply == {"sjukpenning": 0.5}
+    # "lön + sjukpenning, 50 %": sjukpenning for the half not worked, not in full
+    assert cohort.after.work_extent == 0.5 and cohort.after.supply == {"sjukpenning": 0.5}
+    report = selectors.evaluation_report(saved, with_simulation=False)
+    assert report.result.society.revenue == pytest.approx(0)
+    assert all(i.change == pytest.approx(0) for i in report.result.items)
+
+
+def test_benefits_share_the_time_not_worked(forbund, insats, registrator, forbund_admin):
+    for day in range(1, 6):
+        _end(registrator, insats, day, "arbete", ["lon", "sjukpenning"], **_works(50))
+    saved = services.save_evaluation(user=forbund_admin, evaluation=individuals(forbund, insats))
+    (cohort,) = selectors.individual_cohorts(saved)
+    assert cohort.before.work_extent == 0
+    assert cohort.before.supply == {"forsorjningsstod": 0.5, "sjukpenning": 0.5}
+    assert cohort.after.supply == {"sjukpenning": 0.5}
+    assert cohort.after.work_extent == 0.5 and cohort.after.wage_subsidy == 0
+
+
+def test_the_mapping_is_a_table_per_evaluation(forbund, insats, registrator, forbund_admin):
+    for day in range(1, 4):
+        _end(registrator, insats, day, "studier", ["studiemedel"])
+    for day in range(4, 6):
+        _end(registrator, insats, day, "arbete-med-stod", [])  # no extent registered
+    saved = services.save_evaluation(user=forbund_admin, evaluation=individuals(forbund, insats))
+    defaults = selectors.evaluation_mapping(saved)
+    assert defaults["arbete-med-stod"] == entry(100, 50, 80)
+    assert defaults["studier"] == entry(0, 0, 90)
+    assert defaults["arbetssokande"] == entry(0, 0, 100)
+    assert saved.mapping_rows.count() == len(defaults)
+    cohorts = {c.count: c for c in selectors.individual_cohorts(saved)}
+    assert cohorts[2].after.work_extent == 1.0 and cohorts[2].after.wage_subsidy == 0.5
+    assert cohorts[3].after.work_extent == 0
+    assert cohorts[3].after.resource_use == {"care_visit_primary": 9.0}
+
+    # studies count as a quarter of work here, and work with support at 80 % subsidy
+    services.save_evaluation(
+        user=forbund_admin,
+        evaluation=saved,
+        mapping={
+            "studier": entry(25, 0, 100),
+            "arbete-med-stod": entry(75, 80, 80),
+        },
+    )
+    cohorts = {c.count: c for c in selectors.individual_cohorts(saved)}
+    assert cohorts[3].after.work_extent == 0.25 and cohorts[3].after.supply == {"studiemedel": 0.75}
+    assert cohorts[2].after.work_extent == 0.75 and cohorts[2].after.wage_subsidy == 0.8
+    report = selectors.evaluation_report(saved, with_simulation=False)
+    shown = {m.code: m for m in report.mapping}
+    assert shown["studier"].work_extent == 25 and shown["arbete"].work_extent == 100
+    (changes,) = [e.changes for e in selectors.evaluation_history(saved) if not e.created]
+    labels = {c.label: (c.old, c.new) for c in changes}
+    assert labels["Studier: Arbetsomfattning efter, när ingen är registrerad (%)"] == ("0", "25")
+
+
+def test_a_bad_mapping_saves_nothing(forbund, insats, registrator, forbund_admin):
+    for day in range(1, 6):
+        _end(registrator, insats, day, "studier", ["studiemedel"])
+    with pytest.raises(ValidationError) as error:
+        services.save_evaluation(
+            user=forbund_admin,
+            evaluation=individuals(forbund, insats),
+            mapping={"studier": entry(120, 0, 100)},
+        )
+    assert list(error.value.message_dict) == ["mapping.studier.work_extent"]
+    assert not Evaluation.objects.exists()
+
+
+def test_an_evaluation_made_keeps_its_registry_data(forbund, insats, registrator, forbund_admin):
+    for day in range(1, 6):
+        _end(registrator, insats, day, "ersattning", ["sjukersattning"])
+    saved = services.save_evaluation(user=forbund_admin, evaluation=individuals(forbund, insats))
+    read_at = saved.registry_as_of
+    assert read_at is not None and selectors.profile_count(saved) == 5
+    first = selectors.evaluation_report(saved, with_simulation=False).result.society.revenue
+    assert not selectors.registry_changed(saved)
+
+    # the registry changes: one more ended in the period
+    _end(registrator, insats, 6, "arbete", [], **_works(100))
+    saved = Evaluation.objects.get(pk=saved.pk)
+    report = selectors.evaluation_report(saved, with_simulation=False)
+    assert report.result.participants == 5 and report.result.society.revenue == first
+    assert report.registry_as_of == read_at
+    assert selectors.registry_changed(saved)
+    # editing another input keeps what was read
+    saved.cost = 600_000
+    services.save_evaluation(user=forbund_admin, evaluation=saved)
+    assert Evaluation.objects.get(pk=saved.pk).registry_as_of == read_at
+
+    refreshed = services.refresh_from_registry(user=forbund_admin, evaluation=saved)
+    assert selectors.profile_count(refreshed) == 6 and refreshed.registry_as_of > read_at
+    assert not selectors.registry_changed(refreshed)
+    newest = selectors.evaluation_history(refreshed)[0]
+    labels = {c.label: (c.old, c.new) for c in newest.changes}
+    assert labels["Deltagare från registret"] == ("5", "6")
+    assert "Beräknad från registret per" in labels
+
+
+def test_the_history_of_a_type_case_evaluation(forbund, forbund_admin):
+    saved = services.save_evaluation(
+        user=forbund_admin, evaluation=type_case(forbund, shipped()), groups=seed_groups()
+    )
+    groups = seed_groups()
+    groups[0]["share"] = Decimal("29.5")
+    del groups[1]  # 16 % of the participants go to group 1
+    saved.cost = 5_000_000
+    services.save_evaluation(user=forbund_admin, evaluation=saved, groups=groups)
+    history = selectors.evaluation_history(saved)
+    assert [e.created for e in history] == [False, True]  # newest first
+    edit = history[0]
+    assert edit.user == forbund_admin.get_username()
+    labels = {c.label: (c.old, c.new) for c in edit.changes}
+    assert labels["Insatsens kostnad (kr)"] == ("6\xa0000\xa0000", "5\xa0000\xa0000")
+    assert labels["Grupp 1: Andel av deltagarna (%)"] == ("13,5", "29,5")
+    assert labels["Grupp 2: Namn"] == (
+        "Mår bättre men klarar inte arbete",
+        "Har inte förbättrat sig",
+    )
+    assert labels["Grupp 3"] == ("Har inte förbättrat sig, 70,5\N{NO-BREAK SPACE}%", "–")
+    assert saved.groups.count() == 2
+
+
+def test_monte_carlo_ranges_reach_the_model(forbund, forbund_admin):
+    fixed = services.save_evaluation(
+        user=forbund_admin,
+        evaluation=type_case(forbund, shipped(), deadweight=Decimal(10), draws=2000),
+        groups=seed_groups(),
+    )
+    ranged = services.save_evaluation(
+        user=forbund_admin,
+        evaluation=type_case(
+            forbund,
+            shipped(),
+            name="Med intervall",
+            deadweight=Decimal(10),
+            deadweight_low=Decimal(0),
+            deadweight_high=Decimal(20),
+            spread_c=Decimal(40),
+            draws=2000,
+        ),
+        groups=seed_groups(),
+    )
+    uncertainty = selectors.model_uncertainty(ranged)
+    assert uncertainty.deadweight == (0, 0.2) and uncertainty.attribution is None
+    assert uncertainty.spreads[Grade.C] == 0.4 and uncertainty.spreads[Grade.A] == 0.02
+    assert uncertainty.resample_participants
+    fixed_counts = type_case(forbund, shipped(), resample_participants=False)
+    assert not selectors.model_uncertainty(fixed_counts).resample_participants
+
+    def width(evaluation):
+        band = selectors.evaluation_report(evaluation).simulation.revenue[Perspective.SOCIETY]
+        return band.high80 - band.low80
+
+    assert width(ranged) > width(fixed)
+
+
+@pytest.mark.parametrize(
+    ("bounds", "field"),
+    [
+        ({"deadweight_low": Decimal(15), "deadweight_high": Decimal(20)}, "deadweight_low"),
+        ({"deadweight_low": Decimal(0)}, "deadweight_high"),
+        ({"deadweight_high": Decimal(5)}, "deadweight_low"),
+    ],
+)
+def test_a_range_must_hold_the_value(forbund, forbund_admin, bounds, field):
+    evaluation = type_case(forbund, shipped(), deadweight=Decimal(10), **bounds)
+    with pytest.raises(ValidationError) as error:
+        services.save_evaluation(user=forbund_admin, evaluation=evaluation, groups=seed_groups())
+    assert list(error.value.message_dict) == [field]
+    assert not Evaluation.objects.exists()
+
+
+def test_the_database_holds_ranges_around_the_value(forbund):
+    from django.db import IntegrityError, transaction
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        type_case(forbund, shipped(), drop_off=Decimal(5), drop_off_low=6, drop_off_high=9).save()
+
+
+def test_discounting_is_switched_on_with_the_green_book_rate(forbund, forbund_admin):
+    plain = type_case(forbund, shipped())
+    assert plain.discount_rate == Decimal("3.5") and not plain.discounting
+    assert selectors.model_evaluation(plain, []).discount_rate == 0
+    discounted = type_case(forbund, shipped(), discounting=True)
+    assert selectors.model_evaluation(discounted, []).discount_rate == 0.035
+
+
+def test_a_version_for_another_price_year(forbund, forbund_admin, manager):
+    made = services.new_price_year_version(
+        user=forbund_admin, forbund=forbund, base=shipped(2026), price_year=2027
+    )
+    assert (made.forbund, made.price_year, made.version, made.based_on) == (
+        forbund,
+        2027,
+        1,
+        shipped(2026),
+    )
+    assert made.values.get(key="prisbasbelopp").amount == 59_200  # to be brought up to 2027
+    again = services.new_price_year_version(
+        user=forbund_admin, forbund=forbund, base=made, price_year=2027
+    )
+    assert again.version == 2
+    with pytest.raises(ValidationError):
+        services.new_price_year_version(
+            user=forbund_admin, forbund=forbund, base=made, price_year=1990
+        )
+    other = make_forbund("Sydnärke", "18")
+    with pytest.raises(PermissionDenied):  # not the manager's förbund
+        services.new_price_year_version(user=manager, forbund=forbund, base=made, price_year=2028)
+    with pytest.raises(PermissionDenied):  # another förbund's set
+        services.new_price_year_version(
+            user=make_user("annan", Role.FORBUND_ADMIN, forbund=other),
+            forbund=other,
+            base=made,
+            price_year=2028,
+        )
+
+
+def test_a_wage_subsidy_needs_work(forbund, forbund_admin, insats, registrator):
+    groups = seed_groups()
+    groups[1]["wage_subsidy"] = Decimal(50)  # "Mår bättre men klarar inte arbete"
+    with pytest.raises(ValidationError) as error:
+        services.save_evaluation(
+            user=forbund_admin, evaluation=type_case(forbund, shipped()), groups=groups
+        )
+    assert list(error.value.message_dict) == ["groups.1.wage_subsidy"]
+    assert not Evaluation.objects.exists()
+    # individuals: an end reason's subsidy applies only to those who work
+    for day in range(1, 6):
+        _end(registrator, insats, day, "annan-rehab", ["aktivitetsstod"])
+    saved = services.save_evaluation(
+        user=forbund_admin,
+        evaluation=individuals(forbund, insats),
+        mapping={"annan-rehab": entry(0, 50, 100)},
+    )
+    (cohort,) = selectors.individual_cohorts(saved)
+    assert cohort.after.work_extent == 0 and cohort.after.wage_subsidy == 0

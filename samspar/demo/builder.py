@@ -22,7 +22,7 @@ import random
 import time
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -35,6 +35,7 @@ from django.db.models.functions import Coalesce
 from django.test.utils import override_settings
 from django.utils import timezone
 from django.utils.translation import gettext
+from simple_history.utils import bulk_create_with_history
 
 from samspar.access.models import ROLE_LABELS, AccessLog, RoleAssignment
 from samspar.access.scoping import Role
@@ -42,8 +43,16 @@ from samspar.codelists import models as codes
 from samspar.core import crypto
 from samspar.core.personnummer import age_on, luhn_check_digit
 from samspar.demo import names, world
-from samspar.economics import seed004
-from samspar.economics.models import Evaluation, Method, StandardValueSet, TypeCaseGroup
+from samspar.economics import seed004, typecases
+from samspar.economics import selectors as economics_selectors
+from samspar.economics.models import (
+    Evaluation,
+    MappingRow,
+    Method,
+    StandardValue,
+    StandardValueSet,
+    TypeCaseGroup,
+)
 from samspar.organisation.models import (
     BudgetLine,
     County,
@@ -290,7 +299,10 @@ def reset() -> None:
     for model in (AnonymousEnrolment, VolumeCount, StructuralCount, WaitingListCount):
         model._default_manager.all().delete()
     RoleAssignment.objects.all().delete()
-    Evaluation.objects.all().delete()
+    with override_settings(SIMPLE_HISTORY_ENABLED=False):
+        Evaluation.objects.all().delete()
+    for economic in (Evaluation, TypeCaseGroup, MappingRow):
+        economic.history.model.objects.all().delete()
     Insats.objects.all().delete()
     Forbund.objects.all().delete()
     User.objects.filter(username__in=[u.username for u in world.USERS]).delete()
@@ -596,10 +608,14 @@ class _Builder:
                 irec.registrar_id = registrars.get(irec.forbund.spec.name)
 
     def _evaluations(self) -> None:
-        """Per förbund: seed 004's type cases, and its first individual insats's
-        participants who ended last year, valued with its outcome that year."""
+        """Per förbund: seed 004's type cases with the seed's own benefit levels, and its
+        first individual insats's participants who ended last year, valued with its
+        outcome that year."""
         values = StandardValueSet.objects.filter(forbund=None).order_by("-price_year").first()
-        if values is None:
+        seed_base = StandardValueSet.objects.filter(
+            forbund=None, price_year=typecases.SEED004_PRICE_YEAR
+        ).first()
+        if values is None or seed_base is None:
             return
         year = self.today.year - 1
         for frec in self.forbund:
@@ -607,24 +623,19 @@ class _Builder:
                 forbund=frec.obj,
                 name=gettext("Type cases as in the NyttoSam example"),
                 method=Method.TYPE_CASES,
-                value_set=values,
+                value_set=self._seed_values(frec.obj, seed_base),
                 participants=seed004.PARTICIPANTS,
                 cost=seed004.COST,
-                before_supply={k: v * 100 for k, v in seed004.BEFORE.supply.items()},
+                indirect_tax_factor=Decimal(str(seed004.INDIRECT_TAX_FACTOR)),
+                before_supply=typecases.before_supply(),
                 before_resources=dict(seed004.RESOURCE_USE),
             )
-            TypeCaseGroup.objects.bulk_create(
-                TypeCaseGroup(
-                    evaluation=evaluation,
-                    position=i,
-                    name=name,
-                    share=Decimal(str(round(share * 100, 2))),
-                    supply={k: v * 100 for k, v in state.supply.items()},
-                    work_extent=Decimal(str(state.work_extent * 100)),
-                    wage_subsidy=Decimal(str(state.wage_subsidy * 100)),
-                    resource_factor=80 if state.work_extent else 100,
-                )
-                for i, (name, share, state) in enumerate(seed004.GROUPS)
+            bulk_create_with_history(
+                [
+                    TypeCaseGroup(evaluation=evaluation, position=i, **row)
+                    for i, row in enumerate(typecases.group_rows())
+                ],
+                TypeCaseGroup,
             )
             threshold = frec.obj.suppression_threshold
             irec = next(
@@ -646,17 +657,55 @@ class _Builder:
                 total=Coalesce(Sum("outcome"), Sum("budget"))
             )["total"]
             if cost:
-                Evaluation.objects.create(
+                start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+                individuals = Evaluation.objects.create(
                     forbund=frec.obj,
                     insats=irec.obj,
                     name=gettext("Participants who ended in %(year)s") % {"year": year},
                     method=Method.INDIVIDUALS,
                     value_set=values,
-                    period_start=dt.date(year, 1, 1),
-                    period_end=dt.date(year, 12, 31),
+                    period_start=start,
+                    period_end=end,
                     cost=cost,
                     before_resources=dict(seed004.RESOURCE_USE),
+                    profiles=[
+                        p.as_json()
+                        for p in economics_selectors.registry_profiles(irec.obj.pk, start, end)
+                    ],
+                    registry_as_of=timezone.now(),
                 )
+                bulk_create_with_history(
+                    [
+                        MappingRow(
+                            evaluation=individuals,
+                            end_reason=reason,
+                            **asdict(economics_selectors.default_entry(reason)),
+                        )
+                        for reason in economics_selectors.mapping_reasons()
+                    ],
+                    MappingRow,
+                )
+
+    @staticmethod
+    def _seed_values(forbund: Forbund, base: StandardValueSet) -> StandardValueSet:
+        """The förbund's version of Samspår's values of seed 004's price year, with the
+        seed's own benefit levels (``seed004.LEVELS``)."""
+        own = StandardValueSet.objects.create(
+            forbund=forbund,
+            price_year=base.price_year,
+            version=1,
+            name=gettext("Standard values %(year)s with the NyttoSam example's levels")
+            % {"year": base.price_year},
+            based_on=base,
+        )
+        source = gettext("The NyttoSam example's own estimate (seed 004)")
+        values = list(base.values.all())
+        for v in values:
+            v.pk, v.value_set = None, own
+            if v.key in seed004.LEVELS:  # an estimate of the seed's: grade C
+                v.amount, v.grade, v.source = Decimal(str(seed004.LEVELS[v.key])), "C", source
+        StandardValue.objects.bulk_create(values)
+        return own
 
     # -- participants ---------------------------------------------------------------------
 

@@ -3,35 +3,152 @@ stored as such; the selectors turn them into the model's fractions."""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django import forms
-from django.db.models import Q
+from django.db import models
+from django.db.models import Q, QuerySet
+from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
 from samspar.access.scoping import Action
-from samspar.codelists.models import SupplyType
-from samspar.economics import selectors
+from samspar.codelists.models import EndReason, ResultGroup, SupplyType
+from samspar.economics import seed004, selectors, typecases
+from samspar.economics.decimal_text import plain_number
 from samspar.economics.labels import RESOURCE_LABELS, VALUE_LABELS
 from samspar.economics.model.terms import RESOURCES, SUPPLIES, Grade
-from samspar.economics.models import Evaluation, Method, StandardValueSet
+from samspar.economics.models import (
+    COST_SHARES,
+    RANGED,
+    SHARE_UNIT,
+    SPREADS,
+    Evaluation,
+    Method,
+    StandardValueSet,
+)
+from samspar.economics.services import (
+    BEFORE_SUPPLY,
+    COST_SPLIT,
+    GROUP_FIELDS,
+    MAPPING,
+    PRICE_YEARS,
+    SAME_NAME,
+    amount_problem,
+    full_time_error,
+    shares_error,
+    subsidy_error,
+)
 from samspar.organisation.models import Forbund, Insats
 from samspar.organisation.selectors import manageable_forbund
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 
-PERCENT = {"min_value": 0, "max_value": 100, "decimal_places": 2, "max_digits": 5}
+PERCENT: dict[str, Any] = {"min_value": 0, "max_value": 100, "decimal_places": 2, "max_digits": 5}
+_SPACES = re.compile(r"[\s\u00a0\u202f]")
+# Integers shown with grouped thousands ("6 000 000", "10 000").
+GROUPED = ("cost", "draws")
+NO_PUBLIC_SUPPORT = "ingen"  # codelists.SupplyType: no public support
 
 
 def supply_labels() -> dict[str, str]:
-    labels = {s.code: str(s) for s in SupplyType.objects.filter(code__in=SUPPLIES)}
-    return {code: labels.get(code, code) for code in SUPPLIES}
+    """The supply types an average participant's situation is made of: those that move
+    public money, and "no public support" for the rest."""
+    codes = (*SUPPLIES, NO_PUBLIC_SUPPORT)
+    # A break may follow "/" ("Sjukpenning/rehabiliteringspenning"): narrow columns.
+    labels = {
+        s.code: str(s).replace("/", "/\N{ZERO WIDTH SPACE}")
+        for s in SupplyType.objects.filter(code__in=codes)
+    }
+    return {code: labels.get(code, code) for code in codes}
 
 
-def _percent(label: Any, initial: float = 0) -> forms.DecimalField:
-    return forms.DecimalField(label=label, initial=initial, required=False, **PERCENT)  # type: ignore[arg-type]
+def money_labels() -> dict[str, str]:
+    return {k: v for k, v in supply_labels().items() if k in SUPPLIES}
+
+
+class NumberInput(forms.TextInput):
+    """A text box for numbers, so that a decimal comma can be typed whatever the browser."""
+
+    def __init__(self, attrs: dict[str, Any] | None = None, *, mode: str = "decimal") -> None:
+        super().__init__({"inputmode": mode, "autocomplete": "off", **(attrs or {})})
+
+
+class LocalDecimalField(forms.DecimalField):
+    """A number typed as the active language writes it ("1,21", "3,5") or with a point,
+    spaces between thousands allowed; shown the same way, without trailing zeros."""
+
+    widget = NumberInput
+
+    def __init__(self, *, grouping: bool = False, **kwargs: Any) -> None:
+        kwargs["localize"] = True
+        self.grouping = grouping
+        super().__init__(**kwargs)
+
+    def to_python(self, value: Any) -> Decimal | None:  # type: ignore[override]
+        if isinstance(value, str):
+            value = _SPACES.sub("", value).removesuffix("%")
+        number: Decimal | None = super().to_python(value)
+        return number
+
+    def prepare_value(self, value: Any) -> Any:
+        if isinstance(value, Decimal | float | int) and not isinstance(value, bool):
+            return plain_number(value, grouping=self.grouping)
+        return value
+
+
+class LocalIntegerField(forms.IntegerField):
+    """A whole number; ``grouping``: shown and typed with spaces between thousands."""
+
+    def __init__(self, *, grouping: bool = False, **kwargs: Any) -> None:
+        kwargs["localize"] = True
+        kwargs.setdefault("widget", NumberInput(mode="numeric"))
+        self.grouping = grouping
+        super().__init__(**kwargs)
+
+    def to_python(self, value: Any) -> int | None:
+        if isinstance(value, str):
+            value = _SPACES.sub("", value)
+        return super().to_python(value)
+
+    def prepare_value(self, value: Any) -> Any:
+        if isinstance(value, int) and not isinstance(value, bool):
+            return formats.number_format(value, 0, force_grouping=self.grouping)
+        return value
+
+
+def _formfield(db_field: models.Field[Any, Any], **kwargs: Any) -> forms.Field | None:
+    """Numbers of the evaluation as the language writes them (decimal comma)."""
+    if isinstance(db_field, models.DecimalField):
+        return db_field.formfield(form_class=LocalDecimalField, **kwargs)
+    if isinstance(db_field, models.IntegerField) and not isinstance(db_field, models.AutoField):
+        return db_field.formfield(
+            form_class=LocalIntegerField, grouping=db_field.name in GROUPED, **kwargs
+        )
+    return db_field.formfield(**kwargs)
+
+
+def _percent(label: Any, initial: float | Decimal = 0) -> LocalDecimalField:
+    return LocalDecimalField(label=label, initial=initial, required=False, **PERCENT)
+
+
+@dataclass(frozen=True)
+class Section:
+    """One card of the form: its fields and the errors about the card as a whole."""
+
+    key: str
+    title: Any
+    fields: list[forms.BoundField]
+    help: Any = ""
+    errors: tuple[str, ...] = ()
+
+    @property
+    def has_errors(self) -> bool:
+        return bool(self.errors) or any(f.errors for f in self.fields)
 
 
 class EvaluationForm(forms.ModelForm):  # type: ignore[type-arg]
@@ -52,24 +169,79 @@ class EvaluationForm(forms.ModelForm):  # type: ignore[type-arg]
             "cost_share_fk",
             "cost_share_af",
             "horizon_years",
+            "discounting",
             "discount_rate",
             "deadweight",
             "attribution",
             "drop_off",
             "optimism_bias",
+            "switching_months",
             "draws",
             "seed",
+            "resample_participants",
+            "spread_a",
+            "spread_b",
+            "spread_c",
+            "spread_d",
+            "deadweight_low",
+            "deadweight_high",
+            "attribution_low",
+            "attribution_high",
+            "drop_off_low",
+            "drop_off_high",
         ]
         widgets = {
             "period_start": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "period_end": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
+        formfield_callback = _formfield
+
+    # The cards of the form after the first, by the fields they hold.
+    CARDS = (
+        (
+            COST_SPLIT,
+            _("Cost"),
+            ("cost", "indirect_tax_factor", *(f"cost_share_{a}" for a in COST_SHARES)),
+        ),
+        (
+            "adjustments",
+            _("Horizon and adjustments"),
+            (
+                "horizon_years",
+                "discounting",
+                "discount_rate",
+                *RANGED,
+                "optimism_bias",
+                "switching_months",
+            ),
+        ),
+        (
+            "uncertainty",
+            _("Uncertainty (Monte Carlo)"),
+            (
+                "draws",
+                "seed",
+                "resample_participants",
+                *(f"spread_{g.lower()}" for g in SPREADS),
+                *(f"{n}_{end}" for n in RANGED for end in ("low", "high")),
+            ),
+        ),
+    )
+    HELP = {
+        "uncertainty": _(
+            "Each draw takes every standard value from a triangular range around it, as "
+            "wide as its confidence grade's spread, and deadweight, attribution and "
+            "drop-off uniformly from their ranges. Leave a range empty to keep the value "
+            "fixed; a range must hold the value."
+        ),
+    }
 
     def __init__(
         self, *args: Any, user: AbstractBaseUser | AnonymousUser, method: str, **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
         self.method = method
+        self.section_errors: dict[str, list[str]] = {}
         managed_insatser = Insats.objects.restrict(user, Action.MANAGE)
         forbund = Forbund.objects.filter(
             Q(pk__in=manageable_forbund(user)) | Q(pk__in=managed_insatser.values("forbund_id"))
@@ -91,47 +263,81 @@ class EvaluationForm(forms.ModelForm):  # type: ignore[type-arg]
             self.fields["participants"].required = True
             before = self.instance.before_supply or {}
             for code, label in supply_labels().items():
-                self.fields[f"before_{code}"] = _percent(label, float(before.get(code, 0)))
+                self.fields[f"before_{code}"] = _percent(label, before.get(code, 0))
         else:
             del self.fields["participants"]
             self.fields["insats"].required = True
             self.fields["period_start"].required = True
             self.fields["period_end"].required = True
-            mapping = {**selectors.DEFAULT_MAPPING, **(self.instance.mapping or {})}
-            self.fields["map_work_extent"] = _percent(
-                _("Work extent when none is registered (%)"), mapping["work_extent"]
-            )
-            self.fields["map_wage_subsidy"] = _percent(
-                _("Wage subsidy for work with support (%)"), mapping["supported_wage_subsidy"]
-            )
-            factor_labels = {
-                "work": _("Resource use after work, compared with before (%)"),
-                "studies": _("Resource use after studies, compared with before (%)"),
-            }
-            for group, factor_label in factor_labels.items():
-                self.fields[f"map_factor_{group}"] = forms.DecimalField(
-                    label=factor_label,
-                    initial=mapping["resource_factor"].get(group, 100),
-                    min_value=0,
-                    max_value=500,
-                )
         resources = self.instance.before_resources or {}
         for key, resource_label in RESOURCE_LABELS.items():
-            self.fields[f"resource_{key}"] = forms.DecimalField(
+            self.fields[f"resource_{key}"] = LocalDecimalField(
                 label=str(resource_label),
                 initial=resources.get(key, 0),
                 min_value=0,
                 required=False,
             )
 
-    def before_fields(self) -> list[forms.BoundField]:
-        return [self[name] for name in self.fields if name.startswith("before_")]
+    def _fields(self, *prefixes: str) -> list[forms.BoundField]:
+        return [self[name] for name in self.fields if name.startswith(prefixes)]
 
-    def resource_fields(self) -> list[forms.BoundField]:
-        return [self[name] for name in self.fields if name.startswith("resource_")]
+    def _named(self, names: tuple[str, ...]) -> list[forms.BoundField]:
+        return [self[name] for name in names if name in self.fields]
 
-    def mapping_fields(self) -> list[forms.BoundField]:
-        return [self[name] for name in self.fields if name.startswith("map_")]
+    def _section(
+        self, key: str, title: Any, fields: list[forms.BoundField], help: Any = ""
+    ) -> Section:
+        return Section(key, title, fields, help, tuple(self.section_errors.get(key, ())))
+
+    def sections(self) -> list[Section]:
+        """The cards of the form in order; each field in exactly one."""
+        carded = {name for _key, _title, names in self.CARDS for name in names}
+        first = [
+            self[name]
+            for name in self.fields
+            if name not in carded and not name.startswith(("before_", "resource_"))
+        ]
+        sections = [self._section("evaluation", _("The evaluation"), first)]
+        sections += [
+            self._section(k, t, self._named(n), self.HELP.get(k, "")) for k, t, n in self.CARDS
+        ]
+        if self.method == Method.TYPE_CASES:
+            sections.append(
+                self._section(
+                    BEFORE_SUPPLY,
+                    _("Before: supply of the average participant (%)"),
+                    self._fields("before_"),
+                    _(
+                        "The average participant's year before the insats, shared between "
+                        "the kinds of support (no public support included); the shares "
+                        "must add up to 100 %."
+                    ),
+                )
+            )
+        sections.append(
+            self._section(
+                "resources",
+                _("Before: resource use per participant and year"),
+                self._fields("resource_"),
+            )
+        )
+        return sections
+
+    def add_section_errors(self, key: str, errors: list[str]) -> None:
+        self.section_errors.setdefault(key, []).extend(errors)
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
+        if self.method == Method.TYPE_CASES:
+            shares = [data.get(f"before_{code}") or 0 for code in supply_labels()]
+            if problem := shares_error(shares):
+                self.add_section_errors(BEFORE_SUPPLY, [problem])
+        return data
+
+    def is_valid(self) -> bool:
+        """Valid when no field and no card has an error."""
+        return super().is_valid() and not self.section_errors
 
     def save(self, commit: bool = False) -> Evaluation:
         """The evaluation with the form's data, unsaved: the service saves it."""
@@ -146,38 +352,108 @@ class EvaluationForm(forms.ModelForm):  # type: ignore[type-arg]
         if self.method == Method.TYPE_CASES:
             evaluation.before_supply = {
                 code: float(data[f"before_{code}"])
-                for code in SUPPLIES
+                for code in supply_labels()
                 if data.get(f"before_{code}")
             }
         else:
             evaluation.participants = None
-            evaluation.mapping = {
-                "work_extent": float(data["map_work_extent"] or 0),
-                "supported_wage_subsidy": float(data["map_wage_subsidy"] or 0),
-                "resource_factor": {
-                    "work": float(data["map_factor_work"]),
-                    "studies": float(data["map_factor_studies"]),
-                },
-            }
         return evaluation
+
+
+@dataclass(frozen=True)
+class MappingFormRow:
+    reason: EndReason
+    group: str  # the label of its result group
+    fields: list[forms.BoundField]
+
+
+class MappingForm(forms.Form):
+    """Individuals: per end reason, the after-state it stands for (a table row each)."""
+
+    COLUMNS = (
+        ("work_extent", _("Work extent after, when none is registered (%)"), 100),
+        ("wage_subsidy", _("Wage subsidy (%)"), 100),
+        ("resource_factor", _("Resource use vs before (%)"), 500),
+    )
+
+    def __init__(
+        self, *args: Any, mapping: Mapping[str, selectors.MappingEntry], **kwargs: Any
+    ) -> None:
+        kwargs.setdefault("prefix", MAPPING)
+        super().__init__(*args, **kwargs)
+        self.reasons = list(selectors.mapping_reasons())
+        for reason in self.reasons:
+            entry = mapping[reason.code]
+            for name, label, high in self.COLUMNS:
+                full = f"{reason}: {label}"
+                self.fields[self.field_name(reason.code, name)] = LocalDecimalField(
+                    label=full,
+                    widget=NumberInput({"aria-label": full}),
+                    initial=getattr(entry, name),
+                    min_value=0,
+                    max_value=high,
+                    max_digits=6,
+                    decimal_places=2,
+                )
+
+    def headers(self) -> list[Any]:
+        return [label for _name, label, _high in self.COLUMNS]
+
+    def rows(self) -> list[MappingFormRow]:
+        groups = dict(ResultGroup.choices)
+        return [
+            MappingFormRow(
+                reason,
+                str(groups.get(reason.result_group, reason.result_group)),
+                [self[self.field_name(reason.code, n)] for n, _label, _high in self.COLUMNS],
+            )
+            for reason in self.reasons
+        ]
+
+    def entries(self) -> dict[str, selectors.MappingEntry]:
+        data = self.cleaned_data
+        return {
+            r.code: selectors.MappingEntry(
+                *(data[self.field_name(r.code, n)] for n, _label, _high in self.COLUMNS)
+            )
+            for r in self.reasons
+        }
+
+    @staticmethod
+    def field_name(code: str, field: str) -> str:
+        return f"{code}__{field}"
+
+    def has_field(self, code: str, field: str) -> bool:
+        return self.field_name(code, field) in self.fields
 
 
 class GroupForm(forms.Form):
     name = forms.CharField(label=_("Group"), max_length=100)
-    share = forms.DecimalField(label=_("Share (%)"), **PERCENT)  # type: ignore[arg-type]
+    share = LocalDecimalField(label=_("Share (%)"), **PERCENT)
     work_extent = _percent(_("Work extent (%)"))
     wage_subsidy = _percent(_("Wage subsidy (%)"))
-    resource_factor = forms.DecimalField(
+    resource_factor = LocalDecimalField(
         label=_("Resource use vs before (%)"), initial=100, min_value=0, max_value=500
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        for code, label in supply_labels().items():
+        for code, label in money_labels().items():
             self.fields[f"supply_{code}"] = _percent(label)
 
     def supply_fields(self) -> list[forms.BoundField]:
         return [self[name] for name in self.fields if name.startswith("supply_")]
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
+        supply = [data.get(f"supply_{code}") or 0 for code in SUPPLIES]
+        work = data.get("work_extent") or 0
+        if problem := full_time_error(supply, work):
+            self.add_error(None, problem)
+        if problem := subsidy_error(work, data.get("wage_subsidy") or 0):
+            self.add_error("wage_subsidy", problem)
+        return data
 
     def row(self) -> dict[str, Any]:
         data = self.cleaned_data
@@ -195,31 +471,42 @@ class GroupForm(forms.Form):
         }
 
 
-GroupFormSet = forms.formset_factory(GroupForm, extra=1, min_num=1, max_num=8, can_delete=True)
+class BaseGroupFormSet(forms.BaseFormSet):  # type: ignore[type-arg]
+    def clean(self) -> None:
+        """The kept groups' shares add up to 100 %, and they have different names."""
+        kept = [
+            f.cleaned_data
+            for f in self.forms
+            if getattr(f, "cleaned_data", None) and not f.cleaned_data.get("DELETE")
+        ]
+        names = [row["name"] for row in kept if "name" in row]
+        errors: list[Any] = []
+        if len(set(names)) < len(names):
+            errors.append(SAME_NAME)
+        shares = [row["share"] for row in kept if "share" in row]
+        if len(shares) == len(kept) and (problem := shares_error(shares)):
+            errors.append(problem)
+        if errors:
+            raise forms.ValidationError(errors)
+
+    def by_field(self) -> list[tuple[Any, list[forms.BoundField]]]:
+        """The groups side by side: one row per field, one column per group."""
+        names = [f.name for f in self.empty_form.visible_fields()]
+        labels = {f.name: f.label for f in self.empty_form.visible_fields()}
+        return [(labels[n], [form[n] for form in self.forms]) for n in names]
+
+
+GroupFormSet = forms.formset_factory(
+    GroupForm, formset=BaseGroupFormSet, extra=1, min_num=1, max_num=8, can_delete=True
+)
 
 
 def group_initial(evaluation: Evaluation | None) -> list[dict[str, Any]]:
     """The saved groups, or seed 004's three groups as a starting point."""
     if evaluation is not None and evaluation.pk:
-        rows = list(
-            evaluation.groups.values(
-                *("name", "share", "work_extent", "wage_subsidy", "resource_factor", "supply")
-            )
-        )
+        rows = list(evaluation.groups.values(*GROUP_FIELDS))
     else:
-        from samspar.economics import seed004
-
-        rows = [
-            {
-                "name": name,
-                "share": share * 100,
-                "work_extent": state.work_extent * 100,
-                "wage_subsidy": state.wage_subsidy * 100,
-                "resource_factor": 80 if state.work_extent else 100,
-                "supply": {k: v * 100 for k, v in state.supply.items()},
-            }
-            for name, share, state in seed004.GROUPS
-        ]
+        rows = typecases.group_rows()
     return [
         {
             **{k: v for k, v in row.items() if k != "supply"},
@@ -230,23 +517,62 @@ def group_initial(evaluation: Evaluation | None) -> list[dict[str, Any]]:
 
 
 def seed004_initial() -> dict[str, Any]:
-    from samspar.economics import seed004
-
+    """A new type-case evaluation starts from seed 004."""
     return {
         "name": _("Type-case evaluation"),
         "participants": seed004.PARTICIPANTS,
         "cost": seed004.COST,
-        **{f"before_{c}": s * 100 for c, s in seed004.BEFORE.supply.items()},
+        "indirect_tax_factor": seed004.INDIRECT_TAX_FACTOR,
+        **{f"before_{c}": s for c, s in typecases.before_supply().items()},
         **{f"resource_{k}": u for k, u in seed004.RESOURCE_USE.items()},
     }
 
 
 class ValueForm(forms.Form):
-    amount = forms.DecimalField(label=_("Amount"), min_value=0, max_digits=14, decimal_places=4)
+    amount = LocalDecimalField(
+        label=_("Amount"), min_value=0, max_digits=14, decimal_places=4, grouping=True
+    )
     grade = forms.ChoiceField(
         label=_("Confidence grade"), choices=[(g.value, g.value) for g in Grade]
     )
     source = forms.CharField(label=_("Source"), widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args: Any, unit: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.unit = unit
+        if unit == SHARE_UNIT:
+            self.fields["amount"].help_text = _("A share between 0 and 1.")
+
+    def clean_amount(self) -> Decimal:
+        amount: Decimal = self.cleaned_data["amount"]
+        if problem := amount_problem(amount, self.unit):
+            raise forms.ValidationError(problem)
+        return amount
+
+
+class ForbundChoiceForm(forms.Form):
+    """For whom a new version is made, when the user manages more than one förbund."""
+
+    forbund = forms.ModelChoiceField(
+        label=_("New version for"), queryset=Forbund.objects.none(), empty_label=None
+    )
+
+    def __init__(self, *args: Any, forbund: QuerySet[Forbund], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["forbund"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = forbund
+        if forbund.count() == 1:
+            field.widget = forms.HiddenInput()
+            self.initial.setdefault("forbund", forbund.get().pk)
+
+
+class PriceYearForm(ForbundChoiceForm):
+    """A new version of a value set for another price year."""
+
+    price_year = LocalIntegerField(
+        label=_("Price year"), min_value=PRICE_YEARS[0], max_value=PRICE_YEARS[1]
+    )
 
 
 def value_label(key: str) -> str:

@@ -3,9 +3,12 @@ wording of the model's input problems."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from samspar.economics.decimal_text import plain_number
 from samspar.economics.model import Problem
 
 VALUE_LABELS: dict[str, Promise] = {
@@ -42,7 +45,10 @@ _PROBLEMS: dict[str, Promise] = {
     "negative": _("Must not be negative."),
     "out_of_range": _("Must be between %(low)s and %(high)s."),
     "bad_range": _("The range must run from low to high within %(low)s–%(high)s."),
-    "missing_value": _("The standard values of this price year lack “%(key)s”."),
+    "missing_value": _(
+        "The standard values of price year %(year)s lack “%(label)s”: choose other standard "
+        "values or add it to a version of the förbund's own."
+    ),
     "no_participants": _("There are no participants to evaluate."),
     "supply_sum": _("The supply shares of one state may not exceed 100 %%."),
     "unknown_supply": _("Unknown supply type “%(code)s”."),
@@ -54,6 +60,18 @@ _PROBLEMS: dict[str, Promise] = {
 }
 
 
-def problem_message(problem: Problem) -> str:
+def _shown(value: Any) -> Any:
+    """A number as the active language writes it ("96,5", "100"); anything else as is."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return value
+    return plain_number(round(value, 2))
+
+
+def problem_message(problem: Problem, **extra: Any) -> str:
+    """``problem`` in words; ``extra`` adds parameters the model does not know (the
+    price year and label of a missing standard value)."""
     text = str(_PROBLEMS.get(problem.code, problem.code))
-    return text % dict(problem.params) if problem.params else text.replace("%%", "%")
+    params = {k: _shown(v) for k, v in {**problem.params, **extra}.items()}
+    if problem.code == "missing_value":
+        params.setdefault("label", VALUE_LABELS.get(str(params.get("key")), params.get("key")))
+    return text % params if params else text.replace("%%", "%")

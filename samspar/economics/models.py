@@ -9,28 +9,62 @@ and deterministic for a given seed).
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Self
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.lookups import Exact
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from samspar.access.scoping import Action
+from samspar.economics.decimal_text import plain_number
 from samspar.economics.model import Grade
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 
 PERCENT = [MinValueValidator(0), MaxValueValidator(100)]
+# The unit of a standard value that is a share (0–1), e.g. the employer contributions.
+SHARE_UNIT = "andel"
 
 
 def percent_field(label: Any, default: int = 0) -> models.DecimalField[Any, Any]:
     """A share typed and stored as percent, 0–100 with two decimals."""
     return models.DecimalField(
         label, max_digits=5, decimal_places=2, default=default, validators=PERCENT
+    )
+
+
+def bound_field(label: Any) -> models.DecimalField[Any, Any]:
+    """One end of a Monte Carlo range, in percent; empty: the value is fixed."""
+    return models.DecimalField(
+        label, max_digits=5, decimal_places=2, null=True, blank=True, validators=PERCENT
+    )
+
+
+# The discount rate of the UK Green Book (percent a year), the rate offered when an
+# evaluation discounts.
+DISCOUNT_RATE = Decimal("3.5")
+# The parties the cost is split between (``Evaluation.cost_share_<party>``).
+COST_SHARES = ("kommun", "region", "fk", "af")
+# Inputs the Monte Carlo can draw from a range [low, high] around their value.
+RANGED = ("deadweight", "attribution", "drop_off")
+# Half-widths of the standard values' Monte Carlo ranges by confidence grade (percent).
+SPREADS = {"A": 2, "B": 10, "C": 25, "D": 40}
+
+
+def resource_factor_field() -> models.DecimalField[Any, Any]:
+    return models.DecimalField(
+        _("resource use compared with before (%)"),
+        max_digits=6,
+        decimal_places=2,
+        default=100,
+        validators=[MinValueValidator(0), MaxValueValidator(500)],
     )
 
 
@@ -100,6 +134,11 @@ class StandardValue(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["value_set", "key"], name="standardvalue_unique_key"),
             models.CheckConstraint(condition=Q(amount__gte=0), name="standardvalue_not_negative"),
+            models.CheckConstraint(
+                condition=~Q(unit=SHARE_UNIT) | Q(amount__lte=1),
+                name="standardvalue_share_at_most_one",
+                violation_error_message=_("A share is at most 1 (100 %%)."),
+            ),
         ]
 
 
@@ -138,10 +177,18 @@ class Evaluation(models.Model):
         verbose_name=_("standard values"),
     )
     # Type cases: the number of participants; individuals: counted from the registry.
-    participants = models.PositiveIntegerField(_("participants"), null=True, blank=True)
+    participants = models.PositiveIntegerField(
+        _("participants"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1, _("At least one participant."))],
+    )
     period_start = models.DateField(_("ended from"), null=True, blank=True)
     period_end = models.DateField(_("ended to"), null=True, blank=True)
-    cost = models.PositiveBigIntegerField(_("cost of the insats (SEK)"))
+    cost = models.PositiveBigIntegerField(
+        _("cost of the insats (SEK)"),
+        validators=[MinValueValidator(1, _("The cost must be more than 0 SEK."))],
+    )
     indirect_tax_factor = models.DecimalField(
         _("indirect-tax factor"),
         max_digits=4,
@@ -156,11 +203,42 @@ class Evaluation(models.Model):
     horizon_years = models.PositiveSmallIntegerField(
         _("horizon (years)"), default=5, validators=[MinValueValidator(1), MaxValueValidator(50)]
     )
-    discount_rate = percent_field(_("discount rate (%)"))
+    discounting = models.BooleanField(
+        _("discount future revenue"),
+        default=False,
+        help_text=_("NyttoSam does not discount; the Green Book discounts at 3.5 % a year."),
+    )
+    discount_rate = models.DecimalField(
+        _("discount rate (%)"),
+        max_digits=5,
+        decimal_places=2,
+        default=DISCOUNT_RATE,
+        validators=PERCENT,
+        help_text=_("Used when future revenue is discounted."),
+    )
     deadweight = percent_field(_("deadweight (%)"))
     attribution = percent_field(_("attribution to others (%)"))
     drop_off = percent_field(_("drop-off per year (%)"))
     optimism_bias = models.BooleanField(_("optimism-bias haircut"), default=False)
+    deadweight_low = bound_field(_("deadweight, low (%)"))
+    deadweight_high = bound_field(_("deadweight, high (%)"))
+    attribution_low = bound_field(_("attribution, low (%)"))
+    attribution_high = bound_field(_("attribution, high (%)"))
+    drop_off_low = bound_field(_("drop-off, low (%)"))
+    drop_off_high = bound_field(_("drop-off, high (%)"))
+    spread_a = percent_field(_("spread of grade A values (± %)"), SPREADS["A"])
+    spread_b = percent_field(_("spread of grade B values (± %)"), SPREADS["B"])
+    spread_c = percent_field(_("spread of grade C values (± %)"), SPREADS["C"])
+    spread_d = percent_field(_("spread of grade D values (± %)"), SPREADS["D"])
+    resample_participants = models.BooleanField(
+        _("resample the participants among the groups"), default=True
+    )
+    switching_months = models.PositiveSmallIntegerField(
+        _("payback target for the switching value (months)"),
+        default=12,
+        validators=[MinValueValidator(1), MaxValueValidator(600)],
+        help_text=_("What yearly revenue per participant makes the insats pay back in time?"),
+    )
     draws = models.PositiveIntegerField(
         _("Monte Carlo draws"),
         default=10_000,
@@ -170,13 +248,17 @@ class Evaluation(models.Model):
     # States as {code: share}/{key: units}; checked by the model on every save.
     before_supply = models.JSONField(_("supply before"), default=dict, blank=True)
     before_resources = models.JSONField(_("resource use before"), default=dict, blank=True)
-    # Individuals: how registry data becomes states (see docs/economics.md).
-    mapping = models.JSONField(_("mapping from the registry"), default=dict, blank=True)
+    # Individuals: the ended participants' registered situations, aggregated into
+    # profiles with a count (``selectors.Profile``), as the registry had them at
+    # ``registry_as_of``; the mapping (``MappingRow``) makes them states. Never shown.
+    profiles = models.JSONField(_("profiles from the registry"), default=list, blank=True)
+    registry_as_of = models.DateTimeField(_("computed from the registry at"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     objects = EvaluationQuerySet.as_manager()
 
@@ -195,6 +277,38 @@ class Evaluation(models.Model):
                     period_end__gte=F("period_start"),
                 ),
                 name="evaluation_inputs_fit_method",
+                violation_error_message=_(
+                    "Type cases need at least one participant; registered individuals need "
+                    "an insats and a period that does not end before it starts."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=~Q(method=Method.INDIVIDUALS) | Q(registry_as_of__isnull=False),
+                name="evaluation_individuals_have_profiles",
+                violation_error_message=_(
+                    "An evaluation of registered individuals records when it read the registry."
+                ),
+            ),
+            *(
+                models.CheckConstraint(
+                    condition=Q(**{f"{name}_low__isnull": True, f"{name}_high__isnull": True})
+                    | Q(
+                        **{
+                            f"{name}_low__lte": F(name),
+                            f"{name}_high__gte": F(name),
+                        }
+                    ),
+                    name=f"evaluation_{name}_range_around_value",
+                    violation_error_message=_(
+                        "A range runs from low to high around the value, or is left empty."
+                    ),
+                )
+                for name in RANGED
+            ),
+            models.CheckConstraint(
+                condition=Q(cost__gt=0),
+                name="evaluation_cost_positive",
+                violation_error_message=_("The cost must be more than 0 SEK."),
             ),
             models.CheckConstraint(
                 condition=Q(
@@ -221,13 +335,47 @@ class Evaluation(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def cost_split(self) -> dict[str, Any]:
+    def clean(self) -> None:
+        """What each method needs, on the field it is about (the constraint
+        ``evaluation_inputs_fit_method`` holds the same in the database)."""
+        errors: dict[str, Any] = {}
+        if self.method == Method.TYPE_CASES and self.participants is None:
+            errors["participants"] = _("At least one participant.")
+        if self.method == Method.INDIVIDUALS:
+            if self.insats_id is None:
+                errors["insats"] = _("Choose the insats whose participants are evaluated.")
+            for name in ("period_start", "period_end"):
+                if getattr(self, name) is None:
+                    errors[name] = _("Give the period in which the participants ended.")
+            if self.period_start and self.period_end and self.period_end < self.period_start:
+                errors["period_end"] = _("The period cannot end before it starts.")
+        for name in RANGED:
+            low, value, high = (getattr(self, n) for n in (f"{name}_low", name, f"{name}_high"))
+            if (low is None) != (high is None):
+                errors[f"{name}_low" if low is None else f"{name}_high"] = _(
+                    "Give both ends of the range, or neither."
+                )
+            elif low is not None and value is not None and not low <= value <= high:
+                errors[f"{name}_low"] = _(
+                    "The range must hold the value: low ≤ %(value)s ≤ high."
+                ) % {"value": plain_number(value)}
+        if errors:
+            raise ValidationError(errors)
+
+    def ranges(self) -> dict[str, tuple[Any, Any] | None]:
+        """The Monte Carlo range of each ranged input (percent), None where fixed."""
         return {
-            "kommun": self.cost_share_kommun,
-            "region": self.cost_share_region,
-            "fk": self.cost_share_fk,
-            "af": self.cost_share_af,
+            name: None
+            if getattr(self, f"{name}_low") is None
+            else (getattr(self, f"{name}_low"), getattr(self, f"{name}_high"))
+            for name in RANGED
         }
+
+    def spreads(self) -> dict[str, Any]:
+        return {grade: getattr(self, f"spread_{grade.lower()}") for grade in SPREADS}
+
+    def cost_split(self) -> dict[str, Any]:
+        return {party: getattr(self, f"cost_share_{party}") for party in COST_SHARES}
 
 
 class TypeCaseGroup(models.Model):
@@ -242,13 +390,8 @@ class TypeCaseGroup(models.Model):
     supply = models.JSONField(_("supply after"), default=dict, blank=True)
     work_extent = percent_field(_("work extent (%)"))
     wage_subsidy = percent_field(_("wage subsidy (%)"))
-    resource_factor = models.DecimalField(
-        _("resource use compared with before (%)"),
-        max_digits=6,
-        decimal_places=2,
-        default=100,
-        validators=[MinValueValidator(0), MaxValueValidator(500)],
-    )
+    resource_factor = resource_factor_field()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("type-case group")
@@ -260,5 +403,35 @@ class TypeCaseGroup(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(share__gte=0, share__lte=100), name="typecase_share_is_percent"
+            ),
+        ]
+
+
+class MappingRow(models.Model):
+    """Individuals: what an end reason says about the after-state of a participant who
+    ended with it (docs/economics.md, "From the registry to before and after")."""
+
+    evaluation = models.ForeignKey(Evaluation, models.CASCADE, related_name="mapping_rows")
+    end_reason = models.ForeignKey(
+        "codelists.EndReason", models.PROTECT, related_name="+", verbose_name=_("end reason")
+    )
+    work_extent = percent_field(_("work extent after, when none is registered (%)"))
+    wage_subsidy = percent_field(_("wage subsidy (%)"))
+    resource_factor = resource_factor_field()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("mapping of an end reason")
+        verbose_name_plural = _("mapping from the registry")
+        ordering = ["end_reason__sort_order", "end_reason__code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["evaluation", "end_reason"], name="mapping_one_row_per_end_reason"
+            ),
+            models.CheckConstraint(
+                condition=Q(work_extent__gte=0, work_extent__lte=100)
+                & Q(wage_subsidy__gte=0, wage_subsidy__lte=100)
+                & Q(resource_factor__gte=0, resource_factor__lte=500),
+                name="mapping_shares_in_range",
             ),
         ]

@@ -4,11 +4,12 @@ CLI) renders. Built by ``selectors.evaluation_report``; renderers only format.""
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from samspar.economics.model import Evaluation, EvaluationResult, Grade, Simulation
+from samspar.economics.model import Evaluation, EvaluationResult, Grade, Simulation, Uncertainty
 
-# Payback targets for which the switching value is shown (months).
+# Payback targets for which the switching value is always shown (months), besides the
+# evaluation's own.
 SWITCHING_MONTHS = (12, 24, 36)
 
 
@@ -23,6 +24,18 @@ class ValueRow:
 
 
 @dataclass(frozen=True)
+class MappingView:
+    """One row of an evaluation of individuals' mapping, labelled (percentages)."""
+
+    code: str
+    end_reason: str
+    result_group: str
+    work_extent: float
+    wage_subsidy: float
+    resource_factor: float
+
+
+@dataclass(frozen=True)
 class EconomicsReport:
     title: str  # the evaluation's name
     organisation: str  # e.g. "Samverkansteam Avesta – Södra Dalarnas samordningsförbund"
@@ -33,9 +46,21 @@ class EconomicsReport:
     evaluation: Evaluation
     result: EvaluationResult
     simulation: Simulation | None
-    switching: list[tuple[int, float]]  # (months, kr per participant and year)
+    switching: list[tuple[int, float]]  # (months, kr per participant and year), by months
     values: list[ValueRow]  # the standard values used, with their sources
     created: datetime.date
+    # Individuals: how end reasons became after-states, and when the registry was read.
+    mapping: list[MappingView] = field(default_factory=list)
+    registry_as_of: datetime.datetime | None = None
+    # The Monte Carlo's settings (None: none was run).
+    uncertainty: Uncertainty | None = None
+    # The payback target the user chose for the switching value (months).
+    switching_target: int = SWITCHING_MONTHS[0]
+
+    @property
+    def switching_needed(self) -> float | None:
+        """The revenue per participant and year that pays back at the target."""
+        return dict(self.switching).get(self.switching_target)
 
     @property
     def shows_cohorts(self) -> bool:

@@ -3,32 +3,151 @@ into model input and into a computed, labelled report."""
 
 from __future__ import annotations
 
+import bisect
+import datetime as dt
 from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass, replace
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from samspar.access.scoping import Action
+from samspar.codelists.models import EndReason, ResultGroup, SupplyType
 from samspar.economics import model
-from samspar.economics.labels import VALUE_LABELS
+from samspar.economics.decimal_text import plain_number
+from samspar.economics.labels import RESOURCE_LABELS, VALUE_LABELS
 from samspar.economics.model.inputs import QUARTER_EACH, type_cases
 from samspar.economics.model.terms import SUPPLIES
 from samspar.economics.models import Evaluation, Method, StandardValueSet
-from samspar.economics.report import SWITCHING_MONTHS, EconomicsReport, ValueRow
+from samspar.economics.report import SWITCHING_MONTHS, EconomicsReport, MappingView, ValueRow
 from samspar.organisation.models import Forbund
 from samspar.organisation.selectors import _forbund_ids, roles_granting
+from samspar.registry.models import Enrolment
+from samspar.registry.selectors import FieldChange, HistoryEntry, display_value
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 
-# How registry data becomes states when nothing else is set (docs/economics.md).
-DEFAULT_MAPPING: dict[str, Any] = {
-    "work_extent": 100,  # % when an ended participant works but no extent is registered
-    "supported_wage_subsidy": 50,  # % for end reason "arbete-med-stod"
-    "resource_factor": {"work": 80, "studies": 90},  # % of before; other groups 100
+# Codes of codelists.OccupationType: the occupation that is work.
+WORK_OCCUPATION = "arbete"
+
+
+@dataclass(frozen=True)
+class MappingEntry:
+    """What an end reason says about the year after (percentages)."""
+
+    work_extent: Decimal  # of full time, where the registry gives no extent of work
+    wage_subsidy: Decimal  # share of the wage cost Arbetsförmedlingen pays
+    resource_factor: Decimal  # resource use, compared with before
+
+
+# The mapping of an evaluation that does not set its own (docs/economics.md): by the
+# end reason's result group, and for work with support its own row.
+GROUP_DEFAULTS: dict[str, MappingEntry] = {
+    ResultGroup.WORK: MappingEntry(Decimal(100), Decimal(0), Decimal(80)),
+    ResultGroup.STUDIES: MappingEntry(Decimal(0), Decimal(0), Decimal(90)),
 }
+OTHER_DEFAULT = MappingEntry(Decimal(0), Decimal(0), Decimal(100))
+REASON_DEFAULTS: dict[str, MappingEntry] = {
+    "arbete-med-stod": MappingEntry(Decimal(100), Decimal(50), Decimal(80)),
+}
+
+
+def mapping_reasons() -> QuerySet[EndReason]:
+    """The end reasons an evaluation of individuals maps (not wrong registrations)."""
+    return EndReason.objects.exclude(result_group=ResultGroup.CANCELLED)
+
+
+def default_entry(reason: EndReason) -> MappingEntry:
+    return REASON_DEFAULTS.get(reason.code) or GROUP_DEFAULTS.get(
+        reason.result_group, OTHER_DEFAULT
+    )
+
+
+def evaluation_mapping(evaluation: Evaluation) -> dict[str, MappingEntry]:
+    """Per end reason code: the evaluation's own row, else the default."""
+    own = (
+        {
+            row.end_reason.code: MappingEntry(
+                row.work_extent, row.wage_subsidy, row.resource_factor
+            )
+            for row in evaluation.mapping_rows.select_related("end_reason")
+        }
+        if evaluation.pk
+        else {}
+    )
+    return {r.code: own.get(r.code) or default_entry(r) for r in mapping_reasons()}
+
+
+@dataclass(frozen=True)
+class Profile:
+    """Ended participants with the same registered situation: only their number leaves
+    the registry. Supply types are those that move public money; work extents are
+    percent of full time."""
+
+    count: int
+    before: tuple[str, ...]
+    work_before: int  # 0 unless the occupation before is work
+    end_reason: str
+    after: tuple[str, ...]
+    work_after: int | None  # registered extent of work after; None where none is
+
+    def as_json(self) -> dict[str, Any]:
+        return {**asdict(self), "before": list(self.before), "after": list(self.after)}
+
+    @classmethod
+    def of_json(cls, data: Mapping[str, Any]) -> Profile:
+        return cls(**{**data, "before": tuple(data["before"]), "after": tuple(data["after"])})
+
+
+def registry_profiles(
+    insats_id: int, start: dt.date, end: dt.date, enrolment: type[Enrolment] = Enrolment
+) -> list[Profile]:
+    """The participants of the insats who ended in the period, wrong registrations
+    excluded, as profiles. Reads one row per enrolment and supply type; aggregates only
+    leave this function. ``enrolment``: the model (a migration passes its own)."""
+    ended = enrolment.objects.filter(
+        insats_id=insats_id, end_date__gte=start, end_date__lte=end
+    ).exclude(end_reason__result_group=ResultGroup.CANCELLED)
+    rows = list(
+        ended.values_list(
+            "pk",
+            "end_reason__code",
+            "occupation_before__code",
+            "occupation_before_percent",
+            "occupation_after__code",
+            "occupation_after_percent",
+        )
+    )
+    supply: dict[str, dict[int, list[str]]] = {}
+    for side in ("supply_before", "supply_after"):
+        through = getattr(enrolment, side).through.objects.filter(enrolment__in=ended)
+        found: dict[int, list[str]] = {pk: [] for pk, *_rest in rows}
+        for pk, code in through.values_list("enrolment_id", "supplytype__code"):
+            if code in SUPPLIES:
+                found[pk].append(code)
+        supply[side] = found
+    profiles: Counter[tuple[Any, ...]] = Counter()
+    for pk, reason, occupation_before, before, occupation_after, after in rows:
+        profiles[
+            (
+                tuple(sorted(supply["supply_before"][pk])),
+                (before or 0) if occupation_before == WORK_OCCUPATION else 0,
+                reason,
+                tuple(sorted(supply["supply_after"][pk])),
+                (after or None) if occupation_after == WORK_OCCUPATION else None,
+            )
+        ] += 1
+    return [
+        Profile(count, before, work_before, reason, after, work_after)
+        for (before, work_before, reason, after, work_after), count in sorted(
+            profiles.items(), key=lambda item: repr(item[0])
+        )
+    ]
 
 
 def evaluations(
@@ -80,7 +199,7 @@ def _before(evaluation: Evaluation) -> model.State:
 
 
 def type_case_cohorts(
-    evaluation: Evaluation, groups: list[dict[str, Any]] | None = None
+    evaluation: Evaluation, groups: Sequence[Mapping[str, Any]] | None = None
 ) -> list[model.Cohort]:
     """``groups``: unsaved group data (as the form has it); default: the saved groups."""
     if groups is None:
@@ -108,72 +227,50 @@ def type_case_cohorts(
     )
 
 
-def individual_cohorts(evaluation: Evaluation) -> list[model.Cohort]:
-    """The participants of the insats who ended in the period, as cohorts of equal
-    before/after states. The model needs each participant's profile, so this reads one
-    row per enrolment and supply type — aggregates only leave this function."""
-    from samspar.codelists.models import ResultGroup
-    from samspar.registry.models import Enrolment
-
-    mapping = {**DEFAULT_MAPPING, **evaluation.mapping}
-    ended = Enrolment.objects.filter(
-        insats=evaluation.insats,
-        end_date__gte=evaluation.period_start,
-        end_date__lte=evaluation.period_end,
-    ).exclude(end_reason__result_group=ResultGroup.CANCELLED)
-    rows = list(
-        ended.values_list(
-            "pk",
-            "end_reason__code",
-            "end_reason__result_group",
-            "occupation_after_percent",
-            "works_after",
+def individual_cohorts(
+    evaluation: Evaluation, mapping: Mapping[str, MappingEntry] | None = None
+) -> list[model.Cohort]:
+    """The evaluation's profiles, as read from the registry when it was saved, as
+    cohorts of equal states by the mapping (default: the evaluation's). Before: the
+    registered supply types share the time not worked; after: the same, with the work
+    extent registered, else the end reason's, its wage subsidy and its resource use
+    compared with before."""
+    profiles = [Profile.of_json(p) for p in evaluation.profiles]
+    if mapping is None:
+        mapping = evaluation_mapping(evaluation)
+    resources = {k: float(v) for k, v in evaluation.before_resources.items()}
+    cohorts: dict[tuple[Any, ...], model.Cohort] = {}
+    for profile in profiles:
+        entry = mapping.get(profile.end_reason, OTHER_DEFAULT)
+        worked = profile.work_before / 100
+        works = float(entry.work_extent if profile.work_after is None else profile.work_after) / 100
+        before = model.State(_shared(profile.before, 1 - worked), worked, 0.0, resources)
+        after = model.State(
+            _shared(profile.after, 1 - works),
+            works,
+            _fraction(entry.wage_subsidy) if works else 0.0,  # no subsidy without work
+            {k: v * _fraction(entry.resource_factor) for k, v in resources.items()},
         )
+        key = (_key(before), _key(after))
+        # Profiles are never shown (one or two participants would be recognised), so
+        # the cohorts are only numbered.
+        known = cohorts.get(key) or model.Cohort(str(len(cohorts) + 1), 0, before, after)
+        cohorts[key] = replace(known, count=known.count + profile.count)
+    return list(cohorts.values())
+
+
+def _key(state: model.State) -> tuple[Any, ...]:
+    return (
+        tuple(sorted(state.supply.items())),
+        state.work_extent,
+        state.wage_subsidy,
+        tuple(sorted(state.resource_use.items())),
     )
-    supply_before: dict[int, list[str]] = {pk: [] for pk, *_ in rows}
-    supply_after: dict[int, list[str]] = {pk: [] for pk, *_ in rows}
-    for target, relation in (
-        (supply_before, Enrolment.supply_before),
-        (supply_after, Enrolment.supply_after),
-    ):
-        through = relation.through.objects.filter(enrolment__in=ended)
-        for pk, code in through.values_list("enrolment_id", "supplytype__code"):
-            if code in SUPPLIES:
-                target[pk].append(code)
 
-    before_resources = {k: float(v) for k, v in evaluation.before_resources.items()}
-    profiles: Counter[tuple[Any, ...]] = Counter()
-    for pk, reason, group, percent, works in rows:
-        working = group == ResultGroup.WORK or works
-        extent = (percent if percent is not None else mapping["work_extent"]) if working else 0
-        subsidy = mapping["supported_wage_subsidy"] if reason == "arbete-med-stod" else 0
-        factor = mapping["resource_factor"].get(group, 100)
-        profiles[
-            (
-                tuple(sorted(supply_before[pk])),
-                tuple(sorted(supply_after[pk])),
-                extent,
-                subsidy,
-                factor,
-            )
-        ] += 1
 
-    cohorts = []
-    for (before, after, extent, subsidy, factor), count in sorted(profiles.items()):
-        cohorts.append(
-            model.Cohort(
-                " / ".join(before or ("–",)) + " → " + " / ".join(after or ("–",)),
-                count,
-                model.State({c: 1 / len(before) for c in before}, resource_use=before_resources),
-                model.State(
-                    {c: 1 / len(after) for c in after},
-                    _fraction(extent),
-                    _fraction(subsidy),
-                    {k: v * _fraction(factor) for k, v in before_resources.items()},
-                ),
-            )
-        )
-    return cohorts
+def _shared(codes: Sequence[str], time: float) -> dict[str, float]:
+    """``time`` (share of the year) split equally between the supply types ``codes``."""
+    return {code: time / len(codes) for code in codes}
 
 
 def model_evaluation(
@@ -192,11 +289,29 @@ def model_evaluation(
         indirect_tax_factor=float(evaluation.indirect_tax_factor),
         cost_split=split or dict(QUARTER_EACH),
         horizon_years=evaluation.horizon_years,
-        discount_rate=_fraction(evaluation.discount_rate),
+        discount_rate=_fraction(evaluation.discount_rate) if evaluation.discounting else 0.0,
         deadweight=_fraction(evaluation.deadweight),
         attribution=_fraction(evaluation.attribution),
         drop_off=_fraction(evaluation.drop_off),
         optimism_bias=evaluation.optimism_bias,
+    )
+
+
+def model_uncertainty(evaluation: Evaluation) -> model.Uncertainty:
+    """The evaluation's Monte Carlo: its draws and seed, the spread of the standard
+    values by grade, and the ranges of deadweight, attribution and drop-off."""
+    ranges = {
+        name: None if bounds is None else (_fraction(bounds[0]), _fraction(bounds[1]))
+        for name, bounds in evaluation.ranges().items()
+    }
+    return model.Uncertainty(
+        draws=evaluation.draws,
+        seed=evaluation.seed,
+        spreads={model.Grade(g): _fraction(v) for g, v in evaluation.spreads().items()},
+        resample_participants=evaluation.resample_participants,
+        deadweight=ranges["deadweight"],
+        attribution=ranges["attribution"],
+        drop_off=ranges["drop_off"],
     )
 
 
@@ -222,13 +337,8 @@ def evaluation_report(evaluation: Evaluation, *, with_simulation: bool = True) -
     check_enough_individuals(evaluation, inputs)
     values = model_values(evaluation.value_set)
     result = model.evaluate(inputs, values)
-    simulation = (
-        model.simulate(
-            inputs, values, model.Uncertainty(draws=evaluation.draws, seed=evaluation.seed)
-        )
-        if with_simulation
-        else None
-    )
+    uncertainty = model_uncertainty(evaluation) if with_simulation else None
+    simulation = model.simulate(inputs, values, uncertainty) if uncertainty else None
     organisation = evaluation.forbund.name
     if evaluation.insats:
         organisation = f"{evaluation.insats.name} – {organisation}"
@@ -247,7 +357,10 @@ def evaluation_report(evaluation: Evaluation, *, with_simulation: bool = True) -
         evaluation=inputs,
         result=result,
         simulation=simulation,
-        switching=[(m, model.switching_value(inputs, m)) for m in SWITCHING_MONTHS],
+        switching=[
+            (m, model.switching_value(inputs, m))
+            for m in sorted({*SWITCHING_MONTHS, evaluation.switching_months})
+        ],
         values=[
             ValueRow(
                 v.key,
@@ -260,4 +373,175 @@ def evaluation_report(evaluation: Evaluation, *, with_simulation: bool = True) -
             for v in evaluation.value_set.values.all()
         ],
         created=timezone.localdate(evaluation.created_at),
+        mapping=mapping_views(evaluation) if evaluation.method == Method.INDIVIDUALS else [],
+        registry_as_of=evaluation.registry_as_of,
+        uncertainty=uncertainty,
+        switching_target=evaluation.switching_months,
     )
+
+
+def mapping_views(evaluation: Evaluation) -> list[MappingView]:
+    mapping = evaluation_mapping(evaluation)
+    groups = dict(ResultGroup.choices)
+    return [
+        MappingView(
+            r.code,
+            str(r),
+            str(groups.get(r.result_group, r.result_group)),
+            float(mapping[r.code].work_extent),
+            float(mapping[r.code].wage_subsidy),
+            float(mapping[r.code].resource_factor),
+        )
+        for r in mapping_reasons()
+    ]
+
+
+def profile_count(evaluation: Evaluation) -> int:
+    """The participants an evaluation of individuals was computed from."""
+    return sum(int(p["count"]) for p in evaluation.profiles)
+
+
+def registry_changed(evaluation: Evaluation) -> bool:
+    """Whether the registry now holds other ended participants, or other situations,
+    for the evaluation's insats and period than it was computed from."""
+    if evaluation.method != Method.INDIVIDUALS or evaluation.insats_id is None:
+        return False
+    assert evaluation.period_start is not None and evaluation.period_end is not None
+    now = registry_profiles(evaluation.insats_id, evaluation.period_start, evaluation.period_end)
+    return [p.as_json() for p in now] != evaluation.profiles
+
+
+# --- history ---------------------------------------------------------------------------
+
+# Fields of an evaluation that are not its inputs, or are shown otherwise.
+_HISTORY_EXCLUDED = ["created_at", "created_by", "forbund", "method", "profiles"]
+_GROUP_FIELDS = ("name", "share", "work_extent", "wage_subsidy", "resource_factor", "supply")
+_MAPPING_FIELDS = ("work_extent", "wage_subsidy", "resource_factor")
+
+
+def evaluation_history(evaluation: Evaluation) -> list[HistoryEntry]:
+    """Who changed which input and when, newest first, with old → new values. One
+    entry per save: the evaluation's fields and the groups or mapping rows saved with
+    it (the service saves the evaluation first, then its rows)."""
+    records = list(
+        evaluation.history.select_related("history_user").order_by("history_date", "history_id")
+    )
+    dates = [r.history_date for r in records]
+    changes: dict[int, list[FieldChange]] = {i: [] for i in range(len(records))}
+    for change_at, change in _row_changes(evaluation):
+        at = bisect.bisect_right(dates, change_at) - 1
+        if at >= 0:
+            changes[at].append(change)
+    entries: list[HistoryEntry] = []
+    for i, record in enumerate(records):
+        user = record.history_user
+        who = (user.get_full_name() or user.get_username()) if user else "–"
+        if i == 0:
+            entries.append(HistoryEntry(record.history_date, who, created=True))
+            continue
+        previous = records[i - 1]
+        delta = record.diff_against(previous, excluded_fields=_HISTORY_EXCLUDED)
+        found = [_evaluation_change(c.field, c.old, c.new) for c in delta.changes]
+        if record.profiles != previous.profiles:
+            found.append(
+                FieldChange(
+                    str(_("Participants from the registry")),
+                    str(_count(previous.profiles)),
+                    str(_count(record.profiles)),
+                )
+            )
+        found += changes[i]
+        if found:
+            entries.append(HistoryEntry(record.history_date, who, False, found))
+    entries.reverse()
+    return entries
+
+
+def _count(profiles: list[dict[str, Any]]) -> int:
+    return sum(int(p["count"]) for p in profiles)
+
+
+def _label(verbose_name: Any) -> str:
+    text = str(verbose_name)
+    return text[:1].upper() + text[1:]
+
+
+def _shown(value: Any) -> str:
+    return plain_number(value) if isinstance(value, Decimal | float) else str(value)
+
+
+def _state_text(field: str, value: Any) -> str:
+    """A before-supply, before-resource or group-supply JSON as words."""
+    if not value:
+        return "–"
+    if field == "before_resources":
+        return ", ".join(f"{RESOURCE_LABELS.get(k, k)} {_shown(v)}" for k, v in value.items())
+    labels = {s.code: str(s) for s in SupplyType.objects.filter(code__in=value)}
+    return ", ".join(f"{labels.get(k, k)} {_shown(v)}\N{NO-BREAK SPACE}%" for k, v in value.items())
+
+
+def _evaluation_change(name: str, old: Any, new: Any) -> FieldChange:
+    f = Evaluation._meta.get_field(name)
+    label = _label(f.verbose_name)  # type: ignore[union-attr]
+    if name in ("before_supply", "before_resources"):
+        return FieldChange(label, _state_text(name, old), _state_text(name, new))
+    if name == "registry_as_of":
+        return FieldChange(label, _when(old), _when(new))
+    if isinstance(old, Decimal) or isinstance(new, Decimal):
+        return FieldChange(label, _shown(old), _shown(new))
+    if name in ("cost", "draws"):  # kronor and draws: thousands grouped
+        return FieldChange(
+            label, plain_number(old, grouping=True), plain_number(new, grouping=True)
+        )
+    return FieldChange(label, display_value(f, old), display_value(f, new))  # type: ignore[arg-type]
+
+
+def _when(value: dt.datetime | None) -> str:
+    return "–" if value is None else timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+
+
+def _row_changes(evaluation: Evaluation) -> list[tuple[dt.datetime, FieldChange]]:
+    """The changes of the evaluation's type-case groups and mapping rows, each at its
+    time; a row's first record is compared with nothing (it was added)."""
+    from samspar.economics.models import MappingRow, TypeCaseGroup
+
+    found: list[tuple[dt.datetime, FieldChange]] = []
+    last: dict[tuple[str, int], Any] = {}
+    groups = TypeCaseGroup.history.filter(evaluation_id=evaluation.pk)
+    rows = MappingRow.history.filter(evaluation_id=evaluation.pk).select_related("end_reason")
+    records = [("group", r) for r in groups] + [("mapping", r) for r in rows]
+    records.sort(key=lambda kr: (kr[1].history_date, kr[1].history_id))
+    for kind, record in records:
+        before = last.get((kind, record.id))
+        last[(kind, record.id)] = record
+        fields: tuple[str, ...]
+        if kind == "group":
+            name = _("Group %(position)s") % {"position": record.position + 1}
+            fields = _GROUP_FIELDS
+            model_class: Any = TypeCaseGroup
+        else:
+            name = str(record.end_reason)
+            fields = _MAPPING_FIELDS
+            model_class = MappingRow
+        if record.history_type == "-":
+            found.append((record.history_date, FieldChange(name, _row_text(kind, record), "–")))
+        elif before is None:
+            found.append((record.history_date, FieldChange(name, "–", _row_text(kind, record))))
+        else:
+            for field_name in fields:
+                old, new = getattr(before, field_name), getattr(record, field_name)
+                if old != new:
+                    label = _label(model_class._meta.get_field(field_name).verbose_name)
+                    shown = (
+                        (_state_text("supply", old), _state_text("supply", new))
+                        if field_name == "supply"
+                        else (_shown(old), _shown(new))
+                    )
+                    found.append((record.history_date, FieldChange(f"{name}: {label}", *shown)))
+    return found
+
+
+def _row_text(kind: str, record: Any) -> str:
+    if kind == "group":
+        return f"{record.name}, {_shown(record.share)}\N{NO-BREAK SPACE}%"
+    return " / ".join(f"{_shown(getattr(record, f))}\N{NO-BREAK SPACE}%" for f in _MAPPING_FIELDS)

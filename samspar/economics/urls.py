@@ -7,7 +7,13 @@ urlpatterns = [
     path("ny/<slug:method>/", views.evaluation_create, name="economics-create"),
     path("<int:pk>/", views.evaluation_detail, name="economics-detail"),
     path("<int:pk>/redigera/", views.evaluation_edit, name="economics-edit"),
+    path("<int:pk>/rakna-om/", views.evaluation_refresh, name="economics-refresh"),
     path("<int:pk>/export/<slug:fmt>/", views.evaluation_export, name="economics-export"),
     path("standardvarden/", views.value_set_index, name="economics-values"),
     path("standardvarden/<int:pk>/", views.value_set_detail, name="economics-value-set"),
+    path(
+        "standardvarden/<int:pk>/nytt-prisar/",
+        views.value_set_new_year,
+        name="economics-value-set-year",
+    ),
 ]

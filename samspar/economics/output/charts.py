@@ -4,6 +4,8 @@ profitability over the horizon with the simulated 80 % and 95 % bands."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 import vl_convert
@@ -21,42 +23,93 @@ _BAR_STEP = 26
 _HEIGHT = 240
 _GAIN, _LOSS = "#2166ac", "#b2182b"
 _BAND95, _BAND80, _POINT = "#c6dbef", "#6baed6", "#08306b"
+_WHISKER = "#333333"
+
+
+@dataclass(frozen=True)
+class Unit:
+    """Kronor, thousands or millions: whichever keeps the axis's numbers readable."""
+
+    divisor: float
+    per_year: str  # axis title of a yearly amount
+    total: str  # axis title of an amount
+
+
+def unit_for(amounts: Iterable[float | None]) -> Unit:
+    """The unit by the largest amount: mkr from a million, tkr from ten thousand, else
+    kronor. The axis labels are left to Vega, which gives each tick the decimals its
+    step needs (a fixed format repeats labels on a small scale)."""
+    largest = max((abs(a) for a in amounts if a is not None), default=0.0)
+    if largest >= MILLION:
+        return Unit(MILLION, _("Million SEK per year"), _("Million SEK"))
+    if largest >= 10_000:
+        return Unit(1_000, _("Thousand SEK per year"), _("Thousand SEK"))
+    return Unit(1, _("SEK per year"), _("SEK"))
 
 
 def actor_chart_spec(report: EconomicsReport) -> dict[str, Any]:
-    """Revenue per year per perspective, in millions; losses drawn to the left."""
-    values = [
+    """Revenue per year per perspective; losses drawn to the left. With a simulation,
+    each bar has a whisker over its 80 % interval."""
+    sim = report.simulation
+    rows: list[dict[str, Any]] = []
+    for p in PERSPECTIVES:
+        band = sim.revenue[p] if sim is not None else None
+        rows.append(
+            {
+                "label": str(PERSPECTIVE_LABELS[p]),
+                "value": report.result.perspectives[p].revenue,
+                "low": band.low80 if band else None,
+                "high": band.high80 if band else None,
+            }
+        )
+    unit = unit_for(v for row in rows for v in (row["value"], row["low"], row["high"]))
+    for row in rows:
+        for key in ("value", "low", "high"):
+            if row[key] is not None:
+                row[key] /= unit.divisor
+    y = {"field": "label", "type": "nominal", "sort": [r["label"] for r in rows], "title": None}
+    x = {"field": "value", "type": "quantitative", "title": unit.per_year}
+    layers: list[dict[str, Any]] = [
         {
-            "label": str(PERSPECTIVE_LABELS[p]),
-            "value": report.result.perspectives[p].revenue / MILLION,
-        }
-        for p in PERSPECTIVES
-    ]
-    return _spec(
-        _("Revenue per year per perspective"),
-        {
-            "height": _BAR_STEP * len(values),
-            "data": {"values": values},
             "mark": {"type": "bar"},
             "encoding": {
-                "y": {
-                    "field": "label",
-                    "type": "nominal",
-                    "sort": [v["label"] for v in values],
-                    "title": None,
-                },
-                "x": {
-                    "field": "value",
-                    "type": "quantitative",
-                    "title": _("Million SEK per year"),
-                    "axis": {"format": ",.1~f"},
-                },
+                "y": y,
+                "x": x,
                 "color": {
                     "condition": {"test": "datum.value < 0", "value": _LOSS},
                     "value": _GAIN,
                 },
             },
-        },
+        }
+    ]
+    title: Any = _("Revenue per year per perspective")
+    if sim is not None:
+        layers.append(
+            {
+                "mark": {"type": "rule", "color": _WHISKER, "strokeWidth": 1.5},
+                "encoding": {
+                    "y": y,
+                    "x": {"field": "low", "type": "quantitative", "title": unit.per_year},
+                    "x2": {"field": "high"},
+                },
+            }
+        )
+        for end in ("low", "high"):
+            layers.append(
+                {
+                    "mark": {"type": "tick", "color": _WHISKER, "thickness": 1.5, "size": 10},
+                    "encoding": {
+                        "y": y,
+                        "x": {"field": end, "type": "quantitative", "title": unit.per_year},
+                    },
+                }
+            )
+        title = {
+            "text": title,
+            "subtitle": _("The whiskers span the 80 %% interval of the simulations.") % {},
+        }
+    return _spec(
+        title, {"height": _BAR_STEP * len(rows), "data": {"values": rows}, "layer": layers}
     )
 
 
@@ -64,8 +117,12 @@ def curve_chart_spec(report: EconomicsReport) -> dict[str, Any]:
     """Society's profitability after 0…horizon years, in millions, with a zero line
     and, when the report has a simulation, its 80 % and 95 % bands shaded."""
     point = _("Point estimate")
+    amounts: list[float | None] = [c.cumulative for c in report.result.curve]
+    if report.simulation is not None:
+        amounts += [v for b in report.simulation.curve for v in (b.low95, b.high95)]
+    unit = unit_for(amounts)
     rows: list[dict[str, Any]] = [
-        {"year": c.year, "point": c.cumulative / MILLION} for c in report.result.curve
+        {"year": c.year, "point": c.cumulative / unit.divisor} for c in report.result.curve
     ]
     x = {
         "field": "year",
@@ -73,13 +130,13 @@ def curve_chart_spec(report: EconomicsReport) -> dict[str, Any]:
         "title": _("Years after the insats"),
         "axis": {"tickMinStep": 1, "format": "d"},
     }
-    y_title = _("Million SEK")
+    y_title = unit.total
     bands = []
     if report.simulation is not None:
         for row, band in zip(rows, report.simulation.curve, strict=True):
             for key in ("low80", "high80", "low95", "high95"):
                 value = getattr(band, key)
-                row[key] = None if value is None else value / MILLION
+                row[key] = None if value is None else value / unit.divisor
         bands = [
             (level, _("%(level)s %% interval") % {"level": level}, colour)
             for level, colour in (("95", _BAND95), ("80", _BAND80))
@@ -110,12 +167,7 @@ def curve_chart_spec(report: EconomicsReport) -> dict[str, Any]:
             "mark": {"type": "line", "point": True},
             "encoding": {
                 "x": x,
-                "y": {
-                    "field": "point",
-                    "type": "quantitative",
-                    "title": y_title,
-                    "axis": {"format": ",.1~f"},
-                },
+                "y": {"field": "point", "type": "quantitative", "title": y_title},
                 "color": {"datum": point, **colour_scale},
             },
         }
@@ -131,7 +183,7 @@ def curve_chart_spec(report: EconomicsReport) -> dict[str, Any]:
     )
 
 
-def _spec(title: str, body: dict[str, Any]) -> dict[str, Any]:
+def _spec(title: Any, body: dict[str, Any]) -> dict[str, Any]:
     return {
         "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
         "title": title,

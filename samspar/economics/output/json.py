@@ -9,7 +9,8 @@ from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
 
-from samspar.economics.model import PERSPECTIVES, Band, Simulation, State
+from samspar.economics.model import PERSPECTIVES, Band, Simulation, State, Uncertainty
+from samspar.economics.output import tables
 from samspar.economics.output.labels import (
     ACTOR_LABELS,
     KIND_LABELS,
@@ -32,6 +33,10 @@ def report_dict(report: EconomicsReport) -> dict[str, Any]:
         "price_year": report.price_year,
         "created": report.created.isoformat(),
         "inputs": _inputs(report),
+        "assumptions": [
+            {"input": str(label), "value": str(value)}
+            for label, value in tables.assumptions_table(report).rows
+        ],
         "participants": result.participants,
         "results": {
             p.value: {
@@ -81,6 +86,19 @@ def report_dict(report: EconomicsReport) -> dict[str, Any]:
             }
             for v in report.values
         ],
+        "registry_as_of": report.registry_as_of.isoformat() if report.registry_as_of else None,
+        "mapping": [
+            {
+                "end_reason": m.code,
+                "label": m.end_reason,
+                "result_group": m.result_group,
+                "work_extent": m.work_extent / 100,
+                "wage_subsidy": m.wage_subsidy / 100,
+                "resource_factor": m.resource_factor / 100,
+            }
+            for m in report.mapping
+        ],
+        "switching_target_months": report.switching_target,
         "switching_values": [
             {"months": months, "revenue_per_participant": value}
             for months, value in report.switching
@@ -103,6 +121,9 @@ def _inputs(report: EconomicsReport) -> dict[str, Any]:
         "drop_off": e.drop_off,
         "optimism_bias": e.optimism_bias,
         "haircuts": {str(grade): share for grade, share in e.haircuts.items()},
+        "before": _state(e.cohorts[0].before) if report.shows_cohorts and e.cohorts else None,
+        "resource_use_before": dict(e.cohorts[0].before.resource_use) if e.cohorts else {},
+        "monte_carlo": _uncertainty(report.uncertainty),
         "cohorts": [
             {
                 "name": c.name,
@@ -122,6 +143,21 @@ def _state(state: State) -> dict[str, Any]:
         "work_extent": state.work_extent,
         "wage_subsidy": state.wage_subsidy,
         "resource_use": dict(state.resource_use),
+    }
+
+
+def _uncertainty(u: Uncertainty | None) -> dict[str, Any] | None:
+    if u is None:
+        return None
+    return {
+        "draws": u.draws,
+        "seed": u.seed,
+        "spreads": {str(grade): share for grade, share in u.spreads.items()},
+        "resample_participants": u.resample_participants,
+        "ranges": {
+            name: None if getattr(u, name) is None else list(getattr(u, name))
+            for name in ("deadweight", "attribution", "drop_off")
+        },
     }
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from samspar.economics.model import Actor, Kind, Perspective
+from samspar.economics.model import SUPPLIES, Actor, Kind, Perspective
 
 PERSPECTIVE_LABELS: dict[Perspective, Promise] = {
     Perspective.SOCIETY: _("Society as a whole"),
@@ -49,6 +49,12 @@ ITEM_LABELS: dict[str, Promise] = {
     "caseworker_af": _("Casework, Arbetsförmedlingen"),
     "care_visit_primary": _("Visits to primary care"),
     "care_visit_psychiatry": _("Visits to psychiatric care"),
+}
+
+# The supply types of a state: those that move public money, and none.
+SUPPLY_LABELS: dict[str, Promise] = {
+    **{code: ITEM_LABELS[code] for code in SUPPLIES},
+    "ingen": _("No public support"),
 }
 
 KIND_LABELS: dict[Kind, Promise] = {

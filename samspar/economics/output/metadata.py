@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -16,6 +17,12 @@ def metadata_lines(report: EconomicsReport) -> list[tuple[str, str]]:
         (_("Organisation"), report.organisation),
         (_("Method"), str(METHOD_LABELS.get(report.method, report.method))),
         (_("Period"), report.period),
+        (
+            _("Computed from the registry as of"),
+            timezone.localtime(report.registry_as_of).strftime("%Y-%m-%d %H:%M")
+            if report.registry_as_of
+            else "",
+        ),
         (_("Standard values"), report.value_set),
         (_("Price year"), str(report.price_year)),
         (_("Created"), report.created.isoformat()),

@@ -9,6 +9,8 @@ from django.utils import formats
 from django.utils.functional import Promise, lazy
 from django.utils.translation import gettext, ngettext
 
+from samspar.economics.decimal_text import plain_number
+
 MILLION = 1_000_000
 
 
@@ -39,6 +41,11 @@ def percent(share: float) -> str:
     return f"{number(100 * share, 1)}\N{NO-BREAK SPACE}%"
 
 
+def plain_percent(share: float) -> str:
+    """A share 0–1 as percent with the decimals it has: "37,5 %", "25 %"."""
+    return f"{plain_number(round(100 * share, 4))}\N{NO-BREAK SPACE}%"
+
+
 def people(count: float) -> str:
     """A number of participants: whole, or with one decimal for type-case groups."""
     return number(count, 0 if float(count).is_integer() else 1)
@@ -56,3 +63,5 @@ def _interpolate(message: str | Promise, params: dict[str, Any]) -> str:
 # ``message % params`` translated when it is shown, not when it is built.
 lazy_format = lazy(_interpolate, str)
 lazy_money = lazy(money, str)
+lazy_months = lazy(months, str)
+lazy_people = lazy(people, str)

@@ -9,7 +9,15 @@ from django.utils.translation import ngettext
 from samspar.economics.model import Perspective, PerspectiveResult
 from samspar.economics.model.evaluate import PAYBACK_SEARCH_YEARS
 from samspar.economics.output.labels import PERSPECTIVE_LABELS
-from samspar.economics.output.numbers import money, months, number, people, percent, years
+from samspar.economics.output.numbers import (
+    money,
+    months,
+    number,
+    people,
+    percent,
+    plain_percent,
+    years,
+)
 from samspar.economics.report import EconomicsReport
 
 # The actors a reader can hold to account; the state as a whole is said apart.
@@ -28,6 +36,7 @@ def summary_paragraphs(report: EconomicsReport) -> list[str]:
     """The paragraphs, in the active language."""
     paragraphs = [
         _method(report),
+        _adjustments(report),
         _revenue_and_cost(report),
         _payback(report),
         _profitability(report),
@@ -63,6 +72,35 @@ def _method(report: EconomicsReport) -> str:
         )
         % params
     )
+
+
+def _adjustments(report: EconomicsReport) -> str:
+    """Which of deadweight, attribution, drop-off, discounting and the optimism-bias
+    haircut change the figures; nothing when none does (NyttoSam's plain way)."""
+    e = report.evaluation
+    parts = []
+    if e.deadweight:
+        parts.append(_("a deadweight of %(share)s") % {"share": plain_percent(e.deadweight)})
+    if e.attribution:
+        parts.append(_("%(share)s attributed to others") % {"share": plain_percent(e.attribution)})
+    if e.drop_off:
+        parts.append(_("a drop-off of %(share)s a year") % {"share": plain_percent(e.drop_off)})
+    if e.discount_rate:
+        parts.append(_("discounting at %(rate)s a year") % {"rate": plain_percent(e.discount_rate)})
+    if e.optimism_bias:
+        parts.append(_("the optimism-bias haircut by the standard values' confidence grades"))
+    if not parts:
+        return ""
+    listed = (
+        parts[0]
+        if len(parts) == 1
+        else _("%(first)s and %(last)s")
+        % {
+            "first": ", ".join(parts[:-1]),
+            "last": parts[-1],
+        }
+    )
+    return _("The figures are adjusted for %(adjustments)s.") % {"adjustments": listed}
 
 
 def _revenue_and_cost(report: EconomicsReport) -> str:
@@ -146,6 +184,12 @@ def _actor(r: PerspectiveResult) -> str:
     }
     if r.cost <= 0:
         return _("%(actor)s %(revenue)s per year") % params
+    if r.payback_months is None and r.revenue > 0:
+        # gains, but too little to recover its cost share within the search horizon
+        return _("%(actor)s %(revenue)s per year, does not pay back within %(years)s") % {
+            **params,
+            "years": years(PAYBACK_SEARCH_YEARS),
+        }
     if r.payback_months is None:
         return _("%(actor)s %(revenue)s per year, no payback time") % params
     return _("%(actor)s %(revenue)s per year, payback time %(months)s") % params
@@ -171,6 +215,12 @@ def _uncertainty(report: EconomicsReport) -> str:
     sim = report.simulation
     if sim is None:
         return ""
+    chance = _("The chance that society gains within %(years)s is %(chance)s.") % {
+        "years": years(report.result.horizon_years),
+        "chance": percent(sim.chance_profitable),
+    }
+    if report.result.society.cost <= 0:
+        return chance  # nothing to pay back: no payback band to speak of
     band = sim.payback_months[Perspective.SOCIETY]
     if band.low80 is not None and band.high80 is not None:
         payback = _(
@@ -187,17 +237,13 @@ def _uncertainty(report: EconomicsReport) -> str:
             "In at least 90 %% of %(draws)s simulations over the uncertain inputs, the "
             "insats never pays back for society."
         ) % {"draws": people(sim.draws)}
-    chance = _("The chance that society gains within %(years)s is %(chance)s.") % {
-        "years": years(report.result.horizon_years),
-        "chance": percent(sim.chance_profitable),
-    }
     return f"{payback} {chance}"
 
 
 def _switching(report: EconomicsReport) -> str:
-    if not report.switching:
+    target, needed = report.switching_target, report.switching_needed
+    if needed is None:
         return ""
-    target, needed = report.switching[0]
     return _(
         "To pay back within %(months)s, the revenue for society would have to be "
         "%(needed)s per participant and year, against %(current)s today."

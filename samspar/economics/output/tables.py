@@ -4,10 +4,16 @@ nothing here is a count of people, so no small-count suppression applies."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
+from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
+from samspar.economics.decimal_text import plain_number
+from samspar.economics.labels import RESOURCE_LABELS
 from samspar.economics.model import PERSPECTIVES, Actor, Band, Perspective, PerspectiveResult
 from samspar.economics.model import Kind as ModelKind
 from samspar.economics.output import numbers
@@ -15,8 +21,11 @@ from samspar.economics.output.labels import (
     ACTOR_LABELS,
     ITEM_LABELS,
     KIND_LABELS,
+    METHOD_LABELS,
     PERSPECTIVE_LABELS,
+    SUPPLY_LABELS,
 )
+from samspar.economics.output.numbers import plain_percent
 from samspar.economics.report import EconomicsReport
 from samspar.reports.tables import Column, Kind, Table, Text, Value
 
@@ -80,6 +89,42 @@ def results_table(report: EconomicsReport) -> Table:
     )
 
 
+def per_participant_table(report: EconomicsReport) -> Table:
+    """The results per perspective divided by the participants."""
+    horizon = ngettext_lazy(
+        "Profitability after %(years)s year, per participant",
+        "Profitability after %(years)s years, per participant",
+        report.result.horizon_years,
+    )
+    rows: list[list[Value]] = []
+    for p in PERSPECTIVES:
+        r = report.result.perspectives[p]
+        rows.append(
+            [
+                PERSPECTIVE_LABELS[p],
+                r.revenue_per_participant,
+                r.cost_per_participant,
+                r.profit_first_year_per_participant,
+                r.profit_horizon_per_participant,
+            ]
+        )
+    return Table(
+        "per_participant",
+        _("Results per participant"),
+        [
+            Column("perspective", _("Perspective"), Kind.LABEL),
+            Column("revenue", _("Revenue per participant and year"), Kind.AMOUNT),
+            Column("cost", _("Cost per participant"), Kind.AMOUNT),
+            Column(
+                "profit_first_year", _("Profitability after 1 year, per participant"), Kind.AMOUNT
+            ),
+            Column("profit_horizon", _horizon(report, horizon), Kind.AMOUNT),
+        ],
+        rows,
+        note=_("Kronor per participant: the results above divided by the participants."),
+    )
+
+
 def _payback(r: PerspectiveResult) -> Value:
     """Months; "none" where the cost is not recovered, empty where there is no cost."""
     if r.cost <= 0:
@@ -138,7 +183,7 @@ def band_tables(report: EconomicsReport) -> list[Table]:
         return []
     note = numbers.lazy_format(
         _("Median and the ranges holding 80 %% and 95 %% of %(draws)s simulated outcomes."),
-        {"draws": sim.draws},
+        {"draws": numbers.lazy_people(sim.draws)},
     )
     horizon = ngettext_lazy(
         "Uncertainty: profitability after %(years)s year",
@@ -168,6 +213,13 @@ def band_tables(report: EconomicsReport) -> list[Table]:
     return [
         _band_table(
             "bands_revenue", _("Uncertainty: revenue per year"), sim.revenue, Kind.AMOUNT, note
+        ),
+        _band_table(
+            "bands_profit_first_year",
+            _("Uncertainty: profitability after 1 year"),
+            sim.profit_first_year,
+            Kind.AMOUNT,
+            note,
         ),
         _band_table(
             "bands_profit", _horizon(report, horizon), sim.profit_horizon, Kind.AMOUNT, note
@@ -285,6 +337,10 @@ def switching_table(report: EconomicsReport) -> Table:
         [months, value, value * n, value / current if current > 0 else None]
         for months, value in report.switching
     ]
+    chosen = numbers.lazy_format(
+        _("The evaluation's own target: %(months)s."),
+        {"months": numbers.lazy_months(report.switching_target)},
+    )
     return Table(
         "switching",
         _("Switching values"),
@@ -296,20 +352,178 @@ def switching_table(report: EconomicsReport) -> Table:
         ],
         rows,
         note=numbers.lazy_format(
-            _("The revenue for society today: %(current)s per participant and year."),
-            {"current": numbers.lazy_money(current)},
+            _("The revenue for society today: %(current)s per participant and year. %(chosen)s"),
+            {"current": numbers.lazy_money(current), "chosen": chosen},
         ),
+    )
+
+
+def mapping_table(report: EconomicsReport) -> Table:
+    """Individuals: what each end reason stands for after the insats."""
+    rows: list[list[Value]] = [
+        [m.end_reason, m.result_group, m.work_extent, m.wage_subsidy, m.resource_factor]
+        for m in report.mapping
+    ]
+    return Table(
+        "mapping",
+        _("From the registry to after the insats"),
+        [
+            Column("end_reason", _("End reason"), Kind.LABEL),
+            Column("result_group", _("Result group"), Kind.LABEL),
+            Column(
+                "work_extent",
+                numbers.lazy_format(_("Work extent after, when none is registered (%%)"), {}),
+                Kind.PERCENT,
+            ),
+            Column("wage_subsidy", numbers.lazy_format(_("Wage subsidy (%%)"), {}), Kind.PERCENT),
+            Column(
+                "resource_factor",
+                numbers.lazy_format(_("Resource use compared with before (%%)"), {}),
+                Kind.PERCENT,
+            ),
+        ],
+        rows,
+        note=_(
+            "Each ended participant's registered supply types share the time not worked, "
+            "before and after; the registered extent of work counts where there is one, "
+            "else the end reason's."
+        ),
+    )
+
+
+def _shares(shares: Mapping[Any, float], labels: Mapping[Any, Any]) -> str:
+    return (
+        ", ".join(f"{labels.get(k, k)} {plain_percent(v)}" for k, v in shares.items() if v) or "–"
+    )
+
+
+def _ranged(value: float, bounds: tuple[float, float] | None) -> str:
+    text = plain_percent(value)
+    if bounds is None:
+        return text
+    return str(
+        numbers.lazy_format(
+            _("%(value)s (Monte Carlo: %(low)s–%(high)s)"),
+            {
+                "value": text,
+                "low": plain_percent(bounds[0]),
+                "high": plain_percent(bounds[1]),
+            },
+        )
+    )
+
+
+def assumptions_table(report: EconomicsReport) -> Table:
+    """Every input and assumption behind the figures, in words: what the reader needs
+    to judge them (and to make the evaluation again)."""
+    e, u = report.evaluation, report.uncertainty
+    before = e.cohorts[0].before if e.cohorts else None
+    rows: list[list[Value]] = [[_("Method"), METHOD_LABELS.get(report.method, report.method)]]
+    if report.method == "individuals":
+        rows.append([_("Participants who ended in"), report.period])
+        if report.registry_as_of is not None:
+            rows.append(
+                [
+                    _("Computed from the registry as of"),
+                    timezone.localtime(report.registry_as_of).strftime("%Y-%m-%d %H:%M"),
+                ]
+            )
+        rows.append([_("Participants"), numbers.people(report.result.participants)])
+        rows.append(
+            [
+                _("Supply before and after"),
+                _(
+                    "Registered per participant, sharing the time not worked; see the "
+                    "table of the mapping from the registry."
+                ),
+            ]
+        )
+    else:
+        rows.append([_("Participants"), numbers.people(report.result.participants)])
+        if before is not None:
+            rows.append(
+                [_("Supply before (average participant)"), _shares(before.supply, SUPPLY_LABELS)]
+            )
+    if before is not None:
+        rows.append(
+            [
+                _("Resource use before, per participant and year"),
+                ", ".join(
+                    f"{RESOURCE_LABELS.get(k, k)} {plain_number(v)}"
+                    for k, v in before.resource_use.items()
+                    if v
+                )
+                or "–",
+            ]
+        )
+    rows += [
+        [_("Cost of the insats"), numbers.money(e.cost)],
+        [_("Indirect-tax factor"), plain_number(e.indirect_tax_factor)],
+        [_("Socio-economic cost"), numbers.money(report.result.total_cost)],
+        [_("Cost split"), _shares(e.cost_split, ACTOR_LABELS)],
+        [_("Horizon"), numbers.years(e.horizon_years)],
+        [
+            _("Discount rate"),
+            plain_percent(e.discount_rate) if e.discount_rate else _("none (not discounted)"),
+        ],
+        [_("Deadweight"), _ranged(e.deadweight, u.deadweight if u else None)],
+        [_("Attribution to others"), _ranged(e.attribution, u.attribution if u else None)],
+        [_("Drop-off per year"), _ranged(e.drop_off, u.drop_off if u else None)],
+        [
+            _("Optimism-bias haircut"),
+            _("by confidence grade: %(haircuts)s")
+            % {"haircuts": ", ".join(f"{g} {plain_percent(h)}" for g, h in e.haircuts.items())}
+            if e.optimism_bias
+            else _("none"),
+        ],
+    ]
+    if u is not None:
+        rows += [
+            [
+                _("Monte Carlo"),
+                _("%(draws)s draws, random seed %(seed)s")
+                % {
+                    "draws": numbers.people(u.draws),
+                    "seed": u.seed,
+                },
+            ],
+            [
+                _("Spread of the standard values by confidence grade"),
+                ", ".join(f"{g} ±{plain_percent(v)}" for g, v in u.spreads.items()),
+            ],
+            [
+                _("Participants resampled among the groups"),
+                _("yes") if u.resample_participants else _("no"),
+            ],
+        ]
+    rows.append(
+        [
+            _("Standard values"),
+            numbers.lazy_format(
+                _("%(name)s, price year %(year)s"),
+                {"name": report.value_set, "year": report.price_year},
+            ),
+        ]
+    )
+    return Table(
+        "assumptions",
+        _("Inputs and assumptions"),
+        [Column("input", _("Input"), Kind.LABEL), Column("value", _("Value"), Kind.LABEL)],
+        rows,
     )
 
 
 def report_tables(report: EconomicsReport) -> list[Table]:
     """Every table, in the order the PDF and the spreadsheet show them."""
     return [
+        assumptions_table(report),
         results_table(report),
+        per_participant_table(report),
         items_table(report),
         *band_tables(report),
         curve_table(report),
         *([cohorts_table(report)] if report.shows_cohorts else []),
+        *([mapping_table(report)] if report.mapping else []),
         switching_table(report),
         values_table(report),
     ]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
@@ -32,11 +33,35 @@ def render(report: EconomicsReport) -> bytes:
         overrides: dict[str, str] = {}
         if table.key == "values":  # kronor and shares side by side: as they are
             table, overrides = tables.values_table(report, numeric=True), {"amount": "General"}
-        sheet = book.create_sheet(_sheet_name(str(table.title), used))
+        sheet = book.create_sheet(_sheet_name(sheet_title(table.key, report), used))
         _write_table(sheet, report.title, table, overrides)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def sheet_title(key: str, report: EconomicsReport) -> str:
+    """A short name for the sheet of table ``key`` (Excel allows 31 characters and no
+    colon, so the tables' own titles would be cut or lose their punctuation)."""
+    titles = {
+        "assumptions": _("Inputs"),
+        "results": _("Results"),
+        "per_participant": _("Per participant"),
+        "items": _("Items per actor"),
+        "bands_revenue": _("Uncertainty revenue"),
+        "bands_profit_first_year": _("Uncertainty 1 year"),
+        "bands_profit": ngettext(
+            "Uncertainty %(years)s year", "Uncertainty %(years)s years", report.result.horizon_years
+        )
+        % {"years": report.result.horizon_years},
+        "bands_payback": _("Uncertainty payback"),
+        "curve": _("Cumulative"),
+        "cohorts": _("Groups"),
+        "mapping": _("From the registry"),
+        "switching": _("Switching values"),
+        "values": _("Standard values"),
+    }
+    return titles.get(key, key)
 
 
 def _write_summary(sheet: Worksheet, report: EconomicsReport) -> None:

@@ -58,7 +58,10 @@ class Command(BaseCommand):
         try:
             report = selectors.evaluation_report(evaluation)
         except InputError as error:
-            raise CommandError("\n".join(problem_message(p) for p in error.problems)) from None
+            year = evaluation.value_set.price_year
+            raise CommandError(
+                "\n".join(problem_message(p, year=year) for p in error.problems)
+            ) from None
         if fmt == "text":
             content = "\n\n".join(output.summary_paragraphs(report)).encode() + b"\n"
         else:
