@@ -10,6 +10,8 @@ import pytest
 from samspar.economics import seed004
 from samspar.economics.defaults import shipped_sets
 from samspar.economics.model import (
+    RESOURCES,
+    SUPPLIES,
     Actor,
     Cohort,
     CostBasis,
@@ -385,6 +387,60 @@ def test_monte_carlo_is_reproducible_and_checks_ranges(values):
     with pytest.raises(InputError) as error:
         simulate(seed004.evaluation(), values, Uncertainty(draws=10, deadweight=(0.5, 0.2)))
     assert [p.code for p in error.value.problems] == ["bad_range"]
+
+
+# The standard values every evaluation may need (DOMAIN.md §5 and the model's keys).
+REQUIRED_VALUES = {
+    "employer_contribution",
+    "municipal_tax",
+    "regional_tax",
+    "prisbasbelopp",
+    "average_wage",
+    "forsorjningsstod",
+    "sjukpenning",
+    "aktivitetsstod",
+    "aktivitetsersattning",
+    "sjukersattning",
+    "a_kassa",
+    SUBSIDY_CEILING_KEY,
+    "caseworker_hour_kommun",
+    "caseworker_hour_fk",
+    "caseworker_hour_af",
+    "care_visit_primary",
+    "care_visit_psychiatry",
+}
+
+
+def test_every_shipped_value_has_unit_source_and_grade():
+    sets = shipped_sets()
+    assert set(sets) == {2025, 2026}
+    for year, shipped in sets.items():
+        keys = {v.key for v in shipped.values}
+        assert keys >= REQUIRED_VALUES, year
+        assert {r.value_key for r in SUPPLIES.values()} <= keys
+        assert {r.value_key for r in RESOURCES.values()} <= keys
+        for v in shipped.values:
+            assert v.unit and v.source and v.grade and v.amount >= 0, (year, v.key)
+        by_key = {v.key: v for v in shipped.values}
+        for key in ("caseworker_hour_kommun", "caseworker_hour_fk", "caseworker_hour_af"):
+            assert by_key[key].grade == "D", "an estimate without an official unit cost"
+    v2025 = {v.key: v for v in sets[2025].values}
+    v2026 = {v.key: v for v in sets[2026].values}
+    assert v2025["prisbasbelopp"].amount == 58_800 and v2026["prisbasbelopp"].amount == 59_200
+    ratio = v2026["prisbasbelopp"].amount / v2025["prisbasbelopp"].amount
+    # What follows the prisbasbelopp uses its 2026 amount; the rest says how it got there.
+    assert v2026["studiemedel"].amount == round(v2025["studiemedel"].amount * ratio, -1)
+    for key, share in (("aktivitetsersattning", 2.10), ("sjukersattning", 2.40)):
+        for values in (v2025, v2026):
+            pbb = values["prisbasbelopp"].amount
+            assert values[key].amount == pytest.approx(share * pbb / 12, abs=5)
+    for key, value in v2026.items():
+        if value.amount != v2025[key].amount:
+            assert any(word in value.source for word in ("uppräkna", "prisbasbelopp", "2026 (")), (
+                key
+            )
+        else:
+            assert any(word in value.source for word in ("oförändra", "2026 (", "antaget")), key
 
 
 def test_the_model_does_not_import_django():
