@@ -189,6 +189,13 @@ def test_seed_004_society_is_what_the_definitions_give(seed_result):
     )
 
 
+def test_seed_004_groups_are_whole_participants():
+    assert sum(seed004.COUNTS) == seed004.PARTICIPANTS
+    for count, percent, share in zip(seed004.COUNTS, seed004.PERCENT, seed004.SHARES, strict=True):
+        assert round(count / seed004.PARTICIPANTS * 100, 2) == percent == round(share * 100, 2)
+    assert sum(seed004.SHARES) == pytest.approx(1)
+
+
 def test_only_the_working_group_creates_revenue_for_society(seed_result):
     """Groups 2 and 3 only change who pays: their revenue for society is zero."""
     working, better, same = seed_result.cohorts

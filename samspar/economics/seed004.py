@@ -68,22 +68,25 @@ BEFORE = State(
 )
 # After: (1) work at 75 % with a 50 % wage subsidy and 20 % less resource use,
 # (2) better but not working: aktivitetsstöd, (3) not improved: half sjukersättning,
-# half aktivitetsersättning. Participants per group, of the 81.
+# half aktivitetsersättning. Participants per group: 6, 22 and 53 of the 81, as
+# percentages rounded to hundredths (as a type-case group stores its share).
 COUNTS = (6, 22, 53)
+PERCENT = (7.41, 27.16, 65.43)
+SHARES = tuple(percent / 100 for percent in PERCENT)
 GROUPS: list[tuple[str, float, State]] = [
     (
         "Försörjer sig genom arbete",
-        COUNTS[0] / PARTICIPANTS,
+        SHARES[0],
         State({}, 0.75, 0.5, BEFORE.scaled_resources(0.8).resource_use),
     ),
     (
         "Mår bättre men klarar inte arbete",
-        COUNTS[1] / PARTICIPANTS,
+        SHARES[1],
         State({"aktivitetsstod": 1.0}, resource_use=RESOURCE_USE),
     ),
     (
         "Har inte förbättrat sig",
-        COUNTS[2] / PARTICIPANTS,
+        SHARES[2],
         State({"sjukersattning": 0.5, "aktivitetsersattning": 0.5}, resource_use=RESOURCE_USE),
     ),
 ]
