@@ -19,7 +19,8 @@ from samspar.access.models import RoleAssignment
 from samspar.access.scoping import Role
 from samspar.codelists.models import EndReason
 from samspar.demo import builder
-from samspar.economics import seed004, selectors, services, typecases
+from samspar.economics import seed004, selectors, services
+from samspar.economics.decimal_text import plain_number as shown
 from samspar.economics.defaults import shipped_sets
 from samspar.economics.model import Perspective, evaluate
 from samspar.economics.models import Evaluation, Method, StandardValueSet
@@ -77,9 +78,9 @@ def test_the_demos_type_cases_are_seed_004(admin):
     """The demo's "Typfall enligt NyttoSam-exemplet" is the seed's reproduction: its
     price year's values with the seed's levels, whatever the newest shipped set."""
     demo = selectors.evaluations(admin).get(method=Method.TYPE_CASES)
-    assert demo.value_set.price_year == typecases.SEED004_PRICE_YEAR
+    assert demo.value_set.price_year == seed004.PRICE_YEAR
     shown = selectors.evaluation_report(demo, with_simulation=False).result
-    values = seed004.values(shipped_sets()[typecases.SEED004_PRICE_YEAR].value_set())
+    values = seed004.values(shipped_sets()[seed004.PRICE_YEAR].value_set())
     seed = evaluate(seed004.evaluation(), values)
     for p in Perspective:
         assert shown.perspectives[p].revenue == pytest.approx(seed.perspectives[p].revenue)
@@ -138,8 +139,9 @@ def test_group_shares_not_adding_up_keep_what_was_typed(admin, client):
     data["name"] = "Fel andelar"
     data["groups-0-share"] = "10"
     response = _refused(client, TYPE_CASES, data)
+    total = shown(round(100 - seed004.PERCENT[0] + 10, 2))
     assert response.context["groups"].non_form_errors() == [
-        "Andelarna måste summera till 100 % (nu 96,5 %)."
+        f"Andelarna måste summera till 100 % (nu {total} %)."
     ]
     assert 'href="#section-groups"' in response.content.decode()
     _kept(response, "name", "Fel andelar")
@@ -231,7 +233,7 @@ def test_a_decimal_comma_is_read_and_shown(admin, client):
     body = page.content.decode()
     _kept(page, "indirect_tax_factor", "1,25")
     _kept(page, "before_sjukpenning", "37,5")
-    _kept(page, "groups-0-share", "13,5")
+    _kept(page, "groups-0-share", shown(seed004.PERCENT[0]))
     assert 'name="cost" value="6\N{NO-BREAK SPACE}000\N{NO-BREAK SPACE}000"' in body
     data = form_data(page)
     data.update(
@@ -484,11 +486,12 @@ def test_the_type_case_flow_with_edits(admin, client):
     edit_url = f"/ekonomi/{evaluation.pk}/redigera/"
     edit = client.get(edit_url)
     _kept(edit, "name", "Flöde med typfall")
-    _kept(edit, "groups-0-share", "13,5")
+    _kept(edit, "groups-0-share", shown(seed004.PERCENT[0]))
+    new_share = round(100 - seed004.PERCENT[2], 2)  # group 2's participants go to group 1
     data = form_data(edit)
     data.update(
         {
-            "groups-0-share": "29,5",
+            "groups-0-share": shown(new_share),
             "groups-1-DELETE": "on",
             "switching_months": "18",
         }
@@ -496,12 +499,15 @@ def test_the_type_case_flow_with_edits(admin, client):
     saved = client.post(edit_url, data)
     assert saved.status_code == 302, saved.context["form"].errors
     assert [(g.name, g.share) for g in evaluation.groups.all()] == [
-        ("Försörjer sig genom arbete", Decimal("29.5")),
-        ("Har inte förbättrat sig", Decimal("70.5")),
+        ("Försörjer sig genom arbete", Decimal(str(new_share))),
+        ("Har inte förbättrat sig", Decimal(str(seed004.PERCENT[2]))),
     ]
     detail = client.get(saved["Location"])
     changes = {c.label: (c.old, c.new) for c in detail.context["history"][0].changes}
-    assert changes["Grupp 1: Andel av deltagarna (%)"] == ("13,5", "29,5")
+    assert changes["Grupp 1: Andel av deltagarna (%)"] == (
+        shown(seed004.PERCENT[0]),
+        shown(new_share),
+    )
     assert changes["Grupp 3"][1] == "–"  # the third row is gone
     assert [r[0] for r in detail.context["report"].switching] == [12, 18, 24, 36]
     assert "inom 18 månader" in detail.content.decode()

@@ -209,8 +209,9 @@ def test_the_assumptions_are_stated(report):
         "Income support 50\N{NO-BREAK SPACE}%, Sickness benefit 37.5\N{NO-BREAK SPACE}%, "
         "Activity support 12.5\N{NO-BREAK SPACE}%"
     )
+    hours = seed004.RESOURCE_USE["caseworker_kommun"]
     assert rows["Resource use before, per participant and year"].startswith(
-        "Caseworker hours, municipality (per year) 30"
+        f"Caseworker hours, municipality (per year) {hours:g}"
     )
     assert rows["Cost of the insats"] == "6.0 million SEK"
     assert rows["Indirect-tax factor"] == "1.25"
@@ -452,3 +453,12 @@ def test_unknown_format(report):
     assert FORMATS == ("xlsx", "json", "pdf")
     with pytest.raises(ValueError, match="unknown format"):
         export(report, "csv")
+
+
+def test_every_problem_the_model_reports_has_swedish_words():
+    from samspar.economics.labels import _PROBLEMS
+    from samspar.economics.model.inputs import MESSAGES
+
+    assert set(MESSAGES) <= set(_PROBLEMS)
+    with translation.override("sv"):
+        assert all(str(_PROBLEMS[code]) != MESSAGES[code] for code in MESSAGES)

@@ -1,6 +1,7 @@
 """Properties of the model that must hold for any input (hypothesis)."""
 
 import math
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -13,28 +14,35 @@ from samspar.economics.model import (
     SUPPLIES,
     Actor,
     Cohort,
+    CostBasis,
     Evaluation,
     Kind,
     Perspective,
     State,
     evaluate,
 )
-from samspar.economics.model.evaluate import Adjustments, run
+from samspar.economics.model.evaluate import PAYBACK_SEARCH_YEARS, Adjustments, run
 from samspar.economics.model.ledger import ledger, quantities
+from samspar.economics.model.terms import SUBSIDY_CEILING_KEY
 
 VALUES = shipped_sets()[2026].value_set()
 share = st.floats(0, 1, allow_nan=False)
 
 
 @st.composite
-def states(draw):
+def states(draw, *, working=None):
+    """A valid state: supply shares and work extent together at most 100 %, and a
+    wage subsidy only with work. ``working``: None any, True some work, False none."""
+    extent = {None: share, True: st.floats(0.05, 1), False: st.just(0.0)}[working]
+    work = draw(extent)
     codes = draw(st.lists(st.sampled_from(sorted(SUPPLIES)), max_size=3, unique=True))
     weights = [draw(st.floats(0.01, 1)) for _ in codes]
-    total = max(sum(weights), 1.0)
+    room = 1 - work
+    scale = min(1.0, room / sum(weights)) if weights else 0.0
     return State(
-        supply={c: w / total for c, w in zip(codes, weights, strict=True)},
-        work_extent=draw(share),
-        wage_subsidy=draw(share),
+        supply={c: w * scale for c, w in zip(codes, weights, strict=True)},
+        work_extent=work,
+        wage_subsidy=draw(share) if work > 0 else 0.0,
         resource_use={
             k: draw(st.floats(0, 200)) for k in draw(st.sets(st.sampled_from(sorted(RESOURCES))))
         },
@@ -47,22 +55,99 @@ def evaluations(draw, /, **fixed):
         Cohort(f"c{i}", draw(st.integers(1, 200)), draw(states()), draw(states()))
         for i in range(draw(st.integers(1, 4)))
     ]
-    return Evaluation(cohorts, cost=draw(st.floats(1e4, 1e8)), **fixed)
+    choices = {
+        "actor_cost": draw(st.sampled_from(list(CostBasis))),
+        "wage_subsidy_ceiling": draw(st.booleans()),
+    }
+    return Evaluation(cohorts, cost=draw(st.floats(1e4, 1e8)), **{**choices, **fixed})
 
 
-def lines_of(evaluation):
+@st.composite
+def paying_evaluations(draw):
+    """Evaluations that pay back for society: every cohort goes from no work to
+    some work with at most a 90 % subsidy, and uses no more resources after."""
+    cohorts = []
+    for i in range(draw(st.integers(1, 4))):
+        before = draw(states(working=False))
+        after = draw(states(working=True))
+        factor = draw(share)
+        cohorts.append(
+            Cohort(
+                f"c{i}",
+                draw(st.integers(1, 200)),
+                before,
+                replace(
+                    after,
+                    wage_subsidy=min(after.wage_subsidy, 0.9),
+                    resource_use={k: u * factor for k, u in before.resource_use.items()},
+                ),
+            )
+        )
+    return Evaluation(
+        cohorts,
+        cost=1.0,  # set by the test
+        actor_cost=draw(st.sampled_from(list(CostBasis))),
+        wage_subsidy_ceiling=draw(st.booleans()),
+    )
+
+
+def lines_of(evaluation, values=VALUES):
     counts = np.array([[c.count for c in evaluation.cohorts]], dtype=float)
     before = counts @ np.stack([quantities(c.before) for c in evaluation.cohorts])
     after = counts @ np.stack([quantities(c.after) for c in evaluation.cohorts])
-    values = {k: np.array([v]) for k, v in VALUES.amounts.items()}
-    return ledger(after - before, values, VALUES.grade)
+    arrays = {k: np.array([v]) for k, v in values.amounts.items()}
+    return ledger(
+        after - before, arrays, values.grade, subsidy_ceiling=evaluation.wage_subsidy_ceiling
+    )
+
+
+def outcome_of(evaluation, values=VALUES):
+    """The adjusted first-year lines and revenues, as ``evaluate`` computes them."""
+    counts = np.array([[c.count for c in evaluation.cohorts]], dtype=float)
+    arrays = {k: np.array([v], dtype=float) for k, v in values.amounts.items()}
+    return run(evaluation, counts, arrays, values.grade, Adjustments.of(evaluation))
+
+
+def _cancel(amounts):
+    scale = max([abs(a) for a in amounts], default=1)
+    return abs(sum(amounts)) <= 1e-9 * scale * max(len(amounts), 1) + 1e-6
+
+
+@given(evaluations())
+def test_generated_states_are_valid(evaluation):
+    assert evaluation.problems(VALUES) == []
 
 
 @given(evaluations())
 def test_transfers_cancel_out_for_society(evaluation):
     transfers = [line.amount[0] for line in lines_of(evaluation) if line.kind == Kind.TRANSFER]
-    scale = max([abs(t) for t in transfers], default=1)
-    assert abs(sum(transfers)) <= 1e-9 * scale * len(transfers) + 1e-6
+    assert _cancel(transfers)
+
+
+@settings(max_examples=60)
+@given(evaluations(optimism_bias=True), share, share, share, st.floats(0, 0.1))
+def test_transfers_cancel_out_with_every_adjustment_on(
+    evaluation, deadweight, attribution, drop_off, discount_rate
+):
+    """The optimism-bias haircut scales both sides of a transfer by the same grade,
+    and deadweight and attribution scale every line alike: transfers still cancel,
+    and society's revenue is still its real lines and the sum of all actors."""
+    adjusted = replace(
+        evaluation,
+        deadweight=deadweight,
+        attribution=attribution,
+        drop_off=drop_off,
+        discount_rate=discount_rate,
+    )
+    outcome = outcome_of(adjusted)
+    transfers = [line.amount[0] for line in outcome.lines if line.kind == Kind.TRANSFER]
+    assert _cancel(transfers)
+    real = sum(line.amount[0] for line in outcome.lines if line.kind != Kind.TRANSFER)
+    everyone = sum(line.amount[0] for line in outcome.lines)
+    society = outcome.revenue[Perspective.SOCIETY][0]
+    tolerance = 1e-6 * max([1.0, *(abs(line.amount[0]) for line in outcome.lines)])
+    assert society == pytest.approx(real, abs=tolerance)
+    assert society == pytest.approx(everyone, abs=tolerance)
 
 
 @given(evaluations())
@@ -89,33 +174,60 @@ def test_the_employer_breaks_even(evaluation):
     assert employer == pytest.approx(0, abs=1e-6 * max(1.0, evaluation.participants * 1e6))
 
 
-@given(evaluations(), st.floats(1.1, 10))
-def test_doubling_all_costs_doubles_payback(evaluation, factor):
-    result = evaluate(evaluation, VALUES)
-    scaled = evaluate(
-        Evaluation(**{**evaluation.__dict__, "cost": evaluation.cost * factor}), VALUES
-    )
+@given(evaluations())
+def test_costs_follow_the_basis(evaluation):
+    r = evaluate(evaluation, VALUES).perspectives
+    total = evaluation.cost * evaluation.indirect_tax_factor
+    shared = total if evaluation.actor_cost == CostBasis.UPLIFTED else evaluation.cost
+    assert r[Perspective.SOCIETY].cost == pytest.approx(total)
+    for p, actor in ((Perspective.KOMMUN, Actor.KOMMUN), (Perspective.AF, Actor.AF)):
+        assert r[p].cost == pytest.approx(shared * evaluation.cost_split[actor])
+    parties = (Perspective.KOMMUN, Perspective.REGION, Perspective.STATE)
+    assert sum(r[p].cost for p in parties) == pytest.approx(shared)
+
+
+@given(paying_evaluations(), st.floats(0.5, 12), st.one_of(st.just(2.0), st.floats(1.1, 4)))
+def test_scaling_all_costs_scales_payback_for_every_actor(evaluation, years, factor):
+    """Doubling (or k-folding) the cost doubles (k-folds) every perspective's payback
+    without discounting or drop-off. The cost is set so that society pays back in
+    ``years``, so every example compares at least society's payback."""
+    revenue = evaluate(evaluation, VALUES).society.revenue
+    assert revenue > 0
+    base = replace(evaluation, cost=revenue * years / evaluation.indirect_tax_factor)
+    result = evaluate(base, VALUES)
+    scaled = evaluate(replace(base, cost=base.cost * factor), VALUES)
+    assert result.society.payback_months == pytest.approx(12 * years)
+    limit = 12 * PAYBACK_SEARCH_YEARS
+    compared = []
     for p in Perspective:
         before, after = result.perspectives[p].payback_months, scaled.perspectives[p].payback_months
-        if before is not None and after is not None:
-            assert after == pytest.approx(before * factor, rel=1e-9)
+        if before is None:
+            assert after is None, p  # a higher cost never brings a payback
+        elif before * factor < limit * (1 - 1e-9):
+            assert after == pytest.approx(before * factor, rel=1e-9), p
+            compared.append(p)
+        elif before * factor > limit * (1 + 1e-9):
+            assert after is None, p
         if result.perspectives[p].revenue <= 0:
-            assert before is None and after is None
+            assert before is None and after is None, p
+    assert Perspective.SOCIETY in compared
 
 
 @given(evaluations())
 def test_payback_is_cost_over_revenue_without_discounting(evaluation):
-    society = evaluate(evaluation, VALUES).society
-    if society.revenue > 0 and society.cost / society.revenue < 50:
-        assert society.payback_months == pytest.approx(society.cost / society.revenue * 12)
+    for p in Perspective:
+        r = evaluate(evaluation, VALUES).perspectives[p]
+        if r.revenue > 0 and r.cost > 0 and r.cost / r.revenue < 50:
+            assert r.payback_months == pytest.approx(r.cost / r.revenue * 12)
 
 
 @given(evaluations(), st.integers(2, 5))
 def test_more_participants_alike_scale_the_totals_not_the_means(evaluation, k):
     result = evaluate(evaluation, VALUES)
-    more = Evaluation(
-        [Cohort(c.name, c.count * k, c.before, c.after) for c in evaluation.cohorts],
-        evaluation.cost * k,
+    more = replace(
+        evaluation,
+        cohorts=[Cohort(c.name, c.count * k, c.before, c.after) for c in evaluation.cohorts],
+        cost=evaluation.cost * k,
     )
     bigger = evaluate(more, VALUES)
     a, b = result.society, bigger.society
@@ -125,8 +237,9 @@ def test_more_participants_alike_scale_the_totals_not_the_means(evaluation, k):
 
 @given(evaluations())
 def test_swapping_before_and_after_negates_the_revenue(evaluation):
-    swapped = Evaluation(
-        [Cohort(c.name, c.count, c.after, c.before) for c in evaluation.cohorts], evaluation.cost
+    swapped = replace(
+        evaluation,
+        cohorts=[Cohort(c.name, c.count, c.after, c.before) for c in evaluation.cohorts],
     )
     for p in Perspective:
         a = evaluate(evaluation, VALUES).perspectives[p].revenue
@@ -139,14 +252,12 @@ def test_swapping_before_and_after_negates_the_revenue(evaluation):
 def test_adjustments_never_raise_the_revenue(evaluation, deadweight, attribution, drop_off):
     plain = evaluate(evaluation, VALUES).society
     adjusted = evaluate(
-        Evaluation(
-            **{
-                **evaluation.__dict__,
-                "deadweight": deadweight,
-                "attribution": attribution,
-                "drop_off": drop_off,
-                "discount_rate": 0.035,
-            }
+        replace(
+            evaluation,
+            deadweight=deadweight,
+            attribution=attribution,
+            drop_off=drop_off,
+            discount_rate=0.035,
         ),
         VALUES,
     ).society
@@ -154,6 +265,36 @@ def test_adjustments_never_raise_the_revenue(evaluation, deadweight, attribution
     assert adjusted.revenue == pytest.approx(
         plain.revenue * (1 - deadweight) * (1 - attribution), abs=1e-6
     )
+
+
+@given(
+    st.lists(st.tuples(st.integers(1, 200), states(working=True)), min_size=1, max_size=4),
+    st.floats(15_000, 60_000),
+    st.floats(10_000, 40_000),
+)
+def test_the_wage_subsidy_never_exceeds_its_share_of_the_ceiling(groups, wage, ceiling):
+    """Arbetsförmedlingen pays at most σ × the wage cost of the ceiling wage × the
+    extent of work (förordning 2017:462, 21 §), and exactly σ × the wage cost of
+    the lower of the wage and the ceiling."""
+    values = VALUES.with_amounts(average_wage=wage, **{SUBSIDY_CEILING_KEY: ceiling})
+    a = values.amounts["employer_contribution"]
+    cohorts = [Cohort(f"c{i}", n, State(), after) for i, (n, after) in enumerate(groups)]
+    evaluation = Evaluation(cohorts, cost=1e6)
+    paid = -sum(
+        line.amount[0]
+        for line in lines_of(evaluation, values)
+        if line.actor == Actor.AF and line.item == "wage_subsidy"
+    )
+    extent = sum(n * s.wage_subsidy * s.work_extent for n, s in groups)  # Σ n·σ·w
+    ceiling_cost = 12 * ceiling * (1 + a)
+    assert paid <= extent * ceiling_cost * (1 + 1e-9) + 1e-6
+    assert paid == pytest.approx(extent * 12 * min(wage, ceiling) * (1 + a), rel=1e-9, abs=1e-6)
+    uncapped = -sum(
+        line.amount[0]
+        for line in lines_of(replace(evaluation, wage_subsidy_ceiling=False), values)
+        if line.actor == Actor.AF and line.item == "wage_subsidy"
+    )
+    assert uncapped == pytest.approx(extent * 12 * wage * (1 + a), rel=1e-9, abs=1e-6)
 
 
 @given(evaluations())

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from samspar.access.scoping import Role
 from samspar.codelists import models as codes
 from samspar.economics import seed004, selectors, services, typecases
+from samspar.economics.decimal_text import plain_number as shown
 from samspar.economics.defaults import shipped_sets
 from samspar.economics.model import Grade, Perspective
 from samspar.economics.models import Evaluation, Method, StandardValueSet
@@ -34,6 +35,8 @@ def type_case(forbund, value_set, **fields):
         "value_set": value_set,
         "participants": 81,
         "cost": 6_000_000,
+        "actor_cost": seed004.ACTOR_COST.value,
+        "wage_subsidy_ceiling": seed004.WAGE_SUBSIDY_CEILING,
         "before_supply": typecases.before_supply(),
         "before_resources": dict(seed004.RESOURCE_USE),
     }
@@ -459,8 +462,9 @@ def test_the_history_of_a_type_case_evaluation(forbund, forbund_admin):
         user=forbund_admin, evaluation=type_case(forbund, shipped()), groups=seed_groups()
     )
     groups = seed_groups()
-    groups[0]["share"] = Decimal("29.5")
-    del groups[1]  # 16 % of the participants go to group 1
+    new_share = Decimal(str(100 - seed004.PERCENT[2])).quantize(Decimal("0.01"))
+    groups[0]["share"] = new_share
+    del groups[1]  # group 2's participants go to group 1
     saved.cost = 5_000_000
     services.save_evaluation(user=forbund_admin, evaluation=saved, groups=groups)
     history = selectors.evaluation_history(saved)
@@ -469,12 +473,16 @@ def test_the_history_of_a_type_case_evaluation(forbund, forbund_admin):
     assert edit.user == forbund_admin.get_username()
     labels = {c.label: (c.old, c.new) for c in edit.changes}
     assert labels["Insatsens kostnad (kr)"] == ("6\xa0000\xa0000", "5\xa0000\xa0000")
-    assert labels["Grupp 1: Andel av deltagarna (%)"] == ("13,5", "29,5")
+    assert labels["Grupp 1: Andel av deltagarna (%)"] == (
+        shown(seed004.PERCENT[0]),
+        shown(new_share),
+    )
     assert labels["Grupp 2: Namn"] == (
         "Mår bättre men klarar inte arbete",
         "Har inte förbättrat sig",
     )
-    assert labels["Grupp 3"] == ("Har inte förbättrat sig, 70,5\N{NO-BREAK SPACE}%", "–")
+    third = f"Har inte förbättrat sig, {shown(seed004.PERCENT[2])}\N{NO-BREAK SPACE}%"
+    assert labels["Grupp 3"] == (third, "–")
     assert saved.groups.count() == 2
 
 

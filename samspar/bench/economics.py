@@ -64,8 +64,8 @@ def cohorts(participants: int, profiles: int, seed: int = DEFAULT_SEED) -> list[
     base, extra = divmod(participants, profiles)
     result = []
     for index in range(profiles):
-        before = _state(rng, supply_total=rng.uniform(0.5, 1.0), work=rng.uniform(0, 0.25))
-        after = _state(rng, supply_total=rng.uniform(0, 1.0), work=rng.uniform(0, 1.0))
+        before = _state(rng, supply_share=rng.uniform(0.5, 1.0), work=rng.uniform(0, 0.25))
+        after = _state(rng, supply_share=rng.uniform(0, 1.0), work=rng.uniform(0, 1.0))
         after = State(
             after.supply,
             after.work_extent,
@@ -76,9 +76,10 @@ def cohorts(participants: int, profiles: int, seed: int = DEFAULT_SEED) -> list[
     return result
 
 
-def _state(rng: np.random.Generator, supply_total: float, work: float) -> State:
+def _state(rng: np.random.Generator, supply_share: float, work: float) -> State:
+    """A valid state: benefits cover ``supply_share`` of the time not worked."""
     codes = rng.choice(sorted(SUPPLIES), size=rng.integers(1, MAX_SUPPLIES + 1), replace=False)
-    shares = rng.dirichlet(np.ones(len(codes))) * supply_total
+    shares = rng.dirichlet(np.ones(len(codes))) * supply_share * (1 - work)
     return State(
         supply={str(c): float(s) for c, s in zip(codes, shares, strict=True)},
         work_extent=float(work),

@@ -613,7 +613,7 @@ class _Builder:
         outcome that year."""
         values = StandardValueSet.objects.filter(forbund=None).order_by("-price_year").first()
         seed_base = StandardValueSet.objects.filter(
-            forbund=None, price_year=typecases.SEED004_PRICE_YEAR
+            forbund=None, price_year=seed004.PRICE_YEAR
         ).first()
         if values is None or seed_base is None:
             return
@@ -627,6 +627,8 @@ class _Builder:
                 participants=seed004.PARTICIPANTS,
                 cost=seed004.COST,
                 indirect_tax_factor=Decimal(str(seed004.INDIRECT_TAX_FACTOR)),
+                actor_cost=seed004.ACTOR_COST.value,
+                wage_subsidy_ceiling=seed004.WAGE_SUBSIDY_CEILING,
                 before_supply=typecases.before_supply(),
                 before_resources=dict(seed004.RESOURCE_USE),
             )

@@ -164,6 +164,8 @@ class EvaluationForm(forms.ModelForm):  # type: ignore[type-arg]
             "period_end",
             "cost",
             "indirect_tax_factor",
+            "actor_cost",
+            "wage_subsidy_ceiling",
             "cost_share_kommun",
             "cost_share_region",
             "cost_share_fk",
@@ -201,7 +203,13 @@ class EvaluationForm(forms.ModelForm):  # type: ignore[type-arg]
         (
             COST_SPLIT,
             _("Cost"),
-            ("cost", "indirect_tax_factor", *(f"cost_share_{a}" for a in COST_SHARES)),
+            (
+                "cost",
+                "indirect_tax_factor",
+                "actor_cost",
+                *(f"cost_share_{a}" for a in COST_SHARES),
+                "wage_subsidy_ceiling",
+            ),
         ),
         (
             "adjustments",

@@ -30,6 +30,7 @@ VALUE_LABELS: dict[str, Promise] = {
     "caseworker_hour_af": _("Caseworker hour, Arbetsförmedlingen"),
     "care_visit_primary": _("Visit in primary care"),
     "care_visit_psychiatry": _("Visit in psychiatric outpatient care"),
+    "wage_subsidy_ceiling": _("Wage-subsidy ceiling (wage cost per month)"),
 }
 
 RESOURCE_LABELS: dict[str, Promise] = {
@@ -51,6 +52,13 @@ _PROBLEMS: dict[str, Promise] = {
     ),
     "no_participants": _("There are no participants to evaluate."),
     "supply_sum": _("The supply shares of one state may not exceed 100 %%."),
+    "supply_and_work_sum": _(
+        "Supply and work of one state may not exceed 100 %% together (now %(total)s %%)."
+    ),
+    "subsidy_without_work": _(
+        "A wage subsidy of %(subsidy)s %% needs work: the work extent is 0 %%."
+    ),
+    "unknown_choice": _("Unknown choice “%(value)s”."),
     "unknown_supply": _("Unknown supply type “%(code)s”."),
     "unknown_resource": _("Unknown resource “%(key)s”."),
     "too_few_participants": _(

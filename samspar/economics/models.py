@@ -23,7 +23,7 @@ from simple_history.models import HistoricalRecords
 
 from samspar.access.scoping import Action
 from samspar.economics.decimal_text import plain_number
-from samspar.economics.model import Grade
+from samspar.economics.model import CostBasis, Grade
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -195,6 +195,24 @@ class Evaluation(models.Model):
         decimal_places=2,
         default=1.25,
         validators=[MinValueValidator(1), MaxValueValidator(2)],
+    )
+    actor_cost = models.CharField(
+        _("cost of each actor"),
+        max_length=10,
+        choices=[
+            (CostBasis.UPLIFTED.value, _("share of the socio-economic (uplifted) cost")),
+            (CostBasis.NOMINAL.value, _("share of the cost paid (as NyttoSam)")),
+        ],
+        default=CostBasis.UPLIFTED.value,
+        help_text=_("Society always bears the cost uplifted by the indirect-tax factor."),
+    )
+    wage_subsidy_ceiling = models.BooleanField(
+        _("wage subsidy up to the ceiling"),
+        default=True,
+        help_text=_(
+            "Lönestöd is paid on the wage up to the ceiling of förordning 2017:462 "
+            "(NyttoSam: of the whole wage cost)."
+        ),
     )
     cost_share_kommun = percent_field(_("cost share, municipality (%)"), 25)
     cost_share_region = percent_field(_("cost share, region (%)"), 25)

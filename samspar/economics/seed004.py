@@ -2,38 +2,69 @@
 Stenungsund and Tjörn) as model input: the worked example of docs/economics.md,
 the fixture of its reproduction test and the demo's type-case evaluation.
 
-The seed states its benefit levels and the after-groups' shares as its own
-estimates, but the numbers did not survive into the text we have; the levels and
-shares below are the ones Samspår chose to reproduce the seed's headline, written
-down in docs/economics.md.
+The seed describes its type cases but its benefit levels, the after-groups' sizes
+and the resource use did not survive into the text we have. Samspår chose them,
+on its 2025 standard values, so that the model gives the seed's headline — the
+figures DOMAIN.md and the issue name: society's revenue 2,6 mkr a year against
+7,5 mkr, payback about 35 months, −4,8 mkr after one year and +5,7 mkr after five,
+the municipality's payback 4 months (revenue 4,2 mkr), Arbetsförmedlingen without
+a payback (−2,8 mkr), about 5 % of a potential of about 50 mkr — and, as closely
+as they then allow, the seed's other per-actor figures (docs/economics.md,
+"Worked example: seed 004", shows every step):
+
+- the cost per actor: a quarter of the *nominal* 6 mkr each (1,5 mkr), which is
+  what the seed's region and Försäkringskassan paybacks and one-year figures
+  imply; society bears the uplifted 7,5 mkr;
+- the wage subsidy: 50 % of the whole wage cost, no ceiling (NyttoSam's
+  "50 % subvention");
+- group (1), 11 of the 81: society's revenue is the production of those who work
+  (net of the subsidy) plus saved resources, so its 2,6 mkr fixes how many work;
+- the levels: försörjningsstöd 6 800 kr (the municipality's 4,2 mkr),
+  sjukpenning 19 150 kr (Försäkringskassan's payback of 76 months) and one level
+  of 9 900 kr for aktivitetsstöd, aktivitetsersättning and sjukersättning
+  (Arbetsförmedlingen's −2,8 mkr with group (2) of 13);
+- resource use: Samspår's estimates (the seed names the sick-listing doctor as the
+  least care every participant has).
+
+The seed's region (47 months) and staten totalt (−1,9 mkr) then cannot also hold:
+with society, the municipality and the individual's taxed income fixed, the model
+gives region about 36 months and staten about −1,4 mkr (docs/economics.md).
 """
 
 from __future__ import annotations
 
-from samspar.economics.model import Cohort, Evaluation, State, ValueSet
+from samspar.economics.model import Cohort, CostBasis, Evaluation, State, ValueSet
 from samspar.economics.model.inputs import type_cases
 
+PRICE_YEAR = 2025  # the standard values the seed is reproduced with
 PARTICIPANTS = 81
 COST = 6_000_000  # kronor, project start to September, for the 81 who ended
 INDIRECT_TAX_FACTOR = 1.25  # seed: 6 mkr → 7,5 mkr
+ACTOR_COST = CostBasis.NOMINAL  # a quarter of the 6 mkr to each party
+WAGE_SUBSIDY_CEILING = False  # the 50 % is of the whole wage cost
 
-# The seed's own estimates: one level for aktivitetsstöd, aktivitetsersättning and
-# sjukersättning ("bedöms till … kr/mån per individ, inkl. skatt").
+# Monthly levels chosen to give the seed's figures (see above); the seed
+# gives one level for aktivitetsstöd, aktivitetsersättning and sjukersättning
+# ("bedöms till … kr/mån per individ, inkl. skatt").
+ONE_LEVEL = 9_900.0
 LEVELS = {
-    "forsorjningsstod": 6_500.0,
-    "sjukpenning": 18_000.0,
-    "aktivitetsstod": 9_000.0,
-    "aktivitetsersattning": 9_000.0,
-    "sjukersattning": 9_000.0,
+    "forsorjningsstod": 6_800.0,
+    "sjukpenning": 19_150.0,
+    "aktivitetsstod": ONE_LEVEL,
+    "aktivitetsersattning": ONE_LEVEL,
+    "sjukersattning": ONE_LEVEL,
 }
 
-# Resource use of the average participant before, per year.
+# Resource use of the average participant before, per year (Samspår's estimates):
+# socialtjänst for the half on försörjningsstöd, some handling at Försäkringskassan
+# and Arbetsförmedlingen, the sick-listing doctor and primary care ("som minst ...
+# kontakter med sjukskrivande läkare") and a little psychiatry.
 RESOURCE_USE = {
-    "caseworker_kommun": 30.0,  # hours
-    "caseworker_fk": 10.0,
-    "caseworker_af": 10.0,
-    "care_visit_primary": 6.0,  # visits
-    "care_visit_psychiatry": 6.0,
+    "caseworker_kommun": 40.0,  # hours
+    "caseworker_fk": 20.0,
+    "caseworker_af": 15.0,
+    "care_visit_primary": 4.0,  # visits
+    "care_visit_psychiatry": 2.0,
 }
 
 BEFORE = State(
@@ -42,21 +73,25 @@ BEFORE = State(
 )
 # After: (1) work at 75 % with a 50 % wage subsidy and 20 % less resource use,
 # (2) better but not working: aktivitetsstöd, (3) not improved: half sjukersättning,
-# half aktivitetsersättning. Shares of the 81.
+# half aktivitetsersättning. Participants per group: 11, 13 and 57 of the 81, as
+# percentages rounded to hundredths (as a type-case group stores its share).
+COUNTS = (11, 13, 57)
+PERCENT = (13.58, 16.05, 70.37)
+SHARES = tuple(percent / 100 for percent in PERCENT)
 GROUPS: list[tuple[str, float, State]] = [
     (
         "Försörjer sig genom arbete",
-        0.135,
+        SHARES[0],
         State({}, 0.75, 0.5, BEFORE.scaled_resources(0.8).resource_use),
     ),
     (
         "Mår bättre men klarar inte arbete",
-        0.16,
+        SHARES[1],
         State({"aktivitetsstod": 1.0}, resource_use=RESOURCE_USE),
     ),
     (
         "Har inte förbättrat sig",
-        0.705,
+        SHARES[2],
         State({"sjukersattning": 0.5, "aktivitetsersattning": 0.5}, resource_use=RESOURCE_USE),
     ),
 ]
@@ -67,9 +102,15 @@ def cohorts() -> list[Cohort]:
 
 
 def evaluation() -> Evaluation:
-    return Evaluation(cohorts(), COST, indirect_tax_factor=INDIRECT_TAX_FACTOR)
+    return Evaluation(
+        cohorts(),
+        COST,
+        indirect_tax_factor=INDIRECT_TAX_FACTOR,
+        actor_cost=ACTOR_COST,
+        wage_subsidy_ceiling=WAGE_SUBSIDY_CEILING,
+    )
 
 
 def values(base: ValueSet) -> ValueSet:
-    """The price-year set ``base`` with the seed's own benefit levels."""
+    """The price-year set ``base`` with the seed's benefit levels."""
     return base.with_amounts(**LEVELS)

@@ -294,6 +294,8 @@ def model_evaluation(
         attribution=_fraction(evaluation.attribution),
         drop_off=_fraction(evaluation.drop_off),
         optimism_bias=evaluation.optimism_bias,
+        actor_cost=model.CostBasis(evaluation.actor_cost),
+        wage_subsidy_ceiling=evaluation.wage_subsidy_ceiling,
     )
 
 

@@ -11,10 +11,6 @@ from typing import Any
 from samspar.economics import seed004
 from samspar.economics.model import State
 
-# The price year whose standard values seed 004 is reproduced with (docs/economics.md,
-# "Worked example: seed 004"; tests/test_economics_model.py).
-SEED004_PRICE_YEAR = 2025
-
 
 def _percent(share: float) -> Decimal:
     return Decimal(str(round(share * 100, 4)))

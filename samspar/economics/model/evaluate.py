@@ -19,6 +19,7 @@ from samspar.economics.model.terms import (
     PERSPECTIVE_ACTORS,
     PERSPECTIVES,
     Actor,
+    CostBasis,
     Grade,
     Kind,
     Perspective,
@@ -83,7 +84,9 @@ def run(
             line.amount * keep * _haircut(evaluation, line.grade),
             line.grade,
         )
-        for line in ledger(after - before, values, grade)
+        for line in ledger(
+            after - before, values, grade, subsidy_ceiling=evaluation.wage_subsidy_ceiling
+        )
     ]
     sums = actor_sums(lines, draws)
     revenue = {
@@ -105,7 +108,9 @@ def run(
     # Potential: everyone working full time at the average wage, with no subsidy and
     # no resource use; only real lines count, as for society's revenue.
     full_time = counts @ np.stack([quantities(FULL_TIME_WORK) for _ in evaluation.cohorts])
-    potential_lines = ledger(full_time - before, values, grade)
+    potential_lines = ledger(
+        full_time - before, values, grade, subsidy_ceiling=evaluation.wage_subsidy_ceiling
+    )
     potential = sum(
         (line.amount for line in potential_lines if line.kind != Kind.TRANSFER), np.zeros(draws)
     )
@@ -117,13 +122,16 @@ def _haircut(evaluation: Evaluation, grade: Grade) -> float:
 
 
 def _costs(evaluation: Evaluation) -> dict[Perspective, float]:
+    """Society bears the uplifted cost; each actor its share of the uplifted or of
+    the nominal cost (``Evaluation.actor_cost``)."""
     total = evaluation.cost * evaluation.indirect_tax_factor
+    shared = total if evaluation.actor_cost == CostBasis.UPLIFTED else float(evaluation.cost)
     cost = {p: 0.0 for p in PERSPECTIVES}
     cost[Perspective.SOCIETY] = total
     for actor, share in evaluation.cost_split.items():
         for perspective, actors in PERSPECTIVE_ACTORS.items():
             if actor in actors and perspective != Perspective.SOCIETY:
-                cost[perspective] += total * share
+                cost[perspective] += shared * share
     return cost
 
 
@@ -147,7 +155,7 @@ def _payback(flows: Array, cost: float) -> Array:
 class PerspectiveResult:
     perspective: Perspective
     revenue: float  # kronor per year (the first year after the insats)
-    cost: float  # the perspective's share of the uplifted cost
+    cost: float  # society: the uplifted cost; an actor: its share (Evaluation.actor_cost)
     profit_first_year: float
     profit_horizon: float
     payback_months: float | None  # None where revenue ≤ 0 or never within 50 years

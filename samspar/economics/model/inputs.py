@@ -2,7 +2,8 @@
 
 Every check runs and every problem is reported at once (``InputError.problems``);
 nothing is computed from input with a problem. A ``Problem`` carries a code and
-parameters, not prose, so the Django layer can word it in Swedish.
+parameters, so the Django layer can word it in Swedish (``economics.labels``, by
+code); ``Problem.message`` is the model's own English wording (``MESSAGES``).
 """
 
 from __future__ import annotations
@@ -18,10 +19,38 @@ from samspar.economics.model.terms import (
     SUPPLIES,
     WAGE_KEYS,
     Actor,
+    CostBasis,
 )
 from samspar.economics.model.values import DEFAULT_HAIRCUTS, ValueSet
 
 TOLERANCE = 1e-6
+
+
+# The model's English wording of each problem code, %-formatted with the problem's
+# parameters ("%%" is a percent sign). The Django layer translates by code.
+MESSAGES: Mapping[str, str] = {
+    "shares_sum": "The shares must add up to 100 %% (now %(total)s %%).",
+    "negative": "Must not be negative.",
+    "out_of_range": "Must be between %(low)s and %(high)s.",
+    "bad_range": "The range must run from low to high within %(low)s–%(high)s.",
+    "missing_value": "The standard values of this price year lack “%(key)s”.",
+    "no_participants": "There are no participants to evaluate.",
+    "supply_sum": "The supply shares of one state may not exceed 100 %%.",
+    "supply_and_work_sum": (
+        "The supply shares and the work extent of one state may not exceed 100 %% "
+        "together (now %(total)s %%)."
+    ),
+    "subsidy_without_work": (
+        "A wage subsidy of %(subsidy)s %% needs work: the work extent is 0 %%."
+    ),
+    "unknown_supply": "Unknown supply type “%(code)s”.",
+    "unknown_resource": "Unknown resource “%(key)s”.",
+    "unknown_choice": "Unknown choice “%(value)s”.",
+    "too_few_participants": (
+        "Only %(count)s participants ended in the period; an evaluation of registered "
+        "individuals needs at least %(threshold)s, so that no one can be recognised."
+    ),
+}
 
 
 @dataclass(frozen=True)
@@ -30,9 +59,16 @@ class Problem:
     where: str  # "cost", "groups", "before.supply.sjukpenning", "value:average_wage"
     params: Mapping[str, Any] = field(default_factory=dict)
 
+    @property
+    def message(self) -> str:
+        """The problem in English (the code itself when it has no wording)."""
+        template = MESSAGES.get(self.code)
+        if template is None:
+            return self.code
+        return template % dict(self.params)
+
     def __str__(self) -> str:
-        details = ", ".join(f"{k}={v}" for k, v in self.params.items())
-        return f"{self.where}: {self.code}" + (f" ({details})" if details else "")
+        return f"{self.where}: {self.message}"
 
 
 class InputError(ValueError):
@@ -72,8 +108,26 @@ class State:
             found += _fraction(share, f"{where}.supply.{code}")
         if sum(self.supply.values()) > 1 + TOLERANCE:
             found.append(Problem("supply_sum", f"{where}.supply"))
+        else:
+            # Work is its own share of the year ("lon" among the supply types says the
+            # same thing, so it is not counted twice).
+            occupied = self.work_extent + sum(
+                share for code, share in self.supply.items() if code != "lon"
+            )
+            if occupied > 1 + TOLERANCE:
+                found.append(
+                    Problem("supply_and_work_sum", f"{where}.supply", {"total": _percent(occupied)})
+                )
         found += _fraction(self.work_extent, f"{where}.work_extent")
         found += _fraction(self.wage_subsidy, f"{where}.wage_subsidy")
+        if self.wage_subsidy > 0 and self.work_extent <= 0:
+            found.append(
+                Problem(
+                    "subsidy_without_work",
+                    f"{where}.wage_subsidy",
+                    {"subsidy": _percent(self.wage_subsidy)},
+                )
+            )
         for key, units in self.resource_use.items():
             if key not in RESOURCES:
                 found.append(Problem("unknown_resource", f"{where}.resource_use", {"key": key}))
@@ -108,7 +162,7 @@ def type_cases(
         found += _fraction(share, f"groups.{name}")
     total = sum(share for _, share, _ in groups)
     if not math.isclose(total, 1.0, abs_tol=1e-4):
-        found.append(Problem("shares_sum", "groups", {"total": round(total * 100, 2)}))
+        found.append(Problem("shares_sum", "groups", {"total": _percent(total)}))
     if participants <= 0:
         found.append(Problem("no_participants", "participants"))
     if found:
@@ -140,6 +194,12 @@ class Evaluation:
     drop_off: float = 0.0  # yearly share of the after-state that is lost
     optimism_bias: bool = False  # haircut each line by its standard value's grade
     haircuts: Mapping[Any, float] = field(default_factory=lambda: dict(DEFAULT_HAIRCUTS))
+    # An actor's cost share is of the uplifted cost (Samspår's default) or of the
+    # nominal cost (seed 004); society always bears the uplifted cost.
+    actor_cost: CostBasis = CostBasis.UPLIFTED
+    # Pay the wage subsidy on the wage up to the standard value wage_subsidy_ceiling
+    # (when the value set has it); False: on the whole wage cost, as seed 004 does.
+    wage_subsidy_ceiling: bool = True
 
     @property
     def participants(self) -> float:
@@ -160,13 +220,13 @@ class Evaluation:
             found += _fraction(share, f"cost_split.{actor}")
         split_total = sum(self.cost_split.values())
         if not math.isclose(split_total, 1.0, abs_tol=1e-4):
-            found.append(
-                Problem("shares_sum", "cost_split", {"total": round(split_total * 100, 2)})
-            )
+            found.append(Problem("shares_sum", "cost_split", {"total": _percent(split_total)}))
         if not 1 <= self.horizon_years <= 50:
             found.append(Problem("out_of_range", "horizon_years", {"low": 1, "high": 50}))
         for name in ("discount_rate", "deadweight", "attribution", "drop_off"):
             found += _fraction(getattr(self, name), name)
+        if self.actor_cost not in set(CostBasis):
+            found.append(Problem("unknown_choice", "actor_cost", {"value": self.actor_cost}))
         found += missing_values(self.needed_values(), values)
         return found
 
@@ -198,6 +258,12 @@ def _fraction(x: float, where: str) -> list[Problem]:
     if not (0 <= x <= 1 + TOLERANCE) or math.isnan(x):
         return [Problem("out_of_range" if x >= 0 else "negative", where, {"low": 0, "high": 100})]
     return []
+
+
+def _percent(x: float) -> float | int:
+    """A share as percent for a message: 1.25 → 125, 0.3333 → 33.33."""
+    percent = round(x * 100, 2)
+    return int(percent) if percent.is_integer() else percent
 
 
 def _non_negative(x: float, where: str) -> list[Problem]:

@@ -8,7 +8,8 @@ A transfer is always booked twice — minus for the payer, plus for the receiver
 so transfers sum to zero for society. Work is booked through the employer, who is
 assumed to break even: the production value of work is the wage cost less the wage
 subsidy (the subsidy pays for the reduced capacity), and the employer pays that
-out as wage and employer contributions.
+out as wage and employer contributions. The subsidy is a share σ of the wage cost
+of at most the ceiling wage (``wage_subsidy_ceiling``) when the value set has one.
 """
 
 from __future__ import annotations
@@ -20,7 +21,14 @@ import numpy as np
 import numpy.typing as npt
 
 from samspar.economics.model.inputs import State
-from samspar.economics.model.terms import RESOURCES, SUPPLIES, Actor, Grade, Kind
+from samspar.economics.model.terms import (
+    RESOURCES,
+    SUBSIDY_CEILING_KEY,
+    SUPPLIES,
+    Actor,
+    Grade,
+    Kind,
+)
 from samspar.economics.model.values import worst
 
 Array = npt.NDArray[np.float64]
@@ -57,10 +65,18 @@ def quantities(state: State) -> Array:
     return q
 
 
-def ledger(totals: Array, values: Mapping[str, Array], grade: Callable[[str], Grade]) -> list[Line]:
+def ledger(
+    totals: Array,
+    values: Mapping[str, Array],
+    grade: Callable[[str], Grade],
+    *,
+    subsidy_ceiling: bool = True,
+) -> list[Line]:
     """The ledger lines of summed quantities ``totals`` (shape: draws × QUANTITIES).
 
-    ``values`` maps standard-value keys to one amount per draw.
+    ``values`` maps standard-value keys to one amount per draw. With
+    ``subsidy_ceiling`` and a ``wage_subsidy_ceiling`` among the values, the wage
+    subsidy is paid on the wage up to that ceiling only.
     """
     lines: list[Line] = []
 
@@ -93,22 +109,29 @@ def ledger(totals: Array, values: Mapping[str, Array], grade: Callable[[str], Gr
         contribution_rate = values["employer_contribution"]
         yearly_wage = values["average_wage"] * 12
         wage = yearly_wage * work
-        subsidy = yearly_wage * (1 + contribution_rate) * subsidised
         g = worst([grade("average_wage"), grade("employer_contribution")])
+        # Förordning 2017:462, 21 §: only the wage up to the ceiling (at full time, in
+        # proportion to the extent) and the contributions on it count for the subsidy.
+        subsidised_wage = yearly_wage
+        subsidy_grade = g
+        if subsidy_ceiling and SUBSIDY_CEILING_KEY in values:
+            subsidised_wage = np.minimum(yearly_wage, values[SUBSIDY_CEILING_KEY] * 12)
+            subsidy_grade = worst([g, grade(SUBSIDY_CEILING_KEY)])
+        subsidy = subsidised_wage * (1 + contribution_rate) * subsidised
         lines.append(
             Line(
                 Actor.EMPLOYER,
                 "production",
                 Kind.PRODUCTION,
                 wage * (1 + contribution_rate) - subsidy,
-                g,
+                subsidy_grade,
             )
         )
         transfer(Actor.EMPLOYER, Actor.INDIVIDUAL, "wage", wage, g)
         transfer(
             Actor.EMPLOYER, Actor.OTHER_STATE, "employer_contribution", wage * contribution_rate, g
         )
-        transfer(Actor.AF, Actor.EMPLOYER, "wage_subsidy", subsidy, g)
+        transfer(Actor.AF, Actor.EMPLOYER, "wage_subsidy", subsidy, subsidy_grade)
         income_tax(wage, g)
 
     for key, resource in RESOURCES.items():

@@ -51,6 +51,18 @@ class Kind(StrEnum):
     PRODUCTION = "production"  # real: the value of work done
 
 
+class CostBasis(StrEnum):
+    """Which cost an actor's share is taken of (docs/economics.md, "Cost").
+
+    Society always bears the cost uplifted by the indirect-tax factor; an actor's
+    share is of the same uplifted cost (``UPLIFTED``, Samspår's default) or of the
+    nominal cost, the kronor the party actually pays (``NOMINAL``, as seed 004's
+    per-actor paybacks show NyttoSam does)."""
+
+    UPLIFTED = "uplifted"
+    NOMINAL = "nominal"
+
+
 class Grade(StrEnum):
     """How much a standard value can be trusted; drives the optimism-bias haircut
     and the width of its Monte Carlo range."""
@@ -100,3 +112,9 @@ RESOURCES: dict[str, ResourceRule] = {
 
 # Standard values every evaluation needs, whatever its participants' states.
 WAGE_KEYS = ("average_wage", "employer_contribution", "municipal_tax", "regional_tax")
+
+# The highest gross monthly wage at full time that lönebidrag/lönestöd is paid on
+# (förordning 2017:462, 21 §): the subsidy is σ of the wage cost of at most this
+# wage, in proportion to the extent of work. Optional: a value set without it (as
+# those shipped before it was added) pays σ of the whole wage cost.
+SUBSIDY_CEILING_KEY = "wage_subsidy_ceiling"

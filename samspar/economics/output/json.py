@@ -114,6 +114,8 @@ def _inputs(report: EconomicsReport) -> dict[str, Any]:
         "indirect_tax_factor": e.indirect_tax_factor,
         "total_cost": report.result.total_cost,
         "cost_split": {str(actor): share for actor, share in e.cost_split.items()},
+        "actor_cost": str(e.actor_cost),
+        "wage_subsidy_ceiling": e.wage_subsidy_ceiling,
         "horizon_years": e.horizon_years,
         "discount_rate": e.discount_rate,
         "deadweight": e.deadweight,

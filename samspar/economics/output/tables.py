@@ -14,7 +14,14 @@ from django.utils.translation import ngettext_lazy
 
 from samspar.economics.decimal_text import plain_number
 from samspar.economics.labels import RESOURCE_LABELS
-from samspar.economics.model import PERSPECTIVES, Actor, Band, Perspective, PerspectiveResult
+from samspar.economics.model import (
+    PERSPECTIVES,
+    Actor,
+    Band,
+    CostBasis,
+    Perspective,
+    PerspectiveResult,
+)
 from samspar.economics.model import Kind as ModelKind
 from samspar.economics.output import numbers
 from samspar.economics.output.labels import (
@@ -461,6 +468,18 @@ def assumptions_table(report: EconomicsReport) -> Table:
         [_("Indirect-tax factor"), plain_number(e.indirect_tax_factor)],
         [_("Socio-economic cost"), numbers.money(report.result.total_cost)],
         [_("Cost split"), _shares(e.cost_split, ACTOR_LABELS)],
+        [
+            _("Cost of each actor"),
+            _("share of the cost paid")
+            if e.actor_cost == CostBasis.NOMINAL
+            else _("share of the socio-economic cost"),
+        ],
+        [
+            _("Wage subsidy"),
+            _("on the wage up to the ceiling")
+            if e.wage_subsidy_ceiling
+            else _("on the whole wage cost"),
+        ],
         [_("Horizon"), numbers.years(e.horizon_years)],
         [
             _("Discount rate"),
