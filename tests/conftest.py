@@ -1,11 +1,17 @@
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import pytest
 from django.conf import settings
+from django.contrib.auth.models import User
+from django.db import transaction
 from django.utils import translation
 
 from samspar.access.scoping import Role
+from samspar.organisation.models import Forbund, Insats
 from tests.factories import make_forbund, make_insats, make_user
+from tests.seeds import register, seed_002_participants
 
 
 @pytest.fixture(autouse=True)
@@ -15,23 +21,53 @@ def default_language():
     translation.activate(settings.LANGUAGE_CODE)
 
 
+@pytest.fixture(scope="module")
+def seed_002_world(request, django_db_setup, django_db_blocker):
+    """For a test module marked ``seed_002``: seed 002 (Samverkansteam Avesta from 2015
+    to 2022) registered through the services once for the module — it takes seconds —
+    and rolled back after it; each test still runs in a transaction of its own, and the
+    module's ``forbund``, ``insats``, ``registrator`` and ``manager`` are its. None for
+    every other module."""
+    if request.node.get_closest_marker("seed_002") is None:
+        yield None
+        return
+    with django_db_blocker.unblock(), transaction.atomic():
+        forbund = make_forbund()
+        insats = make_insats(forbund)
+        registrator = make_user("coach", Role.REGISTRATOR, insats=insats)
+        manager = make_user("chef", Role.INSATS_MANAGER, insats=insats)
+        register(registrator, insats, seed_002_participants())
+        yield SimpleNamespace(
+            forbund=forbund.pk, insats=insats.pk, registrator=registrator.pk, manager=manager.pk
+        )
+        transaction.set_rollback(True)
+
+
+# The module-scoped world comes first in each signature, so it is set up before the
+# test's own transaction (db) and outlives it.
 @pytest.fixture
-def forbund(db):
-    return make_forbund()
+def forbund(seed_002_world, db):
+    return Forbund.objects.get(pk=seed_002_world.forbund) if seed_002_world else make_forbund()
 
 
 @pytest.fixture
-def insats(forbund):
+def insats(seed_002_world, forbund):
+    if seed_002_world:
+        return Insats.objects.get(pk=seed_002_world.insats)
     return make_insats(forbund)
 
 
 @pytest.fixture
-def registrator(insats):
+def registrator(seed_002_world, insats):
+    if seed_002_world:
+        return User.objects.get(pk=seed_002_world.registrator)
     return make_user("coach", Role.REGISTRATOR, insats=insats)
 
 
 @pytest.fixture
-def manager(insats):
+def manager(seed_002_world, insats):
+    if seed_002_world:
+        return User.objects.get(pk=seed_002_world.manager)
     return make_user("chef", Role.INSATS_MANAGER, insats=insats)
 
 

@@ -27,11 +27,11 @@ from tests.pdf_text import pdf_text
 from tests.seeds import register, seed_002_economy, seed_002_participants
 
 YEAR = 2022
+pytestmark = pytest.mark.seed_002  # the module's insats holds seed 002
 
 
 @pytest.fixture
-def avesta(insats, registrator, manager):
-    register(registrator, insats, seed_002_participants())
+def avesta(insats, manager):
     seed_002_economy(manager, insats)
     return insats
 

@@ -16,16 +16,17 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from tests.seeds import register, seed_002_participants
 from tests.test_report_views import YEAR_2022, _page, _row
 
 PUBLISHED = {"published": "on"}
 NOTE = "Antal under 5 döljs"
 
 
+pytestmark = pytest.mark.seed_002  # the module's insats holds seed 002
+
+
 @pytest.fixture
 def seed_002(insats, registrator, client):
-    register(registrator, insats, seed_002_participants())
     client.force_login(registrator)
     return {"level": "insats", "object_id": insats.pk}
 

@@ -12,14 +12,16 @@ import pytest
 from samspar.reports.figures import background, outcomes, participants
 from samspar.reports.populations import Population
 from samspar.reports.scope import Level, ReportScope
-from tests.seeds import AVESTA_YEAR, register, seed_002_participants
+from tests.seeds import AVESTA_YEAR
 
 SINCE_START = dt.date(2015, 5, 13)  # "Resultat under perioden 2015-05-13 — 2022-12-31"
 
 
+pytestmark = pytest.mark.seed_002  # the module's insats holds seed 002
+
+
 @pytest.fixture
 def avesta_2022(insats, registrator):
-    register(registrator, insats, seed_002_participants())
     return ReportScope(*AVESTA_YEAR, user=registrator, level=Level.INSATS, object_id=insats.pk)
 
 
