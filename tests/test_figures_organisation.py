@@ -256,7 +256,9 @@ class TestSeed003:
         )
         assert budget["Totalt"]["actual"] == 342
 
-    @pytest.mark.parametrize("key", ["resultat", "hemvist", "inflode", "utflode", "jamforelse"])
+    @pytest.mark.parametrize(
+        "key", ["resultat", "hemvist", "inflode", "utflode", "jamforelse", "trend"]
+    )
     def test_the_pdf_keeps_wide_tables_on_the_page(self, sydnarke, key):
         """A4 landscape: every column, the last ("Resultat mot mål (%)", "Totalt") too, lies
         inside the margins, and a table longer than the page starts on the first one."""
@@ -412,6 +414,12 @@ def test_trend_per_year_with_change_since_the_base_year(insats, registrator):
     changes = ["worked_with_change", "ended_change"]
     assert _cells(rows["2015"], changes) == [0, 0]
     assert _cells(rows["2017"], changes) == [-10.0, 100.0]  # ended doubled since 2015
+    # seed 000: "resultat mot mål … ökat från 52 till 65 procent": percentage points
+    assert rows["2015"]["goal_change"] == 0 and rows["2016"]["goal_change"] is None
+    assert rows["2017"]["goal_change"] == pytest.approx(100 - 200 / 3)
+    assert rows["2017"]["months_change"] == pytest.approx(
+        rows["2017"]["months"] - rows["2015"]["months"]
+    )
 
     scope = ReportScope(
         *period, user=registrator, level=Level.INSATS, object_id=insats.pk, base_year=2016

@@ -304,6 +304,16 @@ def trend(scope: ReportScope) -> Table:
         aggregates[f"months{y}"] = Avg(months_in_insats(), filter=kept)
     result = scope.enrolments().aggregate(**aggregates)
     base = scope.base_year if scope.base_year in years else years[0]
+
+    def goal(y: int) -> float | None:
+        return percent(result[f"to_goal{y}"], result[f"ended_kept{y}"])
+
+    def months(y: int) -> float | None:
+        return as_float(result[f"months{y}"])
+
+    def change(now: float | None, then: float | None) -> float | None:
+        return None if now is None or then is None else now - then
+
     rows: list[list[Value]] = []
     for y in years:
         c = {k: result[f"{k}{y}"] for k in ("worked_with", "ended", "ended_kept", "to_goal")}
@@ -311,12 +321,14 @@ def trend(scope: ReportScope) -> Table:
             [
                 str(y),
                 *c.values(),
-                percent(c["to_goal"], c["ended_kept"]),
-                as_float(result[f"months{y}"]),
+                goal(y),
+                months(y),
                 percent(
                     c["worked_with"] - result[f"worked_with{base}"], result[f"worked_with{base}"]
                 ),
                 percent(c["ended"] - result[f"ended{base}"], result[f"ended{base}"]),
+                change(goal(y), goal(base)),
+                change(months(y), months(base)),
             ]
         )
     return Table(
@@ -350,6 +362,23 @@ def trend(scope: ReportScope) -> Table:
                 format_lazy(_("Ended, change since {year} (%)"), year=base),
                 Kind.PERCENT,
                 "ended",
+                base_row=years.index(base),
+            ),
+            # seed 000: "Resultat mot mål … ökat från 52 till 65 procent"
+            Column(
+                "goal_change",
+                format_lazy(
+                    _("Result towards goal, change since {year} (percentage points)"), year=base
+                ),
+                Kind.NUMBER,
+                ("to_goal", "ended_kept"),
+                base_row=years.index(base),
+            ),
+            Column(
+                "months_change",
+                format_lazy(_("Throughput time, change since {year} (months)"), year=base),
+                Kind.NUMBER,
+                "ended_kept",
                 base_row=years.index(base),
             ),
         ],
