@@ -236,7 +236,7 @@ def outflow(scope: ReportScope) -> Table:
             "stacked",
             tuple(g.value for g in groups),
             x_label=_("Municipality"),
-            y_label=_("Ended"),
+            y_label=_("Ended (number)"),
         ),
         note=_(
             "Ended enrolments by the home municipality registered on them. The destination "

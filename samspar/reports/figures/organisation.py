@@ -339,7 +339,7 @@ def trend(scope: ReportScope) -> Table:
             Column(
                 "worked_with", _("Participants worked with"), dims={"population": "worked_with"}
             ),
-            Column("ended", _("Ended"), dims={"population": "ended"}),
+            Column("ended", _("Ended (number)"), dims={"population": "ended"}),
             ENDED_KEPT,
             *goal_columns(),
             Column(

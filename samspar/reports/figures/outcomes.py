@@ -94,7 +94,7 @@ def works_or_studies_after(scope: ReportScope) -> Table:
         columns=columns,
         rows=rows,
         total_row=len(rows) - 1,
-        chart=Chart("bar", ("works", "studies", "increased"), y_label=_("Ended")),
+        chart=Chart("bar", ("works", "studies", "increased"), y_label=_("Ended (number)")),
         note=_(
             "All who ended in the period, early dropouts included. A participant who both "
             "works and studies counts once in 'Works and/or studies after'."

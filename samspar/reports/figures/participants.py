@@ -222,7 +222,7 @@ def results(scope: ReportScope) -> Table:
         chart=Chart(
             "stacked",
             tuple(g.value for g in ResultGroup if g != ResultGroup.CANCELLED),
-            y_label=_("Ended"),
+            y_label=_("Ended (number)"),
         ),
         note=_(
             "Result towards goal = ended to work, studies or other work-oriented "
