@@ -342,6 +342,8 @@ def test_every_chart_has_a_title_and_named_axes(avesta):
             encoding = chart["encoding"]
             assert encoding["x"]["title"], table.key
             assert encoding["y"]["title"], table.key
+            if all(table.columns[table.column_index(k)].kind == Kind.COUNT for k in table.chart.y):
+                assert encoding["y"]["axis"]["tickMinStep"] == 1, table.key
     assert charted >= 15
 
 

@@ -57,7 +57,12 @@ def vega_lite_spec(table: Table) -> dict[str, Any] | None:
         "field": "value",
         "type": "quantitative",
         "title": str(chart.y_label or (series[0].label if len(series) == 1 else "")) or None,
-        "axis": {"format": ",d" if _all_counts(table, chart.y) else ",.1~f"},
+        # Whole numbers get whole ticks: a tick at 0,5 would print as a second "1".
+        "axis": (
+            {"format": ",d", "tickMinStep": 1}
+            if _all_counts(table, chart.y)
+            else {"format": ",.1~f"}
+        ),
     }
     encoding: dict[str, Any] = {
         "x": x,
