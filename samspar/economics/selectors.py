@@ -5,13 +5,24 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
-from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, replace
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import (
+    Case,
+    Count,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -104,48 +115,83 @@ class Profile:
         return cls(**{**data, "before": tuple(data["before"]), "after": tuple(data["after"])})
 
 
+# Each supply type that moves public money as one bit: an enrolment's set of types is the
+# sum of its bits, so the database can group enrolments by the sets they have.
+_SUPPLY_BITS = {code: 1 << i for i, code in enumerate(sorted(SUPPLIES))}
+
+
+def _supply_codes(mask: int) -> tuple[str, ...]:
+    return tuple(code for code, bit in _SUPPLY_BITS.items() if mask & bit)
+
+
+def _supply_mask(enrolment: type[Enrolment], side: str) -> Coalesce:
+    """The sum of the bits of the enrolment's supply types on ``side`` (0 for none)."""
+    through = getattr(enrolment, side).through.objects.filter(
+        enrolment=OuterRef("pk"), supplytype__code__in=list(_SUPPLY_BITS)
+    )
+    bits = Sum(
+        Case(
+            *(When(supplytype__code=code, then=Value(bit)) for code, bit in _SUPPLY_BITS.items()),
+            output_field=IntegerField(),
+        )
+    )
+    mask = through.order_by().values("enrolment").annotate(mask=bits).values("mask")
+    return Coalesce(Subquery(mask, output_field=IntegerField()), Value(0))
+
+
 def registry_profiles(
     insats_id: int, start: dt.date, end: dt.date, enrolment: type[Enrolment] = Enrolment
 ) -> list[Profile]:
     """The participants of the insats who ended in the period, wrong registrations
-    excluded, as profiles. Reads one row per enrolment and supply type; aggregates only
-    leave this function. ``enrolment``: the model (a migration passes its own)."""
+    excluded, as profiles, counted by the database: only aggregates leave it.
+    ``enrolment``: the model (a migration passes its own)."""
     ended = enrolment.objects.filter(
         insats_id=insats_id, end_date__gte=start, end_date__lte=end
     ).exclude(end_reason__result_group=ResultGroup.CANCELLED)
-    rows = list(
-        ended.values_list(
-            "pk",
-            "end_reason__code",
-            "occupation_before__code",
-            "occupation_before_percent",
-            "occupation_after__code",
-            "occupation_after_percent",
+    grouped = (
+        ended.annotate(
+            before=_supply_mask(enrolment, "supply_before"),
+            after=_supply_mask(enrolment, "supply_after"),
+            work_before=Case(
+                When(
+                    occupation_before__code=WORK_OCCUPATION,
+                    then=Coalesce("occupation_before_percent", Value(0)),
+                ),
+                default=Value(0),
+                output_field=IntegerField(),
+            ),
+            # 0 % registered after counts as no extent: the mapping's then applies
+            work_after=Case(
+                When(
+                    occupation_after__code=WORK_OCCUPATION,
+                    occupation_after_percent__gt=0,
+                    then="occupation_after_percent",
+                ),
+                default=None,
+                output_field=IntegerField(),
+            ),
         )
+        .order_by()
+        .values("before", "work_before", "end_reason__code", "after", "work_after")
+        .annotate(count=Count("pk"))
     )
-    supply: dict[str, dict[int, list[str]]] = {}
-    for side in ("supply_before", "supply_after"):
-        through = getattr(enrolment, side).through.objects.filter(enrolment__in=ended)
-        found: dict[int, list[str]] = {pk: [] for pk, *_rest in rows}
-        for pk, code in through.values_list("enrolment_id", "supplytype__code"):
-            if code in SUPPLIES:
-                found[pk].append(code)
-        supply[side] = found
-    profiles: Counter[tuple[Any, ...]] = Counter()
-    for pk, reason, occupation_before, before, occupation_after, after in rows:
-        profiles[
+    keyed = [
+        (
             (
-                tuple(sorted(supply["supply_before"][pk])),
-                (before or 0) if occupation_before == WORK_OCCUPATION else 0,
-                reason,
-                tuple(sorted(supply["supply_after"][pk])),
-                (after or None) if occupation_after == WORK_OCCUPATION else None,
-            )
-        ] += 1
+                _supply_codes(g["before"]),
+                g["work_before"],
+                g["end_reason__code"],
+                _supply_codes(g["after"]),
+                g["work_after"],
+            ),
+            g["count"],
+        )
+        for g in grouped
+    ]
     return [
         Profile(count, before, work_before, reason, after, work_after)
         for (before, work_before, reason, after, work_after), count in sorted(
-            profiles.items(), key=lambda item: repr(item[0])
+            keyed, key=lambda item: repr(item[0])
         )
     ]
 
