@@ -37,6 +37,9 @@ if TYPE_CHECKING:
 
 PNR_MESSAGES = {
     "format": gettext_lazy("Write the number as YYYYMMDD-NNNN (or YYMMDD-NNNN)."),
+    "character": gettext_lazy(
+        "The number may contain only digits, one hyphen (-) or plus sign (+), and spaces."
+    ),
     "check_digit": gettext_lazy("The check digit is wrong: check the last four digits."),
     "date": gettext_lazy("The number does not contain a valid date of birth."),
     "future": gettext_lazy("The date of birth is in the future."),
