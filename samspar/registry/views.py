@@ -95,7 +95,9 @@ def enrolment_create(request: AuthenticatedRequest, insats_id: int) -> HttpRespo
             except ValidationError as e:
                 forms.apply_service_error(form, e)
             else:
-                messages.success(request, _("%(name)s is registered.") % {"name": enrolment.person})
+                messages.success(
+                    request, _("%(name)s is registered.") % {"name": enrolment.full_name}
+                )
                 return redirect("enrolment-detail", pk=enrolment.pk)
     else:
         form = forms.RegisterEnrolmentForm(
@@ -111,7 +113,7 @@ def enrolment_create(request: AuthenticatedRequest, insats_id: int) -> HttpRespo
             "insats": insats,
             "form": form,
             "title": _("Register participant"),
-            "pnr": forms.personnummer_summary(str(pnr_text)) if form.is_bound else {},
+            "pnr": _check(request, insats, str(pnr_text)) if form.is_bound else {},
         },
     )
 
@@ -119,10 +121,31 @@ def enrolment_create(request: AuthenticatedRequest, insats_id: int) -> HttpRespo
 @login_required
 @require_POST
 def personnummer_check(request: AuthenticatedRequest, insats_id: int) -> HttpResponse:
-    """HTMX: the birth date and legal gender a typed number gives, or what is wrong."""
-    _insats(request, insats_id, Action.REGISTER)
-    summary = forms.personnummer_summary(request.POST.get("personnummer", ""))
+    """HTMX: the birth date and legal gender a typed number gives, or what is wrong, and
+    whether the person is known or already active here — only within the user's scope."""
+    insats = _insats(request, insats_id, Action.REGISTER)
+    summary = _check(request, insats, request.POST.get("personnummer", ""))
     return render(request, "registry/_personnummer_check.html", {"pnr": summary})
+
+
+def _check(request: AuthenticatedRequest, insats: Insats, text: str) -> dict[str, object]:
+    """The personnummer summary plus how the number is known in the user's scope; a look-up
+    that finds a person is logged as a search."""
+    summary = forms.personnummer_summary(text)
+    parsed = summary.pop("parsed", None)
+    if parsed is not None:
+        known, person = selectors.known_in_scope(request.user, insats, parsed)
+        summary["known"] = known.value
+        if person is not None:
+            log_personal_data_read(
+                request.user,
+                AccessLog.Kind.SEARCH,
+                insats,
+                purpose=PURPOSE,
+                person=person,
+                detail="personnummer check",
+            )
+    return summary
 
 
 @login_required
