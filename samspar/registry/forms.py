@@ -68,7 +68,7 @@ def apply_service_error(form: forms.BaseForm, error: ValidationError) -> None:
 
 
 class EnrolmentFilterForm(forms.Form):
-    """Filters of the participant list (GET parameters)."""
+    """Filters of the participant list, POSTed: a search term never goes in a URL."""
 
     q = forms.CharField(
         label=_("Name or personnummer"),

@@ -51,12 +51,15 @@ def _enrolment(request: AuthenticatedRequest, pk: int, action: Action) -> Enrolm
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def enrolment_list(request: AuthenticatedRequest, insats_id: int) -> HttpResponse:
+    """The participants; searches, filters and pages are POSTed, so that no personnummer
+    or name ever stands in a URL (and so in a server's or proxy's log)."""
     insats = _insats(request, insats_id, Action.VIEW_PERSONAL)
-    form = forms.EnrolmentFilterForm(request.GET or None)
+    form = forms.EnrolmentFilterForm(request.POST if request.method == "POST" else None)
     filters = form.filters()
     enrolments = selectors.filtered_enrolments(insats, request.user, **filters)
-    page = Paginator(enrolments, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(enrolments, PAGE_SIZE).get_page(request.POST.get("page"))
     log_personal_data_read(
         request.user,
         AccessLog.Kind.SEARCH if filters["q"] else AccessLog.Kind.LIST,
