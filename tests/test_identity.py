@@ -201,3 +201,13 @@ def test_out_of_scope_person_looks_exactly_like_an_unknown_number(
     assert after.content == before.content
     assert sorted(after.headers.items()) == sorted(before.headers.items())
     assert not AccessLog.objects.filter(user=registrator).exists()
+
+
+def test_the_errors_and_answers_are_in_swedish(insats, registrator):
+    client = client_for(registrator)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "sv"
+    check = reverse("personnummer-check", args=[insats.pk])
+    refused = html(client.post(check, {"personnummer": "19850315–1238"}))
+    assert "Numret får bara innehålla siffror" in refused
+    enrol(registrator, insats, personnummer_text=PLAIN)
+    assert "Redan aktiv i den här insatsen." in html(client.post(check, {"personnummer": PLAIN}))

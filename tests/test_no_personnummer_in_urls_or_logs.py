@@ -21,7 +21,6 @@ from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
-from samspar.access.scoping import Role
 from samspar.codelists import models as codes
 from samspar.registry import views
 from samspar.registry.models import Enrolment

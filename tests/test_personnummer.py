@@ -36,7 +36,9 @@ def test_wrong_check_digit_is_rejected():
     assert e.value.code == "check_digit"
 
 
-@pytest.mark.parametrize("text", ["", "81121-9876", "19811218-98766", "19811218987", "8112-18-9876"])
+@pytest.mark.parametrize(
+    "text", ["", "81121-9876", "19811218-98766", "19811218987", "8112-18-9876"]
+)
 def test_bad_format(text):
     with pytest.raises(PersonnummerError) as e:
         parse(text, today=TODAY)
