@@ -61,17 +61,15 @@ def demo(built, db):
 def _digest() -> str:
     """A fingerprint of the data that does not depend on primary keys."""
     parts: list[object] = [
-        list(
-            Person.objects.order_by("pnr_hash").values_list(
-                "pnr_hash", "first_name", "last_name", "birth_date", "gender"
-            )
-        ),
+        list(Person.objects.order_by("pnr_hash").values_list("pnr_hash", "birth_date", "gender")),
         list(
             Enrolment.objects.order_by("person__pnr_hash", "insats__name", "start_date")
             .annotate(n_before=Count("supply_before"))
             .values_list(
                 "person__pnr_hash",
                 "insats__name",
+                "first_name",
+                "last_name",
                 "start_date",
                 "referral_date",
                 "end_date",

@@ -36,11 +36,20 @@ def test_wrong_check_digit_is_rejected():
     assert e.value.code == "check_digit"
 
 
-@pytest.mark.parametrize("text", ["", "abc", "81121-9876", "19811218-98766", "19811218987"])
+@pytest.mark.parametrize(
+    "text", ["", "81121-9876", "19811218-98766", "19811218987", "8112-18-9876"]
+)
 def test_bad_format(text):
     with pytest.raises(PersonnummerError) as e:
         parse(text, today=TODAY)
     assert e.value.code == "format"
+
+
+@pytest.mark.parametrize("text", ["abc", "19811218–9876", "19811218-987\u200b6"])
+def test_foreign_characters_are_refused(text):
+    with pytest.raises(PersonnummerError) as e:
+        parse(text, today=TODAY)
+    assert e.value.code == "character"
 
 
 def test_impossible_date():

@@ -71,8 +71,6 @@ def _persons(data: BenchData) -> array[int]:
                 pnr_hash=crypto.lookup_hash(p.pnr),
                 birth_date=p.birth,
                 gender="M" if p.man else "K",
-                first_name="Bench",
-                last_name="Person",
             )
             for p in chunk
         ]
@@ -102,6 +100,8 @@ def _enrolments(
                 Enrolment(
                     person_id=person_ids[e.person],
                     insats_id=insats_ids[e.insats],
+                    first_name="Bench",
+                    last_name="Person",
                     start_date=e.start,
                     referral_date=e.referral,
                     consent_date=e.start,

@@ -2,6 +2,11 @@
 
 Pure functions, no Django. Accepted input forms: ``YYYYMMDD-NNNC``, ``YYYYMMDDNNNC``,
 ``YYMMDD-NNNC``, ``YYMMDDNNNC`` and ``YYMMDD+NNNC`` (the ``+`` marks a person aged 100 or more).
+Before matching, every character is normalised (``normalise``): a decimal digit of any
+script becomes its ASCII digit, and a character whose compatibility form (NFKC) is ``-``,
+``+`` or a space becomes that; spaces are then dropped. Anything else (letters,
+look-alike dashes such as ``–`` or ``−``, zero-width characters, tabs) is refused, so
+one number has exactly one canonical form and one look-up hash.
 A ten-digit number gets the century that makes the person younger than 100 on the reference
 date (older than 100 with ``+``), as the Swedish Tax Agency prescribes.
 A samordningsnummer has 60 added to the day of birth.
@@ -13,10 +18,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from dataclasses import dataclass
 from enum import StrEnum
 
-_PATTERN = re.compile(r"^(\d{2})?(\d{2})(\d{2})(\d{2})([-+]?)(\d{3})(\d)$")
+_PATTERN = re.compile(r"^([0-9]{2})?([0-9]{2})([0-9]{2})([0-9]{2})([-+]?)([0-9]{3})([0-9])$")
+# The separators a number may contain, in their ASCII form after NFKC.
+SEPARATORS = frozenset("-+ ")
 
 
 class Gender(StrEnum):
@@ -64,11 +72,27 @@ def luhn_check_digit(nine_digits: str) -> str:
     return str((10 - total % 10) % 10)
 
 
+def normalise(text: str) -> str:
+    """The number as ASCII digits, ``-`` and ``+``, without spaces or surrounding
+    whitespace; raises PersonnummerError("character") on any other character."""
+    chars = []
+    for ch in (text or "").strip():
+        digit = unicodedata.decimal(ch, None)
+        if digit is not None:
+            chars.append(str(digit))
+            continue
+        separator = unicodedata.normalize("NFKC", ch)
+        if separator not in SEPARATORS:
+            raise PersonnummerError("character")
+        if separator != " ":
+            chars.append(separator)
+    return "".join(chars)
+
+
 def parse(text: str, today: dt.date | None = None) -> Personnummer:
     """Parse and validate; raises PersonnummerError with a code naming the fault."""
     today = today or dt.date.today()
-    cleaned = re.sub(r"\s", "", text or "")
-    match = _PATTERN.match(cleaned)
+    match = _PATTERN.match(normalise(text))
     if not match:
         raise PersonnummerError("format")
     century, yy, mm, dd, sep, serial, check = match.groups()

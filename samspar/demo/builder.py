@@ -1050,8 +1050,6 @@ class _Builder:
                 is_coordination_number=p.coordination,
                 birth_date=p.birth,
                 gender="M" if p.man else "K",
-                first_name=p.first,
-                last_name=p.last,
             )
         Person.objects.bulk_create([p.obj for p in persons if p.obj], batch_size=BATCH)
 
@@ -1107,6 +1105,8 @@ class _Builder:
         return Enrolment(
             person=plan.person.obj,
             insats=plan.insats.obj,
+            first_name=plan.person.first,
+            last_name=plan.person.last,
             start_date=plan.start,
             referral_date=plan.referral,
             consent_date=plan.consent,

@@ -68,7 +68,7 @@ def apply_service_error(form: forms.BaseForm, error: ValidationError) -> None:
 
 
 class EnrolmentFilterForm(forms.Form):
-    """Filters of the participant list (GET parameters)."""
+    """Filters of the participant list, POSTed: a search term never goes in a URL."""
 
     q = forms.CharField(
         label=_("Name or personnummer"),
@@ -340,8 +340,8 @@ class EditEnrolmentForm(EnrolmentFieldsForm):
     @staticmethod
     def initial_from(enrolment: Enrolment) -> dict[str, Any]:
         initial = model_to_dict(enrolment, fields=EnrolmentFieldsForm.Meta.fields)
-        initial["first_name"] = enrolment.person.first_name
-        initial["last_name"] = enrolment.person.last_name
+        initial["first_name"] = enrolment.first_name
+        initial["last_name"] = enrolment.last_name
         return initial
 
     def service_kwargs(self) -> dict[str, Any]:
@@ -384,7 +384,8 @@ class AnonymousEnrolmentForm(_AnonymousForm):
 
 
 def personnummer_summary(text: str) -> dict[str, Any]:
-    """What the personnummer check shows: the derived birth date and gender, or the fault."""
+    """What the personnummer check shows: the derived birth date and gender, or the fault.
+    ``parsed`` is the number itself, for the view to look up; the template never shows it."""
     if not text.strip():
         return {}
     try:
@@ -392,4 +393,9 @@ def personnummer_summary(text: str) -> dict[str, Any]:
     except ValidationError as e:
         return {"error": e.message_dict["personnummer"][0]}
     born: dt.date = pnr.birth_date
-    return {"birth_date": born, "gender": pnr.gender.value, "coordination": pnr.coordination}
+    return {
+        "birth_date": born,
+        "gender": pnr.gender.value,
+        "coordination": pnr.coordination,
+        "parsed": pnr,
+    }

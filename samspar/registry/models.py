@@ -35,10 +35,13 @@ class PersonQuerySet(RestrictedQuerySet["Person"]):
 
 
 class Person(models.Model):
-    """A participant followed up with personal data.
+    """A participant followed up with personal data: only the identity number and what
+    follows from it, so the row never changes once created.
 
     The identity number is kept encrypted (``pnr_encrypted``) and as a keyed hash
-    (``pnr_hash``) for look-up; birth date and legal gender are derived from it.
+    (``pnr_hash``) for look-up; birth date and legal gender are derived from it. Names are
+    not here: each enrolment keeps the names its insats registered (``Enrolment``), with
+    their history, so what one insats registers never changes what another one sees.
     """
 
     pnr_encrypted = models.TextField(_("identity number (encrypted)"))
@@ -46,20 +49,17 @@ class Person(models.Model):
     is_coordination_number = models.BooleanField(_("samordningsnummer"), default=False)
     birth_date = models.DateField(_("birth date"))
     gender = models.CharField(_("legal gender"), max_length=1, choices=GENDER_CHOICES)
-    first_name = models.CharField(_("first name"), max_length=100)
-    last_name = models.CharField(_("last name"), max_length=100)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = PersonQuerySet.as_manager()
 
     class Meta:
-        ordering = ["last_name", "first_name"]
+        ordering = ["pk"]
         verbose_name = _("person")
         verbose_name_plural = _("persons")
-        indexes = [models.Index(fields=["last_name", "first_name"])]
 
     def __str__(self) -> str:
-        return f"{self.first_name} {self.last_name}"
+        return f"#{self.pk}"
 
     @property
     def personnummer(self) -> str:
@@ -79,12 +79,18 @@ class ResidenceKind(models.TextChoices):
 
 
 class Enrolment(models.Model):
-    """One participation of one person in one insats (DOMAIN.md §3)."""
+    """One participation of one person in one insats (DOMAIN.md §3).
+
+    The names are the ones this enrolment was registered with; a correction is kept in
+    the enrolment's history like any other variable.
+    """
 
     person = models.ForeignKey(Person, models.PROTECT, related_name="enrolments")
     insats = models.ForeignKey(
         "organisation.Insats", models.PROTECT, related_name="enrolments", verbose_name=_("insats")
     )
+    first_name = models.CharField(_("first name"), max_length=100)
+    last_name = models.CharField(_("last name"), max_length=100)
     # At start
     start_date = models.DateField(_("start date"))
     referral_date = models.DateField(_("referral/study-visit date"), null=True, blank=True)
@@ -168,6 +174,7 @@ class Enrolment(models.Model):
         indexes = [
             models.Index(fields=["insats", "start_date"]),
             models.Index(fields=["insats", "end_date"]),
+            models.Index(fields=["insats", "last_name", "first_name"]),
         ]
         constraints = [
             models.CheckConstraint(
@@ -204,7 +211,11 @@ class Enrolment(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.person} – {self.insats} ({self.start_date})"
+        return f"{self.full_name} – {self.insats} ({self.start_date})"
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
 
     @property
     def is_active(self) -> bool:

@@ -8,6 +8,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
+from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
@@ -17,10 +18,10 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 
 from samspar.access.scoping import Action
-from samspar.core import crypto
+from samspar.core import crypto, personnummer
 from samspar.organisation.models import MemberParty, Municipality, PartyKind
 from samspar.registry import services
-from samspar.registry.models import AnonymousEnrolment, CountGender, Enrolment
+from samspar.registry.models import AnonymousEnrolment, CountGender, Enrolment, Person
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -85,7 +86,7 @@ def filtered_enrolments(
 
     ``status`` is "active", "ended" or empty (all). The period keeps the enrolments active
     at least one day in it. ``q`` is a personnummer (exact match through the look-up hash)
-    or name words (each must match the first or last name).
+    or name words (each must match the first or last name the enrolment was registered with).
     """
     qs = enrolments_with_personal_data(user).filter(insats=insats)
     if status == "active":
@@ -105,10 +106,8 @@ def filtered_enrolments(
             qs = qs.filter(person__pnr_hash=crypto.lookup_hash(pnr))
         else:
             for word in q.split():
-                qs = qs.filter(
-                    Q(person__first_name__icontains=word) | Q(person__last_name__icontains=word)
-                )
-    return qs.order_by("person__last_name", "person__first_name", "-start_date", "pk")
+                qs = qs.filter(Q(first_name__icontains=word) | Q(last_name__icontains=word))
+    return qs.order_by("last_name", "first_name", "-start_date", "pk")
 
 
 def _as_personnummer(text: str) -> str | None:
@@ -117,6 +116,31 @@ def _as_personnummer(text: str) -> str | None:
         return services.parse_personnummer(text).canonical
     except ValidationError:
         return None
+
+
+class Known(StrEnum):
+    """What the personnummer check may tell a registrator about a typed number."""
+
+    UNKNOWN = ""  # also: known only where the user may not see personal data
+    KNOWN = "known"  # enrolled in an insats whose personal data the user may see
+    ACTIVE_HERE = "active_here"  # has an active enrolment in this insats
+
+
+def known_in_scope(
+    user: User, insats: Insats, pnr: personnummer.Personnummer
+) -> tuple[Known, Person | None]:
+    """How the number is known within the user's personal-data scope, and the person if
+    it is. A person enrolled only outside that scope is UNKNOWN, exactly like a number
+    never registered."""
+    enrolments = enrolments_with_personal_data(user).filter(
+        person__pnr_hash=crypto.lookup_hash(pnr.canonical)
+    )
+    first = enrolments.first()
+    if first is None:
+        return Known.UNKNOWN, None
+    if enrolments.filter(insats=insats, end_date__isnull=True).exists():
+        return Known.ACTIVE_HERE, first.person
+    return Known.KNOWN, first.person
 
 
 def other_enrolments(user: User, enrolment: Enrolment) -> QuerySet[Enrolment]:

@@ -37,6 +37,9 @@ if TYPE_CHECKING:
 
 PNR_MESSAGES = {
     "format": gettext_lazy("Write the number as YYYYMMDD-NNNN (or YYMMDD-NNNN)."),
+    "character": gettext_lazy(
+        "The number may contain only digits, one hyphen (-) or plus sign (+), and spaces."
+    ),
     "check_digit": gettext_lazy("The check digit is wrong: check the last four digits."),
     "date": gettext_lazy("The number does not contain a valid date of birth."),
     "future": gettext_lazy("The date of birth is in the future."),
@@ -95,9 +98,9 @@ def _check_no_overlap(enrolment: Enrolment) -> None:
         )
 
 
-def _find_or_create_person(
-    pnr: personnummer.Personnummer, first_name: str, last_name: str
-) -> Person:
+def _find_or_create_person(pnr: personnummer.Personnummer) -> Person:
+    """The person with this number, or a new one. An existing person is never changed:
+    everything on Person follows from the number, and names live on the enrolments."""
     digest = crypto.lookup_hash(pnr.canonical)
     person = Person.objects.filter(pnr_hash=digest).first()
     if person is None:
@@ -108,10 +111,8 @@ def _find_or_create_person(
             birth_date=pnr.birth_date,
             gender=pnr.gender.value,
         )
-    person.first_name = first_name.strip()
-    person.last_name = last_name.strip()
-    person.full_clean()
-    person.save()
+        person.full_clean()
+        person.save()
     return person
 
 
@@ -153,15 +154,24 @@ def register_enrolment(
     """Enrol a person (found by identity number, or created) in an insats.
 
     ``fields`` are Enrolment's own start fields (start_date, consent_date, municipality …);
-    end fields may be given too, to register a finished enrolment in one step.
+    end fields may be given too, to register a finished enrolment in one step. The names
+    are the enrolment's: a person known from another enrolment keeps the names registered
+    there.
     """
     _require(user, Action.REGISTER, insats)
     if not insats.has_personal_data:
         raise ValidationError(_("This insats is not followed up with personal data."))
     pnr = parse_personnummer(personnummer_text)
     _check_dates(fields, insats)
-    person = _find_or_create_person(pnr, first_name, last_name)
-    enrolment = Enrolment(person=person, insats=insats, created_by_id=user.pk, **fields)
+    person = _find_or_create_person(pnr)
+    enrolment = Enrolment(
+        person=person,
+        insats=insats,
+        created_by_id=user.pk,
+        first_name=first_name.strip(),
+        last_name=last_name.strip(),
+        **fields,
+    )
     _check_no_overlap(enrolment)
     _validated(enrolment)
     _save_with_history(enrolment, user, {"supply_before": supply_before})
@@ -202,27 +212,21 @@ def update_registration(
     supply_after: Iterable[SupplyType] | None = None,
     **fields: Any,
 ) -> Enrolment:
-    """Correct an enrolment and its person's names in one step (the edit page).
+    """Correct an enrolment, its names included (the edit page); the change is kept in
+    the enrolment's history and touches no other enrolment of the person.
 
     The identity number cannot be changed here: a wrong one means a wrong person, so the
     enrolment is ended as a wrong registration and registered again.
     """
-    enrolment = update_enrolment(
+    return update_enrolment(
         user=user,
         enrolment=enrolment,
         supply_before=supply_before,
         supply_after=supply_after,
+        first_name=first_name.strip(),
+        last_name=last_name.strip(),
         **fields,
     )
-    person = enrolment.person
-    person.first_name = first_name.strip()
-    person.last_name = last_name.strip()
-    try:
-        person.full_clean(exclude=["pnr_encrypted", "pnr_hash"])
-    except ValidationError as e:
-        raise ValidationError(e.message_dict) from None
-    person.save(update_fields=["first_name", "last_name"])
-    return enrolment
 
 
 @transaction.atomic

@@ -51,12 +51,15 @@ def _enrolment(request: AuthenticatedRequest, pk: int, action: Action) -> Enrolm
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def enrolment_list(request: AuthenticatedRequest, insats_id: int) -> HttpResponse:
+    """The participants; searches, filters and pages are POSTed, so that no personnummer
+    or name ever stands in a URL (and so in a server's or proxy's log)."""
     insats = _insats(request, insats_id, Action.VIEW_PERSONAL)
-    form = forms.EnrolmentFilterForm(request.GET or None)
+    form = forms.EnrolmentFilterForm(request.POST if request.method == "POST" else None)
     filters = form.filters()
     enrolments = selectors.filtered_enrolments(insats, request.user, **filters)
-    page = Paginator(enrolments, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(enrolments, PAGE_SIZE).get_page(request.POST.get("page"))
     log_personal_data_read(
         request.user,
         AccessLog.Kind.SEARCH if filters["q"] else AccessLog.Kind.LIST,
@@ -95,7 +98,9 @@ def enrolment_create(request: AuthenticatedRequest, insats_id: int) -> HttpRespo
             except ValidationError as e:
                 forms.apply_service_error(form, e)
             else:
-                messages.success(request, _("%(name)s is registered.") % {"name": enrolment.person})
+                messages.success(
+                    request, _("%(name)s is registered.") % {"name": enrolment.full_name}
+                )
                 return redirect("enrolment-detail", pk=enrolment.pk)
     else:
         form = forms.RegisterEnrolmentForm(
@@ -111,7 +116,7 @@ def enrolment_create(request: AuthenticatedRequest, insats_id: int) -> HttpRespo
             "insats": insats,
             "form": form,
             "title": _("Register participant"),
-            "pnr": forms.personnummer_summary(str(pnr_text)) if form.is_bound else {},
+            "pnr": _check(request, insats, str(pnr_text)) if form.is_bound else {},
         },
     )
 
@@ -119,10 +124,31 @@ def enrolment_create(request: AuthenticatedRequest, insats_id: int) -> HttpRespo
 @login_required
 @require_POST
 def personnummer_check(request: AuthenticatedRequest, insats_id: int) -> HttpResponse:
-    """HTMX: the birth date and legal gender a typed number gives, or what is wrong."""
-    _insats(request, insats_id, Action.REGISTER)
-    summary = forms.personnummer_summary(request.POST.get("personnummer", ""))
+    """HTMX: the birth date and legal gender a typed number gives, or what is wrong, and
+    whether the person is known or already active here — only within the user's scope."""
+    insats = _insats(request, insats_id, Action.REGISTER)
+    summary = _check(request, insats, request.POST.get("personnummer", ""))
     return render(request, "registry/_personnummer_check.html", {"pnr": summary})
+
+
+def _check(request: AuthenticatedRequest, insats: Insats, text: str) -> dict[str, object]:
+    """The personnummer summary plus how the number is known in the user's scope; a look-up
+    that finds a person is logged as a search."""
+    summary = forms.personnummer_summary(text)
+    parsed = summary.pop("parsed", None)
+    if parsed is not None:
+        known, person = selectors.known_in_scope(request.user, insats, parsed)
+        summary["known"] = known.value
+        if person is not None:
+            log_personal_data_read(
+                request.user,
+                AccessLog.Kind.SEARCH,
+                insats,
+                purpose=PURPOSE,
+                person=person,
+                detail="personnummer check",
+            )
+    return summary
 
 
 @login_required
