@@ -111,8 +111,13 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A fresh clone has no var/ yet; SQLite cannot create the directory itself.
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
-    # Make a page load wait for a concurrent write instead of failing at once.
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # Make a page load wait for a concurrent write instead of failing at once, and take
+    # the write lock when a transaction begins: a transaction that read and then wants
+    # to write would otherwise fail at once with "database is locked" when another one
+    # wrote meanwhile (SQLite cannot wait there without a deadlock). Writers queue.
+    options = DATABASES["default"].setdefault("OPTIONS", {})
+    options["timeout"] = 20
+    options["transaction_mode"] = "IMMEDIATE"
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

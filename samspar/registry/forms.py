@@ -26,6 +26,7 @@ from samspar.codelists.models import (
     ReferringActor,
     SupplyType,
 )
+from samspar.core import concurrency
 from samspar.organisation.models import Insats, Municipality
 from samspar.registry import selectors, services
 from samspar.registry.models import GENDER_CHOICES, AnonymousEnrolment, Enrolment
@@ -204,6 +205,8 @@ class EnrolmentFieldsForm(_EnrolmentForm):
         for name, model in _CODE_LISTS.items():
             if name in self.fields:
                 self._limit_to_active(name, model)
+        if "version" in self.fields and current is not None:
+            self.fields["version"].initial = current.version
         if "municipality" in self.fields:
             municipality = self.fields["municipality"]
             assert isinstance(municipality, forms.ModelChoiceField)
@@ -319,10 +322,11 @@ class EditEnrolmentForm(EnrolmentFieldsForm):
     """Corrections: names, start variables and, once ended, the end variables."""
 
     first_name, last_name = _names()
+    version = concurrency.version_field()
 
     def __init__(self, *args: Any, current: Enrolment, **kwargs: Any) -> None:
         names = ["first_name", "last_name", *selectors.START_FIELDS]
-        names += [*selectors.BACKGROUND_FIELDS, "notes"]
+        names += [*selectors.BACKGROUND_FIELDS, "notes", "version"]
         if current.end_date is not None:
             names += selectors.END_FIELDS
         self.field_names = names
@@ -352,7 +356,8 @@ class EditEnrolmentForm(EnrolmentFieldsForm):
 class EndEnrolmentForm(EnrolmentFieldsForm):
     """The end of an active enrolment."""
 
-    field_names = selectors.END_FIELDS
+    version = concurrency.version_field()
+    field_names = [*selectors.END_FIELDS, "version"]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from samspar.access.audit import log_personal_data_read
 from samspar.access.models import AccessLog
 from samspar.access.scoping import Action, can
+from samspar.core import concurrency
 from samspar.organisation.models import Insats
 from samspar.registry import forms, selectors, services
 from samspar.registry.models import CountGender, Enrolment
@@ -158,6 +159,7 @@ def enrolment_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 def enrolment_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     enrolment = _enrolment(request, pk, Action.REGISTER)
     insats = enrolment.insats
+    conflict = False
     if request.method == "POST":
         form = forms.EditEnrolmentForm(request.POST, insats=insats, current=enrolment)
         if form.is_valid():
@@ -166,8 +168,7 @@ def enrolment_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                     user=request.user, enrolment=enrolment, **form.service_kwargs()
                 )
             except ValidationError as e:
-                enrolment.refresh_from_db()
-                forms.apply_service_error(form, e)
+                conflict = _refused(form, e, enrolment)
             else:
                 messages.success(request, _("The changes are saved."))
                 return redirect("enrolment-detail", pk=enrolment.pk)
@@ -177,7 +178,13 @@ def enrolment_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "registry/enrolment_form.html",
-        {"insats": insats, "form": form, "enrolment": enrolment, "title": _("Edit enrolment")},
+        {
+            "insats": insats,
+            "form": form,
+            "enrolment": enrolment,
+            "title": _("Edit enrolment"),
+            "conflict": conflict,
+        },
     )
 
 
@@ -186,9 +193,10 @@ def enrolment_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 def enrolment_end(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     enrolment = _enrolment(request, pk, Action.REGISTER)
     insats = enrolment.insats
-    if enrolment.end_date is not None:
+    if enrolment.end_date is not None and request.method == "GET":
         messages.error(request, _("The enrolment has already ended."))
         return redirect("enrolment-detail", pk=enrolment.pk)
+    conflict = False
     if request.method == "POST":
         form = forms.EndEnrolmentForm(request.POST, insats=insats, current=enrolment)
         if form.is_valid():
@@ -197,8 +205,7 @@ def enrolment_end(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                     user=request.user, enrolment=enrolment, **form.service_kwargs()
                 )
             except ValidationError as e:
-                enrolment.refresh_from_db()
-                forms.apply_service_error(form, e)
+                conflict = _refused(form, e, enrolment)
             else:
                 messages.success(request, _("The enrolment is ended."))
                 return redirect("enrolment-detail", pk=enrolment.pk)
@@ -208,8 +215,26 @@ def enrolment_end(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "registry/enrolment_form.html",
-        {"insats": insats, "form": form, "enrolment": enrolment, "title": _("End enrolment")},
+        {
+            "insats": insats,
+            "form": form,
+            "enrolment": enrolment,
+            "title": _("End enrolment"),
+            "conflict": conflict,
+        },
     )
+
+
+def _refused(form: forms.EnrolmentFieldsForm, error: ValidationError, enrolment: Enrolment) -> bool:
+    """Put a service's refusal on the form, which keeps what was typed. After a change by
+    someone else (True) the form is based on the stored version from now on, so saving
+    again is a deliberate choice to replace it."""
+    enrolment.refresh_from_db()
+    forms.apply_service_error(form, error)
+    if not concurrency.is_stale(error):
+        return False
+    concurrency.rebase(form, enrolment.version)
+    return True
 
 
 def _log_form_read(request: AuthenticatedRequest, enrolment: Enrolment, page: str) -> None:
