@@ -51,15 +51,8 @@ def check_version(current: int, based_on: int | None) -> None:
 
 
 def is_stale(error: ValidationError) -> bool:
-    return any(e.code == STALE_CODE for e in _leaves(error))
-
-
-def _leaves(error: ValidationError) -> Iterator[ValidationError]:
-    if hasattr(error, "error_dict"):
-        for errors in error.error_dict.values():
-            yield from errors
-    elif hasattr(error, "error_list"):
-        yield from error.error_list
+    """Whether a service refused a save because the row changed meanwhile."""
+    return not hasattr(error, "error_dict") and any(e.code == STALE_CODE for e in error.error_list)
 
 
 @contextmanager
@@ -75,13 +68,11 @@ def unique_insert(message: Any, code: str = "conflict") -> Iterator[None]:
 
 def version_field() -> forms.IntegerField:
     """The hidden field of an edit form: the version the form was based on."""
+    incomplete = _("The form is incomplete: reload the page.")
     return forms.IntegerField(
         widget=forms.HiddenInput,
         min_value=0,
-        error_messages={
-            "required": _("The form is incomplete: reload the page."),
-            "invalid": _("The form is incomplete: reload the page."),
-        },
+        error_messages={"required": incomplete, "invalid": incomplete, "min_value": incomplete},
     )
 
 

@@ -167,6 +167,7 @@ class EnrolmentFieldsForm(_EnrolmentForm):
     """
 
     field_names: list[str] = []
+    ends = False  # the form ends the enrolment
 
     class Meta:
         model = Enrolment
@@ -263,6 +264,8 @@ class EnrolmentFieldsForm(_EnrolmentForm):
             self.add_error("referral_date", _("The referral date cannot be after the start date."))
         if end and start and end < start:
             self.add_error("end_date", _("The end date cannot be before the start date."))
+        if self.current is not None and data.get("version") is not None:
+            services.check_unchanged(self.current, data["version"], ending=self.ends)
         return data
 
 
@@ -358,6 +361,7 @@ class EndEnrolmentForm(EnrolmentFieldsForm):
 
     version = concurrency.version_field()
     field_names = [*selectors.END_FIELDS, "version"]
+    ends = True
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

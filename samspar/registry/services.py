@@ -207,8 +207,21 @@ def update_enrolment(
     one is refused (``None``: no check, e.g. an import).
     """
     _require(user, Action.REGISTER, enrolment.insats)
-    concurrency.check_version(concurrency.locked(enrolment).version, version)
+    check_unchanged(concurrency.locked(enrolment), version)
     return _apply(user, enrolment, supply_before, supply_after, fields)
+
+
+def check_unchanged(enrolment: Enrolment, version: int | None, *, ending: bool = False) -> None:
+    """Refuse an edit of ``enrolment`` (as stored) that was based on another ``version``
+    (``None``: no check), and the end of an enrolment that has already ended.
+
+    The services call it on the row they locked; the edit forms call it too, so a stale
+    form is told so at once, whatever else is wrong with it."""
+    if ending and enrolment.end_date is not None:
+        if version is not None:
+            raise ValidationError(ENDED_MEANWHILE, code=concurrency.STALE_CODE)
+        raise ValidationError(_("The enrolment has already ended."))
+    concurrency.check_version(enrolment.version, version)
 
 
 def _apply(
@@ -286,12 +299,7 @@ def end_enrolment(
     the second is refused; ``version`` as in ``update_enrolment``.
     """
     _require(user, Action.REGISTER, enrolment.insats)
-    concurrency.locked(enrolment)
-    if enrolment.end_date is not None and version is not None:
-        raise ValidationError(ENDED_MEANWHILE, code=concurrency.STALE_CODE)
-    if enrolment.end_date is not None:
-        raise ValidationError(_("The enrolment has already ended."))
-    concurrency.check_version(enrolment.version, version)
+    check_unchanged(concurrency.locked(enrolment), version, ending=True)
     errors = {}
     if end_date is None:
         errors["end_date"] = _("Give the end date.")

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -159,7 +159,6 @@ def enrolment_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 def enrolment_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     enrolment = _enrolment(request, pk, Action.REGISTER)
     insats = enrolment.insats
-    conflict = False
     if request.method == "POST":
         form = forms.EditEnrolmentForm(request.POST, insats=insats, current=enrolment)
         if form.is_valid():
@@ -168,7 +167,8 @@ def enrolment_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                     user=request.user, enrolment=enrolment, **form.service_kwargs()
                 )
             except ValidationError as e:
-                conflict = _refused(form, e, enrolment)
+                enrolment.refresh_from_db()
+                forms.apply_service_error(form, e)
             else:
                 messages.success(request, _("The changes are saved."))
                 return redirect("enrolment-detail", pk=enrolment.pk)
@@ -183,7 +183,7 @@ def enrolment_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "form": form,
             "enrolment": enrolment,
             "title": _("Edit enrolment"),
-            "conflict": conflict,
+            "conflict": _rebased_if_stale(form, enrolment),
         },
     )
 
@@ -196,7 +196,6 @@ def enrolment_end(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     if enrolment.end_date is not None and request.method == "GET":
         messages.error(request, _("The enrolment has already ended."))
         return redirect("enrolment-detail", pk=enrolment.pk)
-    conflict = False
     if request.method == "POST":
         form = forms.EndEnrolmentForm(request.POST, insats=insats, current=enrolment)
         if form.is_valid():
@@ -205,7 +204,8 @@ def enrolment_end(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                     user=request.user, enrolment=enrolment, **form.service_kwargs()
                 )
             except ValidationError as e:
-                conflict = _refused(form, e, enrolment)
+                enrolment.refresh_from_db()
+                forms.apply_service_error(form, e)
             else:
                 messages.success(request, _("The enrolment is ended."))
                 return redirect("enrolment-detail", pk=enrolment.pk)
@@ -220,18 +220,16 @@ def enrolment_end(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "form": form,
             "enrolment": enrolment,
             "title": _("End enrolment"),
-            "conflict": conflict,
+            "conflict": _rebased_if_stale(form, enrolment),
         },
     )
 
 
-def _refused(form: forms.EnrolmentFieldsForm, error: ValidationError, enrolment: Enrolment) -> bool:
-    """Put a service's refusal on the form, which keeps what was typed. After a change by
-    someone else (True) the form is based on the stored version from now on, so saving
-    again is a deliberate choice to replace it."""
-    enrolment.refresh_from_db()
-    forms.apply_service_error(form, error)
-    if not concurrency.is_stale(error):
+def _rebased_if_stale(form: forms.EnrolmentFieldsForm, enrolment: Enrolment) -> bool:
+    """Whether the form was refused because the enrolment changed since the form was
+    loaded (another tab, another registrator). If so, the form keeps what was typed but
+    is based on the stored version from now on: saving again replaces it on purpose."""
+    if not form.has_error(NON_FIELD_ERRORS, concurrency.STALE_CODE):
         return False
     concurrency.rebase(form, enrolment.version)
     return True
