@@ -270,20 +270,22 @@ def _one_success_one_refusal(results: list[object], message: str) -> object:
     return done[0]
 
 
-@pytest.fixture
-def world(transactional_db: None) -> Any:
+@at_once
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_writers_at_the_same_moment_one_is_told():
+    """Each race in turn (one test: a database that threads share is slow to reset)."""
     forbund = make_forbund()
     insats = make_insats(forbund)
     registrator = make_user("coach", Role.REGISTRATOR, insats=insats)
     colleague = make_user("kollega", Role.REGISTRATOR, insats=insats)
     manager = make_user("chef", Role.INSATS_MANAGER, insats=insats)
-    return insats, registrator, colleague, manager
+    _two_registrators_end_one_enrolment(insats, registrator, colleague)
+    _two_registrators_register_one_new_person(insats, registrator, colleague)
+    _two_writers_save_a_chapter_text_first(insats, registrator, manager)
+    _two_managers_record_one_waiting_count(insats, manager)
 
 
-@at_once
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_two_registrators_end_one_enrolment_at_once(world):
-    insats, registrator, colleague, _manager = world
+def _two_registrators_end_one_enrolment(insats: Any, registrator: Any, colleague: Any) -> None:
     enrolment = enrol(registrator, insats)
 
     def end(user: Any, day: int) -> Enrolment:
@@ -292,7 +294,7 @@ def test_two_registrators_end_one_enrolment_at_once(world):
             enrolment=Enrolment.objects.get(pk=enrolment.pk),
             end_date=dt.date(2023, 1, day),
             end_reason=code(codes.EndReason, "arbete"),
-            version=1,
+            version=1,  # both forms were loaded before either was sent
         )
 
     results = _at_once(lambda: end(registrator, 30), lambda: end(colleague, 31))
@@ -302,10 +304,9 @@ def test_two_registrators_end_one_enrolment_at_once(world):
     assert len(ends) == 1
 
 
-@at_once
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_two_registrators_register_one_new_person_at_once(world):
-    insats, registrator, colleague, _manager = world
+def _two_registrators_register_one_new_person(
+    insats: Any, registrator: Any, colleague: Any
+) -> None:
     pnr = make_pnr(dt.date(1985, 3, 15), man=True)
 
     def register(user: Any) -> Enrolment:
@@ -313,15 +314,13 @@ def test_two_registrators_register_one_new_person_at_once(world):
 
     results = _at_once(lambda: register(registrator), lambda: register(colleague))
 
-    _one_success_one_refusal(results, "Personen har redan en aktiv inskrivning")
-    assert Person.objects.count() == 1 and Enrolment.objects.count() == 1
+    enrolment = _one_success_one_refusal(results, "Personen har redan en aktiv inskrivning")
+    assert isinstance(enrolment, Enrolment)
+    assert Person.objects.filter(pk=enrolment.person_id).count() == 1
+    assert Enrolment.objects.filter(person=enrolment.person_id).count() == 1
 
 
-@at_once
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_two_writers_save_a_chapter_text_first_at_once(world):
-    insats, registrator, _colleague, manager = world
-
+def _two_writers_save_a_chapter_text_first(insats: Any, registrator: Any, manager: Any) -> None:
     def save(user: Any, words: str) -> ChapterText:
         return save_chapter_text(
             user=user,
@@ -330,7 +329,7 @@ def test_two_writers_save_a_chapter_text_first_at_once(world):
             chapter=CHAPTER,
             description=words,
             reflection="",
-            version=0,
+            version=0,  # no text yet when both began
         )
 
     results = _at_once(lambda: save(registrator, "Coachens."), lambda: save(manager, "Chefens."))
@@ -341,12 +340,9 @@ def test_two_writers_save_a_chapter_text_first_at_once(world):
     assert text.description == saved.description and text.history.count() == 1
 
 
-@at_once
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_two_managers_record_one_waiting_count_at_once(world):
+def _two_managers_record_one_waiting_count(insats: Any, manager: Any) -> None:
     """A count replaces the earlier one for its key, so both may succeed one after the
     other; if they meet at the first insert the second is told. Never a server error."""
-    insats, _registrator, _colleague, manager = world
     day = dt.date(2022, 12, 31)
 
     def record(count: int) -> object:

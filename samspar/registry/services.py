@@ -180,8 +180,9 @@ def register_enrolment(
     try:
         with transaction.atomic():
             person = _find_or_create_person(pnr, first_name, last_name)
-    except IntegrityError:
-        # Someone registered the same new person at this moment: theirs is found now.
+    except (IntegrityError, ValidationError):
+        # Someone registered the same new person at this moment (their insert won, or
+        # its uniqueness check saw it): theirs is found now. Bad input fails again.
         person = _find_or_create_person(pnr, first_name, last_name)
     enrolment = Enrolment(person=person, insats=insats, created_by_id=user.pk, **fields)
     _check_no_overlap(enrolment)
