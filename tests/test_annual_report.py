@@ -424,7 +424,7 @@ def test_the_history_lists_every_version(avesta, registrator, manager, client):
 
 
 # The team's own texts of chapter 6 (seed 002), as the team would write them.
-CHAPTER_6 = {
+CHAPTER_6: dict[str, Any] = {
     "description": (
         "Teamets ordinarie personal blir allt säkrare i arbetet utifrån ett "
         "lösningsfokuserat arbetssätt."

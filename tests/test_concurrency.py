@@ -281,6 +281,7 @@ def test_two_writers_at_the_same_moment_one_is_told():
     manager = make_user("chef", Role.INSATS_MANAGER, insats=insats)
     _two_registrators_end_one_enrolment(insats, registrator, colleague)
     _two_registrators_register_one_new_person(insats, registrator, colleague)
+    _two_registrators_register_one_known_person(insats, registrator, colleague)
     _two_writers_save_a_chapter_text_first(insats, registrator, manager)
     _two_managers_record_one_waiting_count(insats, manager)
 
@@ -318,6 +319,25 @@ def _two_registrators_register_one_new_person(
     assert isinstance(enrolment, Enrolment)
     assert Person.objects.filter(pk=enrolment.person_id).count() == 1
     assert Enrolment.objects.filter(person=enrolment.person_id).count() == 1
+
+
+def _two_registrators_register_one_known_person(
+    insats: Any, registrator: Any, colleague: Any
+) -> None:
+    """A person enrolled before in another insats: the lock on the person's row makes
+    the second registration see the first one's enrolment."""
+    pnr = make_pnr(dt.date(1990, 6, 1), man=False)
+    other = make_insats(insats.forbund, "Annan insats")
+    enrol(make_user("annan", Role.REGISTRATOR, insats=other), other, personnummer_text=pnr)
+
+    def register(user: Any) -> Enrolment:
+        return enrol(user, insats, personnummer_text=pnr)
+
+    results = _at_once(lambda: register(registrator), lambda: register(colleague))
+
+    enrolment = _one_success_one_refusal(results, "Personen har redan en aktiv inskrivning")
+    assert isinstance(enrolment, Enrolment)
+    assert Enrolment.objects.filter(person=enrolment.person_id, insats=insats).count() == 1
 
 
 def _two_writers_save_a_chapter_text_first(insats: Any, registrator: Any, manager: Any) -> None:

@@ -23,6 +23,7 @@ from typing import Any, TypeVar
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 M = TypeVar("M", bound=models.Model)
@@ -79,6 +80,7 @@ def version_field() -> forms.IntegerField:
 def rebase(form: forms.BaseForm, version: int) -> None:
     """After a refused save: the form keeps what was typed but is now based on the stored
     ``version``, so saving again deliberately replaces it."""
+    assert isinstance(form.data, QueryDict)  # a form bound to request.POST
     data = form.data.copy()
     data[form.add_prefix("version")] = str(version)
     form.data = data
