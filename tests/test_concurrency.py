@@ -25,7 +25,7 @@ from samspar.access.scoping import Role
 from samspar.annual.models import ChapterText
 from samspar.annual.services import save_chapter_text
 from samspar.codelists import models as codes
-from samspar.registry import services
+from samspar.registry import selectors, services
 from samspar.registry.models import Enrolment, Person, WaitingListCount
 from tests.factories import code, enrol, make_forbund, make_insats, make_pnr, make_user
 
@@ -124,6 +124,9 @@ def test_two_tabs_editing_one_enrolment_the_second_is_told(insats, registrator):
     enrolment.refresh_from_db()
     assert enrolment.notes == "Behöver tolk."
     assert enrolment.history.count() == 3
+    # The history page lists what the registrators changed, not the version counter.
+    changes = [c for entry in selectors.enrolment_history(enrolment) for c in entry.changes]
+    assert [c.label for c in changes] == ["Anteckningar", "Anteckningar"]
 
 
 @pytest.mark.django_db

@@ -7,7 +7,10 @@ The rule for every form that edits an existing row (an enrolment, a chapter text
 - the form carries, in a hidden field, the version it was based on;
 - the service re-reads the row under a row lock (``SELECT … FOR UPDATE`` on PostgreSQL;
   on SQLite every transaction takes the write lock at its start, see
-  ``settings.DATABASES``) and refuses the save with ``StaleEdit`` if the version differs.
+  ``settings.SQLITE_OPTIONS``) and, if the version differs, refuses the save with a
+  ValidationError coded ``stale`` (``STALE_CODE``);
+- the view puts the error on the form, which keeps what was typed, shows or links the
+  saved version, and is ``rebase``d on the stored version: saving again replaces it.
 
 A first insert that races another (the same new person, the first save of a chapter
 text) hits a unique constraint; ``unique_insert`` turns that into a ValidationError
