@@ -108,11 +108,15 @@ DATABASES = {
         default=f"sqlite:///{VAR_DIR / 'samspar.sqlite3'}", conn_max_age=60
     )
 }
+# SQLite: a page load waits up to 20 s for a concurrent write instead of failing at once,
+# and every transaction takes the write lock when it begins. Otherwise a transaction that
+# read and then wants to write fails at once with "database is locked" when another one
+# wrote meanwhile (SQLite cannot wait there without a deadlock); now writers queue.
+SQLITE_OPTIONS = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A fresh clone has no var/ yet; SQLite cannot create the directory itself.
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
-    # Make a page load wait for a concurrent write instead of failing at once.
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    DATABASES["default"].setdefault("OPTIONS", {}).update(SQLITE_OPTIONS)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

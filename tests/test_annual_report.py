@@ -311,14 +311,18 @@ def test_a_registrator_edits_in_place_and_without_javascript(avesta, registrator
     client.force_login(registrator)
     edit = _url("annual-chapter-edit", avesta, YEAR, "participants-process")
     response = client.post(
-        edit, {"description": "Studiebesök är obligatoriskt.", "reflection": "Bra."}
+        edit, {"description": "Studiebesök är obligatoriskt.", "reflection": "Bra.", "version": 0}
     )
     assert response.status_code == 302
     assert response.url.endswith("#chapter-participants-process")
 
     response = client.post(
         edit,
-        {"description": "Studiebesök är obligatoriskt.\n\nProvtid två månader.", "reflection": ""},
+        {
+            "description": "Studiebesök är obligatoriskt.\n\nProvtid två månader.",
+            "reflection": "",
+            "version": 1,
+        },
         HTTP_HX_REQUEST="true",
     )
     assert response.status_code == 200
@@ -345,7 +349,7 @@ def test_chapter_6_has_an_analysis_between_description_and_reflection(avesta, re
     assert not page.xpath("//*[@id='edit-participants-process']//textarea[@name='analysis']")
 
     edit = _url("annual-chapter-edit", avesta, YEAR, "staff-results")
-    assert client.post(edit, CHAPTER_6).status_code == 302
+    assert client.post(edit, {**CHAPTER_6, "version": 0}).status_code == 302
     text = ChapterText.objects.get(insats=avesta, year=YEAR, chapter="staff-results")
     assert (text.description, text.analysis, text.reflection) == tuple(CHAPTER_6.values())
     chapter = (
@@ -357,7 +361,7 @@ def test_chapter_6_has_an_analysis_between_description_and_reflection(avesta, re
     assert order == sorted(order)
     assert CHAPTER_6["analysis"] in chapter
 
-    changed = {**CHAPTER_6, "analysis": "Ny analys."}
+    changed = {**CHAPTER_6, "analysis": "Ny analys.", "version": 1}
     response = client.post(edit, changed, HTTP_HX_REQUEST="true")
     fragment = html.fromstring(f"<div>{response.content.decode()}</div>")
     assert "Ny analys." in fragment.get_element_by_id("analysis-staff-results").text_content()
@@ -368,7 +372,9 @@ def test_chapter_6_has_an_analysis_between_description_and_reflection(avesta, re
 
     # An analysis posted to a chapter without one is not a field of its form.
     other = _url("annual-chapter-edit", avesta, YEAR, "participants-process")
-    client.post(other, {"description": "Studiebesök.", "analysis": "Nej.", "reflection": ""})
+    client.post(
+        other, {"description": "Studiebesök.", "analysis": "Nej.", "reflection": "", "version": 0}
+    )
     text = ChapterText.objects.get(insats=avesta, year=YEAR, chapter="participants-process")
     assert (text.description, text.analysis) == ("Studiebesök.", "")
 
@@ -418,7 +424,7 @@ def test_the_history_lists_every_version(avesta, registrator, manager, client):
 
 
 # The team's own texts of chapter 6 (seed 002), as the team would write them.
-CHAPTER_6 = {
+CHAPTER_6: dict[str, Any] = {
     "description": (
         "Teamets ordinarie personal blir allt säkrare i arbetet utifrån ett "
         "lösningsfokuserat arbetssätt."

@@ -68,6 +68,7 @@ def end_data(**overrides):
         "occupation_after_percent": "75",
         "works_after": "on",
         "work_or_studies_increased": "on",
+        "version": "1",  # the form's hidden field: a new enrolment is at version 1
     }
     data.update(overrides)
     return data
@@ -396,6 +397,7 @@ def test_edit_records_history_shown_on_detail(coach_client, insats, registrator)
     assert 'name="personnummer"' not in page  # read-only here
     assert 'name="end_date"' not in page  # still active
     data = form_data(
+        version="1",
         first_name="Eric",
         years_in_public_support="6.0",
         education_level=code(codes.EducationLevel, "eftergymnasial-kort").pk,
@@ -426,7 +428,7 @@ def test_edit_refuses_future_date_and_keeps_input(coach_client, insats, registra
     enrolment = enrol(registrator, insats)
     history = enrolment.history.count()
     future = (TODAY + dt.timedelta(days=10)).isoformat()
-    data = form_data(start_date=future, notes="kept note")
+    data = form_data(start_date=future, notes="kept note", version="1")
     del data["personnummer"]
     response = coach_client.post(reverse("enrolment-edit", args=[enrolment.pk]), data)
     assert response.status_code == 200
@@ -443,7 +445,7 @@ def test_edit_of_ended_enrolment_includes_end_fields(coach_client, insats, regis
     coach_client.post(reverse("enrolment-end", args=[enrolment.pk]), end_data())
     url = reverse("enrolment-edit", args=[enrolment.pk])
     assert 'name="end_reason"' in html(coach_client.get(url))
-    data = {**form_data(), **end_data(end_date="2021-12-31")}
+    data = {**form_data(), **end_data(end_date="2021-12-31", version="2")}
     del data["personnummer"]
     response = coach_client.post(url, data)
     assert "The end date cannot be before the start date." in html(response)
@@ -471,9 +473,11 @@ def test_end_enrolment(coach_client, insats, registrator):
     assert "The enrolment is ended." in detail
     assert "Work (unsubsidised)" in detail
     assert reverse("enrolment-end", args=[enrolment.pk]) not in detail
-    # Ending again is refused.
+    # Ending again is refused: the form again, with why.
     again = coach_client.post(url, end_data())
-    assert again.status_code == 302
+    assert again.status_code == 200
+    assert "This enrolment was ended while you were filling in the form" in html(again)
+    assert enrolment.history.count() == 2
 
 
 def test_end_before_start_is_refused(coach_client, insats, registrator):

@@ -5,6 +5,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from samspar.core import concurrency
+
 MAX_TEXT = 20_000  # characters per text: pages of prose, not a dumping ground
 
 
@@ -30,6 +32,7 @@ class ChapterTextForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_("What the team makes of it (Reflektion)."),
     )
+    version = concurrency.version_field()  # of the stored text; 0: none yet
 
     def __init__(self, *args: Any, analysis: bool = False, **kwargs: Any) -> None:
         """``analysis``: the chapter has an Analys text (Chapter.analysis)."""

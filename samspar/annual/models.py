@@ -27,6 +27,9 @@ class ChapterText(models.Model):
     description = models.TextField(_("description"), blank=True)
     analysis = models.TextField(_("analysis"), blank=True)
     reflection = models.TextField(_("reflection"), blank=True)
+    # Incremented by every save (the edit form says 0 when there is no text yet); a save
+    # based on another version than the stored one is refused (samspar.core.concurrency).
+    version = models.PositiveIntegerField(default=1, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", null=True

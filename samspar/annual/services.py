@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from samspar.access.scoping import Action, can
 from samspar.annual.chapters import BY_CODE
 from samspar.annual.models import ChapterText
+from samspar.core import concurrency
 from samspar.organisation.models import Insats
 
 
@@ -28,23 +29,37 @@ def save_chapter_text(
     description: str,
     reflection: str,
     analysis: str = "",
+    version: int | None = None,
 ) -> ChapterText:
     """Save one chapter's texts; an unchanged save writes no new version. Only a chapter
-    with an *Analys* (Chapter.analysis) takes one."""
+    with an *Analys* (Chapter.analysis) takes one.
+
+    ``version`` is the version the caller's form was based on (0: no text yet); a save
+    based on another one than the stored one is refused (``None``: no check). The text
+    is re-read under a row lock; two first saves at once meet at the unique constraint
+    and the second is refused the same way.
+    """
     if not may_write(user, insats):
         raise PermissionDenied
     known = BY_CODE.get(chapter)
     if analysis.strip() and known is not None and not known.analysis:
         raise ValidationError({"analysis": _("This chapter has no analysis text.")})
     texts = (description.strip(), analysis.strip(), reflection.strip())
-    text = ChapterText.objects.filter(insats=insats, year=year, chapter=chapter).first()
+    rows = ChapterText.objects.select_for_update()
+    text = rows.filter(insats=insats, year=year, chapter=chapter).first()
+    stored = text.version if text else 0
     if text is None:
         text = ChapterText(insats=insats, year=year, chapter=chapter)
     elif (text.description, text.analysis, text.reflection) == texts:
         return text
+    concurrency.check_version(stored, version)
     text.description, text.analysis, text.reflection = texts
+    text.version = stored + 1
     text.updated_by_id = user.pk
-    text.full_clean()
+    # The one constraint is the unique key: the insert below checks it, at the moment
+    # it counts (a query now could miss a text another writer is saving).
+    text.full_clean(validate_unique=False, validate_constraints=False)
     text._history_user = user  # type: ignore[attr-defined]
-    text.save()
+    with concurrency.unique_insert(concurrency.STALE_MESSAGE, code=concurrency.STALE_CODE):
+        text.save()
     return text

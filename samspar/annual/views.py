@@ -26,6 +26,7 @@ from samspar.annual.forms import ChapterTextForm
 from samspar.annual.models import ChapterText
 from samspar.annual.rendering import chapter_views, small_counts_note
 from samspar.annual.services import may_write, save_chapter_text
+from samspar.core import concurrency
 from samspar.organisation.models import Insats
 
 
@@ -119,8 +120,8 @@ def annual_report(request: HttpRequest, pk: int, year: int) -> HttpResponse:
 
 
 def _form(text: ChapterText | None, chapter: Chapter) -> ChapterTextForm:
-    fields = ("description", "analysis", "reflection")
-    initial = {f: getattr(text, f) for f in fields} if text else {}
+    fields = ("description", "analysis", "reflection", "version")
+    initial = {f: getattr(text, f) for f in fields} if text else {"version": 0}
     return ChapterTextForm(initial=initial, analysis=chapter.analysis)
 
 
@@ -128,7 +129,11 @@ def _form(text: ChapterText | None, chapter: Chapter) -> ChapterTextForm:
 @require_http_methods(["GET", "POST"])
 def chapter_edit(request: HttpRequest, pk: int, year: int, chapter: str) -> HttpResponse:
     """Save one chapter's texts. HTMX swaps the edit block and the texts in place; a
-    plain POST returns to the chapter in the preview."""
+    plain POST returns to the chapter in the preview.
+
+    A save based on an older version than the stored one (another tab, another writer)
+    is refused: the form keeps the typed texts, now based on the stored version, and the
+    page shows the stored texts."""
     insats = _insats(request, pk)
     year = _checked_year(insats, year)
     current = _chapter(chapter)
@@ -142,15 +147,20 @@ def chapter_edit(request: HttpRequest, pk: int, year: int, chapter: str) -> Http
         if request.method == "POST"
         else _form(text, current)
     )
-    saved = False
+    saved = conflict = False
     if request.method == "POST" and form.is_valid():
         try:
             text = save_chapter_text(
                 user=user, insats=insats, year=year, chapter=code, **form.cleaned_data
             )
             saved = True
+            form = _form(text, current)  # the next save from this page builds on this one
         except ValidationError as error:
             form.add_error(None, error.messages)
+            if concurrency.is_stale(error):
+                conflict = True
+                text = ChapterText.objects.filter(insats=insats, year=year, chapter=code).first()
+                concurrency.rebase(form, text.version if text else 0)
     if saved and not request.htmx:  # type: ignore[attr-defined]
         messages.success(request, _("The texts were saved."))
         return redirect(reverse("annual-report", args=[pk, year]) + f"#chapter-{code}")
@@ -161,6 +171,7 @@ def chapter_edit(request: HttpRequest, pk: int, year: int, chapter: str) -> Http
         "text": text,
         "form": form,
         "saved": saved,
+        "conflict": conflict,
         "versions": text.history.count() if text else 0,
     }
     if request.htmx:  # type: ignore[attr-defined]

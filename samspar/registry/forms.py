@@ -26,6 +26,7 @@ from samspar.codelists.models import (
     ReferringActor,
     SupplyType,
 )
+from samspar.core import concurrency
 from samspar.organisation.models import Insats, Municipality
 from samspar.registry import selectors, services
 from samspar.registry.models import GENDER_CHOICES, AnonymousEnrolment, Enrolment
@@ -166,6 +167,7 @@ class EnrolmentFieldsForm(_EnrolmentForm):
     """
 
     field_names: list[str] = []
+    ends = False  # the form ends the enrolment
 
     class Meta:
         model = Enrolment
@@ -204,6 +206,8 @@ class EnrolmentFieldsForm(_EnrolmentForm):
         for name, model in _CODE_LISTS.items():
             if name in self.fields:
                 self._limit_to_active(name, model)
+        if "version" in self.fields and current is not None:
+            self.fields["version"].initial = current.version
         if "municipality" in self.fields:
             municipality = self.fields["municipality"]
             assert isinstance(municipality, forms.ModelChoiceField)
@@ -260,6 +264,8 @@ class EnrolmentFieldsForm(_EnrolmentForm):
             self.add_error("referral_date", _("The referral date cannot be after the start date."))
         if end and start and end < start:
             self.add_error("end_date", _("The end date cannot be before the start date."))
+        if self.current is not None and data.get("version") is not None:
+            services.check_unchanged(self.current, data["version"], ending=self.ends)
         return data
 
 
@@ -319,10 +325,11 @@ class EditEnrolmentForm(EnrolmentFieldsForm):
     """Corrections: names, start variables and, once ended, the end variables."""
 
     first_name, last_name = _names()
+    version = concurrency.version_field()
 
     def __init__(self, *args: Any, current: Enrolment, **kwargs: Any) -> None:
         names = ["first_name", "last_name", *selectors.START_FIELDS]
-        names += [*selectors.BACKGROUND_FIELDS, "notes"]
+        names += [*selectors.BACKGROUND_FIELDS, "notes", "version"]
         if current.end_date is not None:
             names += selectors.END_FIELDS
         self.field_names = names
@@ -352,7 +359,9 @@ class EditEnrolmentForm(EnrolmentFieldsForm):
 class EndEnrolmentForm(EnrolmentFieldsForm):
     """The end of an active enrolment."""
 
-    field_names = selectors.END_FIELDS
+    version = concurrency.version_field()
+    field_names = [*selectors.END_FIELDS, "version"]
+    ends = True
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

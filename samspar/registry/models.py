@@ -159,6 +159,9 @@ class Enrolment(models.Model):
     )
     notes = models.TextField(_("notes"), blank=True)
 
+    # Incremented by every save through the services; an edit form based on an older
+    # version is refused (samspar.core.concurrency).
+    version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", null=True

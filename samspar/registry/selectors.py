@@ -59,7 +59,7 @@ END_FIELDS = [
     "work_or_studies_increased",
 ]
 # Fields the history never shows: they do not change, or are bookkeeping.
-_HISTORY_EXCLUDED = {"person", "insats", "created_by", "created_at"}
+_HISTORY_EXCLUDED = {"person", "insats", "created_by", "created_at", "version"}
 
 
 # --- Enrolments -------------------------------------------------------------------------

@@ -2,17 +2,19 @@
 
 Each service checks the user's scope, validates everything (``full_clean`` plus the
 rules the database cannot hold, such as "not in the future"), and writes inside one
-transaction, so a failed call saves nothing.
+transaction, so a failed call saves nothing. Concurrent writers are serialised by row
+locks and version checks (``samspar.core.concurrency``): the second gets a
+ValidationError, never a server error.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,7 +22,7 @@ from django.utils.translation import gettext_lazy
 
 from samspar.access.scoping import Action, can
 from samspar.codelists.models import SupplyType
-from samspar.core import crypto, personnummer
+from samspar.core import concurrency, crypto, personnummer
 from samspar.registry.models import (
     AnonymousEnrolment,
     Enrolment,
@@ -35,6 +37,8 @@ if TYPE_CHECKING:
 
     from samspar.organisation.models import Insats
 
+CountRow = TypeVar("CountRow", VolumeCount, StructuralCount, WaitingListCount)
+
 PNR_MESSAGES = {
     "format": gettext_lazy("Write the number as YYYYMMDD-NNNN (or YYMMDD-NNNN)."),
     "character": gettext_lazy(
@@ -44,6 +48,15 @@ PNR_MESSAGES = {
     "date": gettext_lazy("The number does not contain a valid date of birth."),
     "future": gettext_lazy("The date of birth is in the future."),
 }
+
+ENDED_MEANWHILE = gettext_lazy(
+    "This enrolment was ended while you were filling in the form (in another tab or by "
+    "someone else). Nothing was saved."
+)
+COUNT_CONFLICT = gettext_lazy(
+    "Someone else saved this count at the same moment. Check the saved count and save "
+    "again if yours is the right one."
+)
 
 # The date fields of an enrolment that must not lie in the future.
 _DATE_FIELDS = ("start_date", "referral_date", "consent_date", "end_date")
@@ -77,7 +90,11 @@ def _check_dates(values: dict[str, Any], insats: Insats) -> None:
 
 
 def _check_no_overlap(enrolment: Enrolment) -> None:
-    """A person can repeat an insats, but not be enrolled twice in it at the same time."""
+    """A person can repeat an insats, but not be enrolled twice in it at the same time.
+
+    The person's row is locked first, so two writers enrolling the same person check
+    one after the other and the second sees the first's enrolment."""
+    Person.objects.select_for_update().filter(pk=enrolment.person_id).exists()
     others = Enrolment.objects.filter(person_id=enrolment.person_id, insats_id=enrolment.insats_id)
     if enrolment.pk:
         others = others.exclude(pk=enrolment.pk)
@@ -163,7 +180,13 @@ def register_enrolment(
         raise ValidationError(_("This insats is not followed up with personal data."))
     pnr = parse_personnummer(personnummer_text)
     _check_dates(fields, insats)
-    person = _find_or_create_person(pnr)
+    try:
+        with transaction.atomic():
+            person = _find_or_create_person(pnr)
+    except (IntegrityError, ValidationError):
+        # Someone registered the same new person at this moment (their insert won, or
+        # its uniqueness check saw it): theirs is found now. Bad input fails again.
+        person = _find_or_create_person(pnr)
     enrolment = Enrolment(
         person=person,
         insats=insats,
@@ -183,18 +206,50 @@ def update_enrolment(
     *,
     user: AbstractBaseUser,
     enrolment: Enrolment,
+    version: int | None = None,
     supply_before: Iterable[SupplyType] | None = None,
     supply_after: Iterable[SupplyType] | None = None,
     **fields: Any,
 ) -> Enrolment:
-    """Correct any registered variable; the change is kept in the enrolment's history."""
+    """Correct any registered variable; the change is kept in the enrolment's history.
+
+    The enrolment is re-read under a row lock and ``fields`` applied to the stored row.
+    ``version`` is the version the caller's form was based on: a save based on another
+    one is refused (``None``: no check, e.g. an import).
+    """
     _require(user, Action.REGISTER, enrolment.insats)
+    check_unchanged(concurrency.locked(enrolment), version)
+    return _apply(user, enrolment, supply_before, supply_after, fields)
+
+
+def check_unchanged(enrolment: Enrolment, version: int | None, *, ending: bool = False) -> None:
+    """Refuse an edit of ``enrolment`` (as stored) that was based on another ``version``
+    (``None``: no check), and the end of an enrolment that has already ended.
+
+    The services call it on the row they locked; the edit forms call it too, so a stale
+    form is told so at once, whatever else is wrong with it."""
+    if ending and enrolment.end_date is not None:
+        if version is not None:
+            raise ValidationError(ENDED_MEANWHILE, code=concurrency.STALE_CODE)
+        raise ValidationError(_("The enrolment has already ended."))
+    concurrency.check_version(enrolment.version, version)
+
+
+def _apply(
+    user: AbstractBaseUser,
+    enrolment: Enrolment,
+    supply_before: Iterable[SupplyType] | None,
+    supply_after: Iterable[SupplyType] | None,
+    fields: dict[str, Any],
+) -> Enrolment:
+    """Validate and save changes to a locked enrolment as its next version."""
     for name, value in fields.items():
         setattr(enrolment, name, value)
     values = {f: getattr(enrolment, f) for f in _DATE_FIELDS}
     _check_dates(values, enrolment.insats)
     _check_no_overlap(enrolment)
     _validated(enrolment)
+    enrolment.version += 1
     _save_with_history(
         enrolment, user, {"supply_before": supply_before, "supply_after": supply_after}
     )
@@ -208,12 +263,14 @@ def update_registration(
     enrolment: Enrolment,
     first_name: str,
     last_name: str,
+    version: int | None = None,
     supply_before: Iterable[SupplyType] | None = None,
     supply_after: Iterable[SupplyType] | None = None,
     **fields: Any,
 ) -> Enrolment:
     """Correct an enrolment, its names included (the edit page); the change is kept in
-    the enrolment's history and touches no other enrolment of the person.
+    the enrolment's history and touches no other enrolment of the person. A save based on
+    another ``version`` than the stored one is refused.
 
     The identity number cannot be changed here: a wrong one means a wrong person, so the
     enrolment is ended as a wrong registration and registered again.
@@ -221,6 +278,7 @@ def update_registration(
     return update_enrolment(
         user=user,
         enrolment=enrolment,
+        version=version,
         supply_before=supply_before,
         supply_after=supply_after,
         first_name=first_name.strip(),
@@ -236,12 +294,17 @@ def end_enrolment(
     enrolment: Enrolment,
     end_date: dt.date | None,
     end_reason: Any,
+    version: int | None = None,
     supply_after: Iterable[SupplyType] = (),
     **fields: Any,
 ) -> Enrolment:
-    """Register the end of an active enrolment with its end reason and after-variables."""
-    if enrolment.end_date is not None:
-        raise ValidationError(_("The enrolment has already ended."))
+    """Register the end of an active enrolment with its end reason and after-variables.
+
+    Checked on the row re-read under a lock, so of two writers ending the same enrolment
+    the second is refused; ``version`` as in ``update_enrolment``.
+    """
+    _require(user, Action.REGISTER, enrolment.insats)
+    check_unchanged(concurrency.locked(enrolment), version, ending=True)
     errors = {}
     if end_date is None:
         errors["end_date"] = _("Give the end date.")
@@ -249,13 +312,12 @@ def end_enrolment(
         errors["end_reason"] = _("Give the end reason.")
     if errors:
         raise ValidationError(errors)
-    return update_enrolment(
-        user=user,
-        enrolment=enrolment,
-        supply_after=supply_after,
-        end_date=end_date,
-        end_reason=end_reason,
-        **fields,
+    return _apply(
+        user,
+        enrolment,
+        None,
+        supply_after,
+        {"end_date": end_date, "end_reason": end_reason, **fields},
     )
 
 
@@ -303,10 +365,7 @@ def record_volume_count(
     ).first() or VolumeCount(
         insats=insats, period_start=period_start, period_end=period_end, gender=gender
     )
-    row.count = count
-    row.full_clean()
-    row.save()
-    return row
+    return _save_count(row, count)
 
 
 @transaction.atomic
@@ -331,10 +390,7 @@ def record_structural_count(
     ).first() or StructuralCount(
         insats=insats, period_start=period_start, period_end=period_end, party=party
     )
-    row.count = count
-    row.full_clean()
-    row.save()
-    return row
+    return _save_count(row, count)
 
 
 @transaction.atomic
@@ -347,7 +403,14 @@ def record_waiting_count(
     row = WaitingListCount.objects.filter(insats=insats, date=date).first() or WaitingListCount(
         insats=insats, date=date
     )
+    return _save_count(row, count)
+
+
+def _save_count(row: CountRow, count: int) -> CountRow:
+    """Set a count row's count; a first save racing another one for the same key is
+    refused with a message (its unique constraint), not a server error."""
     row.count = count
     row.full_clean()
-    row.save()
+    with concurrency.unique_insert(COUNT_CONFLICT):
+        row.save()
     return row

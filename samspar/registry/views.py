@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from samspar.access.audit import log_personal_data_read
 from samspar.access.models import AccessLog
 from samspar.access.scoping import Action, can
+from samspar.core import concurrency
 from samspar.organisation.models import Insats
 from samspar.registry import forms, selectors, services
 from samspar.registry.models import CountGender, Enrolment
@@ -203,7 +204,13 @@ def enrolment_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "registry/enrolment_form.html",
-        {"insats": insats, "form": form, "enrolment": enrolment, "title": _("Edit enrolment")},
+        {
+            "insats": insats,
+            "form": form,
+            "enrolment": enrolment,
+            "title": _("Edit enrolment"),
+            "conflict": _rebased_if_stale(form, enrolment),
+        },
     )
 
 
@@ -212,7 +219,7 @@ def enrolment_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 def enrolment_end(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     enrolment = _enrolment(request, pk, Action.REGISTER)
     insats = enrolment.insats
-    if enrolment.end_date is not None:
+    if enrolment.end_date is not None and request.method == "GET":
         messages.error(request, _("The enrolment has already ended."))
         return redirect("enrolment-detail", pk=enrolment.pk)
     if request.method == "POST":
@@ -234,8 +241,24 @@ def enrolment_end(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "registry/enrolment_form.html",
-        {"insats": insats, "form": form, "enrolment": enrolment, "title": _("End enrolment")},
+        {
+            "insats": insats,
+            "form": form,
+            "enrolment": enrolment,
+            "title": _("End enrolment"),
+            "conflict": _rebased_if_stale(form, enrolment),
+        },
     )
+
+
+def _rebased_if_stale(form: forms.EnrolmentFieldsForm, enrolment: Enrolment) -> bool:
+    """Whether the form was refused because the enrolment changed since the form was
+    loaded (another tab, another registrator). If so, the form keeps what was typed but
+    is based on the stored version from now on: saving again replaces it on purpose."""
+    if not form.has_error(NON_FIELD_ERRORS, concurrency.STALE_CODE):
+        return False
+    concurrency.rebase(form, enrolment.version)
+    return True
 
 
 def _log_form_read(request: AuthenticatedRequest, enrolment: Enrolment, page: str) -> None:
