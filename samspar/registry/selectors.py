@@ -16,6 +16,7 @@ from django.db.models import Count, Q
 from django.utils import formats
 from django.utils.translation import gettext as _
 
+from samspar.access.models import AccessLog
 from samspar.access.scoping import Action
 from samspar.core import crypto
 from samspar.organisation.models import MemberParty, Municipality, PartyKind
@@ -109,6 +110,16 @@ def filtered_enrolments(
                     Q(person__first_name__icontains=word) | Q(person__last_name__icontains=word)
                 )
     return qs.order_by("person__last_name", "person__first_name", "-start_date", "pk")
+
+
+def search_kind(q: str) -> AccessLog.Kind:
+    """What the access log records for a list request with search text ``q``."""
+    q = q.strip()
+    if not q:
+        return AccessLog.Kind.LIST
+    if _as_personnummer(q) is not None:
+        return AccessLog.Kind.SEARCH_PERSONNUMMER
+    return AccessLog.Kind.SEARCH_NAME
 
 
 def _as_personnummer(text: str) -> str | None:

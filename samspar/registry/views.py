@@ -59,9 +59,10 @@ def enrolment_list(request: AuthenticatedRequest, insats_id: int) -> HttpRespons
     page = Paginator(enrolments, PAGE_SIZE).get_page(request.GET.get("page"))
     log_personal_data_read(
         request.user,
-        AccessLog.Kind.SEARCH if filters["q"] else AccessLog.Kind.LIST,
+        selectors.search_kind(filters["q"]),
         insats,
         purpose=PURPOSE,
+        persons=[e.person for e in page.object_list],
         records=len(page.object_list),
         detail=f"page {page.number}",
     )
