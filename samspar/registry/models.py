@@ -49,6 +49,9 @@ class Person(models.Model):
     first_name = models.CharField(_("first name"), max_length=100)
     last_name = models.CharField(_("last name"), max_length=100)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Set by gallring (samspar.dataprotection.gallring): the identity is removed, the
+    # statistical attributes kept.
+    anonymised_at = models.DateTimeField(_("identity removed"), null=True, blank=True)
 
     objects = PersonQuerySet.as_manager()
 
@@ -59,11 +62,15 @@ class Person(models.Model):
         indexes = [models.Index(fields=["last_name", "first_name"])]
 
     def __str__(self) -> str:
+        if self.anonymised_at is not None:
+            return str(_("(identity removed)"))
         return f"{self.first_name} {self.last_name}"
 
     @property
     def personnummer(self) -> str:
         """The formatted number YYYYMMDD-NNNC. Callers must log the read."""
+        if self.anonymised_at is not None:
+            return "–"
         plain = crypto.decrypt(self.pnr_encrypted)
         return f"{plain[:8]}-{plain[8:]}"
 
