@@ -61,7 +61,7 @@ def test_only_forbund_admin_and_dpo_read_the_log(client, world, registrator, man
     admin = make_user("analytiker", Role.FORBUND_ADMIN, forbund=forbund)
     dpo = world[-1]
     for user in (admin, dpo):
-        response, page = _page(client, user)
+        response, _html = _page(client, user)
         assert response.status_code == 200
         assert response["Cache-Control"].count("no-store") == 1
 
@@ -103,12 +103,12 @@ def test_dpo_asks_who_read_a_person_and_the_question_is_logged(client, world, re
 
 
 def test_dpo_of_another_forbund_cannot_look_up_a_person(client, world):
-    lena, lena_pnr, _erik, _coach, other_insats, _dpo = world
+    _lena, lena_pnr, _erik, _coach, other_insats, _dpo = world
     enrolled_elsewhere_only = make_pnr(dt.date(1990, 1, 1), man=True)
     other_dpo = make_user("dso2", Role.DPO, forbund=other_insats.forbund)
-    response, page = _page(client, other_dpo, {"personnummer": enrolled_elsewhere_only})
+    _response, page = _page(client, other_dpo, {"personnummer": enrolled_elsewhere_only})
     assert "No person" in page or "Ingen person" in page
-    response, page = _page(client, other_dpo, {"personnummer": lena_pnr})
+    _response, page = _page(client, other_dpo, {"personnummer": lena_pnr})
     assert "Samverkansteam Avesta" not in page.split("<tbody>")[-1]
 
 

@@ -66,7 +66,7 @@ def find_person(personnummer_text: str, insatser: QuerySet[Insats]) -> Person:
     that does not tell whether the person exists elsewhere."""
     pnr = services.parse_personnummer(personnummer_text)
     person = Person.objects.filter(
-        pnr_hash=crypto.lookup_hash(pnr.canonical), enrolments__insats__in=insats
+        pnr_hash=crypto.lookup_hash(pnr.canonical), enrolments__insats__in=insatser
     ).first()
     if person is None:
         raise ValidationError(
