@@ -114,8 +114,8 @@ def test_demo_reset_wipes_the_log_in_debug(db, settings, registrator, insats):
     assert not AccessLog.objects.exists() and not Person.objects.exists()
     # The permission ends with the reset: the log is append-only again.
     builder.build(scale=0.05)
-    insats = Enrolment.objects.first().insats  # type: ignore[union-attr]
-    user = AccessLog._meta.get_field("user").related_model.objects.first()  # type: ignore[union-attr]
+    insats = Enrolment.objects.first().insats
+    user = AccessLog._meta.get_field("user").related_model.objects.first()
     new = log_personal_data_read(user, AccessLog.Kind.LIST, insats, purpose="x")
     with pytest.raises(AppendOnlyError):
         new.delete()

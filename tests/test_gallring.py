@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from typing import Any
 
 from django.core.management import call_command
 from django.db import models
@@ -26,7 +27,7 @@ PERIODS = [
 ]
 
 
-def _all_reports(forbund: Forbund) -> dict[tuple[str, int, str], object]:
+def _all_reports(forbund: Forbund) -> dict[tuple[str, int, str], Any]:
     """Every table of every report with exact counts, for the förbund and each insats."""
     scopes = [ReportScope(*p, level=Level.FORBUND, object_id=forbund.pk) for p in PERIODS]
     scopes += [ReportScope(*p, gender="K") for p in PERIODS[:1]]
@@ -48,6 +49,7 @@ def test_every_report_is_the_same_after_gallring(db):
     forbund.save()
     ended = Enrolment.objects.filter(end_date__isnull=False).order_by("pk")
     for enrolment in ended[:30]:
+        assert enrolment.end_date is not None
         enrolment.notes = "Berättade om sin skuld till Kronofogden."
         enrolment.save()  # writes a history row holding the notes
         FollowUp.objects.create(
@@ -77,7 +79,7 @@ def test_rule_active_and_recent_kept_old_removed_and_history_blanked(db):
     forbund.save()
     insats = make_insats(forbund)
     coach = make_user("coach", "registrator", insats=insats)  # type: ignore[arg-type]
-    reason = code(services.Enrolment._meta.get_field("end_reason").related_model, "studier")
+    reason = code(Enrolment._meta.get_field("end_reason").related_model, "studier")
 
     def person(birth: dt.date, end: dt.date | None, notes: str = "") -> Person:
         pnr = make_pnr(birth, man=False)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import models
@@ -11,6 +11,9 @@ from django.utils.translation import gettext_lazy as _
 
 from samspar.access import wipe
 from samspar.access.scoping import Role
+
+if TYPE_CHECKING:
+    from samspar.registry.models import Person
 
 ROLE_LABELS = {
     Role.REGISTRATOR: _("Participant registrar (deltagaransvarig)"),
@@ -138,7 +141,7 @@ class AccessLog(models.Model):
     )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     insats = models.ForeignKey("organisation.Insats", models.PROTECT, related_name="+")
-    persons = models.ManyToManyField(
+    persons: models.ManyToManyField[Person, AccessLogPerson] = models.ManyToManyField(
         "registry.Person", through="AccessLogPerson", related_name="+", blank=True
     )
     records = models.PositiveIntegerField(_("records shown"), default=0)

@@ -67,7 +67,7 @@ def entries(user: User, f: LogFilter) -> QuerySet[AccessLog]:
         "user", "insats__forbund"
     )
     if f.reader is not None:
-        qs = qs.filter(user=f.reader)
+        qs = qs.filter(user_id=f.reader.pk)
     if f.insats is not None:
         qs = qs.filter(insats=f.insats)
     if f.kind:

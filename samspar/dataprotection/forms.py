@@ -19,6 +19,8 @@ from samspar.registry import services
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
 
+    from samspar.organisation.models import Insats
+
 EARLIEST = dt.date(2000, 1, 1)
 LATEST = dt.date(2100, 12, 31)
 EXPORT_FORMATS = ("csv", "xlsx")
@@ -36,7 +38,9 @@ def _date(label: Any) -> forms.DateField:
 
 class AccessLogFilterForm(forms.Form):
     reader = _UserChoice(queryset=None, required=False, label=_("User"))
-    insats = forms.ModelChoiceField(queryset=None, required=False, label=_("Insats"))
+    insats: forms.ModelChoiceField[Insats] = forms.ModelChoiceField(
+        queryset=None, required=False, label=_("Insats")
+    )
     kind = forms.ChoiceField(
         choices=[("", "–"), *AccessLog.Kind.choices], required=False, label=_("Kind")
     )
