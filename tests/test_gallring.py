@@ -7,13 +7,15 @@ import datetime as dt
 import io
 from typing import Any
 
+import pytest
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.db import models
 
 from samspar.core import crypto
-from samspar.dataprotection import gallring
+from samspar.dataprotection import extract, gallring
 from samspar.dataprotection.personal_data import HOLDERS
-from samspar.organisation.models import Forbund
+from samspar.organisation.models import Forbund, Insats
 from samspar.registry import services
 from samspar.registry.models import Enrolment, FollowUp, Person
 from samspar.reports.catalogue import REPORTS
@@ -99,6 +101,7 @@ def test_rule_active_and_recent_kept_old_removed_and_history_blanked(db):
     today = dt.date(2026, 6, 30)
     active = person(dt.date(1980, 1, 1), None)
     old = person(dt.date(1981, 1, 1), dt.date(2023, 6, 30), notes="Hemlig anteckning")
+    old_pnr = old.personnummer
     recent = person(dt.date(1982, 1, 1), dt.date(2023, 7, 1))
     # A second, still-active enrolment of the old person in another förbund keeps them.
     other = make_forbund("Sydnärkes samordningsförbund", county="18")
@@ -120,6 +123,14 @@ def test_rule_active_and_recent_kept_old_removed_and_history_blanked(db):
     for kept in (active, recent, twice):
         kept.refresh_from_db()
         assert kept.anonymised_at is None and crypto.decrypt(kept.pnr_encrypted)
+    # The number no longer leads to the anonymous row: no extract, a new registration
+    # makes a new person.
+    with pytest.raises(ValidationError):
+        extract.register_extract(
+            user=None, personnummer_text=old_pnr, insatser=Insats.objects.all()
+        )
+    again = enrol(coach, insats, personnummer_text=old_pnr, first_name="Lena")
+    assert again.person_id != old.pk
 
 
 def test_dry_run_prints_counts_per_forbund_and_no_personnummer(db, registrator, insats):
