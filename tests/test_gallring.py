@@ -131,6 +131,14 @@ def test_rule_active_and_recent_kept_old_removed_and_history_blanked(db):
         )
     again = enrol(coach, insats, personnummer_text=old_pnr, first_name="Lena")
     assert again.person_id != old.pk
+    # The anonymous enrolment cannot be edited (which would ask for names again).
+    closed = Enrolment.objects.get(person=old)
+    with pytest.raises(ValidationError, match="gallrats"):
+        services.update_registration(
+            user=coach, enrolment=closed, first_name="Lena", last_name="Ny", notes="x"
+        )
+    closed.refresh_from_db()
+    assert closed.notes == "" and closed.person.first_name == ""
 
 
 def test_dry_run_prints_counts_per_forbund_and_no_personnummer(db, registrator, insats):

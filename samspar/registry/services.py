@@ -179,6 +179,10 @@ def update_enrolment(
 ) -> Enrolment:
     """Correct any registered variable; the change is kept in the enrolment's history."""
     _require(user, Action.REGISTER, enrolment.insats)
+    if enrolment.person.anonymised_at is not None:
+        raise ValidationError(
+            _("The participant's identity has been removed (gallring): the enrolment is closed.")
+        )
     for name, value in fields.items():
         setattr(enrolment, name, value)
     values = {f: getattr(enrolment, f) for f in _DATE_FIELDS}
