@@ -14,6 +14,8 @@ from django.urls import reverse
 from samspar.access.models import AccessLog
 from samspar.access.scoping import Role
 from samspar.codelists import models as codes
+from samspar.dataprotection import extract
+from samspar.dataprotection.personal_data import HOLDERS, Holder
 from samspar.registry import services
 from samspar.registry.models import Enrolment, FollowUp
 from tests.factories import code, enrol, make_forbund, make_insats, make_pnr, make_user
@@ -129,3 +131,28 @@ def test_cli_extract_for_one_forbund_logged_as_the_operator(world, tmp_path, mon
         call_command("registerutdrag", "19000101-0000", stdout=io.StringIO())
     with pytest.raises(CommandError):
         call_command("registerutdrag", pnr, "--forbund", "Ingenstans", stdout=io.StringIO())
+
+
+def test_a_new_personal_data_table_appears_in_the_extract(world, forbund, monkeypatch):
+    """A table added to personal_data.HOLDERS (e.g. a name history) is in every extract,
+    within the requester's scope, encrypted columns decrypted — without new extract code."""
+    pnr, here, elsewhere, *_ = world
+    FollowUp.objects.create(
+        enrolment=Enrolment.objects.get(insats=elsewhere),
+        months_after=3,
+        date=dt.date(2024, 1, 31),
+        notes="Utanför ansvarsområdet",
+    )
+    FollowUp.objects.filter(enrolment=here).update(notes="Inom ansvarsområdet")
+    extra = (
+        Holder("registry.FollowUp", person="enrolment__person_id", insats="enrolment__insats_id"),
+        Holder("registry.Person", person="pk", encrypted=("pnr_encrypted",)),
+    )
+    monkeypatch.setattr(extract, "HOLDERS", (*HOLDERS, *extra))
+    dpo = make_user("dso", Role.DPO, forbund=forbund)
+    data = extract.register_extract(
+        user=dpo, personnummer_text=pnr, insatser=extract.extract_insatser(dpo)
+    )
+    text = json.dumps(data["other"], ensure_ascii=False)
+    assert "Inom ansvarsområdet" in text and "Utanför ansvarsområdet" not in text
+    assert pnr.replace("-", "") in text  # the person table's ciphertext, decrypted

@@ -25,6 +25,7 @@ from samspar.access.audit import log_personal_data_read
 from samspar.access.models import AccessLog
 from samspar.access.scoping import Action
 from samspar.core import crypto
+from samspar.dataprotection.personal_data import HOLDERS
 from samspar.organisation.models import Forbund, Insats
 from samspar.registry import selectors, services
 from samspar.registry.models import Enrolment, FollowUp, Person
@@ -89,6 +90,32 @@ def _value(obj: models.Model, name: str) -> str:
 
 def _fields(obj: models.Model, names: list[str]) -> list[dict[str, str]]:
     return [{"field": n, "label": _label(type(obj), n), "value": _value(obj, n)} for n in names]
+
+
+def _other_tables(person: Person, insatser: QuerySet[Insats]) -> list[dict[str, Any]]:
+    """The rows about the person of every ``personal_data.HOLDERS`` table marked
+    ``in_extract``, each column labelled, ciphertexts decrypted."""
+    tables = []
+    for holder in HOLDERS:
+        if not holder.in_extract:
+            continue
+        model = holder.model_class()
+        rows = model._base_manager.filter(**{holder.person: person.pk})
+        if holder.insats:
+            rows = rows.filter(**{f"{holder.insats}__in": insatser.values("pk")})
+        names = [
+            f.name for f in model._meta.concrete_fields if not f.primary_key and f.name != "person"
+        ]
+        shown = []
+        for row in rows.order_by("pk"):
+            values = _fields(row, names)
+            for value in values:
+                if value["field"] in holder.encrypted and getattr(row, value["field"]):
+                    value["value"] = crypto.decrypt(getattr(row, value["field"]))
+            shown.append(values)
+        if shown:
+            tables.append({"table": str(model._meta.verbose_name_plural), "rows": shown})
+    return tables
 
 
 def _who(user: Any) -> str:
@@ -156,6 +183,7 @@ def register_extract(
             "registered_at": person.created_at.isoformat(timespec="seconds"),
         },
         "enrolments": [_enrolment(e) for e in enrolments],
+        "other": _other_tables(person, insatser),
         "access_log": [
             {
                 "at": timezone.localtime(entry.at).isoformat(timespec="seconds"),

@@ -1,9 +1,11 @@
 """Every table column that identifies a participant, in one list.
 
 Gallring (``gallring.py``) blanks these columns, key rotation (``rotation.py``)
-re-encrypts the ``encrypted`` ones, and a test checks that no other text column of a
-registry table is left out. A new table holding names, numbers or free text about a
-person — a history table included — gets one ``Holder`` here.
+re-encrypts the ``encrypted`` ones, the register extract (``extract.py``) shows every
+row of a table marked ``in_extract``, and a test checks that no other text column of a
+listed table is left out. A new table holding names, numbers or free text about a
+person — a history table included — gets one ``Holder`` here, and is then removed by
+gallring, rotated, and shown in register extracts without further code.
 """
 
 from __future__ import annotations
@@ -26,13 +28,18 @@ class Holder:
 
     ``person`` is the lookup from a row to its person's id; ``erase`` what gallring
     writes into each identifying column; ``encrypted`` the columns holding Fernet
-    ciphertexts (``core.crypto``).
+    ciphertexts (``core.crypto``); ``insats`` the lookup from a row to its insats's id
+    (empty: the row is about the person as a whole, e.g. their names); ``in_extract``
+    whether the register extract lists the table's rows as they are (False for the
+    tables it presents in sections of its own).
     """
 
     model: str
     person: str
     erase: dict[str, Combinable | str] = field(default_factory=dict)
     encrypted: tuple[str, ...] = ()
+    insats: str = ""
+    in_extract: bool = True
 
     def model_class(self) -> type[models.Model]:
         return apps.get_model(self.model)
@@ -44,8 +51,27 @@ HOLDERS: tuple[Holder, ...] = (
         person="pk",
         erase={"pnr_encrypted": "", "pnr_hash": ERASED_HASH, "first_name": "", "last_name": ""},
         encrypted=("pnr_encrypted",),
+        in_extract=False,
     ),
-    Holder("registry.Enrolment", person="person_id", erase={"notes": ""}),
-    Holder("registry.HistoricalEnrolment", person="person_id", erase={"notes": ""}),
-    Holder("registry.FollowUp", person="enrolment__person_id", erase={"notes": ""}),
+    Holder(
+        "registry.Enrolment",
+        person="person_id",
+        erase={"notes": ""},
+        insats="insats_id",
+        in_extract=False,
+    ),
+    Holder(
+        "registry.HistoricalEnrolment",
+        person="person_id",
+        erase={"notes": ""},
+        insats="insats_id",
+        in_extract=False,
+    ),
+    Holder(
+        "registry.FollowUp",
+        person="enrolment__person_id",
+        erase={"notes": ""},
+        insats="enrolment__insats_id",
+        in_extract=False,
+    ),
 )
