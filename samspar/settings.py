@@ -2,7 +2,8 @@
 
 - ``SAMSPAR_DEBUG``: "1" for development (the default for ``make demo``), "0" in production.
 - ``SAMSPAR_SECRET_KEY``: Django's secret key (required when not in debug mode).
-- ``SAMSPAR_FIELD_KEY``: Fernet key encrypting personnummer at rest (required when not debug).
+- ``SAMSPAR_FIELD_KEY``: Fernet key(s) encrypting personnummer at rest (required when not
+  debug); comma-separated during a key rotation, the current key first.
 - ``SAMSPAR_HASH_KEY``: key of the HMAC used to look personnummer up (required when not debug).
 - ``DATABASE_URL``: e.g. ``postgres://user@host:5432/samspar``; SQLite under ``var/`` if unset.
 - ``SAMSPAR_ALLOWED_HOSTS``: comma-separated host names.
@@ -68,6 +69,7 @@ INSTALLED_APPS = [
     "samspar.annual",
     "samspar.economics",
     "samspar.bench",
+    "samspar.dataprotection",
 ]
 
 MIDDLEWARE = [

@@ -8,6 +8,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("rapporter/", include("samspar.reports.urls")),
     path("ekonomi/", include("samspar.economics.urls")),
+    path("dataskydd/", include("samspar.dataprotection.urls")),
     path("api/v1/", api.urls),
     path("", include("samspar.core.urls")),
     path("", include("samspar.organisation.urls")),

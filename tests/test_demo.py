@@ -99,7 +99,8 @@ def _digest() -> str:
     return hashlib.sha256(repr(parts).encode()).hexdigest()
 
 
-def test_same_seed_gives_same_data(db):
+def test_same_seed_gives_same_data(db, settings):
+    settings.DEBUG = True  # reset refuses otherwise
     first = builder.build(scale=SCALE)
     digest = _digest()
     assert first.enrolments > 100
@@ -332,7 +333,8 @@ class TestDemoWorld:
         )
 
 
-def test_command_refuses_a_filled_database_unless_reset(db):
+def test_command_refuses_a_filled_database_unless_reset(db, settings):
+    settings.DEBUG = True  # reset refuses otherwise
     out = io.StringIO()
     call_command("demo", "--scale", str(SCALE), stdout=out)
     text = out.getvalue()

@@ -182,7 +182,7 @@ def test_check_tells_unknown_known_and_active_here(two_insatser, registrator):
     )
     assert "Already active in this insats." in page
     # A check that found a person is a look-up of personal data: it is logged.
-    assert AccessLog.objects.filter(kind="search", detail="personnummer check").count() == 3
+    assert AccessLog.objects.filter(kind="search_pnr", detail="personnummer check").count() == 3
 
 
 def test_out_of_scope_person_looks_exactly_like_an_unknown_number(

@@ -162,7 +162,7 @@ def test_search_by_name(coach_client, insats, registrator):
     page = html(coach_client.post(url, {"q": "erik anders"}))
     assert "Andersson, Erik" in page and "Berg" not in page
     log = AccessLog.objects.first()
-    assert log is not None and log.kind == "search" and log.records == 1
+    assert log is not None and log.kind == "search_name" and log.records == 1
 
 
 def test_search_by_personnummer(coach_client, insats, registrator):
@@ -386,7 +386,7 @@ def test_detail_shows_variables_other_enrolments_and_logs(
     assert "Dold insats" not in page
     assert reverse("enrolment-end", args=[enrolment.pk]) in page
     log = AccessLog.objects.get()
-    assert (log.kind, log.person, log.insats) == ("detail", enrolment.person, insats)
+    assert (log.kind, list(log.persons.all()), log.insats) == ("detail", [enrolment.person], insats)
 
 
 def test_edit_records_history_shown_on_detail(coach_client, insats, registrator):

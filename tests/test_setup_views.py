@@ -228,7 +228,12 @@ def test_forbund_admin_sets_the_suppression_threshold(
     forbund.refresh_from_db()
     assert forbund.suppression_threshold == 5
     response = client.post(
-        settings_url, {"organisation_number": "222000-1234", "suppression_threshold": "3"}
+        settings_url,
+        {
+            "organisation_number": "222000-1234",
+            "suppression_threshold": "3",
+            "retention_years": "5",
+        },
     )
     assert response.status_code == 302
     forbund.refresh_from_db()
@@ -576,3 +581,18 @@ def test_structural_form(client, forbund_admin, structural_insats, other_forbund
     )
     assert "The date cannot be in the future." in response.content.decode()
     assert StructuralCount.objects.count() == 2
+
+
+def test_forbund_admin_sets_the_retention_period_within_bounds(client, forbund_admin, forbund):
+    """Gallring's retention period (docs/security.d/gdpr.md): 1–10 years, default 5."""
+    settings_url = url("forbund-settings", forbund.pk)
+    login(client, forbund_admin)
+    base = {"suppression_threshold": "5"}
+    for bad in ("0", "11", "-1", "x", "", "99999999999999999999"):
+        response = client.post(settings_url, {**base, "retention_years": bad})
+        assert response.status_code == 200 and 'class="error"' in response.content.decode()
+    forbund.refresh_from_db()
+    assert forbund.retention_years == 5
+    assert client.post(settings_url, {**base, "retention_years": "2"}).status_code == 302
+    forbund.refresh_from_db()
+    assert forbund.retention_years == 2

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from samspar.access import wipe
 from samspar.access.scoping import Role
+
+if TYPE_CHECKING:
+    from samspar.registry.models import Person
 
 ROLE_LABELS = {
     Role.REGISTRATOR: _("Participant registrar (deltagaransvarig)"),
@@ -15,14 +21,16 @@ ROLE_LABELS = {
     Role.FORBUND_ADMIN: _("Förbund administrator/analyst"),
     Role.BOARD: _("Board/party (reads reports)"),
     Role.SYSADMIN: _("System administrator"),
+    Role.DPO: _("Data protection officer (dataskyddsombud)"),
 }
 
 
 class RoleAssignment(models.Model):
     """One role of one user, scoped to an insats or a whole förbund.
 
-    A registrar is always scoped to single insatser; a förbund administrator and a board
-    member to a förbund; an insats manager to either; a system administrator to nothing.
+    A registrar is always scoped to single insatser; a förbund administrator, a board
+    member and a data protection officer to a förbund; an insats manager to either; a
+    system administrator to nothing.
     """
 
     user = models.ForeignKey(
@@ -52,7 +60,7 @@ class RoleAssignment(models.Model):
                     | Q(role=Role.INSATS_MANAGER, insats__isnull=False, forbund__isnull=True)
                     | Q(role=Role.INSATS_MANAGER, insats__isnull=True, forbund__isnull=False)
                     | Q(
-                        role__in=[Role.FORBUND_ADMIN, Role.BOARD],
+                        role__in=[Role.FORBUND_ADMIN, Role.BOARD, Role.DPO],
                         insats__isnull=True,
                         forbund__isnull=False,
                     )
@@ -82,27 +90,103 @@ class RoleAssignment(models.Model):
         return f"{self.user} – {self.get_role_display()} – {self.insats or self.forbund or '–'}"
 
 
+class AppendOnlyError(RuntimeError):
+    """Raised when code tries to change or delete a row of the access log."""
+
+
+class AccessLogQuerySet(models.QuerySet["AccessLog"]):
+    """Rows of the access log can be added and read, never changed or deleted."""
+
+    def update(self, **kwargs: Any) -> int:
+        raise AppendOnlyError("The access log is append-only.")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        if not wipe.allowed():
+            raise AppendOnlyError("The access log is append-only.")
+        return super().delete()
+
+
+class AccessLogPersonQuerySet(models.QuerySet["AccessLogPerson"]):
+    def update(self, **kwargs: Any) -> int:
+        raise AppendOnlyError("The access log is append-only.")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        if not wipe.allowed():
+            raise AppendOnlyError("The access log is append-only.")
+        return super().delete()
+
+
 class AccessLog(models.Model):
-    """One read of personal data: who, what, when and why (DOMAIN.md §2)."""
+    """One read of personal data: who, what, when and why (DOMAIN.md §2).
+
+    ``persons`` are the persons whose data the read showed (every row of a list or
+    search, the one person of a record or register extract). ``user`` is empty for the
+    server operator on the command line. Append-only: see ``AccessLogQuerySet``, ``save``
+    and ``delete`` here, and on PostgreSQL the trigger of migration 0004.
+    """
 
     class Kind(models.TextChoices):
         LIST = "list", _("Participant list")
-        SEARCH = "search", _("Search")
+        SEARCH = "search", _("Search")  # before searches were told apart
+        SEARCH_PERSONNUMMER = "search_pnr", _("Search by personnummer")
+        SEARCH_NAME = "search_name", _("Search by name")
         DETAIL = "detail", _("Participant record")
         HISTORY = "history", _("Change history")
+        EXTRACT = "extract", _("Register extract")
+        LOG_LOOKUP = "log_lookup", _("Access log look-up of a person")
 
     at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
-    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     insats = models.ForeignKey("organisation.Insats", models.PROTECT, related_name="+")
-    person = models.ForeignKey(
-        "registry.Person", models.PROTECT, null=True, blank=True, related_name="+"
+    persons: models.ManyToManyField[Person, AccessLogPerson] = models.ManyToManyField(
+        "registry.Person", through="AccessLogPerson", related_name="+", blank=True
     )
     records = models.PositiveIntegerField(_("records shown"), default=0)
     detail = models.CharField(_("detail"), max_length=300, blank=True)
     purpose = models.CharField(_("purpose"), max_length=100)
 
+    objects = AccessLogQuerySet.as_manager()
+
     class Meta:
-        ordering = ["-at"]
+        ordering = ["-at", "-pk"]
         verbose_name = _("access log entry")
         verbose_name_plural = _("access log")
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise AppendOnlyError("The access log is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        if not wipe.allowed():
+            raise AppendOnlyError("The access log is append-only.")
+        return super().delete(*args, **kwargs)
+
+
+class AccessLogPerson(models.Model):
+    """One person shown by one read of the access log."""
+
+    entry = models.ForeignKey(AccessLog, models.CASCADE, related_name="shown")
+    person = models.ForeignKey("registry.Person", models.PROTECT, related_name="+")
+
+    objects = AccessLogPersonQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("person shown")
+        verbose_name_plural = _("persons shown")
+        constraints = [
+            models.UniqueConstraint(fields=["entry", "person"], name="accesslogperson_unique")
+        ]
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise AppendOnlyError("The access log is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        if not wipe.allowed():
+            raise AppendOnlyError("The access log is append-only.")
+        return super().delete(*args, **kwargs)

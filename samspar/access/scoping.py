@@ -23,6 +23,8 @@ class Action(StrEnum):
     VIEW_PERSONAL = "view_personal"  # see participants' personal data
     REGISTER = "register"  # register and change participants (personal and anonymous)
     MANAGE = "manage"  # set up the insats: plan, budget, staff, volume and structural counts
+    READ_ACCESS_LOG = "read_access_log"  # who read personal data when (not whose)
+    DATA_PROTECTION = "data_protection"  # whose data was read; register extracts of everyone
 
 
 class Role(StrEnum):
@@ -31,15 +33,19 @@ class Role(StrEnum):
     FORBUND_ADMIN = "forbund_admin"  # förbundsadministratör/analytiker
     BOARD = "board"  # styrelse, parter
     SYSADMIN = "sysadmin"  # systemadministratör
+    DPO = "dpo"  # dataskyddsombud
 
 
 # Which actions each role grants on the insatser within its scope.
 ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
     Role.REGISTRATOR: frozenset({Action.VIEW, Action.VIEW_PERSONAL, Action.REGISTER}),
     Role.INSATS_MANAGER: frozenset({Action.VIEW, Action.MANAGE}),
-    Role.FORBUND_ADMIN: frozenset({Action.VIEW, Action.MANAGE}),
+    Role.FORBUND_ADMIN: frozenset({Action.VIEW, Action.MANAGE, Action.READ_ACCESS_LOG}),
     Role.BOARD: frozenset({Action.VIEW}),
     Role.SYSADMIN: frozenset(),
+    # The data protection officer audits: the access log with the persons it names, and
+    # register extracts; no registry pages, no reports.
+    Role.DPO: frozenset({Action.READ_ACCESS_LOG, Action.DATA_PROTECTION}),
 }
 
 

@@ -3,19 +3,28 @@
 The plain personnummer never reaches the database: it is stored encrypted (Fernet,
 key ``SAMSPAR_FIELD_KEY``) for display to those allowed to see it, and as an HMAC-SHA256
 (key ``SAMSPAR_HASH_KEY``) to find a person again without decrypting every row.
+
+``SAMSPAR_FIELD_KEY`` may list several keys, comma-separated: the first encrypts, all
+are tried to decrypt (``MultiFernet``). That lets a key be replaced without downtime: put
+the new key first, run ``samspar rotate-key`` (``rotate``), then drop the old key.
 """
 
 import hashlib
 import hmac
 from functools import cache
 
-from cryptography.fernet import Fernet
+from cryptography.fernet import Fernet, MultiFernet
 from django.conf import settings
 
 
+def field_keys(setting: str) -> list[str]:
+    """The keys of a ``SAMSPAR_FIELD_KEY`` value, current key first."""
+    return [key.strip() for key in setting.split(",") if key.strip()]
+
+
 @cache
-def _fernet(key: str) -> Fernet:
-    return Fernet(key.encode())
+def _fernet(setting: str) -> MultiFernet:
+    return MultiFernet([Fernet(key.encode()) for key in field_keys(setting)])
 
 
 def encrypt(plain: str) -> str:
@@ -24,6 +33,11 @@ def encrypt(plain: str) -> str:
 
 def decrypt(token: str) -> str:
     return _fernet(settings.SAMSPAR_FIELD_KEY).decrypt(token.encode()).decode()
+
+
+def rotate(token: str) -> str:
+    """``token`` encrypted again under the current (first) key."""
+    return _fernet(settings.SAMSPAR_FIELD_KEY).rotate(token.encode()).decode()
 
 
 def lookup_hash(plain: str) -> str:

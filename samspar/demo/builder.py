@@ -27,8 +27,10 @@ from decimal import Decimal
 from typing import Any
 
 from django.apps import apps
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import User
+from django.core.exceptions import ImproperlyConfigured
 from django.db import models, transaction
 from django.db.models import Sum
 from django.db.models.functions import Coalesce
@@ -37,6 +39,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from simple_history.utils import bulk_create_with_history
 
+from samspar.access import wipe
 from samspar.access.models import ROLE_LABELS, AccessLog, RoleAssignment
 from samspar.access.scoping import Role
 from samspar.codelists import models as codes
@@ -286,8 +289,21 @@ def database_is_empty() -> bool:
 def reset() -> None:
     """Delete all organisation and registry data and the demo users (not the reference data).
 
-    Meant for demo databases: it cannot tell demo rows from others, so it wipes them all.
+    Meant for demo databases: it cannot tell demo rows from others, so it wipes them all,
+    the access log included. It therefore refuses to run unless DEBUG is on.
     """
+    if not settings.DEBUG:
+        raise ImproperlyConfigured(
+            gettext(
+                "Refusing to delete: this installation is not in DEBUG mode "
+                "(SAMSPAR_DEBUG=1), so it may hold real participants and their access log."
+            )
+        )
+    with wipe.allow():
+        _wipe()
+
+
+def _wipe() -> None:
     AccessLog.objects.all().delete()
     FollowUp.objects.all().delete()
     with override_settings(SIMPLE_HISTORY_ENABLED=False):  # no "-" rows for what is wiped

@@ -752,5 +752,6 @@ USERS: tuple[UserSpec, ...] = (
     UserSpec("admin.sodradalarna", "Maria", "Ekström", Role.FORBUND_ADMIN, _SODRA_DALARNA.name),
     UserSpec("admin.sydnarke", "Anders", "Holm", Role.FORBUND_ADMIN, _SYDNARKE.name),
     UserSpec("styrelse.sodradalarna", "Gunilla", "Wikström", Role.BOARD, _SODRA_DALARNA.name),
+    UserSpec("dso.sodradalarna", "Elin", "Lund", Role.DPO, _SODRA_DALARNA.name),
     UserSpec("sysadmin", "Per", "Nordin", Role.SYSADMIN),
 )

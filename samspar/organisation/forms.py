@@ -39,7 +39,7 @@ class ForbundSettingsForm(forms.ModelForm):  # type: ignore[type-arg]
 
     class Meta:
         model = Forbund
-        fields = ("organisation_number", "suppression_threshold")
+        fields = ("organisation_number", "suppression_threshold", "retention_years")
 
 
 def date_field(label: StrOrPromise, *, required: bool = True) -> forms.DateField:

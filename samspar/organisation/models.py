@@ -42,6 +42,12 @@ class Municipality(models.Model):
         return self.name
 
 
+# Gallring: how long a participant's identity is kept after their last enrolment ended.
+RETENTION_YEARS_DEFAULT = 5
+RETENTION_YEARS_MIN = 1
+RETENTION_YEARS_MAX = 10
+
+
 class Forbund(models.Model):
     """A samordningsförbund."""
 
@@ -57,6 +63,18 @@ class Forbund(models.Model):
         help_text=_(
             "Counts below this are hidden in tables for others than the insats's "
             "registrators (3–20; 5 is the usual choice)."
+        ),
+    )
+    retention_years = models.PositiveSmallIntegerField(
+        _("retention period (years)"),
+        default=RETENTION_YEARS_DEFAULT,
+        validators=[
+            MinValueValidator(RETENTION_YEARS_MIN),
+            MaxValueValidator(RETENTION_YEARS_MAX),
+        ],
+        help_text=_(
+            "A participant's identity (personnummer, names, notes) is removed this many "
+            "years after their last enrolment ended (gallring, 1–10 years)."
         ),
     )
 

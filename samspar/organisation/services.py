@@ -157,7 +157,7 @@ def update_insats(user: AbstractBaseUser, insats: Insats, **fields: Any) -> Insa
 
 # --- the förbund's own settings ------------------------------------------------------
 
-FORBUND_SETTINGS = ("organisation_number", "suppression_threshold")
+FORBUND_SETTINGS = ("organisation_number", "suppression_threshold", "retention_years")
 
 
 @transaction.atomic

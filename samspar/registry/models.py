@@ -50,6 +50,9 @@ class Person(models.Model):
     birth_date = models.DateField(_("birth date"))
     gender = models.CharField(_("legal gender"), max_length=1, choices=GENDER_CHOICES)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Set by gallring (samspar.dataprotection.gallring): the identity is removed, the
+    # statistical attributes kept.
+    anonymised_at = models.DateTimeField(_("identity removed"), null=True, blank=True)
 
     objects = PersonQuerySet.as_manager()
 
@@ -59,11 +62,15 @@ class Person(models.Model):
         verbose_name_plural = _("persons")
 
     def __str__(self) -> str:
+        if self.anonymised_at is not None:
+            return str(_("(identity removed)"))
         return f"#{self.pk}"
 
     @property
     def personnummer(self) -> str:
         """The formatted number YYYYMMDD-NNNC. Callers must log the read."""
+        if self.anonymised_at is not None:
+            return "–"
         plain = crypto.decrypt(self.pnr_encrypted)
         return f"{plain[:8]}-{plain[8:]}"
 

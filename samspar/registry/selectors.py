@@ -17,6 +17,7 @@ from django.db.models import Count, Q
 from django.utils import formats
 from django.utils.translation import gettext as _
 
+from samspar.access.models import AccessLog
 from samspar.access.scoping import Action
 from samspar.core import crypto, personnummer
 from samspar.organisation.models import MemberParty, Municipality, PartyKind
@@ -108,6 +109,16 @@ def filtered_enrolments(
             for word in q.split():
                 qs = qs.filter(Q(first_name__icontains=word) | Q(last_name__icontains=word))
     return qs.order_by("last_name", "first_name", "-start_date", "pk")
+
+
+def search_kind(q: str) -> AccessLog.Kind:
+    """What the access log records for a list request with search text ``q``."""
+    q = q.strip()
+    if not q:
+        return AccessLog.Kind.LIST
+    if _as_personnummer(q) is not None:
+        return AccessLog.Kind.SEARCH_PERSONNUMMER
+    return AccessLog.Kind.SEARCH_NAME
 
 
 def _as_personnummer(text: str) -> str | None:

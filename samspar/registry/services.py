@@ -218,6 +218,10 @@ def update_enrolment(
     one is refused (``None``: no check, e.g. an import).
     """
     _require(user, Action.REGISTER, enrolment.insats)
+    if enrolment.person.anonymised_at is not None:
+        raise ValidationError(
+            _("The participant's identity has been removed (gallring): the enrolment is closed.")
+        )
     check_unchanged(concurrency.locked(enrolment), version)
     return _apply(user, enrolment, supply_before, supply_after, fields)
 

@@ -63,9 +63,10 @@ def enrolment_list(request: AuthenticatedRequest, insats_id: int) -> HttpRespons
     page = Paginator(enrolments, PAGE_SIZE).get_page(request.POST.get("page"))
     log_personal_data_read(
         request.user,
-        AccessLog.Kind.SEARCH if filters["q"] else AccessLog.Kind.LIST,
+        selectors.search_kind(filters["q"]),
         insats,
         purpose=PURPOSE,
+        persons=[e.person for e in page.object_list],
         records=len(page.object_list),
         detail=f"page {page.number}",
     )
@@ -143,7 +144,7 @@ def _check(request: AuthenticatedRequest, insats: Insats, text: str) -> dict[str
         if person is not None:
             log_personal_data_read(
                 request.user,
-                AccessLog.Kind.SEARCH,
+                AccessLog.Kind.SEARCH_PERSONNUMMER,
                 insats,
                 purpose=PURPOSE,
                 person=person,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
@@ -44,12 +45,18 @@ class Command(BaseCommand):
         parser.add_argument(
             "--reset",
             action="store_true",
-            help="First delete ALL förbund, insatser, participants and the demo users.",
+            help=(
+                "First delete ALL förbund, insatser, participants, the access log and the "
+                "demo users. Refused unless SAMSPAR_DEBUG=1."
+            ),
         )
 
     def handle(self, *args: Any, seed: int, scale: float, reset: bool, **options: Any) -> None:
         if reset:
-            builder.reset()
+            try:
+                builder.reset()
+            except ImproperlyConfigured as e:
+                raise CommandError(str(e)) from None
         elif not builder.database_is_empty():
             raise CommandError(
                 _(

@@ -1,0 +1,218 @@
+"""Registerutdrag (GDPR Art. 15): everything stored about one person within the
+requester's scope, and who read it, as JSON and PDF.
+
+Who may: a data protection officer for the insatser of their förbund, a registrar for
+their own insatser, the server operator (``samspar registerutdrag``) for every insats or
+one förbund. The extract covers the person's data, each of their enrolments in those
+insatser with every variable (code labels, not codes), follow-ups and change history, and
+the access-log entries of those insatser about the person. Each extract is itself logged.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.db.models import QuerySet
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from weasyprint import HTML
+
+from samspar.access.audit import log_personal_data_read
+from samspar.access.models import AccessLog
+from samspar.access.scoping import Action
+from samspar.core import crypto
+from samspar.dataprotection.personal_data import HOLDERS
+from samspar.organisation.models import Forbund, Insats
+from samspar.registry import selectors, services
+from samspar.registry.models import Enrolment, FollowUp, Person
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+
+PURPOSE = "registerutdrag"
+FORMATS = ("pdf", "json")
+CONTENT_TYPES = {"pdf": "application/pdf", "json": "application/json"}
+
+ENROLMENT_FIELDS = [
+    "first_name",
+    "last_name",
+    *selectors.START_FIELDS,
+    *selectors.BACKGROUND_FIELDS,
+    "notes",
+    *selectors.END_FIELDS,
+]
+FOLLOW_UP_FIELDS = [
+    "months_after",
+    "date",
+    "supply",
+    "occupation",
+    "occupation_percent",
+    "works",
+    "studies",
+    "notes",
+]
+
+
+def extract_insatser(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Insats]:
+    """The insatser whose data the user may put in a register extract."""
+    dpo = Insats.objects.restrict(user, Action.DATA_PROTECTION).values("pk")
+    registrar = Insats.objects.restrict(user, Action.VIEW_PERSONAL).values("pk")
+    return Insats.objects.filter(models.Q(pk__in=dpo) | models.Q(pk__in=registrar))
+
+
+def find_person(personnummer_text: str, insatser: QuerySet[Insats]) -> Person:
+    """The person with this number enrolled in one of ``insatser``; else a ValidationError
+    that does not tell whether the person exists elsewhere."""
+    pnr = services.parse_personnummer(personnummer_text)
+    person = Person.objects.filter(
+        pnr_hash=crypto.lookup_hash(pnr.canonical), enrolments__insats__in=insatser
+    ).first()
+    if person is None:
+        raise ValidationError(
+            {"personnummer": _("No person with this number is registered in your insatser.")}
+        )
+    return person
+
+
+def _label(model: type[models.Model], name: str) -> str:
+    label = str(model._meta.get_field(name).verbose_name)  # type: ignore[union-attr]
+    return label[:1].upper() + label[1:]
+
+
+def _value(obj: models.Model, name: str) -> str:
+    f = obj._meta.get_field(name)
+    if isinstance(f, models.ManyToManyField):
+        return ", ".join(str(o) for o in getattr(obj, name).all()) or "–"
+    return selectors.display_value(f, getattr(obj, name))  # type: ignore[arg-type]
+
+
+def _fields(obj: models.Model, names: list[str]) -> list[dict[str, str]]:
+    return [{"field": n, "label": _label(type(obj), n), "value": _value(obj, n)} for n in names]
+
+
+def _other_tables(person: Person, insatser: QuerySet[Insats]) -> list[dict[str, Any]]:
+    """The rows about the person of every ``personal_data.HOLDERS`` table marked
+    ``in_extract``, each column labelled, ciphertexts decrypted."""
+    tables = []
+    for holder in HOLDERS:
+        if not holder.in_extract:
+            continue
+        model = holder.model_class()
+        rows = model._base_manager.filter(**{holder.person: person.pk})
+        if holder.insats:
+            rows = rows.filter(**{f"{holder.insats}__in": insatser.values("pk")})
+        names = [
+            f.name for f in model._meta.concrete_fields if not f.primary_key and f.name != "person"
+        ]
+        shown = []
+        for row in rows.order_by("pk"):
+            values = _fields(row, names)
+            for value in values:
+                if value["field"] in holder.encrypted and getattr(row, value["field"]):
+                    value["value"] = crypto.decrypt(getattr(row, value["field"]))
+            shown.append(values)
+        if shown:
+            tables.append({"table": str(model._meta.verbose_name_plural), "rows": shown})
+    return tables
+
+
+def _who(user: Any) -> str:
+    if user is None:
+        return _("the server operator")
+    return str(user.get_full_name() or user.get_username())
+
+
+def _enrolment(enrolment: Enrolment) -> dict[str, Any]:
+    follow_ups = FollowUp.objects.filter(enrolment=enrolment).order_by("months_after")
+    return {
+        "insats": enrolment.insats.name,
+        "forbund": enrolment.insats.forbund.name,
+        "registered_at": enrolment.created_at.isoformat(timespec="seconds"),
+        "registered_by": _who(enrolment.created_by),
+        "fields": _fields(enrolment, ENROLMENT_FIELDS),
+        "follow_ups": [_fields(f, FOLLOW_UP_FIELDS) for f in follow_ups],
+        "history": [
+            {
+                "at": entry.at.isoformat(timespec="seconds"),
+                "by": entry.user,
+                "event": _("Registered") if entry.created else _("Changed"),
+                "changes": [{"label": c.label, "old": c.old, "new": c.new} for c in entry.changes],
+            }
+            for entry in selectors.enrolment_history(enrolment)
+        ],
+    }
+
+
+@transaction.atomic
+def register_extract(
+    *,
+    user: AbstractBaseUser | None,
+    personnummer_text: str,
+    insatser: QuerySet[Insats],
+) -> dict[str, Any]:
+    """The extract of the person with this number within ``insatser``, logged first (so it
+    lists itself). ``user`` None is the operator on the command line."""
+    person = find_person(personnummer_text, insatser)
+    enrolments = list(
+        Enrolment.objects.filter(person=person, insats__in=insatser)
+        .select_related("insats__forbund", "created_by")
+        .order_by("start_date", "pk")
+    )
+    covered = sorted({e.insats for e in enrolments}, key=lambda i: (i.forbund.name, i.name))
+    for insats in covered:
+        log_personal_data_read(user, AccessLog.Kind.EXTRACT, insats, purpose=PURPOSE, person=person)
+    log = (
+        AccessLog.objects.filter(persons=person, insats__in=insatser)
+        .select_related("user", "insats")
+        .order_by("at", "pk")
+    )
+    return {
+        "title": _("Register extract"),
+        "generated_at": timezone.localtime().isoformat(timespec="seconds"),
+        "generated_by": _who(user),
+        "insatser": [f"{i.name} ({i.forbund.name})" for i in covered],
+        "person": {
+            "personnummer": person.personnummer,
+            "samordningsnummer": person.is_coordination_number,
+            "birth_date": person.birth_date.isoformat(),
+            "legal_gender": person.get_gender_display(),
+            "registered_at": person.created_at.isoformat(timespec="seconds"),
+        },
+        "enrolments": [_enrolment(e) for e in enrolments],
+        "other": _other_tables(person, insatser),
+        "access_log": [
+            {
+                "at": timezone.localtime(entry.at).isoformat(timespec="seconds"),
+                "by": _who(entry.user),
+                "what": entry.get_kind_display(),
+                "insats": entry.insats.name,
+                "purpose": entry.purpose,
+            }
+            for entry in log
+        ],
+    }
+
+
+def render(extract: dict[str, Any], fmt: str) -> bytes:
+    """The extract as a file: ``json`` or ``pdf``."""
+    if fmt == "json":
+        return json.dumps(extract, ensure_ascii=False, indent=2).encode()
+    html = render_to_string("dataprotection/extract_pdf.html", {"x": extract})
+    return bytes(HTML(string=html).write_pdf())
+
+
+def operator_insatser(forbund_name: str = "") -> QuerySet[Insats]:
+    """Every insats, or one förbund's (by name or id), for the operator's CLI."""
+    if not forbund_name:
+        return Insats.objects.all()
+    forbund = Forbund.objects.filter(
+        models.Q(name=forbund_name)
+        | models.Q(pk=int(forbund_name) if forbund_name.isascii() and forbund_name.isdigit() else 0)
+    ).first()
+    if forbund is None:
+        raise ValidationError(_("No förbund %(name)s.") % {"name": forbund_name})
+    return Insats.objects.filter(forbund=forbund)

@@ -1,0 +1,43 @@
+"""`samspar gallring [--dry-run]`: remove the identities due for gallring."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
+
+from samspar.dataprotection import gallring
+
+
+class Command(BaseCommand):
+    help = (
+        "Remove the identity (personnummer, names, notes) of every participant whose last "
+        "enrolment ended at least the förbund's retention period ago; the statistics keep "
+        "their figures. --dry-run only counts. Never prints a personnummer or a name."
+    )
+
+    def add_arguments(self, parser: argparse.ArgumentParser) -> None:
+        parser.add_argument(
+            "--dry-run", action="store_true", help="Only count what would be removed."
+        )
+
+    def handle(self, *args: Any, dry_run: bool, **options: Any) -> None:
+        result = gallring.plan() if dry_run else gallring.run()
+        write = self.stdout.write
+        if dry_run:
+            write(_("Would remove the identity of %(n)s persons.") % {"n": result.persons})
+        else:
+            write(_("Removed the identity of %(n)s persons.") % {"n": result.persons})
+        header = (_("Samordningsförbund"), _("Years"), _("Persons"), _("Enrolments"))
+        rows = [
+            (c.forbund, str(c.retention_years), str(c.persons), str(c.enrolments))
+            for c in result.per_forbund
+        ]
+        widths = [max(len(r[i]) for r in [header, *rows]) for i in range(4)]
+        for row in [header, *rows]:
+            write(
+                f"  {row[0]:<{widths[0]}}  {row[1]:>{widths[1]}}  "
+                f"{row[2]:>{widths[2]}}  {row[3]:>{widths[3]}}"
+            )

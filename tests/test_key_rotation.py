@@ -1,0 +1,51 @@
+"""`samspar rotate-key`: after rotation the old field key is no longer needed."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import pytest
+from cryptography.fernet import Fernet, InvalidToken
+from django.core.management import call_command
+
+from samspar.registry.models import Enrolment, Person
+from tests.factories import enrol, make_pnr
+
+OLD = Fernet.generate_key().decode()
+NEW = Fernet.generate_key().decode()
+
+
+def test_after_rotation_only_the_new_key_is_needed(db, settings, registrator, insats):
+    settings.SAMSPAR_FIELD_KEY = OLD
+    numbers = [make_pnr(dt.date(1980 + i, 2, 3), man=i % 2 == 0) for i in range(7)]
+    for pnr in numbers:
+        enrol(registrator, insats, personnummer_text=pnr)
+    # During the rotation the application runs with both keys: new first.
+    settings.SAMSPAR_FIELD_KEY = f"{NEW},{OLD}"
+    assert sorted(p.personnummer for p in Person.objects.all()) == sorted(numbers)
+    enrol(registrator, insats, personnummer_text=(late := make_pnr(dt.date(1999, 1, 1), man=True)))
+    out = io.StringIO()
+    call_command("rotate-key", stdout=out)
+    assert "registry_person.pnr_encrypted: 8" in out.getvalue()
+
+    settings.SAMSPAR_FIELD_KEY = NEW
+    assert sorted(p.personnummer for p in Person.objects.all()) == sorted([*numbers, late])
+    settings.SAMSPAR_FIELD_KEY = OLD
+    with pytest.raises(InvalidToken):
+        Person.objects.first().personnummer  # noqa: B018
+
+
+def test_the_application_keeps_working_during_rotation(db, settings, client, registrator, insats):
+    settings.SAMSPAR_FIELD_KEY = OLD
+    enrolment = enrol(registrator, insats)
+    pnr = enrolment.person.personnummer
+    settings.SAMSPAR_FIELD_KEY = f"{NEW},{OLD}"
+    client.force_login(registrator)
+    page = client.get(f"/deltagare/{enrolment.pk}/")
+    assert page.status_code == 200 and pnr in page.content.decode()
+    call_command("rotate-key", stdout=io.StringIO())
+    settings.SAMSPAR_FIELD_KEY = NEW
+    page = client.get(f"/deltagare/{enrolment.pk}/")
+    assert page.status_code == 200 and pnr in page.content.decode()
+    assert Enrolment.objects.get().person.personnummer == pnr
