@@ -29,8 +29,8 @@ from samspar.organisation import forms as org_forms
 from samspar.organisation import selectors, services
 from samspar.organisation.models import BudgetLine, Financing, Forbund, Insats, StaffMember
 from samspar.registry import services as registry_services
-from samspar.reports.key_figures import shown_key_figures
 from samspar.registry.models import StructuralCount, VolumeCount, WaitingListCount
+from samspar.reports.key_figures import shown_key_figures
 
 GET_POST = require_http_methods(["GET", "POST"])
 
