@@ -21,7 +21,7 @@ from django.contrib.auth.models import User
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
-from lxml import html
+from lxml import html  # type: ignore[import-untyped]  # python-docx's dependency
 
 from samspar.access.scoping import Role
 from samspar.codelists.models import EndReason

@@ -37,8 +37,8 @@ def _runtime_imports(tree: ast.Module) -> list[str]:
             found.append(node.module)
         elif isinstance(node, ast.Import):
             found.extend(alias.name for alias in node.names)
-        for child in ast.iter_child_nodes(node):
-            visit(child)
+        for inner in ast.iter_child_nodes(node):
+            visit(inner)
 
     visit(tree)
     return found
@@ -59,7 +59,8 @@ def test_can_agrees_with_restrict(world_built: World, db):
     inactive = User.objects.get(pk=w.a.users["board"].pk)
     inactive.is_active = False  # an inactive user may do nothing
     people = {u.pk: u for side in (w.a, w.b) for u in side.users.values()}
-    for user in [AnonymousUser(), inactive, *people.values()]:
+    users: list[User | AnonymousUser] = [AnonymousUser(), inactive, *people.values()]
+    for user in users:
         for action in Action:
             allowed = set(Insats.objects.restrict(user, action).values_list("pk", flat=True))
             for insats in Insats.objects.all():

@@ -85,9 +85,9 @@ def _forbund_ids(user: AbstractBaseUser | AnonymousUser, roles: list[Role]) -> Q
 
 @dataclass(frozen=True)
 class KeyFigures:
-    """Aggregates of one insats. The counts of participants (``PARTICIPANT_COUNTS``)
-    are exact here; a page shows them through ``reports.key_figures``, which hides small
-    ones (None) from readers without exact counts."""
+    """Aggregates of one insats. The counts of persons (``int | None``) are exact here;
+    a page shows them through ``reports.key_figures``, which hides small ones (None)
+    from readers without exact counts — a new count of persons must be added there."""
 
     year: int
     active_today: int | None
@@ -102,18 +102,6 @@ class KeyFigures:
     waiting_count: int | None  # persons waiting, as the waiting-list report counts them
     waiting_date: dt.date | None
     hidden_below: int | None = None  # the threshold, when small counts are hidden
-
-
-# The fields of KeyFigures that count persons (suppressed like a report's counts).
-PARTICIPANT_COUNTS = (
-    "active_today",
-    "started_this_year",
-    "ended_this_year",
-    "anonymous_this_year",
-    "volume_this_year",
-    "structural_this_year",
-    "waiting_count",
-)
 
 
 def key_figures(insats: Insats, today: dt.date) -> KeyFigures:

@@ -11,7 +11,7 @@ import dataclasses
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from samspar.organisation.selectors import PARTICIPANT_COUNTS, KeyFigures, key_figures
+from samspar.organisation.selectors import KeyFigures, key_figures
 from samspar.reports.scope import Level, ReportScope
 from samspar.reports.suppression import shown_count, threshold
 
@@ -32,8 +32,18 @@ def shown_key_figures(
     )
     if scope.sees_exact_counts():
         return figures
-    shown: dict[str, int | None] = {}
-    for name in PARTICIPANT_COUNTS:
-        value = getattr(figures, name)
-        shown[name] = None if value is None else shown_count(scope, value)
-    return dataclasses.replace(figures, hidden_below=threshold(scope), **shown)
+
+    def shown(n: int | None) -> int | None:
+        return None if n is None else shown_count(scope, n)
+
+    return dataclasses.replace(
+        figures,
+        active_today=shown(figures.active_today),
+        started_this_year=shown(figures.started_this_year),
+        ended_this_year=shown(figures.ended_this_year),
+        anonymous_this_year=shown(figures.anonymous_this_year),
+        volume_this_year=shown(figures.volume_this_year),
+        structural_this_year=shown(figures.structural_this_year),
+        waiting_count=shown(figures.waiting_count),
+        hidden_below=threshold(scope),
+    )
