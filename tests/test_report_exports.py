@@ -54,9 +54,8 @@ def avesta(seeded, db):
 
 
 def _scope(avesta, *, exact: bool = True, **options) -> ReportScope:
-    return ReportScope(
+    return ReportScope.for_operator(
         *AVESTA_YEAR,
-        user=None,
         level=Level.INSATS,
         object_id=avesta.insats.pk,
         exact=exact,
@@ -506,7 +505,9 @@ def test_an_export_takes_the_same_number_of_queries_for_more_enrolments(
     def queries() -> dict[str, int]:
         counts = {}
         for fmt in FORMATS:
-            scope = ReportScope(*AVESTA_YEAR, level=Level.FORBUND, object_id=forbund.pk)
+            scope = ReportScope.for_operator(
+                *AVESTA_YEAR, level=Level.FORBUND, object_id=forbund.pk
+            )
             with CaptureQueriesContext(connection) as captured:
                 export(REPORTS["deltagare"].build(scope), scope, fmt)
             counts[fmt] = len(captured)
@@ -519,6 +520,6 @@ def test_an_export_takes_the_same_number_of_queries_for_more_enrolments(
         enrol(registrator, insats, start_date=dt.date(2022, 3, day))
         enrol(coach, second, start_date=dt.date(2022, 4, day))
     assert queries() == few
-    scope = ReportScope(*AVESTA_YEAR, level=Level.FORBUND, object_id=forbund.pk)
+    scope = ReportScope.for_operator(*AVESTA_YEAR, level=Level.FORBUND, object_id=forbund.pk)
     with django_assert_max_num_queries(QUERY_BOUND):
         export(REPORTS["deltagare"].build(scope), scope, "xlsx")

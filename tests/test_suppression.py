@@ -181,10 +181,13 @@ def test_the_threshold_is_the_strictest_of_the_forbund_in_scope(db):
     make_insats(low, "Låg insats")
     make_insats(high, "Hög insats")
     year = AVESTA_YEAR
-    assert threshold(ReportScope(*year, level=Level.FORBUND, object_id=low.pk)) == 3
-    assert threshold(ReportScope(*year, level=Level.FORBUND, object_id=high.pk)) == 10
-    assert threshold(ReportScope(*year)) == 10
-    assert threshold(ReportScope(*year, level=Level.INSATS, object_id=0)) == DEFAULT_THRESHOLD
+    assert threshold(ReportScope.for_operator(*year, level=Level.FORBUND, object_id=low.pk)) == 3
+    assert threshold(ReportScope.for_operator(*year, level=Level.FORBUND, object_id=high.pk)) == 10
+    assert threshold(ReportScope.for_operator(*year)) == 10
+    assert (
+        threshold(ReportScope.for_operator(*year, level=Level.INSATS, object_id=0))
+        == DEFAULT_THRESHOLD
+    )
 
 
 @pytest.mark.parametrize(("forbund_threshold", "women_shown"), [(3, 3), (5, None)])
@@ -210,7 +213,7 @@ def test_a_report_uses_its_forbund_threshold(forbund_threshold, women_shown, db)
 
 def test_seed_002_results_give_no_hidden_count_away(insats, registrator):
     register(registrator, insats, seed_002_participants())
-    table = REPORTS["resultat"].build(ReportScope(*AVESTA_YEAR)).table("results")
+    table = REPORTS["resultat"].build(ReportScope.for_operator(*AVESTA_YEAR)).table("results")
     for r, row in enumerate(table.as_dicts()):
         if (r, "dropouts") in table.suppressed:
             assert row["ended"] is None or row["ended_kept"] is None
@@ -224,7 +227,7 @@ def test_seed_002_outflow_gives_no_hidden_count_away(insats, registrator):
     """The outflow table (#13) repeats the results' destinations per municipality: the
     same sums must hold there, and its percent hides with its hidden denominator."""
     register(registrator, insats, seed_002_participants())
-    table = REPORTS["utflode"].build(ReportScope(*AVESTA_YEAR)).table("outflow")
+    table = REPORTS["utflode"].build(ReportScope.for_operator(*AVESTA_YEAR)).table("outflow")
     assert table.suppressed
     for r, row in enumerate(table.as_dicts()):
         if (r, "other_rehab") in table.suppressed:

@@ -16,6 +16,9 @@ from django.db.models import Q
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+    from django.db.models import QuerySet
+
+    from samspar.access.models import RoleAssignment
 
 
 class Action(StrEnum):
@@ -49,17 +52,25 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
 }
 
 
+def _grants(
+    user: AbstractBaseUser | AnonymousUser, action: Action
+) -> QuerySet[RoleAssignment] | None:
+    """The user's role assignments that grant ``action``; None for nobody."""
+    if not user.is_authenticated or not user.is_active:
+        return None
+    from samspar.access.models import RoleAssignment  # models import this module
+
+    roles = [role for role, actions in ROLE_ACTIONS.items() if action in actions]
+    return RoleAssignment.objects.filter(user_id=user.pk, role__in=roles)
+
+
 def insats_q(user: AbstractBaseUser | AnonymousUser, action: Action, insats_path: str) -> Q:
     """A filter matching the rows whose insats the user may ``action``."""
     nothing = Q(pk__in=[])
-    if not user.is_authenticated or not user.is_active:
+    assignments = _grants(user, action)
+    if assignments is None:
         return nothing
-    from samspar.access.models import RoleAssignment
-
-    roles = [role for role, actions in ROLE_ACTIONS.items() if action in actions]
-    grants = RoleAssignment.objects.filter(user_id=user.pk, role__in=roles).values_list(
-        "insats_id", "forbund_id"
-    )
+    grants = assignments.values_list("insats_id", "forbund_id")
     insats_ids = {i for i, _ in grants if i is not None}
     forbund_ids = {f for i, f in grants if i is None and f is not None}
     if not insats_ids and not forbund_ids:
@@ -75,6 +86,12 @@ def insats_q(user: AbstractBaseUser | AnonymousUser, action: Action, insats_path
 
 
 def can(user: AbstractBaseUser | AnonymousUser, action: Action, insats_id: int) -> bool:
-    from samspar.organisation.models import Insats
-
-    return Insats.objects.restrict(user, action).filter(pk=insats_id).exists()
+    """Whether the user may ``action`` on one insats: the rule of ``insats_q`` — an
+    assignment to the insats, or a förbund-wide one to its förbund — asked of the
+    user's assignments, so this module needs no model of the apps above it."""
+    assignments = _grants(user, action)
+    if assignments is None:
+        return False
+    return assignments.filter(
+        Q(insats_id=insats_id) | Q(insats__isnull=True, forbund__insatser=insats_id)
+    ).exists()

@@ -59,8 +59,8 @@ def run(size: int, keys: Sequence[str], *, today: dt.date, seed: int = DEFAULT_S
     with override_settings(DEBUG=False), transaction.atomic():
         forbund = loader.load(data)
         loaded = time.perf_counter()
-        scope = ReportScope(
-            date_from, date_to, level=Level.FORBUND, object_id=forbund.pk, exact=True
+        scope = ReportScope.for_operator(
+            date_from, date_to, exact=True, level=Level.FORBUND, object_id=forbund.pk
         )
         report_ms = {}
         for key in keys:

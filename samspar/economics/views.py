@@ -46,12 +46,16 @@ def index(request: HttpRequest) -> HttpResponse:
         "economics/index.html",
         {
             "evaluations": selectors.evaluations(request.user),
-            "may_create": EvaluationForm(user=request.user, method=Method.TYPE_CASES)
-            .fields["forbund"]
-            .queryset.exists(),  # type: ignore[attr-defined]
+            "may_create": _may_create(request.user),
             "methods": Method.choices,
         },
     )
+
+
+def _may_create(user: Any) -> bool:
+    """Whether the user manages a förbund or insats to make an evaluation for."""
+    form = EvaluationForm(user=user, method=Method.TYPE_CASES)
+    return bool(form.fields["forbund"].queryset.exists())  # type: ignore[attr-defined]
 
 
 def _method(method: str) -> str:
@@ -142,6 +146,8 @@ def _edit(request: HttpRequest, evaluation: Evaluation, method: str) -> HttpResp
 
 @login_required
 def evaluation_create(request: HttpRequest, method: str) -> HttpResponse:
+    if not _may_create(request.user):
+        raise Http404
     return _edit(request, Evaluation(method=_method(method)), method)
 
 

@@ -38,8 +38,6 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
     from django.db.models import QuerySet
 
-    from samspar.registry.models import WaitingListCount
-
 
 def visible_insatser(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Insats]:
     return Insats.objects.restrict(user, Action.VIEW).select_related("forbund", "team")
@@ -87,19 +85,23 @@ def _forbund_ids(user: AbstractBaseUser | AnonymousUser, roles: list[Role]) -> Q
 
 @dataclass(frozen=True)
 class KeyFigures:
-    """Aggregates of one insats that reveal no personal data."""
+    """Aggregates of one insats. The counts of persons (``int | None``) are exact here;
+    a page shows them through ``reports.key_figures``, which hides small ones (None)
+    from readers without exact counts — a new count of persons must be added there."""
 
     year: int
-    active_today: int
-    started_this_year: int
-    ended_this_year: int
-    anonymous_this_year: int
-    volume_this_year: int
-    structural_this_year: int
-    budgeted_this_year: int | None
+    active_today: int | None
+    started_this_year: int | None
+    ended_this_year: int | None
+    anonymous_this_year: int | None
+    volume_this_year: int | None
+    structural_this_year: int | None
+    budgeted_this_year: int | None  # a plan, not persons
     staff_fte: Decimal
-    staff_count: int
-    waiting: WaitingListCount | None
+    staff_count: int  # staff, not participants
+    waiting_count: int | None  # persons waiting, as the waiting-list report counts them
+    waiting_date: dt.date | None
+    hidden_below: int | None = None  # the threshold, when small counts are hidden
 
 
 def key_figures(insats: Insats, today: dt.date) -> KeyFigures:
@@ -128,6 +130,7 @@ def key_figures(insats: Insats, today: dt.date) -> KeyFigures:
     )
     staff = current_staff(insats, today).aggregate(fte=Sum("fte_percent"), n=Count("pk"))
     plan = InsatsYear.objects.filter(insats=insats, year=year).first()
+    waiting = WaitingListCount.objects.filter(insats=insats).order_by("-date").first()
     return KeyFigures(
         year=year,
         active_today=enrolments["active"],
@@ -145,7 +148,8 @@ def key_figures(insats: Insats, today: dt.date) -> KeyFigures:
         budgeted_this_year=plan.budgeted_participants if plan else None,
         staff_fte=staff["fte"] or Decimal(0),
         staff_count=staff["n"],
-        waiting=WaitingListCount.objects.filter(insats=insats).order_by("-date").first(),
+        waiting_count=waiting.count if waiting else None,
+        waiting_date=waiting.date if waiting else None,
     )
 
 

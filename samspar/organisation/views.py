@@ -30,6 +30,7 @@ from samspar.organisation import selectors, services
 from samspar.organisation.models import BudgetLine, Financing, Forbund, Insats, StaffMember
 from samspar.registry import services as registry_services
 from samspar.registry.models import StructuralCount, VolumeCount, WaitingListCount
+from samspar.reports.key_figures import shown_key_figures
 
 GET_POST = require_http_methods(["GET", "POST"])
 
@@ -138,7 +139,7 @@ def insats_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "may_view_personal": can(user, Action.VIEW_PERSONAL, pk),
             "may_register": can(user, Action.REGISTER, pk),
             "may_manage": can(user, Action.MANAGE, pk),
-            "figures": selectors.key_figures(insats, timezone.localdate()),
+            "figures": shown_key_figures(user, insats, timezone.localdate()),
         },
     )
 

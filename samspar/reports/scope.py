@@ -11,7 +11,7 @@ import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
@@ -23,6 +23,19 @@ from samspar.registry.models import AnonymousEnrolment, Enrolment, StructuralCou
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+
+
+@dataclass(frozen=True)
+class Operator:
+    """The operator of the installation at the server's command line (``samspar report``,
+    ``samspar bench``): every insats, small counts suppressed unless ``exact``.
+
+    Never built from a web request: a page or the API always has a signed-in user, and a
+    ``ReportScope`` needs one or the other, so no scope can stand for "everything" by
+    accident.
+    """
+
+    exact: bool = False  # unsuppressed counts, for the operator's own use (--exact)
 
 
 class Level(StrEnum):
@@ -57,20 +70,19 @@ DEFAULT_MONTH_STEP = 3
 class ReportScope:
     """Filters shared by every report.
 
-    ``user`` None means the operator on the server (the CLI): every insats, with
-    small counts suppressed unless ``exact`` is asked for.
+    ``user`` is whose eyes: a signed-in user (their scope), or the ``Operator`` on the
+    server's command line (every insats; see ``for_operator``). It has no default.
     """
 
     date_from: dt.date
     date_to: dt.date
-    user: AbstractBaseUser | AnonymousUser | None = None
+    user: AbstractBaseUser | AnonymousUser | Operator = field(kw_only=True)
     level: Level = Level.ALL
     object_id: str | int | None = None
     gender: str = ""  # "K", "M" or "" for both
     age_bounds: tuple[int, ...] = DEFAULT_AGE_BOUNDS
     month_step: int = DEFAULT_MONTH_STEP
     base_year: int | None = None
-    exact: bool = False  # the operator asked for unsuppressed counts (CLI only)
     published: bool = False  # meant for publication: always suppressed
     # Whom the background figures (#5, #6, #7, #12) cover: a ``populations.Population``
     # value, or "" for each figure's default (those who started in the period).
@@ -81,13 +93,26 @@ class ReportScope:
     _memo: dict[tuple[object, ...], object] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
+        if self.user is None:
+            raise TypeError("A ReportScope needs a user, or ReportScope.for_operator()")
         if self.date_to < self.date_from:
             raise ValueError("date_to is before date_from")
+
+    @classmethod
+    def for_operator(
+        cls, date_from: dt.date, date_to: dt.date, *, exact: bool = False, **filters: Any
+    ) -> ReportScope:
+        """The operator's scope on the command line: every insats of the installation."""
+        return cls(date_from, date_to, user=Operator(exact=exact), **filters)
+
+    def _reader(self) -> object:
+        """Who reads, as a key of ``_memo``."""
+        return self.user if isinstance(self.user, Operator) else self.user.pk
 
     # --- organisation -------------------------------------------------------------
 
     def insatser(self, action: Action = Action.VIEW) -> QuerySet[Insats]:
-        if self.user is None:
+        if isinstance(self.user, Operator):
             qs = Insats.objects.all()
         else:
             key = ("grants", self.user.pk, action)
@@ -101,7 +126,7 @@ class ReportScope:
     def hierarchy(self) -> list[tuple[int | str | None, ...]]:
         """(insats, team, förbund, county) of every insats the reader may see, at any
         level (reports.comparisons)."""
-        key = ("hierarchy", self.user.pk if self.user else None)
+        key = ("hierarchy", self._reader())
         if key not in self._memo:
             everything = dataclasses.replace(self, level=Level.ALL, object_id=None)
             self._memo[key] = list(
@@ -118,7 +143,7 @@ class ReportScope:
         return Forbund.objects.filter(pk__in=self.insatser().values("forbund_id"))
 
     def thresholds(self) -> set[int]:
-        key = ("thresholds", self.user.pk if self.user else None, self.level, self.object_id)
+        key = ("thresholds", self._reader(), self.level, self.object_id)
         if key not in self._memo:
             self._memo[key] = set(self.forbund().values_list("suppression_threshold", flat=True))
         return cast(set[int], self._memo[key])
@@ -168,8 +193,8 @@ class ReportScope:
         an output made for publication."""
         if self.published:
             return False
-        if self.user is None:
-            return self.exact
+        if isinstance(self.user, Operator):
+            return self.user.exact
         key = ("exact", self.user.pk, self.level, self.object_id)
         if key not in self._memo:
             in_scope = self.insatser()

@@ -35,6 +35,17 @@ def threshold(scope: ReportScope) -> int:
     return max(scope.thresholds(), default=DEFAULT_THRESHOLD)
 
 
+def shown_count(scope: ReportScope, n: int) -> int | None:
+    """A count of participants shown outside a report's tables (the insats page's key
+    figures): ``n``, or None where a report for the same reader would hide it — a
+    count with 0 < n < threshold for a reader without exact counts. Every count of
+    participants that a page, card, chart, the API or the CLI shows outside the
+    catalogue goes through here, so there is one rule for small counts."""
+    if scope.sees_exact_counts() or not 0 < n < threshold(scope):
+        return n
+    return None
+
+
 @dataclass(frozen=True)
 class Built:
     """A report, the scope it was built for, and how to build it for another scope."""

@@ -17,3 +17,9 @@ def amount(value: int | Decimal | float | None) -> str:
     if value is None or value == "":
         return ""
     return number_format(value, decimal_pos=0, use_l10n=True, force_grouping=True)
+
+
+@register.filter
+def persons(value: int | None) -> str:
+    """A count of persons: grouped like ``amount``, or "–" where it is hidden (None)."""
+    return "–" if value is None else amount(value)

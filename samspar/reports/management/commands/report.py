@@ -130,10 +130,10 @@ class Command(BaseCommand):
         date_from, date_to = _period(options["date_from"], options["date_to"])
         level, object_id = _organisation(options)
         chosen = _form_options(options)
-        scope = ReportScope(
+        scope = ReportScope.for_operator(
             date_from,
             date_to,
-            user=None,
+            exact=options["exact"],
             level=level,
             object_id=object_id,
             gender=options["gender"],
@@ -141,7 +141,6 @@ class Command(BaseCommand):
             age_bounds=chosen.get("age_bounds") or DEFAULT_AGE_BOUNDS,
             month_step=chosen.get("month_step") or DEFAULT_MONTH_STEP,
             base_year=chosen.get("base_year"),
-            exact=options["exact"],
             published=options["published"],
         )
         exported = export(REPORTS[name].build(scope), scope, fmt)
