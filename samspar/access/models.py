@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import simple_history
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from samspar.access.scoping import Role
+from samspar.access.security_log import SecurityEvent
+
+__all__ = ["ROLE_LABELS", "AccessLog", "RoleAssignment", "SecurityEvent"]
 
 ROLE_LABELS = {
     Role.REGISTRATOR: _("Participant registrar (deltagaransvarig)"),
@@ -41,6 +47,8 @@ class RoleAssignment(models.Model):
     insats = models.ForeignKey(
         "organisation.Insats", models.CASCADE, null=True, blank=True, verbose_name=_("insats")
     )
+    # Who gave or took which role when (admin site, command line or code).
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("role assignment")
@@ -106,3 +114,13 @@ class AccessLog(models.Model):
         ordering = ["-at"]
         verbose_name = _("access log entry")
         verbose_name_plural = _("access log")
+
+
+# Every change of a user account with who made it; never the password hash (an old hash
+# must not outlive its password) nor the time of the last log-in (the security log has it).
+simple_history.register(
+    User,
+    app="samspar.access",
+    excluded_fields=["password", "last_login"],
+    m2m_fields=["groups", "user_permissions"],
+)
