@@ -17,7 +17,6 @@ from samspar.organisation.models import Forbund, Insats
 from tests.factories import make_forbund, make_insats, make_user
 from tests.seeds import register, seed_002_participants
 
-
 # -- Two-factor log-in in tests ---------------------------------------------------------
 # ``client.force_login(user)`` and ``client.login(...)`` give a session that has also done
 # the second step (as if the user had typed a code from their app): the user gets a
@@ -31,9 +30,7 @@ def password_only_login(client: Client, user: User) -> None:
     _password_only_force_login(client, user)
 
 
-def _force_login_with_second_factor(
-    self: Client, user: User, backend: str | None = None
-) -> None:
+def _force_login_with_second_factor(self: Client, user: User, backend: str | None = None) -> None:
     _password_only_force_login(self, user, backend)
     device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
     if device is None:

@@ -8,13 +8,15 @@ import base64
 import segno
 from django import forms
 from django.contrib import messages
-from django.contrib.auth import logout, views as auth_views
+from django.contrib.auth import logout
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import gettext as _, gettext_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice
@@ -66,7 +68,10 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
                 left = device.token_set.count()
                 messages.warning(
                     request,
-                    _("You used a recovery code; %(left)s are left. Make new ones on your account page.")
+                    _(
+                        "You used a recovery code; %(left)s are left. Make new ones on your "
+                        "account page."
+                    )
                     % {"left": left},
                 )
             return redirect(_next(request))
@@ -140,7 +145,9 @@ def recovery_codes(request: HttpRequest) -> HttpResponse:
         raise Http404
     codes = services.new_recovery_codes(request.user)  # type: ignore[arg-type]
     return render(
-        request, "registration/recovery_codes.html", {"codes": codes, "next": reverse_lazy("account")}
+        request,
+        "registration/recovery_codes.html",
+        {"codes": codes, "next": reverse_lazy("account")},
     )
 
 
