@@ -19,6 +19,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from samspar.access.scoping import Role
 from samspar.access.security_log import SecurityEvent
+from samspar.access.sessions import LOGGED_IN_AT
 from tests.conftest import password_only_login
 from tests.factories import make_user
 
@@ -123,6 +124,22 @@ def test_a_session_ends_with_the_browser_and_after_a_working_day(registrator):
     cookie = response.cookies["sessionid"]
     assert not cookie["expires"] and not cookie["max-age"]  # gone when the browser closes
     assert client.session.get_expiry_age() == 10 * 60 * 60
+
+
+def _move_log_in_back(client: Client, *, hours: int) -> None:
+    session = client.session
+    session[LOGGED_IN_AT] = int(session[LOGGED_IN_AT]) - hours * 60 * 60
+    session.save()
+
+
+def test_an_active_session_still_ends_ten_hours_after_the_log_in(client, registrator):
+    client.force_login(registrator)
+    _move_log_in_back(client, hours=9)
+    assert client.get("/").status_code == 200
+    _move_log_in_back(client, hours=2)  # 11 hours in all
+    response = client.get("/")
+    assert response.status_code == 302 and response["Location"] == "/login/"
+    assert not _signed_in(client)
 
 
 def test_log_out_everywhere_ends_every_session_of_the_user(registrator, manager):

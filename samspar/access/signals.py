@@ -19,6 +19,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from samspar.access import notices
 from samspar.access.security_log import SecurityEvent, record
+from samspar.access.sessions import mark_log_in_time
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
@@ -28,6 +29,7 @@ Kind = SecurityEvent.Kind
 
 @receiver(user_logged_in, dispatch_uid="samspar-security-login")
 def _logged_in(sender: Any, request: HttpRequest, user: User, **kwargs: Any) -> None:
+    mark_log_in_time(request)
     for notice in notices.password_change_notices(user):
         messages.warning(request, notice, fail_silently=True)
     record(Kind.LOGIN, username=user.get_username(), user=user, request=request)
