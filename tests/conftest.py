@@ -49,8 +49,8 @@ def _login_with_second_factor(self: Client, **credentials: str) -> bool:
     return True
 
 
-Client.force_login = _force_login_with_second_factor  # type: ignore[method-assign]
-Client.login = _login_with_second_factor  # type: ignore[method-assign]
+Client.force_login = _force_login_with_second_factor  # type: ignore[method-assign,assignment]
+Client.login = _login_with_second_factor  # type: ignore[method-assign,assignment]
 
 
 @pytest.fixture(autouse=True)

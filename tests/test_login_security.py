@@ -37,8 +37,8 @@ def _forget_the_short_wait(device: TOTPDevice) -> None:
     device.throttle_reset()
 
 
-def _log_in(client: Client, username: str, password: str, **extra: str):
-    return client.post("/login/", {"username": username, "password": password}, **extra)
+def _log_in(client: Client, username: str, password: str):
+    return client.post("/login/", {"username": username, "password": password})
 
 
 def _signed_in(client: Client) -> bool:

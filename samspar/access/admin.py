@@ -17,7 +17,7 @@ from samspar.access.security_log import SecurityEvent
 
 
 @admin.register(RoleAssignment)
-class RoleAssignmentAdmin(SimpleHistoryAdmin):  # type: ignore[type-arg]
+class RoleAssignmentAdmin(SimpleHistoryAdmin):
     list_display = ["user", "role", "forbund", "insats"]
     list_filter = ["role", "forbund"]
     search_fields = ["user__username", "user__first_name", "user__last_name"]

@@ -29,7 +29,7 @@ class _AppendOnlyQuerySet(models.QuerySet["SecurityEvent"]):
     def update(self, **kwargs: Any) -> NoReturn:
         raise AppendOnlyError("The security log is append-only.")
 
-    def delete(self) -> NoReturn:  # type: ignore[override]
+    def delete(self) -> NoReturn:
         raise AppendOnlyError("The security log is append-only.")
 
 

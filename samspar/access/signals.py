@@ -82,13 +82,13 @@ def _password_changed(sender: Any, instance: User, **kwargs: Any) -> None:
 @receiver(pre_save, sender=TOTPDevice, dispatch_uid="samspar-security-totp-pre")
 def _note_totp_confirmed(sender: Any, instance: TOTPDevice, **kwargs: Any) -> None:
     was = TOTPDevice.objects.filter(pk=instance.pk).values_list("confirmed", flat=True).first()
-    instance._samspar_enrolled = instance.confirmed and not was  # type: ignore[attr-defined]
+    instance._samspar_enrolled = instance.confirmed and not was
 
 
 @receiver(post_save, sender=TOTPDevice, dispatch_uid="samspar-security-totp-saved")
 def _totp_saved(sender: Any, instance: TOTPDevice, **kwargs: Any) -> None:
     if getattr(instance, "_samspar_enrolled", False):
-        instance._samspar_enrolled = False  # type: ignore[attr-defined]
+        instance._samspar_enrolled = False
         user = instance.user
         record(Kind.TWO_FACTOR_ENROLLED, username=user.get_username(), user=user)
 

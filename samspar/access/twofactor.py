@@ -54,9 +54,14 @@ def has_totp_device(user: AbstractBaseUser | AnonymousUser) -> bool:
 
 def owes_second_step(user: AbstractBaseUser | AnonymousUser) -> bool:
     """Signed in with the password only, while two-factor is required or set up."""
-    if not user.is_authenticated or user.is_verified():  # type: ignore[union-attr]
+    if not user.is_authenticated or _is_verified(user):
         return False
     return requires_two_factor(user) or any(devices_for_user(user))
+
+
+def _is_verified(user: AbstractBaseUser | AnonymousUser) -> bool:
+    """Whether django-otp's middleware found the session verified by a device."""
+    return getattr(user, "otp_device", None) is not None
 
 
 def second_step_url(user: AbstractBaseUser | AnonymousUser) -> str:

@@ -166,6 +166,6 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     success_url = reverse_lazy("account")
 
     def form_valid(self, form: forms.Form) -> HttpResponse:
-        response = super().form_valid(form)  # type: ignore[arg-type]
+        response = super().form_valid(form)
         messages.success(self.request, _("Your password was changed."))
         return response
