@@ -173,3 +173,29 @@ def test_demo_code_is_for_the_demo_only(registrator):
 
     with pytest.raises(CommandError, match="SAMSPAR_DEBUG=1"):
         call_command("demo_code", "coach")
+
+
+def test_a_recovery_code_made_by_an_administrator_is_logged_and_told(root, registrator):
+    """The attack: the superuser gives the registrator a recovery code of their own
+    choosing in the admin site, to pass the second step as them."""
+    admin = Client()
+    admin.force_login(root)
+    response = admin.post(
+        "/admin/otp_static/staticdevice/add/",
+        {
+            "user": registrator.pk,
+            "name": "bakdörr",
+            "confirmed": "on",
+            "token_set-TOTAL_FORMS": "1",
+            "token_set-INITIAL_FORMS": "0",
+            "token_set-0-token": "bakdorr1",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    event = SecurityEvent.objects.get(kind=Kind.RECOVERY_CODES, user=registrator)
+    assert event.actor == "root"
+
+    impostor = Client()
+    impostor.post("/login/", {"username": "coach", "password": "pw-coach"})
+    page = impostor.get("/konto/tvafaktor/", follow=True).content.decode()
+    assert "Din tvåfaktorsinloggning ändrades" in page and "av root" in page

@@ -1,9 +1,10 @@
 """Tell a user that their password was changed: by e-mail at once, and at each log-in.
 
 The e-mail goes to the account's address (if it has one) through Django's e-mail
-backend. The notice at log-in lists every change of the last ``NOTICE_DAYS`` days that
-someone else made (an administrator, the command line), so an administrator who sets a
-password and logs in as its owner cannot hide it from the owner.
+backend. The notice at log-in lists every change of the password or of the two-factor
+log-in of the last ``NOTICE_DAYS`` days that someone else made (an administrator, the
+command line), so an administrator who sets a password, or a device or recovery code,
+and logs in as its owner cannot hide it from the owner.
 """
 
 from __future__ import annotations
@@ -31,20 +32,37 @@ def _when(event: SecurityEvent) -> str:
     return str(formats.date_format(timezone.localtime(event.at), "Y-m-d H:i"))
 
 
+_TWO_FACTOR_CHANGES = (
+    SecurityEvent.Kind.TWO_FACTOR_ENROLLED,
+    SecurityEvent.Kind.TWO_FACTOR_REMOVED,
+    SecurityEvent.Kind.RECOVERY_CODES,
+)
+
+
 def password_change_notices(user: User) -> list[str]:
-    """A sentence for each change of the user's password by someone else, lately."""
+    """A sentence for each change of the user's password or two-factor log-in by someone
+    else, lately."""
     since = timezone.now() - dt.timedelta(days=NOTICE_DAYS)
     events = SecurityEvent.objects.filter(
-        user_id=user.pk, kind=SecurityEvent.Kind.PASSWORD_CHANGED, at__gte=since
+        username=user.get_username(),
+        kind__in=[SecurityEvent.Kind.PASSWORD_CHANGED, *_TWO_FACTOR_CHANGES],
+        at__gte=since,
     ).exclude(actor="")
-    return [
-        _(
-            "Your password was changed on %(when)s by %(actor)s. If you did not ask for "
-            "this, tell your administrator at once."
-        )
-        % {"when": _when(event), "actor": event.actor}
-        for event in events
-    ]
+    notices = []
+    for event in events:
+        values = {"when": _when(event), "actor": event.actor, "what": event.get_kind_display()}
+        if event.kind == SecurityEvent.Kind.PASSWORD_CHANGED:
+            text = _(
+                "Your password was changed on %(when)s by %(actor)s. If you did not ask for "
+                "this, tell your administrator at once."
+            )
+        else:
+            text = _(
+                "Your two-factor log-in was changed on %(when)s by %(actor)s (%(what)s). If "
+                "you did not ask for this, tell your administrator at once."
+            )
+        notices.append(text % values)
+    return notices
 
 
 def tell_owner_password_changed(user: User, event: SecurityEvent) -> None:

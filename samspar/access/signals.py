@@ -15,6 +15,7 @@ from django.contrib.auth.models import User
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
+from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from samspar.access import notices
@@ -98,3 +99,17 @@ def _totp_deleted(sender: Any, instance: TOTPDevice, **kwargs: Any) -> None:
     # By user name only: the device may go because its user is being deleted.
     username = User.objects.filter(pk=instance.user_id).values_list("username", flat=True)
     record(Kind.TWO_FACTOR_REMOVED, username=username.first() or f"#{instance.user_id}")
+
+
+@receiver(post_save, sender=StaticToken, dispatch_uid="samspar-security-static-token")
+def _recovery_code_added(sender: Any, instance: StaticToken, created: bool, **kwargs: Any) -> None:
+    """A recovery code added one by one (the admin site); ``new_recovery_codes`` makes
+    its codes in bulk and logs them itself."""
+    if created:
+        user = instance.device.user
+        record(
+            Kind.RECOVERY_CODES,
+            username=user.get_username(),
+            user=user,
+            detail="one code added",
+        )
