@@ -80,7 +80,7 @@ def test_a_password_set_on_the_command_line_is_logged_as_such(registrator):
     registrator.set_password(NEW_PASSWORD)
     registrator.save()
     event = SecurityEvent.objects.get(kind=Kind.PASSWORD_CHANGED, user=registrator)
-    assert event.actor.startswith("kommandoraden (")
+    assert event.actor.startswith("command line (")
 
 
 def test_logging_in_does_not_count_as_a_password_change(registrator):
@@ -199,3 +199,11 @@ def test_a_recovery_code_made_by_an_administrator_is_logged_and_told(root, regis
     impostor.post("/login/", {"username": "coach", "password": "pw-coach"})
     page = impostor.get("/konto/tvafaktor/", follow=True).content.decode()
     assert "Din tvåfaktorsinloggning ändrades" in page and "av root" in page
+
+
+def test_a_role_given_on_the_command_line_names_the_command_line(insats):
+    lena = User.objects.create_user("lena")
+    assignment = RoleAssignment.objects.create(user=lena, role=Role.REGISTRATOR, insats=insats)
+    record = assignment.history.get()
+    assert record.history_user is None
+    assert record.history_change_reason.startswith("command line (")

@@ -102,10 +102,14 @@ def client_ip(request: HttpRequest | None) -> str | None:
     return get_client_ip_address(request) or None
 
 
+COMMAND_LINE = "command line"  # stored as is, whatever the language of the moment
+
+
 def acting_user(request: HttpRequest | None) -> str:
-    """Who is doing this: the signed-in user of the request, else the command line."""
+    """Who is doing this: the signed-in user of the request, else the command line
+    (with the operating-system user who ran it)."""
     if request is None:
-        return f"{_('command line')} ({getpass.getuser()})"
+        return f"{COMMAND_LINE} ({getpass.getuser()})"
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
         return str(user.get_username())

@@ -17,9 +17,10 @@ from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from simple_history.signals import pre_create_historical_record
 
 from samspar.access import notices
-from samspar.access.security_log import SecurityEvent, record
+from samspar.access.security_log import SecurityEvent, acting_user, current_request, record
 from samspar.access.sessions import mark_log_in_time
 
 if TYPE_CHECKING:
@@ -112,4 +113,18 @@ def _recovery_code_added(sender: Any, instance: StaticToken, created: bool, **kw
             username=user.get_username(),
             user=user,
             detail="one code added",
+        )
+
+
+@receiver(pre_create_historical_record, dispatch_uid="samspar-history-command-line")
+def _name_the_command_line(sender: Any, history_instance: Any, **kwargs: Any) -> None:
+    """A change of a user or role assignment made outside a request (command line, shell)
+    has no ``history_user``: its change reason names the command line and the
+    operating-system user instead."""
+    from samspar.access.models import RoleAssignment
+
+    histories = (RoleAssignment.history.model, User.history.model)  # type: ignore[attr-defined]
+    if sender in histories and current_request() is None:
+        history_instance.history_change_reason = (
+            history_instance.history_change_reason or acting_user(None)
         )
