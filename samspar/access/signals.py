@@ -6,6 +6,7 @@ Hooked to the signals rather than to our views, so the admin site, the command l
 
 from __future__ import annotations
 
+import logging
 from typing import TYPE_CHECKING, Any
 
 from axes.signals import user_locked_out
@@ -27,6 +28,7 @@ if TYPE_CHECKING:
     from django.http import HttpRequest
 
 Kind = SecurityEvent.Kind
+logger = logging.getLogger(__name__)
 
 
 @receiver(user_logged_in, dispatch_uid="samspar-security-login")
@@ -51,7 +53,9 @@ def _locked_out(
     sender: Any, request: HttpRequest, username: str | None = None, **kwargs: Any
 ) -> None:
     user = User.objects.filter(username=username or "").first()
-    record(Kind.LOCKED_OUT, username=username or "", user=user, request=request)
+    event = record(Kind.LOCKED_OUT, username=username or "", user=user, request=request)
+    # Also to stderr, where the operator watches for attacks.
+    logger.warning("Log-in locked out: username %r from %s", event.username, event.ip_address)
 
 
 @receiver(user_logged_out, dispatch_uid="samspar-security-logout")
