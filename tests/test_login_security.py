@@ -16,7 +16,11 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django_otp.oath import totp
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
+from samspar.access.passwords import CALENDAR_WORDS, CalendarWordValidator, PersonalPartsValidator
 from samspar.access.scoping import Role
 from samspar.access.security_log import SecurityEvent
 from samspar.access.sessions import LOGGED_IN_AT
@@ -296,3 +300,34 @@ def test_tests_log_in_with_both_steps(client, registrator):
     """The suite's ``force_login`` gives a verified session (tests/conftest.py)."""
     client.force_login(registrator)
     assert client.get("/").status_code == 200
+
+
+@hypothesis_settings(deadline=None, derandomize=True, max_examples=200)
+@given(
+    word=st.sampled_from(CALENDAR_WORDS),
+    number=st.integers(0, 9999),
+    tail=st.text(alphabet="!#?.-_ ", max_size=4),
+    capital=st.booleans(),
+    number_first=st.booleans(),
+)
+def test_any_season_month_or_weekday_with_a_number_is_refused(
+    word, number, tail, capital, number_first
+):
+    word = word.capitalize() if capital else word
+    password = f"{number}{word}{tail}" if number_first else f"{word}{number}{tail}"
+    with pytest.raises(ValidationError):
+        CalendarWordValidator().validate(password)
+
+
+@hypothesis_settings(deadline=None, derandomize=True, max_examples=200)
+@given(
+    first=st.from_regex(r"[a-z]{4,10}", fullmatch=True),
+    second=st.from_regex(r"[a-z]{4,10}", fullmatch=True),
+    padding=st.text(min_size=0, max_size=12),
+    which=st.booleans(),
+)
+def test_a_password_with_a_part_of_the_username_is_refused(first, second, padding, which):
+    user = User(username=f"{first}.{second}")
+    part = (first if which else second).upper()
+    with pytest.raises(ValidationError):
+        PersonalPartsValidator().validate(f"{padding}{part}{padding}", user)

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 MIN_PART = 4
 MIN_LETTERS_BESIDES_CALENDAR = 8
 
-_CALENDAR_WORDS = (
+CALENDAR_WORDS = (
     # Swedish seasons, months and weekdays (stems: "höst" covers "hösten", "höstlig" …)
     "vår",
     "sommar",
@@ -74,7 +74,7 @@ _CALENDAR_WORDS = (
     "christmas",
 )
 # Longest first, so "midsommar" is removed whole rather than leaving "mid".
-_CALENDAR_RE = re.compile("|".join(sorted(_CALENDAR_WORDS, key=len, reverse=True)))
+_CALENDAR_RE = re.compile("|".join(sorted(CALENDAR_WORDS, key=len, reverse=True)))
 _SEPARATOR_RE = re.compile(r"[\W_]+")
 
 
