@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export SAMSPAR_DEBUG ?= 1
 
-.PHONY: demo test lint typecheck messages serve clean bench
+.PHONY: demo demo-code test lint typecheck messages serve clean bench
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -21,6 +21,10 @@ demo: $(STAMP)
 	@echo
 	@echo "Samspår is running on http://$(HOST):$(PORT)/  (stop with Ctrl-C)"
 	$(BIN)/samspar runserver $(HOST):$(PORT) --noreload
+
+## make demo-code WHO=coach.avesta: the demo user's current two-factor code.
+demo-code: $(STAMP)
+	@$(BIN)/samspar demo_code $(WHO)
 
 ## make test: install and run the whole test suite (on PostgreSQL when DATABASE_URL is set).
 test: $(STAMP)

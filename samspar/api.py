@@ -2,13 +2,15 @@
 
 It signs in with the browser session, like the pages, and reads its filters through the
 report pages' own form, so a figure and its filters have one definition everywhere.
-Schema and interactive docs: /api/v1/openapi.json and /api/v1/docs.
+Schema and interactive docs: /api/v1/openapi.json and /api/v1/docs, for signed-in users
+only (anonymous: redirected to the log-in page).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, NinjaAPI, Query, Schema, Status
@@ -23,6 +25,7 @@ api = NinjaAPI(
     version="1",
     urls_namespace="api",
     auth=django_auth,
+    docs_decorator=login_required,
     description="Reports of Samspår as JSON. Sign in on the website first: the API uses "
     "the session cookie and shows only what the signed-in user may see.",
 )

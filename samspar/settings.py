@@ -7,9 +7,18 @@
 - ``SAMSPAR_HASH_KEY``: key of the HMAC used to look personnummer up (required when not debug).
 - ``DATABASE_URL``: e.g. ``postgres://user@host:5432/samspar``; SQLite under ``var/`` if unset.
 - ``SAMSPAR_ALLOWED_HOSTS``: comma-separated host names.
+- ``SAMSPAR_BEHIND_PROXY``: "1" when a reverse proxy terminates TLS and sets
+  ``X-Forwarded-Proto`` (and ``X-Forwarded-For``, used for log-in throttling).
+- ``SAMSPAR_EMAIL_HOST``, ``SAMSPAR_EMAIL_PORT``, ``SAMSPAR_EMAIL_USER``,
+  ``SAMSPAR_EMAIL_PASSWORD``, ``SAMSPAR_EMAIL_USE_TLS``, ``SAMSPAR_EMAIL_FROM``: the SMTP
+  server that tells users their password was changed (the console in debug mode).
+
+In production (neither debug nor the test suite) the site is HTTPS only: SSL redirect,
+HSTS, secure cookies. The production environment is described in the README.
 """
 
 import base64
+import datetime as dt
 import hashlib
 import os
 from pathlib import Path
@@ -23,6 +32,7 @@ VAR_DIR = Path(os.environ.get("SAMSPAR_VAR_DIR", BASE_DIR.parent / "var"))
 
 DEBUG = os.environ.get("SAMSPAR_DEBUG", "0") == "1"
 TESTING = os.environ.get("SAMSPAR_TESTING", "0") == "1"
+PRODUCTION = not DEBUG and not TESTING
 
 
 def _dev_key(purpose: str) -> str:
@@ -57,6 +67,11 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_htmx",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "csp",
     "ninja",  # serves the API docs page's Swagger files locally, not from a CDN
     "simple_history",
     "samspar.core",
@@ -74,15 +89,22 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "samspar.access.sessions.end_session_after_working_day",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "samspar.access.twofactor.TwoFactorRequiredMiddleware",
+    "samspar.core.middleware.no_store_for_signed_in",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: it turns a locked-out log-in into the lock-out page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "samspar.urls"
@@ -122,9 +144,23 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+AUTHENTICATION_BACKENDS = [
+    # Refuses every log-in of a locked-out username and address before the password is read.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+# Password rules (docs/security.d/login.md).
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "samspar.access.passwords.PersonalPartsValidator"},
+    {"NAME": "samspar.access.passwords.CalendarWordValidator"},
 ]
 if DEBUG or TESTING:
     # Fast hashing for demo users and tests; production keeps Django's default.
@@ -149,7 +185,92 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
+# A session lasts one working day at most and ends when the browser closes.
+SESSION_COOKIE_AGE = 10 * 60 * 60
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = not DEBUG and not TESTING
-CSRF_COOKIE_SECURE = not DEBUG and not TESTING
+SESSION_COOKIE_SECURE = PRODUCTION
+CSRF_COOKIE_SECURE = PRODUCTION
 X_FRAME_OPTIONS = "DENY"
+
+# HTTPS only in production: redirect, HSTS for a year (with sub-domains, preload-ready).
+SECURE_SSL_REDIRECT = PRODUCTION
+SECURE_HSTS_SECONDS = 365 * 24 * 60 * 60 if PRODUCTION else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = PRODUCTION
+SECURE_HSTS_PRELOAD = PRODUCTION
+BEHIND_PROXY = os.environ.get("SAMSPAR_BEHIND_PROXY", "0") == "1"
+if BEHIND_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Content-Security-Policy: everything from this site only; no inline script or style.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+
+# Log-in throttling (django-axes): five wrong passwords for one username from one address
+# lock that pair out for 15 minutes; each further try during the lock-out restarts it.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = dt.timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_DISABLE_ACCESS_LOG = True  # successful log-ins go to access.SecurityEvent
+if BEHIND_PROXY:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+
+# Two-factor log-in (django-otp): the issuer shown in authenticator apps; the admin site
+# never shows anyone's TOTP secret.
+OTP_TOTP_ISSUER = "Samspår"
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+
+# Mail: tells a user their password was changed.
+if DEBUG or TESTING or not os.environ.get("SAMSPAR_EMAIL_HOST"):
+    EMAIL_BACKEND = (
+        "django.core.mail.backends.locmem.EmailBackend"
+        if TESTING
+        else "django.core.mail.backends.console.EmailBackend"
+    )
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = os.environ["SAMSPAR_EMAIL_HOST"]
+    EMAIL_PORT = int(os.environ.get("SAMSPAR_EMAIL_PORT", "587"))
+    EMAIL_HOST_USER = os.environ.get("SAMSPAR_EMAIL_USER", "")
+    EMAIL_HOST_PASSWORD = os.environ.get("SAMSPAR_EMAIL_PASSWORD", "")
+    EMAIL_USE_TLS = os.environ.get("SAMSPAR_EMAIL_USE_TLS", "1") == "1"
+DEFAULT_FROM_EMAIL = os.environ.get("SAMSPAR_EMAIL_FROM", "samspar@localhost")
+
+# Errors of requests (every 500) go to stderr with the path only — no query string, no
+# body — and anything shaped like a personnummer masked.
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {
+        "redacted": {
+            "()": "samspar.core.logging.RedactingFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s: %(message)s",
+        }
+    },
+    "handlers": {
+        "stderr": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stderr",
+            "formatter": "redacted",
+        }
+    },
+    "loggers": {
+        "django.request": {"handlers": ["stderr"], "level": "ERROR", "propagate": False},
+        "django.security": {"handlers": ["stderr"], "level": "WARNING", "propagate": False},
+        "samspar": {"handlers": ["stderr"], "level": "WARNING", "propagate": False},
+    },
+}

@@ -4,14 +4,53 @@ from types import SimpleNamespace
 
 import pytest
 from django.conf import settings
+from django.contrib.auth import authenticate
 from django.contrib.auth.models import User
 from django.db import transaction
+from django.test import Client, RequestFactory
 from django.utils import translation
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from samspar.access.scoping import Role
 from samspar.organisation.models import Forbund, Insats
 from tests.factories import make_forbund, make_insats, make_user
 from tests.seeds import register, seed_002_participants
+
+# -- Two-factor log-in in tests ---------------------------------------------------------
+# ``client.force_login(user)`` and ``client.login(...)`` give a session that has also done
+# the second step (as if the user had typed a code from their app): the user gets a
+# confirmed TOTP device if they have none, and the session is marked verified with it.
+# ``password_only_login`` gives the session of someone who has typed only the password.
+_password_only_force_login = Client.force_login
+
+
+def password_only_login(client: Client, user: User) -> None:
+    """Log the client in with the password step only (no second factor)."""
+    _password_only_force_login(client, user)
+
+
+def _force_login_with_second_factor(self: Client, user: User, backend: str | None = None) -> None:
+    _password_only_force_login(self, user, backend)
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="test", confirmed=True)
+    session = self.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+
+
+def _login_with_second_factor(self: Client, **credentials: str) -> bool:
+    # django-axes needs the request that Django's Client.login does not pass.
+    user = authenticate(RequestFactory().post("/login/"), **credentials)
+    if user is None:
+        return False
+    self.force_login(user, backend=getattr(user, "backend", None))
+    return True
+
+
+Client.force_login = _force_login_with_second_factor  # type: ignore[method-assign,assignment]
+Client.login = _login_with_second_factor  # type: ignore[method-assign,assignment]
 
 
 @pytest.fixture(autouse=True)

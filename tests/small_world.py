@@ -13,10 +13,14 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib.auth.models import Group, User
 from django.utils import timezone
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from samspar.access.scoping import Role
+from samspar.access.security_log import SecurityEvent
 from samspar.codelists import models as codes
 from samspar.economics import seed004, typecases
 from samspar.economics import services as economics
@@ -191,6 +195,18 @@ def _economics(side: Side) -> tuple[Evaluation, Evaluation, StandardValueSet]:
     return type_cases, individuals, own
 
 
+def _admin_rows(user: User) -> None:
+    """One row of each model of the admin site that nothing above makes, so that the URL
+    walk can open its pages."""
+    SecurityEvent.objects.create(kind=SecurityEvent.Kind.LOGIN, user=user, username=user.username)
+    TOTPDevice.objects.create(user=user, name="app", confirmed=True)
+    StaticDevice.objects.create(user=user, name="reserv", confirmed=True)
+    attempt = {"username": user.username, "ip_address": "127.0.0.1", "user_agent": "test"}
+    AccessAttempt.objects.create(**attempt, failures_since_start=1)
+    AccessFailureLog.objects.create(**attempt)
+    AccessLog.objects.create(**attempt)
+
+
 def build() -> World:
     today = timezone.localdate()
     a, b = _side("Alfa"), _side("Beta")
@@ -213,6 +229,7 @@ def build() -> World:
         start_date=dt.date(2020, 1, 1),
     )
     evaluation, individuals, value_set = _economics(a)
+    _admin_rows(a.users["board"])
     return World(
         a=a,
         b=b,

@@ -12,6 +12,8 @@ import shutil
 
 import pytest
 from django.db import connections
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from samspar.registry.models import Enrolment
 from tests.factories import make_pnr
@@ -49,19 +51,24 @@ def page(live_server):
 
 @pytest.mark.django_db(transaction=True)
 def test_register_and_end_a_participant(page, live_server, insats, registrator):
+    device = TOTPDevice.objects.create(user=registrator, name="app", confirmed=True)
     try:
-        _register_and_end(page, live_server, insats)
+        _register_and_end(page, live_server, insats, device)
     finally:
         # ORM calls made while Playwright runs get a connection of their own context;
         # close it here, in that context, so PostgreSQL can drop the test database.
         connections.close_all()
 
 
-def _register_and_end(page, live_server, insats):
+def _register_and_end(page, live_server, insats, device):
     pnr = make_pnr(dt.date(1993, 5, 20), man=False)
     page.goto(f"{live_server.url}/login/")
     page.fill("#id_username", "coach")
     page.fill("#id_password", "pw-coach")
+    page.click("button[type=submit].primary")
+    # A registrator logs in with two factors: the code of their authenticator app.
+    page.wait_for_selector("#id_code")
+    page.fill("#id_code", f"{totp(device.bin_key):06d}")
     page.click("button[type=submit].primary")
 
     page.click(f"text={insats.name}")

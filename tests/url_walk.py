@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 from urllib.parse import urlsplit
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.contrib.contenttypes.models import ContentType
@@ -123,16 +124,38 @@ PATHS: dict[str, Callable[[World], str]] = {
 
 BY_NAME = {"insats_id": lambda w: w.a.personal.pk, "forbund_id": lambda w: w.a.forbund.pk}
 
+# Any other admin page of one object (``admin:<app>_<model>_<action>``, or the unnamed
+# ``admin/<app>/<model>/<id>/`` redirect) shows the model's first row: the small world
+# holds one row of every model in the admin site.
+ADMIN_OBJECT = re.compile(r"admin:(?P<app>\w+?)_(?P<model>[a-z0-9]+)_(?:simple_history|[a-z]+)$")
+ADMIN_OBJECT_PATH = re.compile(r"admin/(?P<app>\w+)/(?P<model>[a-z0-9]+)/<path:object_id>/$")
+
+
+def _first_pk(app: str, model: str) -> Any:
+    row = apps.get_model(app, model).objects.order_by("pk").first()
+    assert row is not None, f"the small world has no {app}.{model} for its admin pages"
+    return row.pk
+
 
 def url_for(key: str, world: World) -> tuple[str, bool]:
     """The URL to request for ``key`` and whether it names an object of förbund A."""
     if key in PATHS:
         return PATHS[key](world), False
+    if match := ADMIN_OBJECT_PATH.fullmatch(key):
+        return f"/{key.replace('<path:object_id>', str(_first_pk(**match.groupdict())))}", False
     if key in KWARGS:
         return reverse(key, kwargs=KWARGS[key](world)), True
     if key in UNSCOPED:
         return reverse(key, kwargs=UNSCOPED[key](world)), False
     names = {a or b for a, b in re.findall(r"<(?:\w+:)?(\w+)>|\(\?P<(\w+)>", URLS[key])}
+    if (match := ADMIN_OBJECT.fullmatch(key)) and (names or key.endswith("_simple_history")):
+        pk = _first_pk(**match.groupdict())
+        if key.endswith("_simple_history"):  # one version of the row (positional groups)
+            model = apps.get_model(match["app"], match["model"])
+            version = model.history.filter(pk=pk).earliest("history_id")  # type: ignore[attr-defined]
+            return reverse(key, args=[pk, version.history_id]), False
+        if names in ({"object_id"}, {"pk"}):
+            return reverse(key, kwargs={names.pop(): pk}), False
     missing = names - set(BY_NAME)
     assert not missing, (
         f"URL {key} ({URLS[key]}) takes {sorted(missing)}: give its kwargs in "

@@ -4,13 +4,19 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+import simple_history
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from samspar.access import wipe
 from samspar.access.scoping import Role
+from samspar.access.security_log import SecurityEvent
+
+__all__ = ["ROLE_LABELS", "AccessLog", "RoleAssignment", "SecurityEvent"]
 
 if TYPE_CHECKING:
     from samspar.registry.models import Person
@@ -49,6 +55,8 @@ class RoleAssignment(models.Model):
     insats = models.ForeignKey(
         "organisation.Insats", models.CASCADE, null=True, blank=True, verbose_name=_("insats")
     )
+    # Who gave or took which role when (admin site, command line or code).
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("role assignment")
@@ -190,3 +198,13 @@ class AccessLogPerson(models.Model):
         if not wipe.allowed():
             raise AppendOnlyError("The access log is append-only.")
         return super().delete(*args, **kwargs)
+
+
+# Every change of a user account with who made it; never the password hash (an old hash
+# must not outlive its password) nor the time of the last log-in (the security log has it).
+simple_history.register(
+    User,
+    app="samspar.access",
+    excluded_fields=["password", "last_login"],
+    m2m_fields=["groups", "user_permissions"],
+)

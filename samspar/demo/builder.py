@@ -15,6 +15,7 @@ final state and no many-to-many fields.
 
 from __future__ import annotations
 
+import base64
 import calendar
 import datetime as dt
 import math
@@ -37,11 +38,13 @@ from django.db.models.functions import Coalesce
 from django.test.utils import override_settings
 from django.utils import timezone
 from django.utils.translation import gettext
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from simple_history.utils import bulk_create_with_history
 
 from samspar.access import wipe
 from samspar.access.models import ROLE_LABELS, AccessLog, RoleAssignment
 from samspar.access.scoping import Role
+from samspar.access.twofactor import requires_two_factor
 from samspar.codelists import models as codes
 from samspar.core import crypto
 from samspar.core.personnummer import age_on, luhn_check_digit
@@ -84,6 +87,16 @@ from samspar.registry.models import (
 )
 
 DEMO_PASSWORD = "samspar-demo"  # for the demo database only; never use it in production
+# The demo users who must log in with two factors share this TOTP key (base32, as typed
+# into an authenticator app); ``samspar demo_code <user>`` prints the current code.
+DEMO_TOTP_SECRET = "SAMSPARDEMOSAMSPARDEMOSAMSPARDEM"
+DEMO_TOTP_DEVICE = "demo"
+
+
+def demo_totp_key() -> bytes:
+    return base64.b32decode(DEMO_TOTP_SECRET)
+
+
 DEFAULT_SEED = 2023
 FIRST_YEAR = 2019  # the first year whose data is kept
 HISTORY_FROM = dt.date(FIRST_YEAR, 1, 1)
@@ -616,6 +629,19 @@ class _Builder:
             else:
                 RoleAssignment.objects.create(user=user, role=uspec.role)
                 scope = "–"
+            if requires_two_factor(user):
+                # In bulk, without the security log's signals: the demo users are told
+                # of no "two-factor changed by the command line" at each log-in.
+                TOTPDevice.objects.bulk_create(
+                    [
+                        TOTPDevice(
+                            user=user,
+                            name=DEMO_TOTP_DEVICE,
+                            key=demo_totp_key().hex(),
+                            confirmed=True,
+                        )
+                    ]
+                )
             self.logins.append((uspec.username, str(ROLE_LABELS[uspec.role]), scope))
         # Insatser without a registrar of their own (ended projects) were registered by a
         # registrar of the same förbund.

@@ -93,3 +93,12 @@ class Command(BaseCommand):
         widths = [max(len(row[i]) for row in table) for i in range(2)]
         for username, role, scope in table:
             write(f"  {username:<{widths[0]}}  {role:<{widths[1]}}  {scope}")
+        write("")
+        write(
+            _(
+                "Registrars, förbund administrators and the system administrator also type a "
+                "two-factor code: 'make demo-code WHO=coach.avesta' prints the current one, "
+                "or add the demo key %(secret)s to an authenticator app (demo only)."
+            )
+            % {"secret": builder.DEMO_TOTP_SECRET}
+        )

@@ -1,0 +1,171 @@
+"""The user's own account: the two-factor step at log-in, setting it up, recovery codes,
+changing the password and logging out everywhere."""
+
+from __future__ import annotations
+
+import base64
+
+import segno
+from django import forms
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+from django_otp import login as otp_login
+from django_otp.plugins.otp_static.models import StaticDevice
+
+from samspar.access import services
+from samspar.access.security_log import SecurityEvent, record
+from samspar.access.twofactor import has_totp_device, requires_two_factor
+
+
+class CodeForm(forms.Form):
+    code = forms.CharField(
+        label=gettext_lazy("Code"),
+        max_length=40,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autofocus": True}),
+    )
+
+
+def _next(request: HttpRequest) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    safe = url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    return target if safe else str(reverse_lazy("home"))
+
+
+@login_required
+def two_factor_verify(request: HttpRequest) -> HttpResponse:
+    """The second step of the log-in: a code from the app or a recovery code."""
+    user = request.user
+    if user.is_verified():  # type: ignore[union-attr]
+        return redirect(_next(request))
+    if not has_totp_device(user):
+        return redirect(f"{reverse_lazy('two-factor-setup')}?{request.GET.urlencode()}")
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        device, throttled = services.verify_second_factor(user, form.cleaned_data["code"])  # type: ignore[arg-type]
+        if device is not None:
+            otp_login(request, device)
+            request.session.cycle_key()
+            detail = "recovery code" if isinstance(device, StaticDevice) else ""
+            record(
+                SecurityEvent.Kind.TWO_FACTOR_VERIFIED,
+                username=user.get_username(),
+                user=user,
+                request=request,
+                detail=detail,
+            )
+            if isinstance(device, StaticDevice):
+                left = device.token_set.count()
+                messages.warning(
+                    request,
+                    _(
+                        "You used a recovery code; %(left)s are left. Make new ones on your "
+                        "account page."
+                    )
+                    % {"left": left},
+                )
+            return redirect(_next(request))
+        form.add_error(
+            "code",
+            _("Too many wrong codes. Wait a minute and try again.")
+            if throttled
+            else _("The code is wrong or too old."),
+        )
+    return render(
+        request, "registration/two_factor_verify.html", {"form": form, "next": _next(request)}
+    )
+
+
+@login_required
+def two_factor_setup(request: HttpRequest) -> HttpResponse:
+    """Set up the authenticator app: QR code and secret, confirmed by a first code."""
+    user = request.user
+    if has_totp_device(user):
+        return redirect("two-factor-verify")
+    device = services.pending_totp_device(user)  # type: ignore[arg-type]
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        codes = services.confirm_totp_device(user, device, form.cleaned_data["code"])  # type: ignore[arg-type]
+        if codes is not None:
+            otp_login(request, device)
+            request.session.cycle_key()
+            return render(
+                request,
+                "registration/recovery_codes.html",
+                {"codes": codes, "next": _next(request)},
+            )
+        form.add_error("code", _("The code is wrong or too old."))
+    secret = base64.b32encode(device.bin_key).decode()
+    return render(
+        request,
+        "registration/two_factor_setup.html",
+        {
+            "form": form,
+            "next": _next(request),
+            "qr_svg": segno.make(device.config_url, error="m").svg_inline(
+                scale=5, title=_("QR code for the authenticator app")
+            ),
+            "secret": " ".join(secret[i : i + 4] for i in range(0, len(secret), 4)),
+            "required": requires_two_factor(user),
+        },
+    )
+
+
+@login_required
+def account(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    return render(
+        request,
+        "registration/account.html",
+        {
+            "has_totp": has_totp_device(user),
+            "required": requires_two_factor(user),
+            "recovery_left": sum(
+                d.token_set.count() for d in StaticDevice.objects.filter(user_id=user.pk)
+            ),
+        },
+    )
+
+
+@login_required
+@require_POST
+def recovery_codes(request: HttpRequest) -> HttpResponse:
+    """New recovery codes (the old ones stop working), shown once."""
+    if not has_totp_device(request.user):
+        raise Http404
+    codes = services.new_recovery_codes(request.user)  # type: ignore[arg-type]
+    return render(
+        request,
+        "registration/recovery_codes.html",
+        {"codes": codes, "next": reverse_lazy("account")},
+    )
+
+
+@login_required
+@require_POST
+def logout_everywhere(request: HttpRequest) -> HttpResponse:
+    """End every session of the user, on every computer and phone, this one included."""
+    services.end_all_sessions(request.user, request)  # type: ignore[arg-type]
+    logout(request)
+    messages.success(request, _("You are logged out everywhere."))
+    return redirect("login")
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    template_name = "registration/password_change.html"
+    success_url = reverse_lazy("account")
+
+    def form_valid(self, form: forms.Form) -> HttpResponse:
+        response = super().form_valid(form)
+        messages.success(self.request, _("Your password was changed."))
+        return response
