@@ -65,6 +65,12 @@ _PROBLEMS: dict[str, Promise] = {
         "Only %(count)s participants ended in the period; an evaluation of registered "
         "individuals needs at least %(threshold)s, so that no one can be recognised."
     ),
+    "differs_by_few": _(
+        "These participants differ from those of another evaluation of the förbund, or of "
+        "an earlier version, by fewer than %(threshold)s: comparing the two would reveal "
+        "them. Choose a period (in whole months) that differs by at least %(threshold)s "
+        "participants, or by none."
+    ),
 }
 
 

@@ -212,15 +212,7 @@ def save_evaluation(
         bad_mapping = _mapping_errors(entries)
         errors.update(bad_mapping)
         if reread or _reads_anew(evaluation):
-            evaluation.profiles = [
-                p.as_json()
-                for p in selectors.registry_profiles(
-                    evaluation.insats_id,  # type: ignore[arg-type]
-                    evaluation.period_start,  # type: ignore[arg-type]
-                    evaluation.period_end,  # type: ignore[arg-type]
-                )
-            ]
-            evaluation.registry_as_of = timezone.now()
+            errors.update(_read_registry(evaluation))
     # A mapping out of range makes states the model would only refuse again.
     problems = [] if bad_mapping else _model_problems(evaluation, group_rows, entries)
     for key, messages in _problems_as_errors(problems, evaluation, names).items():
@@ -236,6 +228,23 @@ def save_evaluation(
     _save_groups(user, evaluation, group_rows)
     _save_mapping(user, evaluation, entries)
     return evaluation
+
+
+def _read_registry(evaluation: Evaluation) -> dict[str, list[str]]:
+    """Read the evaluation's profiles and population from the registry; the error if
+    its population would single out fewer than the threshold (``privacy``)."""
+    where = (
+        evaluation.insats_id,
+        evaluation.period_start,
+        evaluation.period_end,
+    )
+    evaluation.profiles = [p.as_json() for p in selectors.registry_profiles(*where)]  # type: ignore[arg-type]
+    evaluation.population = selectors.registry_population(*where)  # type: ignore[arg-type]
+    evaluation.registry_as_of = timezone.now()
+    if len(evaluation.population) < evaluation.forbund.suppression_threshold:
+        return {}  # refused as too few anyway
+    problem = selectors.population_problem(evaluation, new=True)
+    return {NON_FIELD_ERRORS: [problem_message(problem)]} if problem else {}
 
 
 def _model_problems(
