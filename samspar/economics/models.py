@@ -147,10 +147,9 @@ class EvaluationQuerySet(models.QuerySet["Evaluation"]):
     def restrict(self, user: AbstractBaseUser | AnonymousUser, action: Action) -> Self:
         """Evaluations of förbund where the user holds a förbund-wide role granting
         ``action``, and of insatser the user may ``action``; none by default."""
-        from samspar.access.scoping import insats_q
-        from samspar.organisation.selectors import _forbund_ids, roles_granting
+        from samspar.access.scoping import forbund_q, insats_q
 
-        wide = Q(forbund_id__in=_forbund_ids(user, roles_granting(action)))
+        wide = forbund_q(user, action, "forbund")
         return self.filter(wide | (Q(insats__isnull=False) & insats_q(user, action, "insats")))
 
 

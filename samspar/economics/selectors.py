@@ -27,7 +27,7 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
-from samspar.access.scoping import Action
+from samspar.access.scoping import Action, forbund_q
 from samspar.codelists.models import EndReason, ResultGroup, SupplyType
 from samspar.economics import model, privacy
 from samspar.economics.decimal_text import plain_number
@@ -37,7 +37,6 @@ from samspar.economics.model.terms import SUPPLIES
 from samspar.economics.models import Evaluation, Method, StandardValueSet
 from samspar.economics.report import SWITCHING_MONTHS, EconomicsReport, MappingView, ValueRow
 from samspar.organisation.models import Forbund
-from samspar.organisation.selectors import _forbund_ids, roles_granting
 from samspar.registry.models import Enrolment
 from samspar.registry.selectors import FieldChange, HistoryEntry, display_value
 
@@ -249,9 +248,8 @@ def evaluations(
 
 def value_sets(user: AbstractBaseUser | AnonymousUser) -> QuerySet[StandardValueSet]:
     """Samspår's shipped sets and those of the förbund the user works in."""
-    reachable = _forbund_ids(user, roles_granting(Action.VIEW))
     return StandardValueSet.objects.filter(
-        Q(forbund__isnull=True) | Q(forbund_id__in=reachable)
+        Q(forbund__isnull=True) | forbund_q(user, Action.VIEW, "forbund")
     ).select_related("forbund")
 
 

@@ -16,7 +16,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from samspar.access.scoping import Action
+from samspar.access.scoping import Action, can, forbund_q
 from samspar.economics import model, selectors
 from samspar.economics.labels import problem_message
 from samspar.economics.models import (
@@ -62,13 +62,11 @@ def group_key(index: int, field: str) -> str:
 
 
 def _may_manage(user: AbstractBaseUser | AnonymousUser, evaluation: Evaluation) -> bool:
-    if manageable_forbund(user).filter(pk=evaluation.forbund_id).exists():
+    """A förbund-wide manager of the evaluation's förbund, or a manager of its insats."""
+    wide = forbund_q(user, Action.MANAGE, "")
+    if Forbund.objects.filter(wide, pk=evaluation.forbund_id).exists():
         return True
-    if evaluation.insats_id is None:
-        return False
-    from samspar.organisation.models import Insats
-
-    return Insats.objects.restrict(user, Action.MANAGE).filter(pk=evaluation.insats_id).exists()
+    return evaluation.insats_id is not None and can(user, Action.MANAGE, evaluation.insats_id)
 
 
 def _problem_key(problem: model.Problem, evaluation: Evaluation, groups: Sequence[str]) -> str:
