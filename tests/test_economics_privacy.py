@@ -298,6 +298,7 @@ def test_one_who_went_to_work_is_not_in_any_amount(
     page = client.get(f"/ekonomi/{made.pk}/")
     report = page.context["report"]
     assert report.result.participants == 6
+    assert "Små grupper" in page.content.decode()  # the reader is told the rule
     items = {(i.actor.value, i.item): i.change for i in report.result.items}
     assert all(
         abs(items.get((a, w), 0)) < 0.5 for a in ("individual", "employer") for w in WAGE_ITEMS

@@ -509,6 +509,11 @@ def evaluation_report(evaluation: Evaluation, *, with_simulation: bool = True) -
         registry_as_of=evaluation.registry_as_of,
         uncertainty=uncertainty,
         switching_target=evaluation.switching_months,
+        small_groups=(
+            evaluation.forbund.suppression_threshold
+            if evaluation.method == Method.INDIVIDUALS
+            else None
+        ),
     )
 
 

@@ -436,6 +436,22 @@ def assumptions_table(report: EconomicsReport) -> Table:
                 ]
             )
         rows.append([_("Participants"), numbers.people(report.result.participants)])
+        if report.small_groups is not None:
+            rows.append(
+                [
+                    _("Small groups"),
+                    numbers.lazy_format(
+                        _(
+                            "An end reason fewer than %(threshold)s participants ended with "
+                            "is mapped as no change; a change (of a supply type, of work, a "
+                            "wage subsidy, resource use) that fewer than %(threshold)s "
+                            "participants of one end reason share is not counted: their "
+                            "participants count as unchanged."
+                        ),
+                        {"threshold": report.small_groups},
+                    ),
+                ]
+            )
         rows.append(
             [
                 _("Supply before and after"),
