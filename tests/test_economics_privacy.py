@@ -382,3 +382,21 @@ def test_computing_again_in_the_browser_is_refused_in_swedish(
     response = client.post(f"/ekonomi/{made.pk}/rakna-om/", follow=True)
     assert REFUSED in response.content.decode()
     assert selectors.profile_count(Evaluation.objects.get(pk=made.pk)) == 5
+
+
+def test_a_new_secret_key_does_not_hide_a_difference(
+    forbund, insats, registrator, forbund_admin, settings
+):
+    """Tokens are keyed with SECRET_KEY; after a rotation they no longer match, but the
+    participants are compared by enrolment too."""
+    _five(registrator, insats)
+    _last(registrator, insats)
+    services.save_evaluation(
+        user=forbund_admin, evaluation=_period(forbund, insats, (2024, 4, 1), (2024, 11, 30))
+    )
+    settings.SECRET_KEY = "another-secret-key-after-a-rotation-" + "x" * 20
+    with pytest.raises(ValidationError) as error:
+        services.save_evaluation(
+            user=forbund_admin, evaluation=_period(forbund, insats, (2024, 4, 1), (2024, 12, 31))
+        )
+    assert _refused(error)

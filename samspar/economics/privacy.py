@@ -13,8 +13,9 @@ Three rules, each with the förbund's suppression threshold *t*:
    is *left out*: counted as a participant, but with a fixed neutral year before and
    after (no supply, no work, the evaluation's resource use), so that none of their
    registered data reaches any amount. Repeated until every cell holds 0 or ≥ t.
-3. **Populations.** An evaluation's population is the set of its participants' keyed
-   tokens (one per ended enrolment and registered situation). The populations of a
+3. **Populations.** An evaluation's population is the set of its participants' tokens
+   (one per ended enrolment and registered situation: "‹id›-‹keyed hash›"), compared
+   both as they are and by enrolment alone. The populations of a
    förbund's evaluations, their earlier versions included, split the participants
    into *groups* that are in exactly the same populations; any combination of the
    evaluations' amounts reveals at most a sum over whole groups. A new population that
@@ -96,6 +97,16 @@ def protect(situations: Sequence[Situation], threshold: int, neutral: State) -> 
         replace(s, group=POOLED, before=neutral, after=neutral) if i in left else s
         for i, s in enumerate(situations)
     ]
+
+
+def tokens(population: frozenset[str]) -> frozenset[str]:
+    """A population by participant and registered situation (its tokens as they are)."""
+    return population
+
+
+def participants(population: frozenset[str]) -> frozenset[str]:
+    """A population by participant alone: the enrolment part of "‹id›-‹hmac›"."""
+    return frozenset(token.partition("-")[0] for token in population)
 
 
 def groups(populations: Iterable[Collection[str]]) -> list[frozenset[str]]:

@@ -217,11 +217,12 @@ def registry_population(
 ) -> list[str]:
     """The population of an evaluation of individuals: one token per ended enrolment
     of the period, keyed with the installation's secret over the enrolment's id and its
-    registered situation, so that a changed registration is another token and nothing
-    about the person can be read back from it. Sorted."""
+    registered situation ("‹id›-‹hmac›"), so that a changed registration is another
+    token and nothing about the person can be read back from it. Sorted."""
     rows = _situation_rows(insats_id, start, end, enrolment).values_list("pk", *_SITUATION)
     return sorted(
-        salted_hmac(_TOKEN_SALT, "|".join(str(v) for v in row)).hexdigest()[:24] for row in rows
+        f"{row[0]}-{salted_hmac(_TOKEN_SALT, '|'.join(str(v) for v in row)).hexdigest()[:16]}"
+        for row in rows
     )
 
 
@@ -454,8 +455,11 @@ def population_problem(evaluation: Evaluation, *, new: bool) -> model.Problem | 
     existing = forbund_populations(evaluation.forbund_id)
     population = frozenset(evaluation.population)
     check = privacy.makes_small_group if new else privacy.over_small_group
-    if check(existing, population, threshold):
-        return model.Problem("differs_by_few", "population", {"threshold": threshold})
+    # by participant and situation, and by participant alone (which a new SECRET_KEY
+    # does not change)
+    for view in (privacy.tokens, privacy.participants):
+        if check({view(p) for p in existing}, view(population), threshold):
+            return model.Problem("differs_by_few", "population", {"threshold": threshold})
     return None
 
 
