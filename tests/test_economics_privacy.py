@@ -7,6 +7,7 @@ services or the browser, as a förbund administrator and as a board member."""
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import io
 import json
 from decimal import Decimal
@@ -163,7 +164,7 @@ def test_computing_again_after_one_more_or_one_corrected_is_refused(
         user=registrator, enrolment=late, end_reason=code(codes.EndReason, "felregistrering")
     )
     assert not selectors.registry_changed(kept)
-    one = kept.insats.enrolments.order_by("pk").first()
+    one = insats.enrolments.order_by("pk").first()
     update_enrolment(
         user=registrator,
         enrolment=one,
@@ -178,7 +179,7 @@ def test_computing_again_after_one_more_or_one_corrected_is_refused(
         services.refresh_from_registry(user=forbund_admin, evaluation=kept)
     assert _refused(error)
     # the other four corrected too: what changed is shared by five, and may be read
-    for other in kept.insats.enrolments.order_by("pk")[1:5]:
+    for other in insats.enrolments.order_by("pk")[1:5]:
         update_enrolment(
             user=registrator,
             enrolment=other,
@@ -400,3 +401,20 @@ def test_a_new_secret_key_does_not_hide_a_difference(
             user=forbund_admin, evaluation=_period(forbund, insats, (2024, 4, 1), (2024, 12, 31))
         )
     assert _refused(error)
+
+
+def test_the_migration_gives_older_evaluations_their_population(
+    forbund, insats, registrator, forbund_admin
+):
+    from django.apps import apps
+
+    migration = importlib.import_module("samspar.economics.migrations.0012_evaluation_population")
+    _five(registrator, insats)
+    made = services.save_evaluation(user=forbund_admin, evaluation=individuals(forbund, insats))
+    read = list(made.population)
+    assert len(read) == 5
+    Evaluation.objects.update(population=[])
+    Evaluation.history.update(population=[])
+    migration.forwards(apps, None)
+    assert Evaluation.objects.get(pk=made.pk).population == read
+    assert all(h.population == read for h in Evaluation.history.filter(id=made.pk))
