@@ -435,13 +435,9 @@ def check_enough_individuals(evaluation: Evaluation, inputs: model.Evaluation) -
     evaluation of individuals needs at least the förbund's suppression threshold."""
     threshold = evaluation.forbund.suppression_threshold
     if evaluation.method == Method.INDIVIDUALS and inputs.participants < threshold:
-        count = round(inputs.participants)
+        # how many fewer is a small count too: not told
         raise model.InputError(
-            [
-                model.Problem(
-                    "too_few_participants", "participants", {"count": count, "threshold": threshold}
-                )
-            ]
+            [model.Problem("too_few_participants", "participants", {"threshold": threshold})]
         )
 
 
