@@ -23,7 +23,7 @@ from samspar.codelists import models as codes
 from samspar.economics import selectors, services
 from samspar.economics.models import Evaluation
 from samspar.registry.services import update_enrolment
-from tests.factories import code, make_user
+from tests.factories import code, make_insats, make_user
 from tests.test_economics_on_demo import form_data
 from tests.test_economics_services import _end, _works, entry, individuals
 
@@ -418,3 +418,51 @@ def test_the_migration_gives_older_evaluations_their_population(
     migration.forwards(apps, None)
     assert Evaluation.objects.get(pk=made.pk).population == read
     assert all(h.population == read for h in Evaluation.history.filter(id=made.pk))
+
+
+@pytest.mark.parametrize(
+    "one, other",
+    [
+        # the issue's: one went to full-time work, or stayed on försörjningsstöd
+        ((["lon"], 100), (["forsorjningsstod"], None)),
+        # a registered extent of work after that the mapping would otherwise fill in
+        ((["aktivitetsstod"], 30), (["aktivitetsstod"], 80)),
+        # a second benefit after, next to the five's: one or another
+        ((["aktivitetsstod", "sjukpenning"], None), (["aktivitetsstod", "studiemedel"], None)),
+    ],
+)
+def test_whatever_the_mapping_one_participant_is_not_told_apart(
+    forbund, insats, registrator, forbund_admin, one, other
+):
+    """Two insatser alike but for the situation of one participant, shared by no one
+    else in either: however the reader sets the mapping of their end reason (and
+    compares the versions), every amount is the same in both."""
+    twin = make_insats(forbund, "Tvillinginsatsen")
+    twin_registrator = make_user("coach2", Role.REGISTRATOR, insats=twin)
+    made = []
+    for where, who, first, (after, extent) in (
+        (insats, registrator, 1, one),
+        (twin, twin_registrator, 11, other),
+    ):
+        _five(who, where, first_day=first)
+        fields = {} if extent is None else _works(extent)
+        _end(who, where, first + 6, "annan-rehab", after, before=("forsorjningsstod",), **fields)
+        made.append(
+            services.save_evaluation(
+                user=forbund_admin, evaluation=individuals(forbund, where, name=where.name)
+            )
+        )
+    for row in (None, entry(0, 0, 100), entry(100, 0, 100), entry(50, 80, 40)):
+        results = []
+        for evaluation in made:
+            if row is not None:
+                services.save_evaluation(
+                    user=forbund_admin, evaluation=evaluation, mapping={"annan-rehab": row}
+                )
+            results.append(selectors.evaluation_report(evaluation, with_simulation=False).result)
+        first, second = results
+        assert first.participants == second.participants == 6
+        assert first.potential == pytest.approx(second.potential)
+        assert [(i.actor, i.item, round(i.change, 6)) for i in first.items] == [
+            (i.actor, i.item, round(i.change, 6)) for i in second.items
+        ]

@@ -63,9 +63,6 @@ GROUP_DEFAULTS: dict[str, MappingEntry] = {
     ResultGroup.STUDIES: MappingEntry(Decimal(0), Decimal(0), Decimal(90)),
 }
 OTHER_DEFAULT = MappingEntry(Decimal(0), Decimal(0), Decimal(100))
-# The row of the end reasons fewer than the threshold ended with (``privacy``): no
-# work, no wage subsidy, resource use as before.
-NEUTRAL = OTHER_DEFAULT
 REASON_DEFAULTS: dict[str, MappingEntry] = {
     "arbete-med-stod": MappingEntry(Decimal(100), Decimal(50), Decimal(80)),
 }
@@ -327,32 +324,27 @@ def individual_cohorts(
     extent registered, else the end reason's, its wage subsidy and its resource use
     compared with before.
 
-    ``protect``: as every output shows them — small groups protected by the förbund's
-    threshold (``privacy``): an end reason fewer ended with is mapped by the neutral
-    row, and a participant whose change too few share is left out."""
+    ``protect``: as every output shows them — a profile shared by fewer than the
+    förbund's threshold is left out (``privacy``): its participants count, with a
+    neutral year before and after."""
     profiles = [Profile.of_json(p) for p in evaluation.profiles]
     if mapping is None:
         mapping = evaluation_mapping(evaluation)
     resources = {k: float(v) for k, v in evaluation.before_resources.items()}
+    neutral = model.State(resource_use=resources)
     threshold = evaluation.forbund.suppression_threshold
-    own = privacy.mapped_reasons(((p.end_reason, p.count) for p in profiles), threshold)
-    situations = []
-    for profile in profiles:
-        pooled = protect and profile.end_reason not in own
-        group = privacy.POOLED if pooled else profile.end_reason
-        entry = NEUTRAL if pooled else mapping.get(profile.end_reason, OTHER_DEFAULT)
-        situations.append(
-            privacy.Situation(profile.count, group, *_states(profile, entry, resources))
-        )
-    if protect:
-        situations = privacy.protect(situations, threshold, model.State(resource_use=resources))
     cohorts: dict[tuple[Any, ...], model.Cohort] = {}
-    for s in situations:
-        key = (_key(s.before), _key(s.after))
+    for profile in profiles:
+        if protect and privacy.left_out(profile.count, threshold):
+            before, after = neutral, neutral
+        else:
+            entry = mapping.get(profile.end_reason, OTHER_DEFAULT)
+            before, after = _states(profile, entry, resources)
+        key = (_key(before), _key(after))
         # Profiles are never shown (one or two participants would be recognised), so
         # the cohorts are only numbered.
-        known = cohorts.get(key) or model.Cohort(str(len(cohorts) + 1), 0, s.before, s.after)
-        cohorts[key] = replace(known, count=known.count + s.count)
+        known = cohorts.get(key) or model.Cohort(str(len(cohorts) + 1), 0, before, after)
+        cohorts[key] = replace(known, count=known.count + profile.count)
     return list(cohorts.values())
 
 

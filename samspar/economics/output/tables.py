@@ -442,11 +442,10 @@ def assumptions_table(report: EconomicsReport) -> Table:
                     _("Small groups"),
                     numbers.lazy_format(
                         _(
-                            "An end reason fewer than %(threshold)s participants ended with "
-                            "is mapped as no change; a change (of a supply type, of work, a "
-                            "wage subsidy, resource use) that fewer than %(threshold)s "
-                            "participants of one end reason share is not counted: their "
-                            "participants count as unchanged."
+                            "A registered situation (supply before and after, work before "
+                            "and after, end reason) that fewer than %(threshold)s "
+                            "participants share is not counted: its participants count as "
+                            "unchanged, whatever the mapping says."
                         ),
                         {"threshold": report.small_groups},
                     ),
