@@ -460,9 +460,9 @@ def test_whatever_the_mapping_one_participant_is_not_told_apart(
                     user=forbund_admin, evaluation=evaluation, mapping={"annan-rehab": row}
                 )
             results.append(selectors.evaluation_report(evaluation, with_simulation=False).result)
-        first, second = results
-        assert first.participants == second.participants == 6
-        assert first.potential == pytest.approx(second.potential)
-        assert [(i.actor, i.item, round(i.change, 6)) for i in first.items] == [
-            (i.actor, i.item, round(i.change, 6)) for i in second.items
+        one_world, other_world = results
+        assert one_world.participants == other_world.participants == 6
+        assert one_world.potential == pytest.approx(other_world.potential)
+        assert [(i.actor, i.item, round(i.change, 6)) for i in one_world.items] == [
+            (i.actor, i.item, round(i.change, 6)) for i in other_world.items
         ]
