@@ -16,11 +16,14 @@ from typing import Any
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from samspar.access.scoping import Role
 from samspar.codelists import models as codes
-from samspar.economics import selectors, services
+from samspar.economics import privacy, selectors, services
 from samspar.economics.models import Evaluation
 from samspar.registry.services import update_enrolment
 from tests.factories import code, make_insats, make_user
@@ -466,3 +469,26 @@ def test_whatever_the_mapping_one_participant_is_not_told_apart(
         assert [(i.actor, i.item, round(i.change, 6)) for i in one_world.items] == [
             (i.actor, i.item, round(i.change, 6)) for i in other_world.items
         ]
+
+
+@hypothesis_settings(deadline=None, derandomize=True, max_examples=200)
+@given(
+    st.lists(st.frozensets(st.integers(0, 24), min_size=5), min_size=1, max_size=8),
+    st.integers(2, 6),
+)
+def test_populations_accepted_one_by_one_never_differ_by_a_few(candidates, threshold):
+    """Whatever populations are asked for, in whatever order: those accepted differ from
+    each other by 0 or at least the threshold in both directions, and every group they
+    make (the finest any sum or difference of them can reach) holds at least it."""
+    accepted: list[frozenset[str]] = []
+    for candidate in candidates:
+        population = frozenset(str(i) for i in candidate)
+        if len(population) >= threshold and not privacy.makes_small_group(
+            accepted, population, threshold
+        ):
+            accepted.append(population)
+    for a in accepted:
+        assert not privacy.over_small_group(accepted, a, threshold)
+        for b in accepted:
+            assert len(a - b) == 0 or len(a - b) >= threshold
+    assert all(len(g) >= threshold for g in privacy.groups(accepted))

@@ -49,7 +49,7 @@ def groups(populations: Iterable[Collection[str]]) -> list[frozenset[str]]:
     found: dict[frozenset[int], set[str]] = {}
     for token, indices in where.items():
         found.setdefault(frozenset(indices), set()).add(token)
-    return [frozenset(tokens) for tokens in found.values()]
+    return [frozenset(members) for members in found.values()]
 
 
 def _small(populations: Iterable[Collection[str]], threshold: int) -> set[frozenset[str]]:
