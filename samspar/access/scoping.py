@@ -85,6 +85,23 @@ def insats_q(user: AbstractBaseUser | AnonymousUser, action: Action, insats_path
     return q
 
 
+def forbund_q(user: AbstractBaseUser | AnonymousUser, action: Action, forbund_path: str) -> Q:
+    """A filter matching the rows of förbund where the user holds a förbund-wide role
+    (no single insats) granting ``action``: what belongs to a förbund rather than to an
+    insats (socio-economic evaluations, standard values). ``forbund_path``: the path
+    from the row to its Forbund ("" for Forbund itself)."""
+    nothing = Q(pk__in=[])
+    if not user.is_authenticated or not user.is_active:
+        return nothing
+    from samspar.access.models import RoleAssignment
+
+    roles = [role for role, actions in ROLE_ACTIONS.items() if action in actions]
+    wide = RoleAssignment.objects.filter(
+        user_id=user.pk, role__in=roles, insats__isnull=True, forbund__isnull=False
+    ).values("forbund_id")
+    return Q(**{f"{forbund_path}_id__in" if forbund_path else "pk__in": wide})
+
+
 def can(user: AbstractBaseUser | AnonymousUser, action: Action, insats_id: int) -> bool:
     """Whether the user may ``action`` on one insats: the rule of ``insats_q`` — an
     assignment to the insats, or a förbund-wide one to its förbund — asked of the

@@ -716,6 +716,7 @@ class _Builder:
                         p.as_json()
                         for p in economics_selectors.registry_profiles(irec.obj.pk, start, end)
                     ],
+                    population=economics_selectors.registry_population(irec.obj.pk, start, end),
                     registry_as_of=timezone.now(),
                 )
                 bulk_create_with_history(

@@ -277,6 +277,9 @@ class EvaluationForm(forms.ModelForm):  # type: ignore[type-arg]
             self.fields["insats"].required = True
             self.fields["period_start"].required = True
             self.fields["period_end"].required = True
+            self.fields["period_end"].help_text = _(
+                "Whole months: from the first day of a month to the last day of a month."
+            )
         resources = self.instance.before_resources or {}
         for key, resource_label in RESOURCE_LABELS.items():
             self.fields[f"resource_{key}"] = LocalDecimalField(

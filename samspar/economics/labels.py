@@ -62,8 +62,15 @@ _PROBLEMS: dict[str, Promise] = {
     "unknown_supply": _("Unknown supply type “%(code)s”."),
     "unknown_resource": _("Unknown resource “%(key)s”."),
     "too_few_participants": _(
-        "Only %(count)s participants ended in the period; an evaluation of registered "
-        "individuals needs at least %(threshold)s, so that no one can be recognised."
+        "Fewer than %(threshold)s participants ended in the period; an evaluation of "
+        "registered individuals needs at least %(threshold)s, so that no one can be "
+        "recognised (their number is not shown either)."
+    ),
+    "differs_by_few": _(
+        "These participants differ from those of another evaluation of the förbund, or of "
+        "an earlier version, by fewer than %(threshold)s: comparing the two would reveal "
+        "them. Choose a period (in whole months) that differs by at least %(threshold)s "
+        "participants, or by none."
     ),
 }
 

@@ -9,6 +9,7 @@ and deterministic for a given seed).
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Self
 
@@ -146,10 +147,9 @@ class EvaluationQuerySet(models.QuerySet["Evaluation"]):
     def restrict(self, user: AbstractBaseUser | AnonymousUser, action: Action) -> Self:
         """Evaluations of förbund where the user holds a förbund-wide role granting
         ``action``, and of insatser the user may ``action``; none by default."""
-        from samspar.access.scoping import insats_q
-        from samspar.organisation.selectors import _forbund_ids, roles_granting
+        from samspar.access.scoping import forbund_q, insats_q
 
-        wide = Q(forbund_id__in=_forbund_ids(user, roles_granting(action)))
+        wide = forbund_q(user, action, "forbund")
         return self.filter(wide | (Q(insats__isnull=False) & insats_q(user, action, "insats")))
 
 
@@ -271,6 +271,10 @@ class Evaluation(models.Model):
     # ``registry_as_of``; the mapping (``MappingRow``) makes them states. Never shown.
     profiles = models.JSONField(_("profiles from the registry"), default=list, blank=True)
     registry_as_of = models.DateTimeField(_("computed from the registry at"), null=True, blank=True)
+    # Individuals: one keyed token per participant and registered situation
+    # (``selectors.registry_population``), to refuse populations that differ from
+    # another evaluation's by a few (``economics.privacy``). Never shown.
+    population = models.JSONField(_("population from the registry"), default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     created_by = models.ForeignKey(
@@ -367,6 +371,8 @@ class Evaluation(models.Model):
                     errors[name] = _("Give the period in which the participants ended.")
             if self.period_start and self.period_end and self.period_end < self.period_start:
                 errors["period_end"] = _("The period cannot end before it starts.")
+            else:
+                errors.update(self._whole_months())
         for name in RANGED:
             low, value, high = (getattr(self, n) for n in (f"{name}_low", name, f"{name}_high"))
             if (low is None) != (high is None):
@@ -379,6 +385,17 @@ class Evaluation(models.Model):
                 ) % {"value": plain_number(value)}
         if errors:
             raise ValidationError(errors)
+
+    def _whole_months(self) -> dict[str, Any]:
+        """An evaluation of individuals covers whole calendar months (docs/economics.md,
+        "Small groups"): a period a few days longer or shorter than another would
+        single out the few who ended in those days."""
+        errors: dict[str, Any] = {}
+        if self.period_start and self.period_start.day != 1:
+            errors["period_start"] = _("The period starts on the first day of a month.")
+        if self.period_end and (self.period_end + dt.timedelta(days=1)).day != 1:
+            errors["period_end"] = _("The period ends on the last day of a month.")
+        return errors
 
     def ranges(self) -> dict[str, tuple[Any, Any] | None]:
         """The Monte Carlo range of each ranged input (percent), None where fixed."""

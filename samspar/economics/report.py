@@ -56,6 +56,8 @@ class EconomicsReport:
     uncertainty: Uncertainty | None = None
     # The payback target the user chose for the switching value (months).
     switching_target: int = SWITCHING_MONTHS[0]
+    # Individuals: the förbund's threshold that protects small groups (``privacy``).
+    small_groups: int | None = None
 
     @property
     def switching_needed(self) -> float | None:

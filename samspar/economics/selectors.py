@@ -24,11 +24,12 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
-from samspar.access.scoping import Action
+from samspar.access.scoping import Action, forbund_q
 from samspar.codelists.models import EndReason, ResultGroup, SupplyType
-from samspar.economics import model
+from samspar.economics import model, privacy
 from samspar.economics.decimal_text import plain_number
 from samspar.economics.labels import RESOURCE_LABELS, VALUE_LABELS
 from samspar.economics.model.inputs import QUARTER_EACH, type_cases
@@ -36,7 +37,6 @@ from samspar.economics.model.terms import SUPPLIES
 from samspar.economics.models import Evaluation, Method, StandardValueSet
 from samspar.economics.report import SWITCHING_MONTHS, EconomicsReport, MappingView, ValueRow
 from samspar.organisation.models import Forbund
-from samspar.organisation.selectors import _forbund_ids, roles_granting
 from samspar.registry.models import Enrolment
 from samspar.registry.selectors import FieldChange, HistoryEntry, display_value
 
@@ -139,40 +139,53 @@ def _supply_mask(enrolment: type[Enrolment], side: str) -> Coalesce:
     return Coalesce(Subquery(mask, output_field=IntegerField()), Value(0))
 
 
+# The registered situation of an ended enrolment, as ``_situation_rows`` annotates it.
+_SITUATION = ("before", "work_before", "end_reason__code", "after", "work_after")
+# Keys the population tokens with the installation's secret (docs/economics.md).
+_TOKEN_SALT = "samspar.economics.population"
+
+
+def _situation_rows(
+    insats_id: int, start: dt.date, end: dt.date, enrolment: type[Enrolment]
+) -> QuerySet[Enrolment]:
+    """The enrolments of the insats that ended in the period, wrong registrations
+    excluded, each annotated with its registered situation (``_SITUATION``)."""
+    ended = enrolment.objects.filter(
+        insats_id=insats_id, end_date__gte=start, end_date__lte=end
+    ).exclude(end_reason__result_group=ResultGroup.CANCELLED)
+    return ended.annotate(
+        before=_supply_mask(enrolment, "supply_before"),
+        after=_supply_mask(enrolment, "supply_after"),
+        work_before=Case(
+            When(
+                occupation_before__code=WORK_OCCUPATION,
+                then=Coalesce("occupation_before_percent", Value(0)),
+            ),
+            default=Value(0),
+            output_field=IntegerField(),
+        ),
+        # 0 % registered after counts as no extent: the mapping's then applies
+        work_after=Case(
+            When(
+                occupation_after__code=WORK_OCCUPATION,
+                occupation_after_percent__gt=0,
+                then="occupation_after_percent",
+            ),
+            default=None,
+            output_field=IntegerField(),
+        ),
+    ).order_by()
+
+
 def registry_profiles(
     insats_id: int, start: dt.date, end: dt.date, enrolment: type[Enrolment] = Enrolment
 ) -> list[Profile]:
     """The participants of the insats who ended in the period, wrong registrations
     excluded, as profiles, counted by the database: only aggregates leave it.
     ``enrolment``: the model (a migration passes its own)."""
-    ended = enrolment.objects.filter(
-        insats_id=insats_id, end_date__gte=start, end_date__lte=end
-    ).exclude(end_reason__result_group=ResultGroup.CANCELLED)
     grouped = (
-        ended.annotate(
-            before=_supply_mask(enrolment, "supply_before"),
-            after=_supply_mask(enrolment, "supply_after"),
-            work_before=Case(
-                When(
-                    occupation_before__code=WORK_OCCUPATION,
-                    then=Coalesce("occupation_before_percent", Value(0)),
-                ),
-                default=Value(0),
-                output_field=IntegerField(),
-            ),
-            # 0 % registered after counts as no extent: the mapping's then applies
-            work_after=Case(
-                When(
-                    occupation_after__code=WORK_OCCUPATION,
-                    occupation_after_percent__gt=0,
-                    then="occupation_after_percent",
-                ),
-                default=None,
-                output_field=IntegerField(),
-            ),
-        )
-        .order_by()
-        .values("before", "work_before", "end_reason__code", "after", "work_after")
+        _situation_rows(insats_id, start, end, enrolment)
+        .values(*_SITUATION)
         .annotate(count=Count("pk"))
     )
     keyed = [
@@ -196,6 +209,33 @@ def registry_profiles(
     ]
 
 
+def registry_population(
+    insats_id: int, start: dt.date, end: dt.date, enrolment: type[Enrolment] = Enrolment
+) -> list[str]:
+    """The population of an evaluation of individuals: one token per ended enrolment
+    of the period, keyed with the installation's secret over the enrolment's id and its
+    registered situation ("‹id›-‹hmac›"), so that a changed registration is another
+    token and nothing about the person can be read back from it. Sorted."""
+    rows = _situation_rows(insats_id, start, end, enrolment).values_list("pk", *_SITUATION)
+    return sorted(
+        f"{row[0]}-{salted_hmac(_TOKEN_SALT, '|'.join(str(v) for v in row)).hexdigest()[:16]}"
+        for row in rows
+    )
+
+
+def forbund_populations(forbund_id: int) -> set[frozenset[str]]:
+    """The populations of the förbund's evaluations of individuals, every earlier
+    version included (each was shown, and may have been exported)."""
+    found = Evaluation.objects.filter(forbund_id=forbund_id, method=Method.INDIVIDUALS)
+    earlier = Evaluation.history.filter(forbund_id=forbund_id, method=Method.INDIVIDUALS)
+    return {
+        frozenset(p)
+        for query in (found, earlier)
+        for p in query.values_list("population", flat=True)
+        if p
+    }
+
+
 def evaluations(
     user: AbstractBaseUser | AnonymousUser, action: Action = Action.VIEW
 ) -> QuerySet[Evaluation]:
@@ -206,9 +246,8 @@ def evaluations(
 
 def value_sets(user: AbstractBaseUser | AnonymousUser) -> QuerySet[StandardValueSet]:
     """Samspår's shipped sets and those of the förbund the user works in."""
-    reachable = _forbund_ids(user, roles_granting(Action.VIEW))
     return StandardValueSet.objects.filter(
-        Q(forbund__isnull=True) | Q(forbund_id__in=reachable)
+        Q(forbund__isnull=True) | forbund_q(user, Action.VIEW, "forbund")
     ).select_related("forbund")
 
 
@@ -274,35 +313,55 @@ def type_case_cohorts(
 
 
 def individual_cohorts(
-    evaluation: Evaluation, mapping: Mapping[str, MappingEntry] | None = None
+    evaluation: Evaluation,
+    mapping: Mapping[str, MappingEntry] | None = None,
+    *,
+    protect: bool = False,
 ) -> list[model.Cohort]:
     """The evaluation's profiles, as read from the registry when it was saved, as
     cohorts of equal states by the mapping (default: the evaluation's). Before: the
     registered supply types share the time not worked; after: the same, with the work
     extent registered, else the end reason's, its wage subsidy and its resource use
-    compared with before."""
+    compared with before.
+
+    ``protect``: as every output shows them — a profile shared by fewer than the
+    förbund's threshold is left out (``privacy``): its participants count, with a
+    neutral year before and after."""
     profiles = [Profile.of_json(p) for p in evaluation.profiles]
     if mapping is None:
         mapping = evaluation_mapping(evaluation)
     resources = {k: float(v) for k, v in evaluation.before_resources.items()}
+    neutral = model.State(resource_use=resources)
+    threshold = evaluation.forbund.suppression_threshold
     cohorts: dict[tuple[Any, ...], model.Cohort] = {}
     for profile in profiles:
-        entry = mapping.get(profile.end_reason, OTHER_DEFAULT)
-        worked = profile.work_before / 100
-        works = float(entry.work_extent if profile.work_after is None else profile.work_after) / 100
-        before = model.State(_shared(profile.before, 1 - worked), worked, 0.0, resources)
-        after = model.State(
-            _shared(profile.after, 1 - works),
-            works,
-            _fraction(entry.wage_subsidy) if works else 0.0,  # no subsidy without work
-            {k: v * _fraction(entry.resource_factor) for k, v in resources.items()},
-        )
+        if protect and privacy.left_out(profile.count, threshold):
+            before, after = neutral, neutral
+        else:
+            entry = mapping.get(profile.end_reason, OTHER_DEFAULT)
+            before, after = _states(profile, entry, resources)
         key = (_key(before), _key(after))
         # Profiles are never shown (one or two participants would be recognised), so
         # the cohorts are only numbered.
         known = cohorts.get(key) or model.Cohort(str(len(cohorts) + 1), 0, before, after)
         cohorts[key] = replace(known, count=known.count + profile.count)
     return list(cohorts.values())
+
+
+def _states(
+    profile: Profile, entry: MappingEntry, resources: Mapping[str, float]
+) -> tuple[model.State, model.State]:
+    """A profile's year before and after by its mapping row."""
+    worked = profile.work_before / 100
+    works = float(entry.work_extent if profile.work_after is None else profile.work_after) / 100
+    before = model.State(_shared(profile.before, 1 - worked), worked, 0.0, resources)
+    after = model.State(
+        _shared(profile.after, 1 - works),
+        works,
+        _fraction(entry.wage_subsidy) if works else 0.0,  # no subsidy without work
+        {k: v * _fraction(entry.resource_factor) for k, v in resources.items()},
+    )
+    return before, after
 
 
 def _key(state: model.State) -> tuple[Any, ...]:
@@ -326,7 +385,7 @@ def model_evaluation(
         cohorts = (
             type_case_cohorts(evaluation)
             if evaluation.method == Method.TYPE_CASES
-            else individual_cohorts(evaluation)
+            else individual_cohorts(evaluation, protect=True)
         )
     split = {model.Actor(k): _fraction(v) for k, v in evaluation.cost_split().items()}
     return model.Evaluation(
@@ -368,21 +427,38 @@ def check_enough_individuals(evaluation: Evaluation, inputs: model.Evaluation) -
     evaluation of individuals needs at least the förbund's suppression threshold."""
     threshold = evaluation.forbund.suppression_threshold
     if evaluation.method == Method.INDIVIDUALS and inputs.participants < threshold:
-        count = round(inputs.participants)
+        # how many fewer is a small count too: not told
         raise model.InputError(
-            [
-                model.Problem(
-                    "too_few_participants", "participants", {"count": count, "threshold": threshold}
-                )
-            ]
+            [model.Problem("too_few_participants", "participants", {"threshold": threshold})]
         )
+
+
+def population_problem(evaluation: Evaluation, *, new: bool) -> model.Problem | None:
+    """Whether comparing the evaluation's population with those of the förbund's other
+    evaluations (and earlier versions) would single out fewer than the threshold
+    (``privacy``): ``new``, it may make no such group; already saved, it may hold none."""
+    if evaluation.method != Method.INDIVIDUALS or not evaluation.population:
+        return None
+    threshold = evaluation.forbund.suppression_threshold
+    existing = forbund_populations(evaluation.forbund_id)
+    population = frozenset(evaluation.population)
+    check = privacy.makes_small_group if new else privacy.over_small_group
+    # by participant and situation, and by participant alone (which a new SECRET_KEY
+    # does not change)
+    for view in (privacy.tokens, privacy.participants):
+        if check({view(p) for p in existing}, view(population), threshold):
+            return model.Problem("differs_by_few", "population", {"threshold": threshold})
+    return None
 
 
 def evaluation_report(evaluation: Evaluation, *, with_simulation: bool = True) -> EconomicsReport:
     """Compute and label one evaluation. Raises model.InputError if its inputs no
-    longer hold (e.g. no participants ended in the period)."""
+    longer hold (e.g. no participants ended in the period) or if showing it would
+    single out fewer participants than the förbund's threshold."""
     inputs = model_evaluation(evaluation)
     check_enough_individuals(evaluation, inputs)
+    if problem := population_problem(evaluation, new=False):
+        raise model.InputError([problem])
     values = model_values(evaluation.value_set)
     result = model.evaluate(inputs, values)
     uncertainty = model_uncertainty(evaluation) if with_simulation else None
@@ -425,6 +501,11 @@ def evaluation_report(evaluation: Evaluation, *, with_simulation: bool = True) -
         registry_as_of=evaluation.registry_as_of,
         uncertainty=uncertainty,
         switching_target=evaluation.switching_months,
+        small_groups=(
+            evaluation.forbund.suppression_threshold
+            if evaluation.method == Method.INDIVIDUALS
+            else None
+        ),
     )
 
 
@@ -462,7 +543,7 @@ def registry_changed(evaluation: Evaluation) -> bool:
 # --- history ---------------------------------------------------------------------------
 
 # Fields of an evaluation that are not its inputs, or are shown otherwise.
-_HISTORY_EXCLUDED = ["created_at", "created_by", "forbund", "method", "profiles"]
+_HISTORY_EXCLUDED = ["created_at", "created_by", "forbund", "method", "profiles", "population"]
 _GROUP_FIELDS = ("name", "share", "work_extent", "wage_subsidy", "resource_factor", "supply")
 _MAPPING_FIELDS = ("work_extent", "wage_subsidy", "resource_factor")
 

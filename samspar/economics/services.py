@@ -16,7 +16,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from samspar.access.scoping import Action
+from samspar.access.scoping import Action, can, forbund_q
 from samspar.economics import model, selectors
 from samspar.economics.labels import problem_message
 from samspar.economics.models import (
@@ -62,13 +62,11 @@ def group_key(index: int, field: str) -> str:
 
 
 def _may_manage(user: AbstractBaseUser | AnonymousUser, evaluation: Evaluation) -> bool:
-    if manageable_forbund(user).filter(pk=evaluation.forbund_id).exists():
+    """A förbund-wide manager of the evaluation's förbund, or a manager of its insats."""
+    wide = forbund_q(user, Action.MANAGE, "")
+    if Forbund.objects.filter(wide, pk=evaluation.forbund_id).exists():
         return True
-    if evaluation.insats_id is None:
-        return False
-    from samspar.organisation.models import Insats
-
-    return Insats.objects.restrict(user, Action.MANAGE).filter(pk=evaluation.insats_id).exists()
+    return evaluation.insats_id is not None and can(user, Action.MANAGE, evaluation.insats_id)
 
 
 def _problem_key(problem: model.Problem, evaluation: Evaluation, groups: Sequence[str]) -> str:
@@ -212,15 +210,7 @@ def save_evaluation(
         bad_mapping = _mapping_errors(entries)
         errors.update(bad_mapping)
         if reread or _reads_anew(evaluation):
-            evaluation.profiles = [
-                p.as_json()
-                for p in selectors.registry_profiles(
-                    evaluation.insats_id,  # type: ignore[arg-type]
-                    evaluation.period_start,  # type: ignore[arg-type]
-                    evaluation.period_end,  # type: ignore[arg-type]
-                )
-            ]
-            evaluation.registry_as_of = timezone.now()
+            errors.update(_read_registry(evaluation))
     # A mapping out of range makes states the model would only refuse again.
     problems = [] if bad_mapping else _model_problems(evaluation, group_rows, entries)
     for key, messages in _problems_as_errors(problems, evaluation, names).items():
@@ -236,6 +226,23 @@ def save_evaluation(
     _save_groups(user, evaluation, group_rows)
     _save_mapping(user, evaluation, entries)
     return evaluation
+
+
+def _read_registry(evaluation: Evaluation) -> dict[str, list[str]]:
+    """Read the evaluation's profiles and population from the registry; the error if
+    its population would single out fewer than the threshold (``privacy``)."""
+    where = (
+        evaluation.insats_id,
+        evaluation.period_start,
+        evaluation.period_end,
+    )
+    evaluation.profiles = [p.as_json() for p in selectors.registry_profiles(*where)]  # type: ignore[arg-type]
+    evaluation.population = selectors.registry_population(*where)  # type: ignore[arg-type]
+    evaluation.registry_as_of = timezone.now()
+    if len(evaluation.population) < evaluation.forbund.suppression_threshold:
+        return {}  # refused as too few anyway
+    problem = selectors.population_problem(evaluation, new=True)
+    return {NON_FIELD_ERRORS: [problem_message(problem)]} if problem else {}
 
 
 def _model_problems(

@@ -47,8 +47,9 @@ MESSAGES: Mapping[str, str] = {
     "unknown_resource": "Unknown resource “%(key)s”.",
     "unknown_choice": "Unknown choice “%(value)s”.",
     "too_few_participants": (
-        "Only %(count)s participants ended in the period; an evaluation of registered "
-        "individuals needs at least %(threshold)s, so that no one can be recognised."
+        "Fewer than %(threshold)s participants ended in the period; an evaluation of "
+        "registered individuals needs at least %(threshold)s, so that no one can be "
+        "recognised (their number is not shown either)."
     ),
 }
 

@@ -436,6 +436,21 @@ def assumptions_table(report: EconomicsReport) -> Table:
                 ]
             )
         rows.append([_("Participants"), numbers.people(report.result.participants)])
+        if report.small_groups is not None:
+            rows.append(
+                [
+                    _("Small groups"),
+                    numbers.lazy_format(
+                        _(
+                            "A registered situation (supply before and after, work before "
+                            "and after, end reason) that fewer than %(threshold)s "
+                            "participants share is not counted: its participants count as "
+                            "unchanged, whatever the mapping says."
+                        ),
+                        {"threshold": report.small_groups},
+                    ),
+                ]
+            )
         rows.append(
             [
                 _("Supply before and after"),
