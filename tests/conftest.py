@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 from types import SimpleNamespace
 
 import pytest
@@ -7,11 +8,19 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import translation
+from hypothesis import settings as hypothesis_settings
 
 from samspar.access.scoping import Role
 from samspar.organisation.models import Forbund, Insats
 from tests.factories import make_forbund, make_insats, make_user
 from tests.seeds import register, seed_002_participants
+
+# No test depends on the machine's speed: hypothesis has no deadline (a property that
+# takes 300 ms on a busy machine is as true as one that takes 3 ms), and in CI
+# (CI=true, set by .ci/run) it draws the same examples on every run.
+hypothesis_settings.register_profile("default", deadline=None)
+hypothesis_settings.register_profile("ci", deadline=None, derandomize=True)
+hypothesis_settings.load_profile("ci" if os.environ.get("CI") == "true" else "default")
 
 
 @pytest.fixture(autouse=True)
