@@ -42,7 +42,7 @@ from tests.fuzzing import Form, database_rows, page_forms, path_of, refused
 
 # Examples per form, and per URL for the query parameters read outside forms; a
 # download builds a whole document per example.
-EXAMPLES_PER_FORM = 12
+EXAMPLES_PER_FORM = 10
 LOOSE_EXAMPLES = 3
 EXTREME_DAYS = ("1000-01-01", "9999-12-31")
 DOCUMENT_EXAMPLES = 1
