@@ -198,7 +198,7 @@ def world(db):
     registrator = make_user("coach", Role.REGISTRATOR, insats=insats)
     board = make_user("styrelse", Role.BOARD, forbund=forbund)
     enrolment = enrol(registrator, insats)
-    party = MemberParty.objects.filter(forbund=forbund).first()
+    party = MemberParty.objects.filter(forbund=forbund).earliest("pk")
     staff = setup.add_staff_member(
         admin,
         insats,

@@ -16,7 +16,7 @@ from django.db.models.lookups import In
 
 
 @IntegerField.register_lookup
-class IntegerFieldIn(In):
+class IntegerFieldIn(In):  # type: ignore[type-arg]
     def process_rhs(self, compiler: Any, connection: Any) -> Any:
         if not self.rhs_is_direct_value():
             return super().process_rhs(compiler, connection)

@@ -52,7 +52,7 @@ MAX_PERIOD_YEARS = 20
 def period_problems(date_from: dt.date, date_to: dt.date, today: dt.date) -> dict[str, str]:
     """What is wrong with a report period, by the date it is about ("date_from" or
     "date_to"); empty when the period is one a report may cover."""
-    problems = {}
+    problems: dict[str, str] = {}
     if date_from.year < FIRST_REPORT_YEAR:
         problems["date_from"] = _("A report period starts in %(year)d or later.") % {
             "year": FIRST_REPORT_YEAR
@@ -62,7 +62,7 @@ def period_problems(date_from: dt.date, date_to: dt.date, today: dt.date) -> dic
             "year": today.year + 1
         }
     elif date_to < date_from:
-        problems["date_to"] = _("The period cannot end before it starts.")
+        problems["date_to"] = str(_("The period cannot end before it starts."))
     elif (date_to.year - date_from.year, date_to.month, date_to.day) >= (
         MAX_PERIOD_YEARS,
         date_from.month,
