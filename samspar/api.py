@@ -46,11 +46,21 @@ class ReportFilters(Schema):
 
     level: str | None = Field(None, description="all, lan, forbund, team or insats")
     object_id: str | None = Field(None, description="Id of the county, förbund, team or insats")
+    # Typed as dates in the schema, read as text: a bad date is the form's 400 in the
+    # user's language, not the framework's 422.
     date_from: str | None = Field(
-        None, alias="from", description="First day, YYYY-MM-DD (default: 1 Jan last year)"
+        None,
+        alias="from",
+        description="First day, YYYY-MM-DD (default: 1 Jan last year); from 1990, at most "
+        "20 years before the last day",
+        json_schema_extra={"format": "date"},
     )
     date_to: str | None = Field(
-        None, alias="to", description="Last day, YYYY-MM-DD (default: 31 Dec last year)"
+        None,
+        alias="to",
+        description="Last day, YYYY-MM-DD (default: 31 Dec last year); at the latest "
+        "31 Dec next year",
+        json_schema_extra={"format": "date"},
     )
     gender: str | None = Field(None, description="K, M or empty for both")
     population: str | None = Field(

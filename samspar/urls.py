@@ -3,6 +3,8 @@ from django.urls import include, path
 
 from samspar.api import api
 
+handler400 = "samspar.core.views.bad_request"
+
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

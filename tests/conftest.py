@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 from types import SimpleNamespace
 
 import pytest
@@ -11,6 +12,7 @@ from django.test import Client, RequestFactory
 from django.utils import translation
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from hypothesis import settings as hypothesis_settings
 
 from samspar.access.scoping import Role
 from samspar.organisation.models import Forbund, Insats
@@ -51,6 +53,14 @@ def _login_with_second_factor(self: Client, **credentials: str) -> bool:
 
 Client.force_login = _force_login_with_second_factor  # type: ignore[method-assign,assignment]
 Client.login = _login_with_second_factor  # type: ignore[method-assign,assignment]
+
+
+# No test depends on the machine's speed: hypothesis has no deadline (a property that
+# takes 300 ms on a busy machine is as true as one that takes 3 ms), and in CI
+# (CI=true, set by .ci/run) it draws the same examples on every run.
+hypothesis_settings.register_profile("default", deadline=None)
+hypothesis_settings.register_profile("ci", deadline=None, derandomize=True)
+hypothesis_settings.load_profile("ci" if os.environ.get("CI") == "true" else "default")
 
 
 @pytest.fixture(autouse=True)

@@ -45,9 +45,9 @@ def test_prints_the_sizes_the_times_and_a_sane_revenue_band():
     assert rows["draws"] == "200"
     evaluate_seconds = float(rows["point estimate (evaluate), s"].replace(",", "."))
     simulate_seconds = float(rows["simulation (simulate), s"].replace(",", "."))
-    assert evaluate_seconds > 0
-    assert simulate_seconds > 0
-    # the seconds are shown rounded to milliseconds
+    # the seconds are shown rounded to milliseconds (a fast machine may show 0,000)
+    assert evaluate_seconds >= 0
+    assert simulate_seconds >= 0
     rate = _whole(rows["draws per second"])
     assert 200 / (simulate_seconds + 0.0005) <= rate <= 200 / max(simulate_seconds - 0.0005, 1e-9)
     band = re.search(r"median ([\d ]+) kr, 80 % band ([\d ]+) – ([\d ]+) kr", text)

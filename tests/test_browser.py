@@ -20,6 +20,7 @@ from tests.factories import make_pnr
 
 CHROMIUM = os.environ.get("SAMSPAR_CHROMIUM") or shutil.which("chromium") or ""
 pytestmark = pytest.mark.browser
+BUSY_MACHINE_TIMEOUT_MS = 120_000
 
 if not CHROMIUM and os.environ.get("CI") != "true":
     pytest.skip("Debian's chromium is not installed", allow_module_level=True)
@@ -44,6 +45,9 @@ def page(live_server):
             ],
         )
         context = browser.new_context(locale="sv-SE", viewport={"width": 1024, "height": 768})
+        # A busy machine is slow, not wrong: wait long before calling a step failed.
+        context.set_default_timeout(BUSY_MACHINE_TIMEOUT_MS)
+        context.set_default_navigation_timeout(BUSY_MACHINE_TIMEOUT_MS)
         yield context.new_page()
         browser.close()
     os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)

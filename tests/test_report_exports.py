@@ -472,7 +472,10 @@ def test_cli_covers_the_last_full_year_by_default(db):
         ((), "Ange en rapport"),
         (("okand",), "Okänd rapport 'okand'"),
         (("deltagare", "--from", "2022-13-01"), "är inte ett datum"),
-        (("deltagare", "--from", "2022-06-01", "--to", "2022-05-01"), "slutar innan den börjar"),
+        (
+            ("deltagare", "--from", "2022-06-01", "--to", "2022-05-01"),
+            "kan inte sluta innan den börjar",
+        ),
         (("deltagare", "--forbund", "Inget förbund"), "Ingen träff för samordningsförbund"),
         (("deltagare", "--insats", "999999"), "Ingen träff för insats"),
         (("deltagare", "--format", "pdf"), "ange en fil med --output"),

@@ -27,6 +27,7 @@ from samspar.annual.models import ChapterText
 from samspar.annual.rendering import chapter_views, small_counts_note
 from samspar.annual.services import may_write, save_chapter_text
 from samspar.core import concurrency
+from samspar.core.parsing import whole_number
 from samspar.organisation.models import Insats
 
 
@@ -75,8 +76,8 @@ def annual_report_latest(request: HttpRequest, pk: int) -> HttpResponse:
     insats = _insats(request, pk)
     years = _years(insats)
     default = max(years[0], years[-1] - 1)
-    raw = request.GET.get("year", "")
-    year = int(raw) if raw.isdigit() and int(raw) in years else default
+    asked = whole_number(request.GET.get("year"))
+    year = asked if asked in years else default
     query = "?published=1" if _published(request) else ""
     return redirect(reverse("annual-report", args=[pk, year]) + query)
 

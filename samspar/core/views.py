@@ -1,7 +1,9 @@
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
+from samspar.core.parsing import BadInput
 from samspar.organisation.selectors import forbund_with_visible_insatser
 
 
@@ -11,3 +13,14 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(
         request, "core/home.html", {"forbund_list": forbund_with_visible_insatser(request.user)}
     )
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """400, in the user's language: what was wrong when it is our own refusal
+    (``BadInput``), a general sentence for anything else Django refuses."""
+    message = (
+        str(exception)
+        if isinstance(exception, BadInput)
+        else _("The request could not be understood. Go back, reload the page and try again.")
+    )
+    return render(request, "core/bad_request.html", {"message": message}, status=400)

@@ -9,7 +9,7 @@ and deterministic for a given seed).
 
 from __future__ import annotations
 
-import datetime as dt
+import calendar
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Self
 
@@ -393,7 +393,8 @@ class Evaluation(models.Model):
         errors: dict[str, Any] = {}
         if self.period_start and self.period_start.day != 1:
             errors["period_start"] = _("The period starts on the first day of a month.")
-        if self.period_end and (self.period_end + dt.timedelta(days=1)).day != 1:
+        end = self.period_end
+        if end and end.day != calendar.monthrange(end.year, end.month)[1]:
             errors["period_end"] = _("The period ends on the last day of a month.")
         return errors
 

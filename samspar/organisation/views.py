@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from samspar.access.scoping import Action, can
+from samspar.core.parsing import posted_id, whole_number
 from samspar.organisation import forms as org_forms
 from samspar.organisation import selectors, services
 from samspar.organisation.models import BudgetLine, Financing, Forbund, Insats, StaffMember
@@ -77,12 +78,8 @@ def _try_save(form: forms.BaseForm, save: Callable[[], Any]) -> bool:
 
 def _selected_year(request: HttpRequest) -> int:
     """The year asked for (?year=, or the posted year), else the current year."""
-    raw = request.POST.get("year") or request.GET.get("year") or ""
-    try:
-        year = int(raw)
-    except ValueError:
-        return timezone.localdate().year
-    if org_forms.YEAR_MIN <= year <= org_forms.YEAR_MAX:
+    year = whole_number(request.POST.get("year") or request.GET.get("year"))
+    if year is not None and org_forms.YEAR_MIN <= year <= org_forms.YEAR_MAX:
         return year
     return timezone.localdate().year
 
@@ -197,9 +194,9 @@ def insats_budget(request: HttpRequest, pk: int) -> HttpResponse:
     if budget.plan:
         plan_initial["budgeted_participants"] = budget.plan.budgeted_participants
     line_initial: dict[str, Any] = {"year": year}
-    edit_line = request.GET.get("line", "")
-    if edit_line.isdigit():
-        line = budget.lines.filter(pk=int(edit_line)).first()
+    edit_line = whole_number(request.GET.get("line"))
+    if edit_line is not None:
+        line = budget.lines.filter(pk=edit_line).first()
         if line:
             line_initial.update(category=line.category_id, budget=line.budget, outcome=line.outcome)
     plan_form = org_forms.InsatsYearForm(initial=plan_initial, prefix="plan")
@@ -234,14 +231,14 @@ def insats_budget(request: HttpRequest, pk: int) -> HttpResponse:
         elif action == "delete-line":
             line = get_object_or_404(
                 BudgetLine.objects.restrict(user, Action.MANAGE).filter(insats=insats),
-                pk=request.POST.get("id"),
+                pk=posted_id(request),
             )
             services.delete_budget_line(user, line)
             saved = True
         elif action == "delete-financing":
             row = get_object_or_404(
                 Financing.objects.restrict(user, Action.MANAGE).filter(insats=insats),
-                pk=request.POST.get("id"),
+                pk=posted_id(request),
             )
             services.delete_financing(user, row)
             saved = True
@@ -343,7 +340,7 @@ def _count_page(
     """A list of counts with a form to add (or replace) one and buttons to remove one."""
     if request.method == "POST":
         if request.POST.get("action") == "delete":
-            row = get_object_or_404(rows, pk=request.POST.get("id"))
+            row = get_object_or_404(rows, pk=posted_id(request))
             services.delete_count(_user(request), row)
             messages.success(request, _("The count was removed."))
             return _back(url_name, insats)

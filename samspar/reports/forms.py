@@ -32,6 +32,7 @@ from samspar.reports.scope import (
     LEVEL_LABELS,
     Level,
     ReportScope,
+    period_problems,
 )
 
 if TYPE_CHECKING:
@@ -146,6 +147,7 @@ class ReportFilterForm(forms.Form):
     ) -> None:
         super().__init__(self._with_defaults(data, today))
         self.user = user
+        self.today = today or timezone.localdate()
         self.visible = Insats.objects.restrict(user, Action.VIEW)
         self.object_choices = self._object_choices()
         object_field = self.fields["object_id"]
@@ -203,8 +205,9 @@ class ReportFilterForm(forms.Form):
     def clean(self) -> dict[str, Any] | None:
         data = super().clean() or {}
         start, end = data.get("date_from"), data.get("date_to")
-        if start and end and end < start:
-            self.add_error("date_to", _("The period cannot end before it starts."))
+        if start and end:
+            for name, problem in period_problems(start, end, self.today).items():
+                self.add_error(name, problem)
         level = data.get("level")
         chosen = data.get("object_id") is not None or "object_id" in self.errors
         if level and level != Level.ALL and not chosen:

@@ -54,6 +54,39 @@ LEVEL_LABELS = {
     Level.INSATS: _("Insats"),
 }
 
+# Report periods (docs/definitions.md, "Report period"): from 1 January of
+# FIRST_REPORT_YEAR to 31 December of next year, at most MAX_PERIOD_YEARS years long. A
+# report's cost grows with its years (a trend column per year, two rolling windows per
+# year), so a longer period is refused before anything is computed.
+FIRST_REPORT_YEAR = 1990
+MAX_PERIOD_YEARS = 20
+
+
+def period_problems(date_from: dt.date, date_to: dt.date, today: dt.date) -> dict[str, str]:
+    """What is wrong with a report period, by the date it is about ("date_from" or
+    "date_to"); empty when the period is one a report may cover."""
+    problems: dict[str, str] = {}
+    if date_from.year < FIRST_REPORT_YEAR:
+        problems["date_from"] = _("A report period starts in %(year)d or later.") % {
+            "year": FIRST_REPORT_YEAR
+        }
+    if date_to.year > today.year + 1:
+        problems["date_to"] = _("A report period ends in %(year)d at the latest.") % {
+            "year": today.year + 1
+        }
+    elif date_to < date_from:
+        problems["date_to"] = str(_("The period cannot end before it starts."))
+    elif (date_to.year - date_from.year, date_to.month, date_to.day) >= (
+        MAX_PERIOD_YEARS,
+        date_from.month,
+        date_from.day,
+    ):
+        problems["date_to"] = _("A report period is at most %(years)d years long.") % {
+            "years": MAX_PERIOD_YEARS
+        }
+    return problems
+
+
 # The insats field each level filters on.
 _LEVEL_FIELD = {
     Level.LAN: "forbund__county_id",

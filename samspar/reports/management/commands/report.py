@@ -21,7 +21,13 @@ from samspar.reports.catalogue import REPORTS
 from samspar.reports.exports import FORMATS, export
 from samspar.reports.forms import ReportFilterForm
 from samspar.reports.populations import Population
-from samspar.reports.scope import DEFAULT_AGE_BOUNDS, DEFAULT_MONTH_STEP, Level, ReportScope
+from samspar.reports.scope import (
+    DEFAULT_AGE_BOUNDS,
+    DEFAULT_MONTH_STEP,
+    Level,
+    ReportScope,
+    period_problems,
+)
 
 BINARY_FORMATS = ("xlsx", "pdf")
 
@@ -162,8 +168,9 @@ def _period(date_from: dt.date | None, date_to: dt.date | None) -> tuple[dt.date
         date_from = dt.date(date_to.year, 1, 1)
     elif date_to is None:
         date_to = dt.date(date_from.year, 12, 31)
-    if date_to < date_from:
-        raise CommandError(_("The period ends before it starts."))
+    problems = period_problems(date_from, date_to, timezone.localdate())
+    if problems:
+        raise CommandError(" ".join(str(p) for p in problems.values()))
     return date_from, date_to
 
 
