@@ -32,10 +32,11 @@ PERIODS = [
 
 def _all_reports(forbund: Forbund) -> dict[tuple[str, int, str], Any]:
     """Every table of every report with exact counts, for the förbund and each insats."""
-    scopes = [ReportScope(*p, level=Level.FORBUND, object_id=forbund.pk) for p in PERIODS]
-    scopes += [ReportScope(*p, gender="K") for p in PERIODS[:1]]
+    operator = ReportScope.for_operator
+    scopes = [operator(*p, exact=True, level=Level.FORBUND, object_id=forbund.pk) for p in PERIODS]
+    scopes += [operator(*p, exact=True, gender="K") for p in PERIODS[:1]]
     for insats in forbund.insatser.order_by("pk")[:3]:
-        scopes.append(ReportScope(*PERIODS[0], level=Level.INSATS, object_id=insats.pk))
+        scopes.append(operator(*PERIODS[0], exact=True, level=Level.INSATS, object_id=insats.pk))
     figures = {}
     for i, scope in enumerate(scopes):
         for spec in REPORTS.values():

@@ -584,7 +584,7 @@ def test_structural_form(client, forbund_admin, structural_insats, other_forbund
 
 
 def test_forbund_admin_sets_the_retention_period_within_bounds(client, forbund_admin, forbund):
-    """Gallring's retention period (docs/security.d/gdpr.md): 1–10 years, default 5."""
+    """Gallring's retention period (docs/security.md, chapter 4): 1–10 years, default 5."""
     settings_url = url("forbund-settings", forbund.pk)
     login(client, forbund_admin)
     base = {"suppression_threshold": "5"}

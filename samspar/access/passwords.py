@@ -1,4 +1,4 @@
-"""Password rules beyond Django's own (docs/security.d/login.md).
+"""Password rules beyond Django's own (docs/security.md, chapter 3).
 
 - ``PersonalPartsValidator``: a password must not contain the user's username, first or
   last name or e-mail address, nor any part of them of four or more letters or digits
