@@ -9,8 +9,10 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-BEFORE = [("registry", "0001_initial")]
-AFTER = [("registry", "0002_names_per_enrolment")]
+# The förbund as it was then, too (later fields have no database default).
+ORGANISATION = ("organisation", "0003_forbund_threshold_bounds")
+BEFORE = [("registry", "0001_initial"), ORGANISATION]
+AFTER = [("registry", "0002_names_per_enrolment"), ORGANISATION]
 
 
 def _migrate(targets):

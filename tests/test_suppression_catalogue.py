@@ -24,7 +24,7 @@ from samspar.access.scoping import Role
 from samspar.annual.compose import build_annual_report
 from samspar.reports.catalogue import REPORTS
 from samspar.reports.cells import Key, collect, count_keys, keyed_values
-from samspar.reports.scope import Level, ReportScope
+from samspar.reports.scope import Level, Operator, ReportScope
 from samspar.reports.suppression import threshold
 from samspar.reports.tables import CellKey, Kind, Report, Table, percent
 from tests.factories import make_user
@@ -65,7 +65,9 @@ def _scopes(world: Any, user: Any) -> list[ReportScope]:
 def exact(world):
     """(report, scope) of every report and scope with exact counts."""
     return [
-        (spec.compute(scope), scope) for scope in _scopes(world, None) for spec in REPORTS.values()
+        (spec.compute(scope), scope)
+        for scope in _scopes(world, Operator(exact=True))
+        for spec in REPORTS.values()
     ]
 
 

@@ -102,6 +102,17 @@ def forbund_q(user: AbstractBaseUser | AnonymousUser, action: Action, forbund_pa
     return Q(**{f"{forbund_path}_id__in" if forbund_path else "pk__in": wide})
 
 
+def actions_somewhere(user: AbstractBaseUser | AnonymousUser) -> frozenset[Action]:
+    """The actions the user's roles grant on some insats or förbund, in one query: for
+    choosing which links to show, never for deciding access to a row."""
+    if not user.is_authenticated or not user.is_active:
+        return frozenset()
+    from samspar.access.models import RoleAssignment  # models import this module
+
+    roles = RoleAssignment.objects.filter(user_id=user.pk).values_list("role", flat=True)
+    return frozenset().union(*(ROLE_ACTIONS[Role(role)] for role in set(roles)))
+
+
 def can(user: AbstractBaseUser | AnonymousUser, action: Action, insats_id: int) -> bool:
     """Whether the user may ``action`` on one insats: the rule of ``insats_q`` — an
     assignment to the insats, or a förbund-wide one to its förbund — asked of the

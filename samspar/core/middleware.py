@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
-from django.utils.cache import add_never_cache_headers
+from django.utils.cache import add_never_cache_headers, patch_cache_control
 
 
 def no_store_for_signed_in(
@@ -19,7 +19,7 @@ def no_store_for_signed_in(
         response = get_response(request)
         if request.user.is_authenticated:
             add_never_cache_headers(response)
-            response["Cache-Control"] += ", private"
+            patch_cache_control(response, private=True)
         return response
 
     return middleware

@@ -6,16 +6,17 @@ from typing import Any
 
 from django import template
 
-from samspar.dataprotection import accesslog, extract
+from samspar.access.scoping import Action, actions_somewhere
 
 register = template.Library()
 
 
 @register.simple_tag
 def dataprotection_pages(user: Any) -> dict[str, bool]:
-    if not user.is_authenticated:
-        return {"access_log": False, "extract": False}
+    """Links only: the pages themselves check the user's scope
+    (``accesslog.log_insatser``, ``extract.extract_insatser``)."""
+    actions = actions_somewhere(user)
     return {
-        "access_log": accesslog.may_read(user),
-        "extract": extract.extract_insatser(user).exists(),
+        "access_log": Action.READ_ACCESS_LOG in actions,
+        "extract": bool(actions & {Action.DATA_PROTECTION, Action.VIEW_PERSONAL}),
     }

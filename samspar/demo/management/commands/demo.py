@@ -96,8 +96,9 @@ class Command(BaseCommand):
         write("")
         write(
             _(
-                "Registrars, förbund administrators and the system administrator also type a "
-                "two-factor code: 'make demo-code WHO=coach.avesta' prints the current one, "
+                "Registrars, the data protection officer, förbund administrators and the system "
+                "administrator also type a two-factor code: 'make demo-code WHO=coach.avesta' "
+                "prints the current one, "
                 "or add the demo key %(secret)s to an authenticator app (demo only)."
             )
             % {"secret": builder.DEMO_TOTP_SECRET}
