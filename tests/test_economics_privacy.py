@@ -21,10 +21,11 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
-from samspar.access.scoping import Role
+from samspar.access.scoping import Action, Role
 from samspar.codelists import models as codes
 from samspar.economics import privacy, selectors, services
 from samspar.economics.models import Evaluation
+from samspar.registry.models import Enrolment
 from samspar.registry.services import update_enrolment
 from tests.factories import code, make_insats, make_user
 from tests.test_economics_on_demo import form_data
@@ -166,7 +167,7 @@ def test_computing_again_after_one_more_or_one_corrected_is_refused(
     update_enrolment(  # the late one was a wrong registration after all
         user=registrator, enrolment=late, end_reason=code(codes.EndReason, "felregistrering")
     )
-    assert not selectors.registry_changed(kept)
+    assert not selectors.registry_changed(kept, forbund_admin)
     one = insats.enrolments.order_by("pk").first()
     update_enrolment(
         user=registrator,
@@ -230,8 +231,11 @@ def test_an_evaluation_made_before_the_rule_is_not_shown(
         user=forbund_admin, evaluation=_period(forbund, insats, (2024, 4, 1), (2024, 11, 30))
     )
     six = _period(forbund, insats, (2024, 4, 1), (2024, 12, 31), name="six")
-    six.profiles = [p.as_json() for p in selectors.registry_profiles(insats.pk, *_dates(six))]
-    six.population = selectors.registry_population(insats.pk, *_dates(six))
+    managed = Enrolment.objects.restrict(forbund_admin, Action.MANAGE)
+    six.profiles = [
+        p.as_json() for p in selectors.registry_profiles(managed, insats.pk, *_dates(six))
+    ]
+    six.population = selectors.registry_population(managed, insats.pk, *_dates(six))
     six.registry_as_of = five.registry_as_of
     six.save()  # no service: as made before the rule
     board = make_user("styrelse", Role.BOARD, forbund=forbund)

@@ -6,15 +6,16 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from samspar.access.scoping import Role
+from samspar.access.scoping import Action, Role
 from samspar.codelists import models as codes
 from samspar.economics import seed004, selectors, services, typecases
 from samspar.economics.decimal_text import plain_number as shown
 from samspar.economics.defaults import shipped_sets
 from samspar.economics.model import Grade, Perspective
 from samspar.economics.models import Evaluation, Method, StandardValueSet
+from samspar.registry.models import Enrolment
 from samspar.registry.services import end_enrolment
-from tests.factories import code, enrol, make_forbund, make_pnr, make_user
+from tests.factories import code, enrol, make_forbund, make_insats, make_pnr, make_user
 
 MKR = 1_000_000
 
@@ -438,7 +439,7 @@ def test_an_evaluation_made_keeps_its_registry_data(forbund, insats, registrator
     read_at = saved.registry_as_of
     assert read_at is not None and selectors.profile_count(saved) == 5
     first = selectors.evaluation_report(saved, with_simulation=False).result.society.revenue
-    assert not selectors.registry_changed(saved)
+    assert not selectors.registry_changed(saved, forbund_admin)
 
     # the registry changes: five more ended in the period (one more would single
     # them out: tests/test_economics_privacy.py)
@@ -448,7 +449,7 @@ def test_an_evaluation_made_keeps_its_registry_data(forbund, insats, registrator
     report = selectors.evaluation_report(saved, with_simulation=False)
     assert report.result.participants == 5 and report.result.society.revenue == first
     assert report.registry_as_of == read_at
-    assert selectors.registry_changed(saved)
+    assert selectors.registry_changed(saved, forbund_admin)
     # editing another input keeps what was read
     saved.cost = 600_000
     services.save_evaluation(user=forbund_admin, evaluation=saved)
@@ -456,11 +457,50 @@ def test_an_evaluation_made_keeps_its_registry_data(forbund, insats, registrator
 
     refreshed = services.refresh_from_registry(user=forbund_admin, evaluation=saved)
     assert selectors.profile_count(refreshed) == 10 and refreshed.registry_as_of > read_at
-    assert not selectors.registry_changed(refreshed)
+    assert not selectors.registry_changed(refreshed, forbund_admin)
     newest = selectors.evaluation_history(refreshed)[0]
     labels = {c.label: (c.old, c.new) for c in newest.changes}
     assert labels["Deltagare från registret"] == ("5", "10")
     assert "Beräknad från registret per" in labels
+
+
+def test_the_registry_is_read_only_as_far_as_the_reader_may_manage_it(
+    forbund, insats, registrator, manager, forbund_admin
+):
+    """Issue 9, item 15: an evaluation's participants are read through the reader's
+    MANAGE scope, never the whole registry. Another förbund's administrator, the
+    manager of another insats, the registrator (personal data, but no MANAGE) and a
+    board member read no participant and are not told the registry has changed; the
+    insats's manager and the förbund's administrator read them all."""
+    for day in range(1, 6):
+        _end(registrator, insats, day, "ersattning", ["sjukersattning"])
+    saved = services.save_evaluation(user=forbund_admin, evaluation=individuals(forbund, insats))
+    where = (insats.pk, dt.date(2024, 1, 1), dt.date(2024, 12, 31))
+    others = [
+        make_user("annan", Role.FORBUND_ADMIN, forbund=make_forbund("Sydnärke", "18")),
+        make_user("granne", Role.INSATS_MANAGER, insats=make_insats(forbund, "Grannteamet")),
+        registrator,
+        make_user("styrelse", Role.BOARD, forbund=forbund),
+    ]
+    for user in (manager, forbund_admin):
+        managed = Enrolment.objects.restrict(user, Action.MANAGE)
+        assert sum(p.count for p in selectors.registry_profiles(managed, *where)) == 5
+        assert selectors.registry_population(managed, *where) == saved.population
+    for user in others:
+        managed = Enrolment.objects.restrict(user, Action.MANAGE)
+        assert selectors.registry_profiles(managed, *where) == []
+        assert selectors.registry_population(managed, *where) == []
+
+    # five more ended in the period: only those who may compute it again are told
+    for day in range(6, 11):
+        _end(registrator, insats, day, "arbete", [], **_works(100))
+    assert selectors.registry_changed(saved, manager)
+    assert not any(selectors.registry_changed(saved, user) for user in others)
+    # and reading it again is refused to them, nothing read
+    for user in others:
+        with pytest.raises(PermissionDenied):
+            services.refresh_from_registry(user=user, evaluation=saved)
+    assert selectors.profile_count(Evaluation.objects.get(pk=saved.pk)) == 5
 
 
 def test_the_history_of_a_type_case_evaluation(forbund, forbund_admin):

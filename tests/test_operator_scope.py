@@ -2,20 +2,26 @@
 
 ``ReportScope(user=None)`` used to mean "the operator: every insats". Now the operator on
 the command line is an explicit principal (``ReportScope.for_operator``), and a scope
-without a user, or with None, is refused.
+without a user, or with None, is refused. `samspar economics` reads as the same
+explicit operator (``economics.selectors.evaluations(Operator())``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import io
+import json
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.core.management import call_command
 
 from samspar.access.scoping import Role
+from samspar.economics import selectors, services
 from samspar.reports.catalogue import REPORTS
 from samspar.reports.scope import Level, Operator, ReportScope
-from tests.factories import enrol, make_insats, make_user
+from tests.factories import enrol, make_forbund, make_insats, make_user
+from tests.test_economics_services import seed_groups, seed_levels, shipped, type_case
 
 YEAR = (dt.date(2022, 1, 1), dt.date(2022, 12, 31))
 
@@ -47,3 +53,33 @@ def test_an_anonymous_or_unassigned_reader_sees_nothing(forbund, insats, registr
         scope = ReportScope(*YEAR, user=user, level=Level.FORBUND, object_id=forbund.pk)
         assert not scope.insatser().exists()
         assert not scope.enrolments().exists()
+
+
+def test_samspar_economics_reads_as_the_explicit_operator(forbund, forbund_admin):
+    """Every förbund's evaluations and value sets on the command line — which the
+    operator, and no user's scope, is given."""
+    south = make_forbund("Sydnärke", "18")
+    south_admin = make_user("annan", Role.FORBUND_ADMIN, forbund=south)
+    ours, theirs = (
+        services.save_evaluation(
+            user=admin, evaluation=type_case(place, shipped(), name=name), groups=seed_groups()
+        )
+        for admin, place, name in ((forbund_admin, forbund, "Vår"), (south_admin, south, "Deras"))
+    )
+    assert list(selectors.evaluations(forbund_admin)) == [ours]
+    assert set(selectors.evaluations(Operator())) == {ours, theirs}
+    listed = io.StringIO()
+    call_command("economics", "list", stdout=listed)
+    assert [line.split("\t")[:2] for line in listed.getvalue().splitlines()] == [
+        [str(ours.pk), "Vår"],
+        [str(theirs.pk), "Deras"],
+    ]
+    shown = io.StringIO()
+    call_command("economics", "show", str(theirs.pk), "--format", "json", stdout=shown)
+    assert json.loads(shown.getvalue())["title"] == "Deras"
+    # another förbund's own standard values: the operator's, not the other administrator's
+    own = seed_levels(south_admin, south)
+    assert own not in selectors.value_sets(forbund_admin)
+    values = io.StringIO()
+    call_command("economics", "values", "--id", str(own.pk), stdout=values)
+    assert values.getvalue().splitlines()[0] == str(own)

@@ -702,6 +702,9 @@ class _Builder:
             )["total"]
             if cost:
                 start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+                # The demo builder runs as the operator (``samspar demo``): it reads
+                # every enrolment, explicitly, as it wrote them.
+                registry = (Enrolment.objects.all(), irec.obj.pk, start, end)
                 individuals = Evaluation.objects.create(
                     forbund=frec.obj,
                     insats=irec.obj,
@@ -713,10 +716,9 @@ class _Builder:
                     cost=cost,
                     before_resources=dict(seed004.RESOURCE_USE),
                     profiles=[
-                        p.as_json()
-                        for p in economics_selectors.registry_profiles(irec.obj.pk, start, end)
+                        p.as_json() for p in economics_selectors.registry_profiles(*registry)
                     ],
-                    population=economics_selectors.registry_population(irec.obj.pk, start, end),
+                    population=economics_selectors.registry_population(*registry),
                     registry_as_of=timezone.now(),
                 )
                 bulk_create_with_history(

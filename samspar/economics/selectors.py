@@ -27,7 +27,7 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
-from samspar.access.scoping import Action, forbund_q
+from samspar.access.scoping import Action, can, forbund_q
 from samspar.codelists.models import EndReason, ResultGroup, SupplyType
 from samspar.economics import model, privacy
 from samspar.economics.decimal_text import plain_number
@@ -39,6 +39,7 @@ from samspar.economics.report import SWITCHING_MONTHS, EconomicsReport, MappingV
 from samspar.organisation.models import Forbund
 from samspar.registry.models import Enrolment
 from samspar.registry.selectors import FieldChange, HistoryEntry, display_value
+from samspar.reports.scope import Operator
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -125,7 +126,8 @@ def _supply_codes(mask: int) -> tuple[str, ...]:
 
 
 def _supply_mask(enrolment: type[Enrolment], side: str) -> Coalesce:
-    """The sum of the bits of the enrolment's supply types on ``side`` (0 for none)."""
+    """The sum of the bits of the enrolment's supply types on ``side`` (0 for none).
+    Only ever a subquery of rows already read through a restricted queryset."""
     through = getattr(enrolment, side).through.objects.filter(
         enrolment=OuterRef("pk"), supplytype__code__in=list(_SUPPLY_BITS)
     )
@@ -146,16 +148,17 @@ _TOKEN_SALT = "samspar.economics.population"
 
 
 def _situation_rows(
-    insats_id: int, start: dt.date, end: dt.date, enrolment: type[Enrolment]
+    enrolments: QuerySet[Enrolment], insats_id: int, start: dt.date, end: dt.date
 ) -> QuerySet[Enrolment]:
-    """The enrolments of the insats that ended in the period, wrong registrations
-    excluded, each annotated with its registered situation (``_SITUATION``)."""
-    ended = enrolment.objects.filter(
-        insats_id=insats_id, end_date__gte=start, end_date__lte=end
-    ).exclude(end_reason__result_group=ResultGroup.CANCELLED)
+    """Those of ``enrolments`` of the insats that ended in the period, wrong
+    registrations excluded, each annotated with its registered situation
+    (``_SITUATION``)."""
+    ended = enrolments.filter(insats_id=insats_id, end_date__gte=start, end_date__lte=end).exclude(
+        end_reason__result_group=ResultGroup.CANCELLED
+    )
     return ended.annotate(
-        before=_supply_mask(enrolment, "supply_before"),
-        after=_supply_mask(enrolment, "supply_after"),
+        before=_supply_mask(enrolments.model, "supply_before"),
+        after=_supply_mask(enrolments.model, "supply_after"),
         work_before=Case(
             When(
                 occupation_before__code=WORK_OCCUPATION,
@@ -178,13 +181,17 @@ def _situation_rows(
 
 
 def registry_profiles(
-    insats_id: int, start: dt.date, end: dt.date, enrolment: type[Enrolment] = Enrolment
+    enrolments: QuerySet[Enrolment], insats_id: int, start: dt.date, end: dt.date
 ) -> list[Profile]:
     """The participants of the insats who ended in the period, wrong registrations
     excluded, as profiles, counted by the database: only aggregates leave it.
-    ``enrolment``: the model (a migration passes its own)."""
+
+    ``enrolments``: the enrolments the caller may read — a user's
+    ``Enrolment.objects.restrict(user, Action.MANAGE)``; only the operator's code (the
+    demo builder) and migrations (their historical model) pass every enrolment, and say
+    so where they do. There is no default."""
     grouped = (
-        _situation_rows(insats_id, start, end, enrolment)
+        _situation_rows(enrolments, insats_id, start, end)
         .values(*_SITUATION)
         .annotate(count=Count("pk"))
     )
@@ -210,13 +217,14 @@ def registry_profiles(
 
 
 def registry_population(
-    insats_id: int, start: dt.date, end: dt.date, enrolment: type[Enrolment] = Enrolment
+    enrolments: QuerySet[Enrolment], insats_id: int, start: dt.date, end: dt.date
 ) -> list[str]:
     """The population of an evaluation of individuals: one token per ended enrolment
     of the period, keyed with the installation's secret over the enrolment's id and its
     registered situation ("‹id›-‹hmac›"), so that a changed registration is another
-    token and nothing about the person can be read back from it. Sorted."""
-    rows = _situation_rows(insats_id, start, end, enrolment).values_list("pk", *_SITUATION)
+    token and nothing about the person can be read back from it. Sorted.
+    ``enrolments``: as for ``registry_profiles``."""
+    rows = _situation_rows(enrolments, insats_id, start, end).values_list("pk", *_SITUATION)
     return sorted(
         f"{row[0]}-{salted_hmac(_TOKEN_SALT, '|'.join(str(v) for v in row)).hexdigest()[:16]}"
         for row in rows
@@ -237,18 +245,25 @@ def forbund_populations(forbund_id: int) -> set[frozenset[str]]:
 
 
 def evaluations(
-    user: AbstractBaseUser | AnonymousUser, action: Action = Action.VIEW
+    user: AbstractBaseUser | AnonymousUser | Operator, action: Action = Action.VIEW
 ) -> QuerySet[Evaluation]:
-    return Evaluation.objects.restrict(user, action).select_related(
-        "forbund", "insats", "value_set"
+    """The evaluations ``user`` may ``action``; for the ``Operator`` at the command line
+    (``samspar economics``, as ``ReportScope.for_operator``), every evaluation."""
+    found = (
+        Evaluation.objects.all()
+        if isinstance(user, Operator)
+        else Evaluation.objects.restrict(user, action)
     )
+    return found.select_related("forbund", "insats", "value_set")
 
 
-def value_sets(user: AbstractBaseUser | AnonymousUser) -> QuerySet[StandardValueSet]:
-    """Samspår's shipped sets and those of the förbund the user works in."""
-    return StandardValueSet.objects.filter(
-        Q(forbund__isnull=True) | forbund_q(user, Action.VIEW, "forbund")
-    ).select_related("forbund")
+def value_sets(user: AbstractBaseUser | AnonymousUser | Operator) -> QuerySet[StandardValueSet]:
+    """Samspår's shipped sets and those of the förbund the user works in; for the
+    ``Operator`` at the command line, every förbund's too."""
+    found = StandardValueSet.objects.all()
+    if not isinstance(user, Operator):
+        found = found.filter(Q(forbund__isnull=True) | forbund_q(user, Action.VIEW, "forbund"))
+    return found.select_related("forbund")
 
 
 def current_value_sets(forbund: Forbund) -> QuerySet[StandardValueSet]:
@@ -530,13 +545,22 @@ def profile_count(evaluation: Evaluation) -> int:
     return sum(int(p["count"]) for p in evaluation.profiles)
 
 
-def registry_changed(evaluation: Evaluation) -> bool:
+def registry_changed(evaluation: Evaluation, user: AbstractBaseUser | AnonymousUser) -> bool:
     """Whether the registry now holds other ended participants, or other situations,
-    for the evaluation's insats and period than it was computed from."""
+    for the evaluation's insats and period than it was computed from. Only those who
+    may compute it again (MANAGE its insats, as ``services.save_evaluation`` asks) are
+    told, and the registry is read as they would read it then."""
     if evaluation.method != Method.INDIVIDUALS or evaluation.insats_id is None:
         return False
+    if not can(user, Action.MANAGE, evaluation.insats_id):
+        return False
     assert evaluation.period_start is not None and evaluation.period_end is not None
-    now = registry_profiles(evaluation.insats_id, evaluation.period_start, evaluation.period_end)
+    now = registry_profiles(
+        Enrolment.objects.restrict(user, Action.MANAGE),
+        evaluation.insats_id,
+        evaluation.period_start,
+        evaluation.period_end,
+    )
     return [p.as_json() for p in now] != evaluation.profiles
 
 

@@ -31,6 +31,7 @@ from samspar.economics.models import (
 )
 from samspar.organisation.models import Forbund
 from samspar.organisation.selectors import manageable_forbund
+from samspar.registry.models import Enrolment
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -210,7 +211,7 @@ def save_evaluation(
         bad_mapping = _mapping_errors(entries)
         errors.update(bad_mapping)
         if reread or _reads_anew(evaluation):
-            errors.update(_read_registry(evaluation))
+            errors.update(_read_registry(user, evaluation))
     # A mapping out of range makes states the model would only refuse again.
     problems = [] if bad_mapping else _model_problems(evaluation, group_rows, entries)
     for key, messages in _problems_as_errors(problems, evaluation, names).items():
@@ -228,10 +229,14 @@ def save_evaluation(
     return evaluation
 
 
-def _read_registry(evaluation: Evaluation) -> dict[str, list[str]]:
-    """Read the evaluation's profiles and population from the registry; the error if
-    its population would single out fewer than the threshold (``privacy``)."""
+def _read_registry(
+    user: AbstractBaseUser | AnonymousUser, evaluation: Evaluation
+) -> dict[str, list[str]]:
+    """Read the evaluation's profiles and population from the registry, as far as the
+    user may MANAGE it (as ``_may_manage`` asked); the error if its population would
+    single out fewer than the threshold (``privacy``)."""
     where = (
+        Enrolment.objects.restrict(user, Action.MANAGE),
         evaluation.insats_id,
         evaluation.period_start,
         evaluation.period_end,

@@ -164,8 +164,7 @@ def evaluation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context: dict[str, Any] = {
         "evaluation": evaluation,
         "may_edit": may_edit,
-        # only those who can compute it again are told the registry has moved on
-        "registry_changed": may_edit and selectors.registry_changed(evaluation),
+        "registry_changed": selectors.registry_changed(evaluation, request.user),
         "history": selectors.evaluation_history(evaluation),
     }
     try:

@@ -28,7 +28,8 @@ if TYPE_CHECKING:
 @dataclass(frozen=True)
 class Operator:
     """The operator of the installation at the server's command line (``samspar report``,
-    ``samspar bench``): every insats, small counts suppressed unless ``exact``.
+    ``samspar bench``, ``samspar economics``): every insats, small counts suppressed
+    unless ``exact``.
 
     Never built from a web request: a page or the API always has a signed-in user, and a
     ``ReportScope`` needs one or the other, so no scope can stand for "everything" by

@@ -38,10 +38,11 @@ def forwards(apps, schema_editor):
         evaluation.profiles = [
             p.as_json()
             for p in selectors.registry_profiles(
+                # a migration: every enrolment, explicitly, by its historical model
+                enrolment_model.objects.all(),
                 evaluation.insats_id,
                 evaluation.period_start,
                 evaluation.period_end,
-                enrolment_model,
             )
         ]
         evaluation.registry_as_of = now

@@ -17,7 +17,11 @@ def forwards(apps, schema_editor):
             if row.period_start is None or row.period_end is None:
                 continue
             row.population = selectors.registry_population(
-                row.insats_id, row.period_start, row.period_end, enrolment_model
+                # a migration: every enrolment, explicitly, by its historical model
+                enrolment_model.objects.all(),
+                row.insats_id,
+                row.period_start,
+                row.period_end,
             )
             model.objects.filter(pk=row.pk).update(population=row.population)
 

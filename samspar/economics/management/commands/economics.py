@@ -1,7 +1,9 @@
 """`samspar economics`: list evaluations, export one, print the standard values.
 
-Run as the operator of the installation (like `samspar report`): the output holds
-only aggregates and amounts, never a participant.
+Run as the operator of the installation, explicitly (``reports.scope.Operator``, as
+`samspar report` runs): every evaluation and value set is read through the selectors as
+the operator's, none through a bare ``objects``. The output holds only aggregates and
+amounts, never a participant.
 """
 
 from __future__ import annotations
@@ -16,10 +18,12 @@ from django.utils.translation import gettext as _
 from samspar.economics import output, selectors
 from samspar.economics.labels import VALUE_LABELS, problem_message
 from samspar.economics.model import InputError
-from samspar.economics.models import Evaluation, StandardValueSet
+from samspar.reports.scope import Operator
 
 FORMATS = ("json", "xlsx", "pdf", "text")
 BINARY = ("xlsx", "pdf")
+# Whose eyes: the operator at the server's command line, never a web request's user.
+OPERATOR = Operator()
 
 
 class Command(BaseCommand):
@@ -42,7 +46,7 @@ class Command(BaseCommand):
         getattr(self, f"_{options['action']}")(options)
 
     def _list(self, options: dict[str, Any]) -> None:
-        for e in Evaluation.objects.select_related("forbund", "insats").order_by("pk"):
+        for e in selectors.evaluations(OPERATOR).order_by("pk"):
             place = f"{e.insats.name} – {e.forbund.name}" if e.insats else e.forbund.name
             self.stdout.write(f"{e.pk}\t{e.name}\t{e.get_method_display()}\t{place}")
 
@@ -52,7 +56,7 @@ class Command(BaseCommand):
             raise CommandError(
                 _("The {fmt} format is binary: give a file with --output.").format(fmt=fmt)
             )
-        evaluation = Evaluation.objects.filter(pk=options["id"]).first()
+        evaluation = selectors.evaluations(OPERATOR).filter(pk=options["id"]).first()
         if evaluation is None:
             raise CommandError(_("There is no evaluation {id}.").format(id=options["id"]))
         try:
@@ -73,7 +77,7 @@ class Command(BaseCommand):
             self.stdout.write(content.decode("utf-8-sig"), ending="")
 
     def _values(self, options: dict[str, Any]) -> None:
-        sets = StandardValueSet.objects.all()
+        sets = selectors.value_sets(OPERATOR)
         if options["id"]:
             sets = sets.filter(pk=options["id"])
         else:
