@@ -11,8 +11,9 @@ from django.db import DatabaseError, connection, transaction
 from django.db.models import ProtectedError
 from django.urls import reverse
 
+from samspar.access.append_only import AppendOnlyError
 from samspar.access.audit import log_personal_data_read
-from samspar.access.models import AccessLog, AccessLogPerson, AppendOnlyError
+from samspar.access.models import AccessLog, AccessLogPerson
 from samspar.demo import builder
 from samspar.registry.models import Enrolment, Person
 from tests.factories import enrol

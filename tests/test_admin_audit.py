@@ -16,9 +16,10 @@ from django.core import mail
 from django.core.management import call_command
 from django.test import Client
 
+from samspar.access.append_only import AppendOnlyError
 from samspar.access.models import RoleAssignment
 from samspar.access.scoping import Role
-from samspar.access.security_log import AppendOnlyError, SecurityEvent
+from samspar.access.security_log import SecurityEvent
 
 Kind = SecurityEvent.Kind
 NEW_PASSWORD = "Trettiotvå blå kaniner"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import simple_history
 from django.conf import settings
@@ -12,7 +12,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from samspar.access import wipe
+from samspar.access.append_only import AppendOnlyModel, AppendOnlyQuerySet
 from samspar.access.scoping import Role
 from samspar.access.security_log import SecurityEvent
 
@@ -98,33 +98,7 @@ class RoleAssignment(models.Model):
         return f"{self.user} – {self.get_role_display()} – {self.insats or self.forbund or '–'}"
 
 
-class AppendOnlyError(RuntimeError):
-    """Raised when code tries to change or delete a row of the access log."""
-
-
-class AccessLogQuerySet(models.QuerySet["AccessLog"]):
-    """Rows of the access log can be added and read, never changed or deleted."""
-
-    def update(self, **kwargs: Any) -> int:
-        raise AppendOnlyError("The access log is append-only.")
-
-    def delete(self) -> tuple[int, dict[str, int]]:
-        if not wipe.allowed():
-            raise AppendOnlyError("The access log is append-only.")
-        return super().delete()
-
-
-class AccessLogPersonQuerySet(models.QuerySet["AccessLogPerson"]):
-    def update(self, **kwargs: Any) -> int:
-        raise AppendOnlyError("The access log is append-only.")
-
-    def delete(self) -> tuple[int, dict[str, int]]:
-        if not wipe.allowed():
-            raise AppendOnlyError("The access log is append-only.")
-        return super().delete()
-
-
-class AccessLog(models.Model):
+class AccessLog(AppendOnlyModel):
     """One read of personal data: who, what, when and why (DOMAIN.md §2).
 
     ``persons`` are the persons whose data the read showed (every row of a list or
@@ -156,31 +130,21 @@ class AccessLog(models.Model):
     detail = models.CharField(_("detail"), max_length=300, blank=True)
     purpose = models.CharField(_("purpose"), max_length=100)
 
-    objects = AccessLogQuerySet.as_manager()
+    objects = AppendOnlyQuerySet["AccessLog"].as_manager()
 
     class Meta:
         ordering = ["-at", "-pk"]
         verbose_name = _("access log entry")
         verbose_name_plural = _("access log")
 
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self._state.adding:
-            raise AppendOnlyError("The access log is append-only.")
-        super().save(*args, **kwargs)
 
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        if not wipe.allowed():
-            raise AppendOnlyError("The access log is append-only.")
-        return super().delete(*args, **kwargs)
-
-
-class AccessLogPerson(models.Model):
+class AccessLogPerson(AppendOnlyModel):
     """One person shown by one read of the access log."""
 
     entry = models.ForeignKey(AccessLog, models.CASCADE, related_name="shown")
     person = models.ForeignKey("registry.Person", models.PROTECT, related_name="+")
 
-    objects = AccessLogPersonQuerySet.as_manager()
+    objects = AppendOnlyQuerySet["AccessLogPerson"].as_manager()
 
     class Meta:
         verbose_name = _("person shown")
@@ -188,16 +152,6 @@ class AccessLogPerson(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["entry", "person"], name="accesslogperson_unique")
         ]
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self._state.adding:
-            raise AppendOnlyError("The access log is append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        if not wipe.allowed():
-            raise AppendOnlyError("The access log is append-only.")
-        return super().delete(*args, **kwargs)
 
 
 # Every change of a user account with who made it; never the password hash (an old hash

@@ -9,31 +9,21 @@ as text, so an entry outlives the user account it is about.
 from __future__ import annotations
 
 import getpass
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from samspar.access.append_only import AppendOnlyModel, AppendOnlyQuerySet
+
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
     from django.http import HttpRequest
 
 
-class AppendOnlyError(Exception):
-    """Raised on any attempt to change or delete a security log entry."""
-
-
-class _AppendOnlyQuerySet(models.QuerySet["SecurityEvent"]):
-    def update(self, **kwargs: Any) -> NoReturn:
-        raise AppendOnlyError("The security log is append-only.")
-
-    def delete(self) -> NoReturn:
-        raise AppendOnlyError("The security log is append-only.")
-
-
-class SecurityEvent(models.Model):
+class SecurityEvent(AppendOnlyModel):
     """One event of the log-in and account security of one user."""
 
     class Kind(models.TextChoices):
@@ -69,7 +59,7 @@ class SecurityEvent(models.Model):
     ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
     detail = models.CharField(_("detail"), max_length=200, blank=True)
 
-    objects = _AppendOnlyQuerySet.as_manager()
+    objects = AppendOnlyQuerySet["SecurityEvent"].as_manager()
 
     class Meta:
         ordering = ["-at", "-pk"]
@@ -78,14 +68,6 @@ class SecurityEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.get_kind_display()}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None:
-            raise AppendOnlyError("The security log is append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
-        raise AppendOnlyError("The security log is append-only.")
 
 
 def current_request() -> HttpRequest | None:
