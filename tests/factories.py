@@ -12,6 +12,9 @@ from samspar.access.models import RoleAssignment
 from samspar.access.scoping import Role
 from samspar.codelists import models as codes
 from samspar.core.personnummer import luhn_check_digit
+from samspar.economics import seed004, typecases
+from samspar.economics import services as economics_services
+from samspar.economics.models import Evaluation, Method, StandardValueSet
 from samspar.organisation.models import (
     County,
     FollowUpMethod,
@@ -97,3 +100,26 @@ def start_fields(**overrides: Any) -> dict[str, Any]:
 
 def enrol(user: User, insats: Insats, **overrides: Any) -> Enrolment:
     return services.register_enrolment(user=user, insats=insats, **start_fields(**overrides))
+
+
+def make_type_case_evaluation(
+    user: User, forbund: Forbund, value_set: StandardValueSet, name: str = "Typfall"
+) -> Evaluation:
+    """Seed 004's type-case evaluation (81 participants, 6 mkr), saved through the
+    service as the user."""
+    return economics_services.save_evaluation(
+        user=user,
+        evaluation=Evaluation(
+            forbund=forbund,
+            name=name,
+            method=Method.TYPE_CASES,
+            value_set=value_set,
+            participants=81,
+            cost=6_000_000,
+            actor_cost=seed004.ACTOR_COST.value,
+            wage_subsidy_ceiling=seed004.WAGE_SUBSIDY_CEILING,
+            before_supply=typecases.before_supply(),
+            before_resources=dict(seed004.RESOURCE_USE),
+        ),
+        groups=typecases.group_rows(),
+    )

@@ -22,7 +22,6 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from samspar.access.scoping import Role
 from samspar.access.security_log import SecurityEvent
 from samspar.codelists import models as codes
-from samspar.economics import seed004, typecases
 from samspar.economics import services as economics
 from samspar.economics.models import Evaluation, Method, StandardValueSet
 from samspar.organisation import services as organisation
@@ -35,7 +34,15 @@ from samspar.organisation.models import (
 )
 from samspar.registry import services as registry
 from samspar.registry.models import CountGender, Enrolment
-from tests.factories import code, enrol, make_forbund, make_insats, make_pnr, make_user
+from tests.factories import (
+    code,
+    enrol,
+    make_forbund,
+    make_insats,
+    make_pnr,
+    make_type_case_evaluation,
+    make_user,
+)
 
 THRESHOLD = 20  # A's threshold: every count below is hidden from readers without exact counts
 
@@ -161,22 +168,7 @@ def _economics(side: Side) -> tuple[Evaluation, Evaluation, StandardValueSet]:
     own = economics.update_standard_values(
         user=admin, forbund=side.forbund, value_set=shipped, changes=change
     )
-    type_cases = economics.save_evaluation(
-        user=admin,
-        evaluation=Evaluation(
-            forbund=side.forbund,
-            name="Typfall",
-            method=Method.TYPE_CASES,
-            value_set=shipped,
-            participants=81,
-            cost=6_000_000,
-            actor_cost=seed004.ACTOR_COST.value,
-            wage_subsidy_ceiling=seed004.WAGE_SUBSIDY_CEILING,
-            before_supply=typecases.before_supply(),
-            before_resources=dict(seed004.RESOURCE_USE),
-        ),
-        groups=typecases.group_rows(),
-    )
+    type_cases = make_type_case_evaluation(admin, side.forbund, shipped)
     # Saved directly: the registry has too few ended for the service to accept it, and
     # the URL walk only needs an evaluation of individuals to ask to compute again.
     individuals = Evaluation.objects.create(

@@ -31,13 +31,18 @@ from hypothesis import strategies as st
 from samspar.access.scoping import Role
 from samspar.annual.chapters import CHAPTERS
 from samspar.codelists import models as codes
-from samspar.economics import seed004, typecases
-from samspar.economics import services as economics_services
-from samspar.economics.models import Evaluation, Method, StandardValueSet
+from samspar.economics.models import Method, StandardValueSet
 from samspar.organisation import services as setup
 from samspar.organisation.models import FollowUpMethod, InsatsKind, MemberParty
 from samspar.registry import services as registry_services
-from tests.factories import code, enrol, make_forbund, make_insats, make_user
+from tests.factories import (
+    code,
+    enrol,
+    make_forbund,
+    make_insats,
+    make_type_case_evaluation,
+    make_user,
+)
 from tests.fuzzing import Form, database_rows, page_forms, path_of, refused
 
 # Examples per form, and per URL for the query parameters read outside forms; a
@@ -244,22 +249,7 @@ def world(db):
         count=12,
     )
     value_set = StandardValueSet.objects.get(forbund=None, price_year=2025)
-    evaluation = economics_services.save_evaluation(
-        user=admin,
-        evaluation=Evaluation(
-            forbund=forbund,
-            name="Samverkansteamet",
-            method=Method.TYPE_CASES,
-            value_set=value_set,
-            participants=81,
-            cost=6_000_000,
-            actor_cost=seed004.ACTOR_COST.value,
-            wage_subsidy_ceiling=seed004.WAGE_SUBSIDY_CEILING,
-            before_supply=typecases.before_supply(),
-            before_resources=dict(seed004.RESOURCE_USE),
-        ),
-        groups=typecases.group_rows(),
-    )
+    evaluation = make_type_case_evaluation(admin, forbund, value_set, "Samverkansteamet")
     return SimpleNamespace(
         forbund=forbund,
         insats=insats,
