@@ -4,6 +4,7 @@ import os
 from types import SimpleNamespace
 
 import pytest
+from django.apps import apps as django_apps
 from django.conf import settings
 from django.contrib.auth import authenticate
 from django.contrib.auth.models import User
@@ -15,6 +16,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from hypothesis import settings as hypothesis_settings
 
 from samspar.access.scoping import Role
+from samspar.codelists.loading import load_codelists, load_counties_and_municipalities
 from samspar.organisation.models import Forbund, Insats
 from tests.factories import make_forbund, make_insats, make_user
 from tests.seeds import register, seed_002_participants
@@ -61,6 +63,16 @@ Client.login = _login_with_second_factor  # type: ignore[method-assign,assignmen
 hypothesis_settings.register_profile("default", deadline=None)
 hypothesis_settings.register_profile("ci", deadline=None, derandomize=True)
 hypothesis_settings.load_profile("ci" if os.environ.get("CI") == "true" else "default")
+
+
+@pytest.fixture
+def reference_data(transactional_db):
+    """For a transactional test: the code lists, counties and municipalities that the data
+    migrations load, loaded again if a transactional test before it (the browser test)
+    flushed the database. (serialized_rollback would clash with the content types that
+    a flush re-creates.)"""
+    load_codelists(django_apps)
+    load_counties_and_municipalities(django_apps)
 
 
 @pytest.fixture(autouse=True)

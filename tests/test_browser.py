@@ -54,7 +54,7 @@ def page(live_server):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_register_and_end_a_participant(page, live_server, insats, registrator):
+def test_register_and_end_a_participant(reference_data, page, live_server, insats, registrator):
     device = TOTPDevice.objects.create(user=registrator, name="app", confirmed=True)
     try:
         _register_and_end(page, live_server, insats, device)

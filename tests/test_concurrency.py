@@ -274,8 +274,8 @@ def _one_success_one_refusal(results: list[object], message: str) -> object:
 
 
 @at_once
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_two_writers_at_the_same_moment_one_is_told():
+@pytest.mark.django_db(transaction=True)
+def test_two_writers_at_the_same_moment_one_is_told(reference_data):
     """Each race in turn (one test: a database that threads share is slow to reset)."""
     forbund = make_forbund()
     insats = make_insats(forbund)

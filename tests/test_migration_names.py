@@ -40,11 +40,16 @@ def test_names_are_copied_to_enrolments_and_their_history(back_to_latest):
     Forbund = apps.get_model("organisation", "Forbund")
     County = apps.get_model("organisation", "County")
     Municipality = apps.get_model("organisation", "Municipality")
+    # The reference data of the data migrations, made here if a transactional test
+    # before this one (the browser test) flushed the database.
     codes = {
-        name: apps.get_model("codelists", name).objects.first()
+        name: apps.get_model("codelists", name).objects.get_or_create(
+            code="migreringstest", defaults={"label_sv": name, "label_en": name}
+        )[0]
         for name in ("ReferringActor", "EducationLevel", "OccupationType")
     }
-    forbund = Forbund.objects.create(name="F", county=County.objects.get(code="20"))
+    county = County.objects.get_or_create(code="20", defaults={"name": "Dalarnas län"})[0]
+    forbund = Forbund.objects.create(name="F", county=county)
     insats = Insats.objects.create(
         forbund=forbund,
         name="I",
@@ -65,7 +70,9 @@ def test_names_are_copied_to_enrolments_and_their_history(back_to_latest):
         insats=insats,
         start_date=dt.date(2021, 1, 1),
         consent_date=dt.date(2021, 1, 1),
-        municipality=Municipality.objects.first(),
+        municipality=Municipality.objects.get_or_create(
+            code="2084", defaults={"name": "Avesta", "county": county}
+        )[0],
         referring_actor=codes["ReferringActor"],
         education_level=codes["EducationLevel"],
         occupation_before=codes["OccupationType"],
