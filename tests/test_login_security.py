@@ -237,6 +237,35 @@ def test_a_registrator_without_a_device_must_set_it_up_first(registrator):
     assert {Kind.LOGIN, Kind.TWO_FACTOR_ENROLLED, Kind.RECOVERY_CODES} <= kinds
 
 
+def test_a_secret_seen_by_someone_with_the_password_is_never_the_owners(registrator):
+    """The attack: someone who knows the password of an account without two-factor opens
+    the set-up page, copies the secret and leaves. The owner, setting it up later, must
+    get another secret, so the attacker's codes never pass the second step."""
+    attacker, owner = Client(), Client()
+    _log_in(attacker, "coach", "pw-coach")
+    attacker.get("/konto/tvafaktor/")
+    planted = TOTPDevice.objects.get(user=registrator, confirmed=False)
+    planted_key = planted.bin_key
+
+    _log_in(owner, "coach", "pw-coach")
+    owner.get("/konto/tvafaktor/")
+    device = TOTPDevice.objects.get(user=registrator, confirmed=False)
+    assert device.bin_key != planted_key
+    response = owner.post("/konto/tvafaktor/", {"code": _code(device)})
+    assert response.status_code == 200 and "<code>" in response.content.decode()
+    confirmed = TOTPDevice.objects.get(user=registrator, confirmed=True)
+    assert confirmed.bin_key != planted_key
+    # The attacker's session cannot confirm its secret either.
+    attacker.post("/konto/tvafaktor/", {"code": _code(planted)})
+    assert list(TOTPDevice.objects.filter(user=registrator, confirmed=True)) == [confirmed]
+
+    late = Client()
+    _log_in(late, "coach", "pw-coach")
+    response = late.post("/login/tvafaktor/", {"code": _code(planted)})
+    assert not response.has_header("Location") or response["Location"] != "/"
+    assert late.get("/").status_code == 302  # still owes the second step
+
+
 def test_the_second_step_takes_the_app_code_or_a_recovery_code_once(registrator):
     device = TOTPDevice.objects.create(user=registrator, name="app", confirmed=True)
     recovery = StaticDevice.objects.create(user=registrator, name="Reservkoder")

@@ -29,10 +29,14 @@ def _clean(code: str) -> str:
     return "".join(code.split()).replace("-", "").lower()
 
 
-def pending_totp_device(user: User) -> TOTPDevice:
-    """The user's not yet confirmed TOTP device, made now if there is none."""
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
-    return device or TOTPDevice.objects.create(user=user, name=TOTP_NAME, confirmed=False)
+@transaction.atomic
+def new_pending_totp_device(user: User) -> TOTPDevice:
+    """A new, not yet confirmed TOTP device with a fresh key, replacing any earlier
+    unconfirmed one: a key shown to one session (perhaps someone else's who knew the
+    password) is never shown again, so nobody can plant a secret for the owner to
+    confirm."""
+    TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+    return TOTPDevice.objects.create(user=user, name=TOTP_NAME, confirmed=False)
 
 
 @transaction.atomic

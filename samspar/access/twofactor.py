@@ -50,6 +50,15 @@ def requires_two_factor(user: AbstractBaseUser | AnonymousUser) -> bool:
     return RoleAssignment.objects.filter(user_id=user.pk, role__in=TWO_FACTOR_ROLES).exists()
 
 
+def pending_totp_device(
+    user: AbstractBaseUser | AnonymousUser, pk: int | None
+) -> TOTPDevice | None:
+    """The user's unconfirmed device ``pk`` (the one whose key a session was shown)."""
+    if pk is None:
+        return None
+    return TOTPDevice.objects.filter(user_id=user.pk, confirmed=False, pk=pk).first()
+
+
 def has_totp_device(user: AbstractBaseUser | AnonymousUser) -> bool:
     return TOTPDevice.objects.filter(user_id=user.pk, confirmed=True).exists()
 

@@ -23,7 +23,7 @@ from django_otp.plugins.otp_static.models import StaticDevice
 
 from samspar.access import services
 from samspar.access.security_log import SecurityEvent, record
-from samspar.access.twofactor import has_totp_device, requires_two_factor
+from samspar.access.twofactor import has_totp_device, pending_totp_device, requires_two_factor
 
 
 class CodeForm(forms.Form):
@@ -86,18 +86,28 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
     )
 
 
+# The session key holding the id of the unconfirmed device whose key the page showed.
+PENDING_DEVICE = "samspar_pending_totp_device"
+
+
 @login_required
 def two_factor_setup(request: HttpRequest) -> HttpResponse:
     """Set up the authenticator app: QR code and secret, confirmed by a first code."""
     user = request.user
     if has_totp_device(user):
         return redirect("two-factor-verify")
-    device = services.pending_totp_device(user)  # type: ignore[arg-type]
     form = CodeForm(request.POST or None)
+    # The device whose key this session was shown; a new one (and key) for every showing.
+    device = pending_totp_device(user, request.session.get(PENDING_DEVICE))
     if request.method == "POST" and form.is_valid():
-        codes = services.confirm_totp_device(user, device, form.cleaned_data["code"])  # type: ignore[arg-type]
-        if codes is not None:
+        codes = (
+            services.confirm_totp_device(user, device, form.cleaned_data["code"])  # type: ignore[arg-type]
+            if device is not None
+            else None
+        )
+        if device is not None and codes is not None:
             otp_login(request, device)
+            request.session.pop(PENDING_DEVICE, None)
             request.session.cycle_key()
             return render(
                 request,
@@ -105,6 +115,9 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
                 {"codes": codes, "next": _next(request)},
             )
         form.add_error("code", _("The code is wrong or too old."))
+    if request.method != "POST" or device is None:
+        device = services.new_pending_totp_device(user)  # type: ignore[arg-type]
+        request.session[PENDING_DEVICE] = device.pk
     secret = base64.b32encode(device.bin_key).decode()
     return render(
         request,
