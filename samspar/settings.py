@@ -226,8 +226,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_DISABLE_ACCESS_LOG = True  # successful log-ins go to access.SecurityEvent
-if BEHIND_PROXY:
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+# The client's address: REMOTE_ADDR, or behind the proxy the address the proxy added.
+AXES_CLIENT_IP_CALLABLE = "samspar.access.addresses.client_address"
 
 # Two-factor log-in (django-otp): the issuer shown in authenticator apps; the admin site
 # never shows anyone's TOTP secret.

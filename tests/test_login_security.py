@@ -11,7 +11,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
-from django.test import Client
+from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver
 from django_otp.oath import totp
 from django_otp.plugins.otp_static.models import StaticDevice
@@ -78,6 +78,22 @@ def test_the_lock_is_for_the_username_from_that_address(registrator):
     owner = Client(REMOTE_ADDR="198.51.100.7")
     assert _log_in(owner, "coach", "pw-coach").status_code == 302
     assert _signed_in(owner)
+
+
+@override_settings(BEHIND_PROXY=True)
+def test_behind_the_proxy_a_forged_address_locks_only_the_attacker(registrator):
+    """Behind the reverse proxy every request comes from the proxy's address; the client's
+    is the last of X-Forwarded-For, which the proxy adds. An attacker who forges the
+    owner's address in front of it must not lock the owner out."""
+    proxy = {"REMOTE_ADDR": "10.0.0.2"}
+    attacker = Client(**proxy, HTTP_X_FORWARDED_FOR="198.51.100.7, 203.0.113.9")
+    for i in range(6):
+        _log_in(attacker, "coach", f"gissning-{i}")
+    assert _log_in(attacker, "coach", "pw-coach").status_code == 429
+    owner = Client(**proxy, HTTP_X_FORWARDED_FOR="198.51.100.7")
+    assert _log_in(owner, "coach", "pw-coach").status_code == 302
+    failed = SecurityEvent.objects.filter(kind=Kind.LOGIN_FAILED)
+    assert set(failed.values_list("ip_address", flat=True)) == {"203.0.113.9"}
 
 
 def test_a_failed_log_in_is_logged_with_username_and_address(db):

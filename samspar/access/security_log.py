@@ -16,6 +16,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from samspar.access.addresses import client_address
 from samspar.access.append_only import AppendOnlyModel, AppendOnlyQuerySet
 
 if TYPE_CHECKING:
@@ -76,12 +77,8 @@ def current_request() -> HttpRequest | None:
 
 
 def client_ip(request: HttpRequest | None) -> str | None:
-    """The client's address as django-axes sees it (behind a proxy: X-Forwarded-For)."""
-    if request is None:
-        return None
-    from axes.helpers import get_client_ip_address
-
-    return get_client_ip_address(request) or None
+    """The client's address, as log-in throttling sees it (``addresses``)."""
+    return None if request is None else client_address(request)
 
 
 COMMAND_LINE = "command line"  # stored as is, whatever the language of the moment
