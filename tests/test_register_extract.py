@@ -84,10 +84,27 @@ def test_dpo_gets_everything_of_the_forbund_and_nothing_of_another(client, world
 
 
 def test_registrar_gets_their_insatser_only(client, world, registrator):
-    pnr, _here, _elsewhere, other_coach, _ = world
+    pnr, here, elsewhere, other_coach, _ = world
     data = json.loads(_extract(client, other_coach, pnr).content)
     assert [e["insats"] for e in data["enrolments"]] == ["Steget"]
     assert "Vill bli snickare" not in json.dumps(data, ensure_ascii=False)
+    # When the person was first registered in the other förbund is not theirs to know.
+    theirs = Enrolment.objects.get(insats=elsewhere)
+    assert data["person"]["registered_at"] == theirs.created_at.isoformat(timespec="seconds")
+    assert here.person.created_at < theirs.created_at
+
+
+def test_a_registrar_extract_shows_no_access_log(client, world, forbund, registrator):
+    """The attack: a registrar extracts a person to see whether the data protection
+    officer has asked who read them. The access log is the officer's to tell."""
+    pnr, *_ = world
+    dpo = make_user("dso", Role.DPO, forbund=forbund)
+    client.force_login(dpo)
+    client.post(reverse("access-log"), {"personnummer": pnr})
+    data = json.loads(_extract(client, registrator, pnr).content)
+    assert data["access_log"] is None
+    assert "dso" not in json.dumps(data)
+    assert json.loads(_extract(client, dpo, pnr).content)["access_log"]
 
 
 def test_others_get_404_and_unknown_numbers_a_form_error(client, world, forbund, manager):

@@ -165,11 +165,20 @@ def register_extract(
     covered = sorted({e.insats for e in enrolments}, key=lambda i: (i.forbund.name, i.name))
     for insats in covered:
         log_personal_data_read(user, AccessLog.Kind.EXTRACT, insats, purpose=PURPOSE, person=person)
+    # Who read the person is the data protection officer's to tell (and the operator's):
+    # a registrar's extract leaves the access log out, so that it never shows a
+    # registrar the officer's look-ups or their colleagues' reads.
+    log_insatser = (
+        insatser
+        if user is None
+        else insatser.filter(pk__in=Insats.objects.restrict(user, Action.DATA_PROTECTION))
+    )
     log = (
-        AccessLog.objects.filter(persons=person, insats__in=insatser)
+        AccessLog.objects.filter(persons=person, insats__in=log_insatser)
         .select_related("user", "insats")
         .order_by("at", "pk")
     )
+    shows_log = user is None or log_insatser.exists()
     return {
         "title": _("Register extract"),
         "generated_at": timezone.localtime().isoformat(timespec="seconds"),
@@ -180,11 +189,15 @@ def register_extract(
             "samordningsnummer": person.is_coordination_number,
             "birth_date": person.birth_date.isoformat(),
             "legal_gender": person.get_gender_display(),
-            "registered_at": person.created_at.isoformat(timespec="seconds"),
+            # The first registration in scope: the person row may be older, made by
+            # another förbund, which is not the requester's to know.
+            "registered_at": min(e.created_at for e in enrolments).isoformat(timespec="seconds"),
         },
         "enrolments": [_enrolment(e) for e in enrolments],
         "other": _other_tables(person, insatser),
-        "access_log": [
+        "access_log": None
+        if not shows_log
+        else [
             {
                 "at": timezone.localtime(entry.at).isoformat(timespec="seconds"),
                 "by": _who(entry.user),
