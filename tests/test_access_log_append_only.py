@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 
 import pytest
+from django.contrib.auth.models import User
 from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, transaction
 from django.db.models import ProtectedError
@@ -103,6 +104,15 @@ def test_demo_reset_refuses_without_debug(db, settings, client, registrator, ins
         builder.reset()
     assert AccessLog.objects.count() == 1
     assert Enrolment.objects.count() == 1
+
+
+def test_the_demo_is_never_built_without_debug(db, settings):
+    """The attack: 'trying the demo' on an empty production database would make a
+    superuser with a printed password and a published two-factor key."""
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="SAMSPAR_DEBUG=1"):
+        call_command("demo", "--scale", "0.05", stdout=io.StringIO())
+    assert not User.objects.exists()
 
 
 def test_demo_reset_wipes_the_log_in_debug(db, settings, registrator, insats):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
@@ -47,11 +48,17 @@ class Command(BaseCommand):
             action="store_true",
             help=(
                 "First delete ALL förbund, insatser, participants, the access log and the "
-                "demo users. Refused unless SAMSPAR_DEBUG=1."
+                "demo users."
             ),
         )
 
     def handle(self, *args: Any, seed: int, scale: float, reset: bool, **options: Any) -> None:
+        if not settings.DEBUG:
+            # The demo's users have a printed password and a published two-factor key:
+            # never on a production installation, not even an empty one.
+            raise CommandError(
+                _("The demo can only be built on a demo installation (SAMSPAR_DEBUG=1).")
+            )
         if reset:
             try:
                 builder.reset()
