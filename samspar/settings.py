@@ -273,4 +273,7 @@ LOGGING = {
         "django.security": {"handlers": ["stderr"], "level": "WARNING", "propagate": False},
         "samspar": {"handlers": ["stderr"], "level": "WARNING", "propagate": False},
     },
+    # Everything else (django-axes' lock-out warnings, other libraries) through the same
+    # masking handler.
+    "root": {"handlers": ["stderr"], "level": "WARNING"},
 }

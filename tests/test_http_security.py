@@ -9,12 +9,16 @@ import os
 import re
 import subprocess
 import sys
+import urllib.parse
 from pathlib import Path
 
+import pytest
 from django.http import HttpRequest, HttpResponse
 from django.test import Client, override_settings
 from django.urls import path
 
+from samspar.core import logging as logging_redaction
+from samspar.core import personnummer
 from samspar.core.logging import REDACTED
 from tests.seeds import register, seed_002_year
 
@@ -129,3 +133,24 @@ def test_a_server_error_is_logged_without_personal_data(db):
     assert "ERROR django.request: Internal Server Error: /boom/" in logged
     assert "ValueError" in logged and REDACTED in logged
     assert "3794" not in logged and "19950109" not in logged
+
+
+@pytest.mark.parametrize(
+    "spelling",
+    [
+        "19850315-1238",
+        "850315-1238",
+        "850315+1238",
+        "198503151238",
+        "19850315 1238",
+        "1985 0315 1238",
+        "19850315%2D1238",
+        "１９８５０３１５－１２３８",  # fullwidth
+        "١٩٨٥٠٣١٥-١٢٣٨",  # Arabic-Indic digits
+    ],
+)
+def test_every_spelling_the_parser_accepts_is_masked_in_the_log(spelling):
+    """What the personnummer parser takes as a number, the log must not print."""
+    assert personnummer.parse(urllib.parse.unquote(spelling)).canonical[2:] == "8503151238"
+    line = logging_redaction.redact(f"Internal Server Error: /sok/?q={spelling}")
+    assert line == "Internal Server Error: /sok/?q=[personnummer]"

@@ -5,11 +5,12 @@ from __future__ import annotations
 import logging
 import re
 
-# A personnummer or samordningsnummer in any usual spelling: 10 or 12 digits, with or
-# without "-" or "+" before the last four (also URL-encoded "%2B"/"%2D").
-_PERSONNUMMER_RE = re.compile(
-    r"(?<![0-9])(?:[0-9]{2})?[0-9]{6}(?:[-+]|%2[BbDd])?[0-9]{4}(?![0-9])", re.ASCII
-)
+# A personnummer or samordningsnummer in any spelling the parser accepts
+# (core.personnummer.normalise): 10 or 12 digits of any script, with a separator — "-",
+# "+", their fullwidth forms, any space, or their URL encodings — or none between the
+# groups of the century, the year, the month and day, and the last four.
+_SEP = r"(?:[-+\uff0b\uff0d]|\s|%2[BbDd0]|\+)?"
+_PERSONNUMMER_RE = re.compile(rf"(?<!\d)(?:\d{{2}}{_SEP})?\d{{2}}{_SEP}\d{{4}}{_SEP}\d{{4}}(?!\d)")
 REDACTED = "[personnummer]"
 
 
