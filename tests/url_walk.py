@@ -152,7 +152,7 @@ def url_for(key: str, world: World) -> tuple[str, bool]:
         pk = _first_pk(**match.groupdict())
         if key.endswith("_simple_history"):  # one version of the row (positional groups)
             model = apps.get_model(match["app"], match["model"])
-            version = model.history.filter(pk=pk).earliest("history_id")
+            version = model.history.filter(id=pk).earliest("history_id")
             return reverse(key, args=[pk, version.history_id]), False
         if names in ({"object_id"}, {"pk"}):
             return reverse(key, kwargs={names.pop(): pk}), False
