@@ -102,9 +102,7 @@ def _small(splits: Sequence[Split], threshold: int) -> set[frozenset[str]]:
         shown.update(range(len(sets), len(sets) + len(s.shown)))
         sets.extend(s.shown)
     situated = {
-        frozenset(g)
-        for g, indices in _groups(sets)
-        if len(g) < threshold and indices & shown
+        frozenset(g) for g, indices in _groups(sets) if len(g) < threshold and indices & shown
     }
     return whole | situated
 

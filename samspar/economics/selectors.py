@@ -227,9 +227,7 @@ def registry_population(
     nothing about the person or the situation can be read back from it. Sorted.
     ``enrolments``: as for ``registry_profiles``."""
     rows = _situation_rows(enrolments, insats_id, start, end).values_list("pk", *_SITUATION)
-    return sorted(
-        f"{row[0]}-{_keyed(row)}-{_keyed(row[1:])[:8]}" for row in rows
-    )
+    return sorted(f"{row[0]}-{_keyed(row)}-{_keyed(row[1:])[:8]}" for row in rows)
 
 
 def _keyed(values: Sequence[Any]) -> str:
@@ -256,9 +254,7 @@ def population_threshold(forbund: Forbund) -> int:
         .values_list("suppression_threshold", flat=True)
         .first()
     )
-    later = versions.filter(history_date__gt=since).values_list(
-        "suppression_threshold", flat=True
-    )
+    later = versions.filter(history_date__gt=since).values_list("suppression_threshold", flat=True)
     return max(forbund.suppression_threshold, in_force or 0, *later)
 
 
