@@ -549,11 +549,12 @@ def test_nested_evaluations_one_shown_participant_apart_are_refused(
     Whichever comes second is refused."""
     _nested(registrator, insats)
     services.save_evaluation(
-        user=forbund_admin, evaluation=_period(forbund, insats, *first, name="first")
+        user=forbund_admin, evaluation=_period(forbund, insats, first[0], first[1], name="first")
     )
     with pytest.raises(ValidationError) as error:
         services.save_evaluation(
-            user=forbund_admin, evaluation=_period(forbund, insats, *second, name="second")
+            user=forbund_admin,
+            evaluation=_period(forbund, insats, second[0], second[1], name="second"),
         )
     assert _refused(error)
     assert list(Evaluation.objects.values_list("name", flat=True)) == ["first"]
@@ -577,7 +578,9 @@ def test_nested_evaluations_made_before_the_rule_are_not_shown(
     work in July–December, so it shows no amounts; the half year still does."""
     _nested(registrator, insats)
     half = _saved_as_before_the_rule(_period(forbund, insats, *HALF_YEAR), forbund_admin)
-    year = _saved_as_before_the_rule(_period(forbund, insats, *YEAR, name="Y"), forbund_admin)
+    year = _saved_as_before_the_rule(
+        _period(forbund, insats, YEAR[0], YEAR[1], name="Y"), forbund_admin
+    )
     assert selectors.evaluation_report(half, with_simulation=False).result.participants == 5
     with pytest.raises(model.InputError) as error:
         selectors.evaluation_report(year, with_simulation=False)

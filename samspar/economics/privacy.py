@@ -97,7 +97,7 @@ def _small(splits: Sequence[Split], threshold: int) -> set[frozenset[str]]:
     """The groups of 1 … threshold−1 by rule (a) and (b) of the module's text."""
     whole = {frozenset(g) for g, _ in _groups(s.whole for s in splits) if len(g) < threshold}
     sets = [s.whole for s in splits]
-    shown = set()
+    shown: set[int] = set()
     for s in splits:
         shown.update(range(len(sets), len(sets) + len(s.shown)))
         sets.extend(s.shown)
