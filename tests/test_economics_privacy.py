@@ -23,7 +23,7 @@ from openpyxl import load_workbook
 
 from samspar.access.scoping import Action, Role
 from samspar.codelists import models as codes
-from samspar.economics import privacy, selectors, services
+from samspar.economics import model, privacy, selectors, services
 from samspar.economics.models import Evaluation
 from samspar.registry.models import Enrolment
 from samspar.registry.services import update_enrolment
@@ -481,18 +481,220 @@ def test_whatever_the_mapping_one_participant_is_not_told_apart(
     st.integers(2, 6),
 )
 def test_populations_accepted_one_by_one_never_differ_by_a_few(candidates, threshold):
-    """Whatever populations are asked for, in whatever order: those accepted differ from
-    each other by 0 or at least the threshold in both directions, and every group they
-    make (the finest any sum or difference of them can reach) holds at least it."""
-    accepted: list[frozenset[str]] = []
+    """Whatever populations are asked for, in whatever order (participant *i* in
+    situation *i* mod 3): those accepted differ from each other by 0 or at least the
+    threshold in both directions, and so does each shown situation (shared by at least
+    the threshold within its population) from every population and shown situation."""
+    accepted: list[privacy.Split] = []
     for candidate in candidates:
-        population = frozenset(str(i) for i in candidate)
+        population = [f"{i}-h{i}-s{i % 3}" for i in candidate]
+        split = privacy.split(population, threshold, privacy.tokens)
         if len(population) >= threshold and not privacy.makes_small_group(
-            accepted, population, threshold
+            accepted, split, threshold
         ):
-            accepted.append(population)
+            accepted.append(split)
     for a in accepted:
         assert not privacy.over_small_group(accepted, a, threshold)
         for b in accepted:
-            assert len(a - b) == 0 or len(a - b) >= threshold
-    assert all(len(g) >= threshold for g in privacy.groups(accepted))
+            assert len(a.whole - b.whole) in (0, *range(threshold, 26))
+            for shown in a.shown:
+                for other in (b.whole, *b.shown):
+                    assert len(shown - other) in (0, *range(threshold, 26))
+    assert all(len(g) >= threshold for g in privacy.groups(a.whole for a in accepted))
+
+
+def _to_work(registrator, insats, day, end_date):
+    """One who went from försörjningsstöd to full-time work."""
+    _end(
+        registrator,
+        insats,
+        day,
+        "arbete",
+        [],
+        before=("forsorjningsstod",),
+        end_date=end_date,
+        **_works(100),
+    )
+
+
+def _nested(registrator, insats):
+    """January–June: five went to work. July–December: one more went to work, and four
+    went from sjukpenning to aktivitetsstöd (a situation shared by fewer than five)."""
+    for day in range(1, 6):
+        _to_work(registrator, insats, day, dt.date(2024, 5, 15))
+    _to_work(registrator, insats, 10, dt.date(2024, 9, 15))
+    for day in range(11, 15):
+        _end(
+            registrator,
+            insats,
+            day,
+            "annan-rehab",
+            ["aktivitetsstod"],
+            before=("sjukpenning",),
+            end_date=dt.date(2024, 10, 1),
+        )
+
+
+HALF_YEAR = ((2024, 1, 1), (2024, 6, 30))
+YEAR = ((2024, 1, 1), (2024, 12, 31))
+
+
+@pytest.mark.parametrize("first, second", [(HALF_YEAR, YEAR), (YEAR, HALF_YEAR)])
+def test_nested_evaluations_one_shown_participant_apart_are_refused(
+    forbund, insats, registrator, forbund_admin, first, second
+):
+    """The reviewer's attack: the half year (5) and the year (10) differ by five
+    participants, but the four of the rare situation are left out of the year, so its
+    amounts minus the half year's would be one person's wage and försörjningsstöd.
+    Whichever comes second is refused."""
+    _nested(registrator, insats)
+    services.save_evaluation(
+        user=forbund_admin, evaluation=_period(forbund, insats, first[0], first[1], name="first")
+    )
+    with pytest.raises(ValidationError) as error:
+        services.save_evaluation(
+            user=forbund_admin,
+            evaluation=_period(forbund, insats, second[0], second[1], name="second"),
+        )
+    assert _refused(error)
+    assert list(Evaluation.objects.values_list("name", flat=True)) == ["first"]
+
+
+def _saved_as_before_the_rule(evaluation, user):
+    """Read from the registry and saved without the service, as an older Samspår did."""
+    managed = Enrolment.objects.restrict(user, Action.MANAGE)
+    where = (managed, evaluation.insats_id, *_dates(evaluation))
+    evaluation.profiles = [p.as_json() for p in selectors.registry_profiles(*where)]
+    evaluation.population = selectors.registry_population(*where)
+    evaluation.registry_as_of = dt.datetime(2025, 1, 10, tzinfo=dt.UTC)
+    evaluation.save()
+    return evaluation
+
+
+def test_nested_evaluations_made_before_the_rule_are_not_shown(
+    forbund, insats, registrator, forbund_admin, client
+):
+    """The same two stored by an older Samspår: the year lies over the one who went to
+    work in July–December, so it shows no amounts; the half year still does."""
+    _nested(registrator, insats)
+    half = _saved_as_before_the_rule(_period(forbund, insats, *HALF_YEAR), forbund_admin)
+    year = _saved_as_before_the_rule(
+        _period(forbund, insats, YEAR[0], YEAR[1], name="Y"), forbund_admin
+    )
+    assert selectors.evaluation_report(half, with_simulation=False).result.participants == 5
+    with pytest.raises(model.InputError) as error:
+        selectors.evaluation_report(year, with_simulation=False)
+    assert [p.code for p in error.value.problems] == ["differs_by_few"]
+    client.force_login(make_user("styrelse", Role.BOARD, forbund=forbund))
+    page = client.get(f"/ekonomi/{year.pk}/")
+    assert page.status_code == 200 and "report" not in page.context
+
+
+def test_a_hidden_evaluation_shows_no_history(forbund, insats, registrator, forbund_admin, client):
+    """The reviewer's second attack: an evaluation whose period was moved from
+    April–November (5) to April–December (6) outside the service is not shown, and
+    its history, which would say "5 → 6" and the period's end, is not shown either."""
+    _five(registrator, insats)
+    _last(registrator, insats)
+    moved = _saved_as_before_the_rule(
+        _period(forbund, insats, (2024, 4, 1), (2024, 11, 30)), forbund_admin
+    )
+    moved.period_end = dt.date(2024, 12, 31)
+    _saved_as_before_the_rule(moved, forbund_admin)
+    for user in (make_user("styrelse", Role.BOARD, forbund=forbund), forbund_admin):
+        client.force_login(user)
+        page = client.get(f"/ekonomi/{moved.pk}/")
+        assert page.status_code == 200 and "report" not in page.context
+        text = page.content.decode()
+        assert "Deltagare från registret" not in text  # the history's "5 → 6"
+        assert REFUSED in text
+        assert "Historiken visas inte" in text
+        assert "2024-11-30" not in text and "30 nov" not in text
+        assert page.context["history"] is None
+
+
+def test_a_shown_evaluation_keeps_its_history(forbund, insats, registrator, forbund_admin, client):
+    _five(registrator, insats)
+    made = services.save_evaluation(user=forbund_admin, evaluation=individuals(forbund, insats))
+    client.force_login(forbund_admin)
+    page = client.get(f"/ekonomi/{made.pk}/")
+    assert page.context["report"] is not None and len(page.context["history"]) == 1
+
+
+def test_a_lowered_threshold_is_audited_and_does_not_let_a_difference_through(
+    forbund, insats, registrator, forbund_admin, client
+):
+    """The reviewer's third attack: the förbund administrator lowers the threshold to 3,
+    makes an evaluation three participants more than an existing one, and sets the
+    threshold back. The population check uses the highest threshold the förbund has
+    had since its oldest evaluation of individuals, so the second evaluation is refused;
+    and the change is in the förbund's history with who made it."""
+    from samspar.organisation.services import update_forbund_settings
+
+    _five(registrator, insats)
+    for day in range(20, 23):
+        _end(
+            registrator,
+            insats,
+            day,
+            "annan-rehab",
+            ["aktivitetsstod"],
+            before=("forsorjningsstod",),
+            end_date=dt.date(2024, 12, 24),
+        )
+    services.save_evaluation(
+        user=forbund_admin, evaluation=_period(forbund, insats, (2024, 4, 1), (2024, 11, 30))
+    )
+    update_forbund_settings(forbund_admin, forbund, suppression_threshold=3)
+    assert selectors.population_threshold(forbund) == 5
+    with pytest.raises(ValidationError) as error:
+        services.save_evaluation(
+            user=forbund_admin,
+            evaluation=_period(forbund, insats, (2024, 4, 1), (2024, 12, 31), name="eight"),
+        )
+    assert _refused(error)
+    update_forbund_settings(forbund_admin, forbund, suppression_threshold=5)
+    versions = list(forbund.history.order_by("history_date"))
+    assert [v.suppression_threshold for v in versions][-2:] == [3, 5]
+    assert {v.history_user for v in versions[-2:]} == {forbund_admin}
+    client.force_login(forbund_admin)
+    page = client.get(f"/forbund/{forbund.pk}/installningar/")
+    assert page.status_code == 200
+    assert str(forbund_admin) in page.content.decode()
+    assert len(page.context["history"]) >= 2
+
+
+def test_a_threshold_lowered_before_any_evaluation_is_raised_again_for_them(
+    forbund, insats, registrator, forbund_admin
+):
+    """Lowered to 3 before the first evaluation of four, then set back to 5: from then
+    on the evaluation of four is not shown (and its making is in the history)."""
+    from samspar.organisation.services import update_forbund_settings
+
+    update_forbund_settings(forbund_admin, forbund, suppression_threshold=3)
+    for day in range(1, 5):
+        _to_work(registrator, insats, day, dt.date(2024, 5, 15))
+    four = services.save_evaluation(user=forbund_admin, evaluation=individuals(forbund, insats))
+    assert selectors.evaluation_report(four, with_simulation=False).result.participants == 4
+    update_forbund_settings(forbund_admin, forbund, suppression_threshold=5)
+    with pytest.raises(model.InputError) as error:
+        selectors.evaluation_report(four, with_simulation=False)
+    assert [p.code for p in error.value.problems] == ["too_few_participants"]
+
+
+def test_the_situation_migration_gives_tokens_their_situation(
+    forbund, insats, registrator, forbund_admin
+):
+    from django.apps import apps
+
+    migration = importlib.import_module("samspar.economics.migrations.0013_population_situations")
+    _nested(registrator, insats)
+    made = services.save_evaluation(user=forbund_admin, evaluation=individuals(forbund, insats))
+    read = list(made.population)
+    assert len(read) == 10 and len({t.split("-")[2] for t in read}) == 2
+    legacy = [t.rpartition("-")[0] for t in read]  # as 0012 stored them
+    Evaluation.objects.update(population=legacy)
+    Evaluation.history.update(population=legacy)
+    migration.forwards(apps, None)
+    assert Evaluation.objects.get(pk=made.pk).population == read
+    assert all(h.population == read for h in Evaluation.history.filter(id=made.pk))

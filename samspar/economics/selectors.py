@@ -221,14 +221,41 @@ def registry_population(
 ) -> list[str]:
     """The population of an evaluation of individuals: one token per ended enrolment
     of the period, keyed with the installation's secret over the enrolment's id and its
-    registered situation ("‹id›-‹hmac›"), so that a changed registration is another
-    token and nothing about the person can be read back from it. Sorted.
+    registered situation, then over the situation alone ("‹id›-‹hmac›-‹situation
+    hmac›"), so that a changed registration is another token, the tokens of one
+    situation (one profile) can be told apart from the others' (``privacy``), and
+    nothing about the person or the situation can be read back from it. Sorted.
     ``enrolments``: as for ``registry_profiles``."""
     rows = _situation_rows(enrolments, insats_id, start, end).values_list("pk", *_SITUATION)
-    return sorted(
-        f"{row[0]}-{salted_hmac(_TOKEN_SALT, '|'.join(str(v) for v in row)).hexdigest()[:16]}"
-        for row in rows
+    return sorted(f"{row[0]}-{_keyed(row)}-{_keyed(row[1:])[:8]}" for row in rows)
+
+
+def _keyed(values: Sequence[Any]) -> str:
+    return salted_hmac(_TOKEN_SALT, "|".join(str(v) for v in values)).hexdigest()[:16]
+
+
+def population_threshold(forbund: Forbund) -> int:
+    """The threshold of the small-group rules for the förbund's evaluations of
+    individuals: the highest it has had since its oldest evaluation of individuals was
+    first saved (its settings keep their history), so that lowering it for a while lets
+    nothing more be shown or compared (docs/economics.md, "Small groups")."""
+    since = (
+        Evaluation.history.filter(forbund_id=forbund.pk, method=Method.INDIVIDUALS)
+        .order_by("history_date")
+        .values_list("history_date", flat=True)
+        .first()
     )
+    if since is None:
+        return forbund.suppression_threshold
+    versions = Forbund.history.filter(id=forbund.pk)
+    in_force = (
+        versions.filter(history_date__lte=since)
+        .order_by("-history_date")
+        .values_list("suppression_threshold", flat=True)
+        .first()
+    )
+    later = versions.filter(history_date__gt=since).values_list("suppression_threshold", flat=True)
+    return max(forbund.suppression_threshold, in_force or 0, *later)
 
 
 def forbund_populations(forbund_id: int) -> set[frozenset[str]]:
@@ -347,7 +374,7 @@ def individual_cohorts(
         mapping = evaluation_mapping(evaluation)
     resources = {k: float(v) for k, v in evaluation.before_resources.items()}
     neutral = model.State(resource_use=resources)
-    threshold = evaluation.forbund.suppression_threshold
+    threshold = population_threshold(evaluation.forbund) if protect else 0
     cohorts: dict[tuple[Any, ...], model.Cohort] = {}
     for profile in profiles:
         if protect and privacy.left_out(profile.count, threshold):
@@ -440,8 +467,10 @@ def model_uncertainty(evaluation: Evaluation) -> model.Uncertainty:
 def check_enough_individuals(evaluation: Evaluation, inputs: model.Evaluation) -> None:
     """Amounts per actor for one or two registered people would describe them: an
     evaluation of individuals needs at least the förbund's suppression threshold."""
-    threshold = evaluation.forbund.suppression_threshold
-    if evaluation.method == Method.INDIVIDUALS and inputs.participants < threshold:
+    if evaluation.method != Method.INDIVIDUALS:
+        return
+    threshold = population_threshold(evaluation.forbund)
+    if inputs.participants < threshold:
         # how many fewer is a small count too: not told
         raise model.InputError(
             [model.Problem("too_few_participants", "participants", {"threshold": threshold})]
@@ -454,14 +483,18 @@ def population_problem(evaluation: Evaluation, *, new: bool) -> model.Problem | 
     (``privacy``): ``new``, it may make no such group; already saved, it may hold none."""
     if evaluation.method != Method.INDIVIDUALS or not evaluation.population:
         return None
-    threshold = evaluation.forbund.suppression_threshold
+    threshold = population_threshold(evaluation.forbund)
     existing = forbund_populations(evaluation.forbund_id)
     population = frozenset(evaluation.population)
     check = privacy.makes_small_group if new else privacy.over_small_group
     # by participant and situation, and by participant alone (which a new SECRET_KEY
-    # does not change)
+    # does not change); each population with its shown situations
     for view in (privacy.tokens, privacy.participants):
-        if check({view(p) for p in existing}, view(population), threshold):
+        if check(
+            [privacy.split(p, threshold, view) for p in existing],
+            privacy.split(population, threshold, view),
+            threshold,
+        ):
             return model.Problem("differs_by_few", "population", {"threshold": threshold})
     return None
 
@@ -517,7 +550,7 @@ def evaluation_report(evaluation: Evaluation, *, with_simulation: bool = True) -
         uncertainty=uncertainty,
         switching_target=evaluation.switching_months,
         small_groups=(
-            evaluation.forbund.suppression_threshold
+            population_threshold(evaluation.forbund)
             if evaluation.method == Method.INDIVIDUALS
             else None
         ),

@@ -244,7 +244,7 @@ def _read_registry(
     evaluation.profiles = [p.as_json() for p in selectors.registry_profiles(*where)]  # type: ignore[arg-type]
     evaluation.population = selectors.registry_population(*where)  # type: ignore[arg-type]
     evaluation.registry_as_of = timezone.now()
-    if len(evaluation.population) < evaluation.forbund.suppression_threshold:
+    if len(evaluation.population) < selectors.population_threshold(evaluation.forbund):
         return {}  # refused as too few anyway
     problem = selectors.population_problem(evaluation, new=True)
     return {NON_FIELD_ERRORS: [problem_message(problem)]} if problem else {}

@@ -165,7 +165,9 @@ def evaluation_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "evaluation": evaluation,
         "may_edit": may_edit,
         "registry_changed": selectors.registry_changed(evaluation, request.user),
-        "history": selectors.evaluation_history(evaluation),
+        # A refused evaluation of individuals shows no history either: its versions'
+        # participant counts and periods would tell what the refusal hides.
+        "history": None,
     }
     try:
         report = selectors.evaluation_report(evaluation)
@@ -173,8 +175,11 @@ def evaluation_detail(request: HttpRequest, pk: int) -> HttpResponse:
         context["problems"] = [
             problem_message(p, year=evaluation.value_set.price_year) for p in error.problems
         ]
+        if evaluation.method != Method.INDIVIDUALS:
+            context["history"] = selectors.evaluation_history(evaluation)
     else:
         context.update(
+            history=selectors.evaluation_history(evaluation),
             report=report,
             summary=output.summary_paragraphs(report),
             actor_chart=output.actor_chart_svg(report),

@@ -7,6 +7,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from samspar.access.querysets import InsatsChildQuerySet, RestrictedQuerySet
 
@@ -77,6 +78,9 @@ class Forbund(models.Model):
             "years after their last enrolment ended (gallring, 1–10 years)."
         ),
     )
+    # Who changed the settings and when: a lowered threshold is not unseen, and the
+    # economics population check uses the highest the förbund has had (docs/economics.md).
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]

@@ -69,6 +69,16 @@ def reachable_forbund(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Forbun
     )
 
 
+def settings_history(forbund: Forbund) -> QuerySet[Any]:
+    """The förbund's saved settings, newest first, with who saved them (a lowered
+    small-count threshold leaves a trace; only its managers read this)."""
+    return (
+        Forbund.history.filter(id=forbund.pk)
+        .select_related("history_user")
+        .order_by("-history_date")
+    )
+
+
 def roles_granting(action: Action) -> list[Role]:
     return [role for role, actions in ROLE_ACTIONS.items() if action in actions]
 

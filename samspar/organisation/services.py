@@ -172,6 +172,7 @@ def update_forbund_settings(user: AbstractBaseUser, forbund: Forbund, **fields: 
     for name, value in fields.items():
         setattr(forbund, name, value)
     _validated(forbund)
+    forbund._history_user = user  # type: ignore[attr-defined]
     forbund.save(update_fields=list(fields))
     return forbund
 

@@ -121,7 +121,11 @@ def forbund_settings(request: HttpRequest, pk: int) -> HttpResponse:
     ):
         messages.success(request, _("The förbund's settings were saved."))
         return redirect("forbund-detail", pk)
-    return render(request, "organisation/forbund_settings.html", {"form": form, "forbund": forbund})
+    return render(
+        request,
+        "organisation/forbund_settings.html",
+        {"form": form, "forbund": forbund, "history": selectors.settings_history(forbund)},
+    )
 
 
 @login_required
