@@ -85,12 +85,12 @@ def test_behind_the_proxy_a_forged_address_locks_only_the_attacker(registrator):
     """Behind the reverse proxy every request comes from the proxy's address; the client's
     is the last of X-Forwarded-For, which the proxy adds. An attacker who forges the
     owner's address in front of it must not lock the owner out."""
-    proxy = {"REMOTE_ADDR": "10.0.0.2"}
-    attacker = Client(**proxy, HTTP_X_FORWARDED_FOR="198.51.100.7, 203.0.113.9")
+    proxy = "10.0.0.2"
+    attacker = Client(REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR="198.51.100.7, 203.0.113.9")
     for i in range(6):
         _log_in(attacker, "coach", f"gissning-{i}")
     assert _log_in(attacker, "coach", "pw-coach").status_code == 429
-    owner = Client(**proxy, HTTP_X_FORWARDED_FOR="198.51.100.7")
+    owner = Client(REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR="198.51.100.7")
     assert _log_in(owner, "coach", "pw-coach").status_code == 302
     failed = SecurityEvent.objects.filter(kind=Kind.LOGIN_FAILED)
     assert set(failed.values_list("ip_address", flat=True)) == {"203.0.113.9"}
