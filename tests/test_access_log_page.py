@@ -149,3 +149,16 @@ def test_exports_escape_formulas(client, world, forbund):
     sheet = load_workbook(io.BytesIO(response.content)).active
     assert sheet.cell(2, 4).value == evil_insats.name and sheet.cell(2, 4).data_type == "s"
     assert "no-store" in response["Cache-Control"]
+
+
+def test_the_administrators_export_holds_no_enrolment_ids(client, world, registrator, forbund):
+    """An enrolment id in the detail is a key to one person: only the data protection
+    officer's export has the detail column."""
+    lena, *_, dpo = world
+    client.force_login(registrator)
+    client.get(reverse("enrolment-detail", args=[lena.pk]))
+    admin = make_user("analytiker", Role.FORBUND_ADMIN, forbund=forbund)
+    for user, shows in ((admin, False), (dpo, True)):
+        client.force_login(user)
+        text = client.post(URL, {"export": "csv"}).content.decode("utf-8-sig")
+        assert (f"enrolment {lena.pk}" in text) is shows

@@ -23,8 +23,8 @@ CONTENT_TYPES = {
 }
 
 
-def _header() -> list[str]:
-    return [
+def _header(with_detail: bool) -> list[str]:
+    columns = [
         _("Time"),
         _("User"),
         _("Kind"),
@@ -32,14 +32,14 @@ def _header() -> list[str]:
         _("Samordningsförbund"),
         _("Records shown"),
         _("Purpose"),
-        _("Detail"),
     ]
+    return [*columns, _("Detail")] if with_detail else columns
 
 
-def _row(entry: AccessLog) -> list[str | int]:
+def _row(entry: AccessLog, with_detail: bool) -> list[str | int]:
     user = entry.user
     who = (user.get_full_name() or user.get_username()) if user else _("the server operator")
-    return [
+    row: list[str | int] = [
         timezone.localtime(entry.at).strftime("%Y-%m-%d %H:%M:%S"),
         str(who),
         str(entry.get_kind_display()),
@@ -47,27 +47,30 @@ def _row(entry: AccessLog) -> list[str | int]:
         entry.insats.forbund.name,
         entry.records,
         entry.purpose,
-        entry.detail,
     ]
+    return [*row, entry.detail] if with_detail else row
 
 
-def render(entries: Iterable[AccessLog], fmt: str) -> bytes:
+def render(entries: Iterable[AccessLog], fmt: str, *, with_detail: bool) -> bytes:
+    """``with_detail``: the entries' detail (which enrolment, which page) — for the data
+    protection officer only, as an enrolment id is a key to one person."""
     if fmt == "csv":
         out = io.StringIO()
         writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-        writer.writerow(_header())
+        writer.writerow(_header(with_detail))
         for entry in entries:
-            writer.writerow([csv_safe(v) if isinstance(v, str) else v for v in _row(entry)])
+            row = _row(entry, with_detail)
+            writer.writerow([csv_safe(v) if isinstance(v, str) else v for v in row])
         return ("\ufeff" + out.getvalue()).encode()
     book = Workbook()
     sheet = book.active
     assert sheet is not None
     sheet.title = _("Access log")[:31]
-    for c, label in enumerate(_header(), start=1):
+    for c, label in enumerate(_header(with_detail), start=1):
         set_value(sheet.cell(1, c), label)
         sheet.cell(1, c).font = Font(bold=True)
     for r, entry in enumerate(entries, start=2):
-        for c, value in enumerate(_row(entry), start=1):
+        for c, value in enumerate(_row(entry, with_detail), start=1):
             set_value(sheet.cell(r, c), value)
     data = io.BytesIO()
     book.save(data)

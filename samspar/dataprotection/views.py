@@ -50,7 +50,9 @@ def access_log(request: AuthenticatedRequest) -> HttpResponse:
     if fmt in forms.EXPORT_FORMATS:
         stamp = timezone.localdate().isoformat()
         return _attachment(
-            exports.render(entries.iterator(), fmt),
+            exports.render(
+                entries.iterator(), fmt, with_detail=accesslog.sees_persons(request.user)
+            ),
             exports.CONTENT_TYPES[fmt],
             f"atkomstlogg-{stamp}.{fmt}",
         )
