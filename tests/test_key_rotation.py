@@ -8,6 +8,7 @@ import io
 import pytest
 from cryptography.fernet import Fernet, InvalidToken
 from django.core.management import call_command
+from django.core.management.base import SystemCheckError
 
 from samspar.registry.models import Enrolment, Person
 from tests.factories import enrol, make_pnr
@@ -49,3 +50,16 @@ def test_the_application_keeps_working_during_rotation(db, settings, client, reg
     page = client.get(f"/deltagare/{enrolment.pk}/")
     assert page.status_code == 200 and pnr in page.content.decode()
     assert Enrolment.objects.get().person.personnummer == pnr
+
+
+@pytest.mark.parametrize("value", ["", "inte-en-nyckel", f"{Fernet.generate_key().decode()},fel"])
+def test_a_bad_key_list_is_a_clear_error_before_any_command(db, settings, value):
+    """A mistyped SAMSPAR_FIELD_KEY stops every command with a message that names the
+    key's position, never its value, instead of a traceback halfway through."""
+    settings.SAMSPAR_FIELD_KEY = value
+    with pytest.raises(SystemCheckError) as error:  # checks run as on the command line
+        call_command("rotate-key", skip_checks=False, stdout=io.StringIO())
+    assert "SAMSPAR_FIELD_KEY" in str(error.value)
+    for key in value.split(","):
+        assert not key or key not in str(error.value)
+    assert not Person.objects.exists()
