@@ -11,7 +11,9 @@
   ``X-Forwarded-Proto`` (and ``X-Forwarded-For``, used for log-in throttling).
 - ``SAMSPAR_EMAIL_HOST``, ``SAMSPAR_EMAIL_PORT``, ``SAMSPAR_EMAIL_USER``,
   ``SAMSPAR_EMAIL_PASSWORD``, ``SAMSPAR_EMAIL_USE_TLS``, ``SAMSPAR_EMAIL_FROM``: the SMTP
-  server that tells users their password was changed (the console in debug mode).
+  server that sends new users the link to set their password and tells users their
+  password was changed (the console in debug mode); ``SAMSPAR_EMAIL_BACKEND`` overrides
+  the backend (a dotted path, e.g. ``django.core.mail.backends.console.EmailBackend``).
 
 In production (neither debug nor the test suite) the site is HTTPS only: SSL redirect,
 HSTS, secure cookies. The production environment is described in the README.
@@ -234,7 +236,9 @@ AXES_CLIENT_IP_CALLABLE = "samspar.access.addresses.client_address"
 OTP_TOTP_ISSUER = "Samspår"
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
-# Mail: tells a user their password was changed.
+# Mail: the link a new user sets a password with, and the notice that a password was
+# changed. SAMSPAR_EMAIL_BACKEND (a Django e-mail backend's dotted path) overrides the
+# choice below, e.g. the console backend on a test server.
 if DEBUG or TESTING or not os.environ.get("SAMSPAR_EMAIL_HOST"):
     EMAIL_BACKEND = (
         "django.core.mail.backends.locmem.EmailBackend"
@@ -248,7 +252,12 @@ else:
     EMAIL_HOST_USER = os.environ.get("SAMSPAR_EMAIL_USER", "")
     EMAIL_HOST_PASSWORD = os.environ.get("SAMSPAR_EMAIL_PASSWORD", "")
     EMAIL_USE_TLS = os.environ.get("SAMSPAR_EMAIL_USE_TLS", "1") == "1"
+if os.environ.get("SAMSPAR_EMAIL_BACKEND") and not TESTING:
+    EMAIL_BACKEND = os.environ["SAMSPAR_EMAIL_BACKEND"]
 DEFAULT_FROM_EMAIL = os.environ.get("SAMSPAR_EMAIL_FROM", "samspar@localhost")
+# How long the link to set a password works (Django's password-reset token): three days,
+# and only until the password is set.
+PASSWORD_RESET_TIMEOUT = 3 * 24 * 60 * 60
 
 # Errors of requests (every 500) go to stderr with the path only — no query string, no
 # body — and anything shaped like a personnummer masked.

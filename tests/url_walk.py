@@ -93,11 +93,13 @@ KWARGS: dict[str, Callable[[World], Kwargs]] = {
     "economics-export": lambda w: {"pk": w.evaluation.pk, "fmt": "json"},
     "economics-value-set": lambda w: {"pk": w.value_set.pk},
     "economics-value-set-year": lambda w: {"pk": w.value_set.pk},
+    "user-detail": lambda w: {"pk": w.a.users["board"].pk},
 }
 
 # URLs whose kwargs name no förbund's object.
 UNSCOPED: dict[str, Callable[[World], Kwargs]] = {
     "report": lambda w: {"key": "deltagare"},
+    "set-password": lambda w: {"uidb64": "MQ", "token": "ingen-nyckel"},
     "report-export": lambda w: {"key": "deltagare", "fmt": "csv"},
     "api:get_report": lambda w: {"key": "deltagare"},
     "economics-create": lambda w: {"method": "type_cases"},
