@@ -44,11 +44,12 @@ from django.utils.translation import gettext as _
 
 from samspar.access.models import ROLE_LABELS, RoleAssignment
 from samspar.access.scoping import Role
-from samspar.access.security_log import SecurityEvent, record
+from samspar.access.security_log import SecurityEvent, current_request, record
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
     from django.db.models import QuerySet
+    from django.http import HttpRequest
 
     from samspar.organisation.models import Forbund, Insats
 
@@ -262,6 +263,7 @@ def assign_role(
     ``sysadmin``). A förbund administrator may only give roles to accounts they
     administer (``create_user`` gives a new account its first role)."""
     role = Role(role)
+    forbund, insats = _scope(role, forbund, insats)
     _check_may_give(actor, role, forbund, insats)
     if not administered_users(actor).filter(pk=user.pk).exists():
         raise PermissionDenied
@@ -275,7 +277,6 @@ def _give(
     forbund: Forbund | None,
     insats: Insats | None,
 ) -> RoleAssignment:
-    forbund, insats = _scope(role, forbund, insats)
     assignment = RoleAssignment(user=user, role=role, forbund=forbund, insats=insats)
     same = RoleAssignment.objects.filter(user=user, role=role, forbund=forbund, insats=insats)
     if same.exists():
@@ -335,6 +336,7 @@ def create_user(
     address, e.g. ``https://samspar.example.se``), a link to set one is e-mailed once
     the transaction has committed."""
     role = Role(role)
+    forbund, insats = _scope(role, forbund, insats)
     _check_may_give(actor, role, forbund, insats)
     user = User(
         username=username.strip(),
@@ -359,8 +361,10 @@ def create_user(
     record(SecurityEvent.Kind.USER_CREATED, username=user.get_username(), user=user)
     _give(actor, user, role, forbund, insats)
     if link_base_url is not None:
-        base = link_base_url
-        transaction.on_commit(lambda: send_set_password_link(user=user, base_url=base))
+        base, request = link_base_url, current_request()
+        transaction.on_commit(
+            lambda: send_set_password_link(user=user, base_url=base, request=request)
+        )
     return user
 
 
@@ -432,8 +436,12 @@ def set_password_path(user: User) -> str:
     )
 
 
-def send_set_password_link(*, user: User, base_url: str) -> None:
-    """E-mail the user the link to set their password (in the site's language)."""
+def send_set_password_link(
+    *, user: User, base_url: str, request: HttpRequest | None = None
+) -> None:
+    """E-mail the user the link to set their password (in the site's language).
+    ``request``: the request that asked for it, for the security log (this runs after
+    the transaction has committed)."""
     link = base_url.rstrip("/") + set_password_path(user)
     days = max(1, settings.PASSWORD_RESET_TIMEOUT // (24 * 60 * 60))
     with translation.override(settings.LANGUAGE_CODE):
@@ -450,7 +458,12 @@ def send_set_password_link(*, user: User, base_url: str) -> None:
             "link": link,
         }
     send_mail(subject, body, None, [user.email])
-    record(SecurityEvent.Kind.PASSWORD_LINK_SENT, username=user.get_username(), user=user)
+    record(
+        SecurityEvent.Kind.PASSWORD_LINK_SENT,
+        username=user.get_username(),
+        user=user,
+        request=request,
+    )
 
 
 @transaction.atomic
@@ -466,7 +479,10 @@ def resend_set_password_link(*, actor: AbstractBaseUser, user: User, base_url: s
         raise ValidationError(_("This user has already set a password."))
     if not user.email:
         raise ValidationError(_("The user has no e-mail address."))
-    transaction.on_commit(lambda: send_set_password_link(user=user, base_url=base_url))
+    request = current_request()
+    transaction.on_commit(
+        lambda: send_set_password_link(user=user, base_url=base_url, request=request)
+    )
 
 
 def role_label(role: str) -> str:
