@@ -26,8 +26,8 @@ from samspar.organisation.models import (
     County,
     Forbund,
     Insats,
-    Municipality,
     MemberParty,
+    Municipality,
     PartyKind,
     Team,
 )
@@ -125,11 +125,11 @@ def test_sysadmin_creates_a_forbund_with_parties_and_first_admin(
         None,
     )
     # Every row's history names the system administrator.
-    assert Forbund.history.get(id=forbund.pk).history_user == sysadmin  # type: ignore[attr-defined]
-    party_history = MemberParty.history.filter(forbund_id=forbund.pk)  # type: ignore[attr-defined]
+    assert Forbund.history.get(id=forbund.pk).history_user == sysadmin
+    party_history = MemberParty.history.filter(forbund_id=forbund.pk)
     assert party_history.count() == 5
     assert {h.history_user for h in party_history} == {sysadmin}
-    assert RoleAssignment.history.get(id=assignment.pk).history_user == sysadmin  # type: ignore[attr-defined]
+    assert RoleAssignment.history.get(id=assignment.pk).history_user == sysadmin
     assert User.history.get(id=admin.pk).history_user == sysadmin  # type: ignore[attr-defined]
     events = SecurityEvent.objects.filter(username="anna.admin")
     assert {e.kind for e in events} == {
@@ -262,9 +262,12 @@ def test_an_expired_or_wrong_link_does_not_work(client, side_a, settings):
     path = accounts.set_password_path(user)
     settings.PASSWORD_RESET_TIMEOUT = -1
     assert b"This link does not work" in client.get(path, follow=True).content
-    assert b"This link does not work" in client.get(
-        reverse("set-password", kwargs={"uidb64": "MQ", "token": "x-y"}), follow=True
-    ).content
+    assert (
+        b"This link does not work"
+        in client.get(
+            reverse("set-password", kwargs={"uidb64": "MQ", "token": "x-y"}), follow=True
+        ).content
+    )
 
 
 def test_a_new_link_only_while_no_password_is_set(
@@ -303,13 +306,18 @@ def test_forbund_admin_creates_team_and_insats_with_every_follow_up(client, side
     )
     assert response.status_code == 302
     team = Team.objects.get(forbund=forbund, name="Mottagningen")
-    assert Team.history.get(id=team.pk).history_user == admin  # type: ignore[attr-defined]
+    assert Team.history.get(id=team.pk).history_user == admin
     # The same name twice is refused, with the name kept.
     again = client.post(
         reverse("forbund-teams", args=[forbund.pk]), {"action": "add", "name": "mottagningen"}
     )
     assert again.status_code == 200 and b'value="mottagningen"' in again.content
-    for kind, method in (("individ", "personal"), ("individ", "anonymous"), ("individ", "volume"), ("struktur", "volume")):
+    for kind, method in (
+        ("individ", "personal"),
+        ("individ", "anonymous"),
+        ("individ", "volume"),
+        ("struktur", "volume"),
+    ):
         name = f"Insats {kind} {method}"
         response = client.post(
             reverse("insats-create", args=[forbund.pk]),
@@ -335,14 +343,17 @@ def test_forbund_admin_creates_team_and_insats_with_every_follow_up(client, side
     client.post(reverse("forbund-teams", args=[forbund.pk]), {"action": "delete", "id": team.pk})
     assert not Team.objects.filter(pk=team.pk).exists()
     assert Insats.objects.filter(forbund=forbund, team=None).count() == 5
-    assert Team.history.filter(id=team.pk, history_type="-").get().history_user == admin  # type: ignore[attr-defined]
+    assert Team.history.filter(id=team.pk, history_type="-").get().history_user == admin
 
 
 def test_parties_are_added_and_removed_unless_in_use(client, side_a):
     forbund, insats, admin, _ = side_a
     client.force_login(admin)
     url = reverse("forbund-parties", args=[forbund.pk])
-    assert client.post(url, {"action": "add", "kind": "kommun", "municipality": "2084"}).status_code == 302
+    assert (
+        client.post(url, {"action": "add", "kind": "kommun", "municipality": "2084"}).status_code
+        == 302
+    )
     avesta = MemberParty.objects.get(forbund=forbund, municipality="2084")
     assert avesta.name == "Avesta kommun"
     assert client.post(url, {"action": "add", "kind": "region"}).status_code == 302
@@ -357,12 +368,12 @@ def test_parties_are_added_and_removed_unless_in_use(client, side_a):
     region = MemberParty.objects.get(forbund=forbund, kind="region")
     client.post(url, {"action": "remove", "id": region.pk})
     assert not MemberParty.objects.filter(pk=region.pk).exists()
-    removed = MemberParty.history.get(id=region.pk, history_type="-")  # type: ignore[attr-defined]
+    removed = MemberParty.history.get(id=region.pk, history_type="-")
     assert removed.history_user == admin
 
 
 def test_roles_are_given_and_taken_within_the_forbund(client, side_a):
-    forbund, insats, admin, coach = side_a
+    forbund, _insats, admin, coach = side_a
     client.force_login(admin)
     users = client.get(reverse("forbund-users", args=[forbund.pk])).content.decode()
     assert "coach-a" in users
@@ -370,7 +381,7 @@ def test_roles_are_given_and_taken_within_the_forbund(client, side_a):
     given = client.post(url, {"action": "assign", "role": Role.BOARD, "forbund": forbund.pk})
     assert given.status_code == 302
     board = RoleAssignment.objects.get(user=coach, role=Role.BOARD, forbund=forbund)
-    assert RoleAssignment.history.get(id=board.pk, history_type="+").history_user == admin  # type: ignore[attr-defined]
+    assert RoleAssignment.history.get(id=board.pk, history_type="+").history_user == admin
     # Twice is refused on the form.
     twice = client.post(url, {"action": "assign", "role": Role.BOARD, "forbund": forbund.pk})
     assert b"already has this role" in twice.content
@@ -379,7 +390,7 @@ def test_roles_are_given_and_taken_within_the_forbund(client, side_a):
     assert b"is given an insats" in bare.content
     client.post(url, {"action": "revoke", "id": board.pk})
     assert not RoleAssignment.objects.filter(pk=board.pk).exists()
-    assert RoleAssignment.history.get(id=board.pk, history_type="-").history_user == admin  # type: ignore[attr-defined]
+    assert RoleAssignment.history.get(id=board.pk, history_type="-").history_user == admin
     kinds = list(
         SecurityEvent.objects.filter(username="coach-a", actor="admin-a").values_list(
             "kind", flat=True
@@ -398,7 +409,10 @@ def test_the_last_forbund_admin_stays(client, side_a):
     assert b"without an active f" in page.content
     assert RoleAssignment.objects.filter(pk=own.pk).exists()
     # Nor may they deactivate themselves.
-    assert client.post(reverse("user-detail", args=[admin.pk]), {"action": "deactivate"}).status_code == 403
+    assert (
+        client.post(reverse("user-detail", args=[admin.pk]), {"action": "deactivate"}).status_code
+        == 403
+    )
     # With a second administrator, the first may step down.
     accounts.assign_role(actor=admin, user=coach, role=Role.FORBUND_ADMIN, forbund=forbund)
     accounts.revoke_role(actor=admin, assignment=own)
@@ -410,7 +424,7 @@ def test_the_last_forbund_admin_stays(client, side_a):
 
 
 def test_deactivation_ends_the_users_sessions_at_once(client, side_a):
-    forbund, insats, admin, coach = side_a
+    _forbund, insats, admin, coach = side_a
     coach_browser = Client()
     coach_browser.force_login(coach)
     assert coach_browser.get(reverse("insats-detail", args=[insats.pk])).status_code == 200
@@ -437,7 +451,7 @@ def test_deactivation_ends_the_users_sessions_at_once(client, side_a):
 
 
 def test_another_forbunds_admin_reaches_nothing_of_it(client, side_a, side_b):
-    forbund_a, insats_a, admin_a, coach_a = side_a
+    forbund_a, _insats_a, admin_a, coach_a = side_a
     forbund_b, insats_b, _, coach_b = side_b
     client.force_login(admin_a)
     for path in (
@@ -493,9 +507,7 @@ def test_another_forbunds_admin_reaches_nothing_of_it(client, side_a, side_b):
     assert not User.objects.filter(username="mole").exists()
 
 
-def test_a_user_with_roles_in_two_forbund_is_deactivated_only_by_a_sysadmin(
-    client, side_a, side_b
-):
+def test_a_user_with_roles_in_two_forbund_is_deactivated_only_by_a_sysadmin(client, side_a, side_b):
     _, insats_a, admin_a, _ = side_a
     _, _, _, coach_b = side_b
     RoleAssignment.objects.create(user=coach_b, role=Role.REGISTRATOR, insats=insats_a)
@@ -504,7 +516,10 @@ def test_a_user_with_roles_in_two_forbund_is_deactivated_only_by_a_sysadmin(
     assert page.status_code == 200
     assert b"Beta team" not in page.content  # B's roles are not shown
     assert b'value="deactivate"' not in page.content
-    assert client.post(reverse("user-detail", args=[coach_b.pk]), {"action": "deactivate"}).status_code == 403
+    assert (
+        client.post(reverse("user-detail", args=[coach_b.pk]), {"action": "deactivate"}).status_code
+        == 403
+    )
     coach_b.refresh_from_db()
     assert coach_b.is_active
     accounts.deactivate_user(actor=make_user("sys", Role.SYSADMIN), user=coach_b)
@@ -514,7 +529,7 @@ def test_a_user_with_roles_in_two_forbund_is_deactivated_only_by_a_sysadmin(
 
 @pytest.mark.parametrize("role", ["registrator", "board", "dpo", "insats_manager"])
 def test_other_roles_reach_no_set_up_page(client, side_a, role):
-    forbund, insats, admin, coach = side_a
+    forbund, _insats, admin, coach = side_a
     user = {
         "registrator": coach,
         "board": make_user("board", Role.BOARD, forbund=forbund),

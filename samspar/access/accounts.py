@@ -105,7 +105,7 @@ def forbund_of(assignment: RoleAssignment) -> int | None:
     """The förbund an assignment's scope lies in (None: no scope, the sysadmin role)."""
     if assignment.forbund_id is not None:
         return int(assignment.forbund_id)
-    if assignment.insats_id is not None:
+    if assignment.insats is not None:
         return int(assignment.insats.forbund_id)
     return None
 
@@ -216,8 +216,12 @@ def _scope(
     return forbund, None
 
 
-def _check_keeps_an_admin(forbund_ids: set[int], *, without_user: User | None = None,
-                          without_assignment: RoleAssignment | None = None) -> None:
+def _check_keeps_an_admin(
+    forbund_ids: set[int],
+    *,
+    without_user: User | None = None,
+    without_assignment: RoleAssignment | None = None,
+) -> None:
     """Refuse a change that would leave a förbund without an active administrator."""
     for forbund_id in forbund_ids:
         others = RoleAssignment.objects.filter(
@@ -301,8 +305,8 @@ def revoke_role(*, actor: AbstractBaseUser, assignment: RoleAssignment) -> None:
     """Take a role: a system administrator any, a förbund administrator those within
     their förbund (never ``sysadmin``). The last active förbund administrator of a
     förbund keeps the role."""
-    assignment = RoleAssignment.objects.select_for_update().select_related("insats").get(
-        pk=assignment.pk
+    assignment = (
+        RoleAssignment.objects.select_for_update().select_related("insats").get(pk=assignment.pk)
     )
     forbund_id = forbund_of(assignment)
     if not is_system_administrator(actor) and (

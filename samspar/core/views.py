@@ -3,8 +3,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from samspar.core.parsing import BadInput
 from samspar.access.accounts import is_system_administrator
+from samspar.core.parsing import BadInput
 from samspar.organisation.selectors import (
     administered_forbund,
     forbund_for_people,

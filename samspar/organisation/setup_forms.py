@@ -57,9 +57,7 @@ class ForbundCreateForm(forms.Form):
     )
     with_fk = forms.BooleanField(label=_("Försäkringskassan"), required=False, initial=True)
     with_af = forms.BooleanField(label=_("Arbetsförmedlingen"), required=False, initial=True)
-    with_region = forms.BooleanField(
-        label=_("The county's region"), required=False, initial=True
-    )
+    with_region = forms.BooleanField(label=_("The county's region"), required=False, initial=True)
     municipalities = MunicipalityChoices(
         label=_("Member municipalities"),
         queryset=Municipality.objects.all(),
@@ -169,11 +167,13 @@ class RoleForm(RoleFields):
 class UserCreateForm(NewUserFields, RoleFields):
     """A new account with its first role in one förbund."""
 
-    def __init__(self, *args: Any, actor: AbstractBaseUser, forbund: Forbund, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, actor: AbstractBaseUser, forbund: Forbund, **kwargs: Any
+    ) -> None:
         super().__init__(
             *args, actor=actor, forbund=Forbund.objects.filter(pk=forbund.pk), **kwargs
         )
         self.fields.pop("forbund")
         role = self.fields["role"]
         assert isinstance(role, forms.ChoiceField)
-        role.choices = [(v, label) for v, label in role.choices if v != Role.SYSADMIN]  # type: ignore[misc]
+        role.choices = [c for c in role_choices(actor) if c[0] != Role.SYSADMIN]

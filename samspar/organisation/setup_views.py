@@ -60,9 +60,7 @@ def forbund_create(request: HttpRequest) -> HttpResponse:
     if not accounts.is_system_administrator(request.user):
         raise Http404
     county = _chosen_county(request)
-    form = forms.ForbundCreateForm(
-        request.POST or None, initial={"county": county}, county=county
-    )
+    form = forms.ForbundCreateForm(request.POST or None, initial={"county": county}, county=county)
     created: list[Forbund] = []
 
     def save() -> None:
@@ -142,7 +140,7 @@ def forbund_parties(request: HttpRequest, forbund_id: int) -> HttpResponse:
             "admin_here": _admin_here(request, forbund),
             "parties": selectors.parties_of(forbund),
             "form": form,
-            "history": MemberParty.history.filter(forbund_id=forbund.pk)  # type: ignore[attr-defined]
+            "history": MemberParty.history.filter(forbund_id=forbund.pk)
             .select_related("history_user")
             .order_by("-history_date")[:50],
         },
@@ -227,7 +225,9 @@ def forbund_user_create(request: HttpRequest, forbund_id: int) -> HttpResponse:
             % {"email": created[0].email},
         )
         return redirect("user-detail", created[0].pk)
-    return render(request, "organisation/setup/user_create.html", {"form": form, "forbund": forbund})
+    return render(
+        request, "organisation/setup/user_create.html", {"form": form, "forbund": forbund}
+    )
 
 
 @login_required
@@ -237,9 +237,7 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
     person = get_object_or_404(accounts.administered_users(actor), pk=pk)
     scope = selectors.forbund_for_people(actor)
     action = request.POST.get("action")
-    form = forms.RoleForm(
-        request.POST if action == "assign" else None, actor=actor, forbund=scope
-    )
+    form = forms.RoleForm(request.POST if action == "assign" else None, actor=actor, forbund=scope)
     if request.method == "POST":
         done = _user_action(request, actor, person, action, form)
         if done is not None:
