@@ -222,8 +222,15 @@ def _check_keeps_an_admin(
     without_user: User | None = None,
     without_assignment: RoleAssignment | None = None,
 ) -> None:
-    """Refuse a change that would leave a förbund without an active administrator."""
-    for forbund_id in forbund_ids:
+    """Refuse a change that would leave a förbund without an active administrator. The
+    förbund's administrator roles are locked first, so two administrators taking each
+    other's role at the same moment are checked one after the other."""
+    for forbund_id in sorted(forbund_ids):
+        list(
+            RoleAssignment.objects.select_for_update()
+            .filter(role=Role.FORBUND_ADMIN, forbund_id=forbund_id)
+            .values_list("pk", flat=True)
+        )
         others = RoleAssignment.objects.filter(
             role=Role.FORBUND_ADMIN, forbund_id=forbund_id, user__is_active=True
         )
@@ -305,9 +312,7 @@ def revoke_role(*, actor: AbstractBaseUser, assignment: RoleAssignment) -> None:
     """Take a role: a system administrator any, a förbund administrator those within
     their förbund (never ``sysadmin``). The last active förbund administrator of a
     förbund keeps the role."""
-    assignment = (
-        RoleAssignment.objects.select_for_update().select_related("insats").get(pk=assignment.pk)
-    )
+    assignment = RoleAssignment.objects.select_for_update().get(pk=assignment.pk)
     forbund_id = forbund_of(assignment)
     if not is_system_administrator(actor) and (
         forbund_id is None or forbund_id not in administered_forbund_ids(actor)
