@@ -246,6 +246,4 @@ def test_the_probe_sees_them_on_a_demo_installation(tmp_path):
 def test_demo_and_bench_commands_refuse_in_production(tmp_path, command):
     result = samspar(production_env(tmp_path), command)
     assert result.returncode != 0
-    assert f"samspar {command} exists only on a demo or development installation" in (
-        result.stderr
-    )
+    assert f"samspar {command} exists only on a demo or development installation" in (result.stderr)

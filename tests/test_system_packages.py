@@ -109,4 +109,3 @@ def test_passwordless_sudo_installs_what_is_missing(tmp_path):
         "sudo",
         "apt-get install -y -qq postgresql",
     ]
-

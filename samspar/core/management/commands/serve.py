@@ -84,10 +84,10 @@ class Command(BaseCommand):
         root = Path(settings.STATIC_ROOT)
         stamp = root / FINGERPRINT
         fingerprint = static_fingerprint()
-        if (root / "staticfiles.json").exists() and stamp.exists():
-            if stamp.read_text() == fingerprint:
-                self.stdout.write(f"Static files in {root} are up to date.")
-                return
+        collected = (root / "staticfiles.json").exists() and stamp.exists()
+        if collected and stamp.read_text() == fingerprint:
+            self.stdout.write(f"Static files in {root} are up to date.")
+            return
         self.stdout.write(f"Collecting the static files into {root} …")
         self.stdout.flush()
         call_command("collectstatic", interactive=False, verbosity=0)
