@@ -19,9 +19,16 @@ def main() -> None:
         except ImproperlyConfigured:  # reported by Django's own command line below
             production = False
         if production:
+            import django
+            from django.utils.translation import gettext as _
+
+            django.setup()
             sys.exit(
-                f"samspar {sys.argv[1]} exists only on a demo or development installation "
-                "(SAMSPAR_DEBUG=1); this one runs with production settings."
+                _(
+                    "samspar %(command)s exists only on a demo or development installation "
+                    "(SAMSPAR_DEBUG=1); this one runs with production settings."
+                )
+                % {"command": sys.argv[1]}
             )
     execute_from_command_line(["samspar", *sys.argv[1:]])
 

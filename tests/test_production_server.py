@@ -177,7 +177,7 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
 def test_serve_refuses_unapplied_migrations(tmp_path):
     result = samspar(production_env(tmp_path), "serve")
     assert result.returncode != 0
-    assert "not applied" in result.stderr and "samspar migrate" in result.stderr
+    assert "har inte körts" in result.stderr and "samspar migrate" in result.stderr
 
 
 def test_serve_refuses_a_deployment_warning(tmp_path):
@@ -188,7 +188,7 @@ def test_serve_refuses_a_deployment_warning(tmp_path):
 
 
 def test_serve_refuses_development_settings():
-    with pytest.raises(CommandError, match="production settings"):
+    with pytest.raises(CommandError, match="kräver produktionsinställningar"):
         call_command("serve")
 
 
@@ -246,4 +246,4 @@ def test_the_probe_sees_them_on_a_demo_installation(tmp_path):
 def test_demo_and_bench_commands_refuse_in_production(tmp_path, command):
     result = samspar(production_env(tmp_path), command)
     assert result.returncode != 0
-    assert f"samspar {command} exists only on a demo or development installation" in (result.stderr)
+    assert f"samspar {command} finns bara i en demo- eller utvecklingsinstallation" in result.stderr

@@ -23,6 +23,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.migrations.executor import MigrationExecutor
+from django.utils.translation import gettext as _
 
 FINGERPRINT = ".samspar-collected"
 
@@ -44,8 +45,10 @@ class Command(BaseCommand):
     def handle(self, *args: Any, check_only: bool, **options: Any) -> None:
         if settings.DEBUG or not settings.PRODUCTION:
             raise CommandError(
-                "samspar serve is the production server and needs production settings "
-                "(SAMSPAR_DEBUG=0). For development: make demo, or samspar runserver."
+                _(
+                    "samspar serve is the production server and needs production settings "
+                    "(SAMSPAR_DEBUG=0). For development: make demo, or samspar runserver."
+                )
             )
         # The system checks ran before handle(); now also the deployment checks, and a
         # warning stops the start as much as an error does.
@@ -55,8 +58,11 @@ class Command(BaseCommand):
         unapplied = executor.migration_plan(executor.loader.graph.leaf_nodes())
         if unapplied:
             raise CommandError(
-                f"{len(unapplied)} database migration(s) not applied. Back up the database, "
-                "then run: samspar migrate (docs/deployment.md, Upgrades)."
+                _(
+                    "%(count)d database migration(s) not applied. Back up the database, "
+                    "then run: samspar migrate (docs/deployment.md, Upgrades)."
+                )
+                % {"count": len(unapplied)}
             )
         self._collect_static()
         connections.close_all()
@@ -70,7 +76,7 @@ class Command(BaseCommand):
         # here.
         # ---------------------------------------------------------------------------------
 
-        self.stdout.write("Starting gunicorn (samspar/gunicorn_config.py).")
+        self.stdout.write(_("Starting gunicorn (samspar/gunicorn_config.py)."))
         self.stdout.flush()
         os.execv(
             sys.executable,
@@ -86,9 +92,9 @@ class Command(BaseCommand):
         fingerprint = static_fingerprint()
         collected = (root / "staticfiles.json").exists() and stamp.exists()
         if collected and stamp.read_text() == fingerprint:
-            self.stdout.write(f"Static files in {root} are up to date.")
+            self.stdout.write(_("Static files in %(root)s are up to date.") % {"root": root})
             return
-        self.stdout.write(f"Collecting the static files into {root} …")
+        self.stdout.write(_("Collecting the static files into %(root)s …") % {"root": root})
         self.stdout.flush()
         call_command("collectstatic", interactive=False, verbosity=0)
         stamp.write_text(fingerprint)
