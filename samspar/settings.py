@@ -14,7 +14,7 @@
   server that tells users their password was changed (the console in debug mode).
 
 In production (neither debug nor the test suite) the site is HTTPS only: SSL redirect,
-HSTS, secure cookies. The production environment is described in the README.
+HSTS, secure cookies. The production environment: docs/deployment.md (and the README).
 """
 
 import base64

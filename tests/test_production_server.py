@@ -163,10 +163,16 @@ def test_the_production_server_serves_the_styled_login_page(tmp_path):
             process.kill()
             process.wait()
     logged = log.read_text()
+    assert "Samlar de statiska filerna" in logged  # the first start collected them
     assert '"GET /login/ HTTP/1.1" 200' in logged
     assert '"GET /[personnummer]/ HTTP/1.1" 404' in logged
     assert "19850315" not in logged and "1238" not in logged
     assert "Shutting down: Master" in logged
+
+    # A second start finds the static files collected and unchanged: no new collection.
+    again = samspar(env, "serve", "--check-only")
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert "är aktuella" in again.stdout and "Samlar" not in again.stdout
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):

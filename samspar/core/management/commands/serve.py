@@ -104,11 +104,10 @@ def static_fingerprint() -> str:
     """A digest of every static file the finders find: its name and its content, and the
     storage that collects them."""
     digest = hashlib.sha256(settings.STORAGES["staticfiles"]["BACKEND"].encode())
-    found: dict[str, str] = {}
+    found: dict[str, str] = {}  # as in collectstatic, the first finder of a name wins
     for finder in finders.get_finders():
         for name, storage in finder.list([]):
-            found.setdefault(name, storage.path(name))  # the first finder wins, as in
-            # collectstatic
+            found.setdefault(name, storage.path(name))
     for name in sorted(found):
         digest.update(name.encode() + b"\0")
         digest.update(hashlib.sha256(Path(found[name]).read_bytes()).digest())
