@@ -16,7 +16,7 @@
   the backend (a dotted path, e.g. ``django.core.mail.backends.console.EmailBackend``).
 
 In production (neither debug nor the test suite) the site is HTTPS only: SSL redirect,
-HSTS, secure cookies. The production environment is described in the README.
+HSTS, secure cookies. The production environment: docs/deployment.md (and the README).
 """
 
 import base64
@@ -28,6 +28,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+from whitenoise.compress import Compressor
 
 BASE_DIR = Path(__file__).resolve().parent
 VAR_DIR = Path(os.environ.get("SAMSPAR_VAR_DIR", BASE_DIR.parent / "var"))
@@ -81,16 +82,21 @@ INSTALLED_APPS = [
     "samspar.codelists",
     "samspar.access",
     "samspar.registry",
-    "samspar.demo",
     "samspar.reports",
     "samspar.annual",
     "samspar.economics",
-    "samspar.bench",
     "samspar.dataprotection",
 ]
+# The demo world (`samspar demo`, `demo_code`) and the benchmarks (`samspar bench`) exist
+# only on a development or demo installation (SAMSPAR_DEBUG=1) and in the test suite: in
+# production neither is installed nor imported, and their commands do not exist.
+DEVELOPMENT_APPS = ["samspar.demo", "samspar.bench"]
+if not PRODUCTION:
+    INSTALLED_APPS += DEVELOPMENT_APPS
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Production only (below): WhiteNoise serves the collected static files.
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -108,6 +114,8 @@ MIDDLEWARE = [
     # Last, as django-axes asks: it turns a locked-out log-in into the lock-out page.
     "axes.middleware.AxesMiddleware",
 ]
+if PRODUCTION:
+    MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
 
 ROOT_URLCONF = "samspar.urls"
 
@@ -182,6 +190,23 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = VAR_DIR / "static"
+# In production `samspar serve` collects the static files into STATIC_ROOT under names
+# that carry a hash of their content, compressed (gzip, Brotli), and WhiteNoise serves
+# them to be cached for good (immutable); a page names the hashed file, so a new version is
+# fetched at once. Development and tests use the files where they lie.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            if PRODUCTION
+            else "django.contrib.staticfiles.storage.StaticFilesStorage"
+        )
+    },
+}
+# Source maps (half of the bytes, fetched only by a browser's developer tools) are served
+# as they are: compressing them would double the time of a collection.
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = [*Compressor.SKIP_COMPRESS_EXTENSIONS, "map"]
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
