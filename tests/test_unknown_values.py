@@ -1,0 +1,248 @@
+"""Historical data as it is: every variable SUS did not require may be unknown ("okänd /
+ej registrerat"), through the service and the page, and the reports count the unknown as
+a category of its own (docs/definitions.md, "Unknown values (historical data)")."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.test import Client
+from django.urls import reverse
+
+from samspar.codelists import models as codes
+from samspar.registry import forms, services
+from samspar.registry.models import Enrolment
+from tests.factories import code, enrol, make_pnr
+
+START = dt.date(2022, 3, 1)
+
+
+@pytest.fixture
+def client() -> Client:
+    """A client asking for English, so the assertions hold once Swedish is translated."""
+    return Client(headers={"accept-language": "en"})
+
+
+@pytest.fixture
+def coach_client(client, registrator):
+    client.force_login(registrator)
+    return client
+
+
+def html(response) -> str:
+    return response.content.decode()
+
+
+def register_unknown(user, insats, **fields):
+    """An enrolment with only what SUS required: identity number and start date."""
+    return services.register_enrolment(
+        user=user,
+        insats=insats,
+        personnummer_text=fields.pop("personnummer_text", make_pnr(dt.date(1980, 1, 2), man=False)),
+        start_date=fields.pop("start_date", START),
+        **fields,
+    )
+
+
+# --- Service ------------------------------------------------------------------------------
+
+
+def test_service_registers_with_every_optional_variable_unknown(registrator, insats):
+    enrolment = register_unknown(
+        registrator,
+        insats,
+        consent_date=None,
+        referral_date=None,
+        municipality=None,
+        referring_actor=None,
+        years_in_public_support=None,
+        education_level=None,
+        occupation_before=None,
+        occupation_before_percent=None,
+    )
+    enrolment.refresh_from_db()
+    assert (enrolment.first_name, enrolment.last_name) == ("", "")
+    assert enrolment.full_name == "(namn saknas)"  # the default language
+    assert enrolment.list_name == "(namn saknas)"
+    assert enrolment.consent_date is None
+    assert enrolment.municipality is None
+    assert enrolment.referring_actor is None
+    assert enrolment.years_in_public_support is None
+    assert enrolment.education_level.code == services.UNKNOWN_EDUCATION
+    assert enrolment.occupation_before is None
+    assert enrolment.occupation_before_percent is None
+    assert not enrolment.supply_before.exists()
+    assert enrolment.history.count() == 1
+
+
+def test_service_leaves_out_unknown_variables_entirely(registrator, insats):
+    # Not given at all is the same as unknown (the importer may leave columns out).
+    enrolment = register_unknown(
+        registrator, insats, education_level=code(codes.EducationLevel, "okand")
+    )
+    assert enrolment.municipality is None and enrolment.referring_actor is None
+    assert enrolment.occupation_before_percent is None
+
+
+def test_service_ends_an_enrolment_with_unknown_after_variables(registrator, insats):
+    enrolment = register_unknown(registrator, insats, education_level=None)
+    ended = services.end_enrolment(
+        user=registrator,
+        enrolment=enrolment,
+        end_date=dt.date(2022, 9, 1),
+        end_reason=code(codes.EndReason, "arbete"),
+        occupation_after=None,
+        occupation_after_percent=None,
+    )
+    assert ended.end_date == dt.date(2022, 9, 1)
+    assert not ended.supply_after.exists()
+
+
+def test_service_still_requires_what_sus_required(registrator, insats):
+    with pytest.raises(ValidationError) as e:
+        register_unknown(registrator, insats, start_date=None, education_level=None)
+    assert "start_date" in e.value.message_dict
+    enrolment = register_unknown(registrator, insats, education_level=None)
+    with pytest.raises(ValidationError) as e:
+        services.end_enrolment(
+            user=registrator, enrolment=enrolment, end_date=dt.date(2022, 9, 1), end_reason=None
+        )
+    assert "end_reason" in e.value.message_dict
+
+
+def test_extent_before_needs_an_occupation(registrator, insats):
+    with pytest.raises(ValidationError):
+        register_unknown(registrator, insats, education_level=None, occupation_before_percent=50)
+    assert not Enrolment.objects.exists()
+
+
+def test_years_take_two_decimals(registrator, insats):
+    enrolment = enrol(registrator, insats, years_in_public_support=Decimal("5.75"))
+    enrolment.refresh_from_db()
+    assert enrolment.years_in_public_support == Decimal("5.75")
+    with pytest.raises(ValidationError) as e:
+        enrol(
+            registrator,
+            insats,
+            personnummer_text=make_pnr(dt.date(1970, 5, 5), man=True),
+            years_in_public_support=Decimal("5.755"),
+        )
+    assert "years_in_public_support" in e.value.message_dict
+
+
+@pytest.mark.parametrize(
+    ("typed", "years"),
+    [
+        ("5,75", Decimal("5.75")),
+        ("5.75", Decimal("5.75")),
+        (" 5 ", Decimal("5")),
+        ("69 mån", Decimal("5.75")),
+        ("70 månader", Decimal("5.83")),
+        ("6 months", Decimal("0.50")),
+        ("", None),
+    ],
+)
+def test_parse_years(typed, years):
+    assert forms.parse_years(typed) == years
+
+
+@pytest.mark.parametrize("typed", ["fem", "5,7,5", "5 år 3 mån", "1e3"])
+def test_parse_years_refuses_other_text(typed):
+    field = forms.YearsField(max_digits=5, decimal_places=2)
+    with pytest.raises(ValidationError):
+        field.clean(typed)
+
+
+# --- Page ---------------------------------------------------------------------------------
+
+
+def unknown_form_data(**overrides):
+    """The registration form with every variable SUS did not require left unknown."""
+    data = {
+        "personnummer": make_pnr(dt.date(1975, 8, 9), man=True),
+        "first_name": "",
+        "last_name": "",
+        "start_date": "2022-03-01",
+        "referral_date": "",
+        "consent_date": "",
+        "municipality": "",
+        "residence_kind": "folkbokford",
+        "referring_actor": "",
+        "years_in_public_support": "",
+        "education_level": code(codes.EducationLevel, "okand").pk,
+        "occupation_before": "",
+        "occupation_before_percent": "",
+        "notes": "",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_page_registers_with_every_optional_variable_unknown(coach_client, insats):
+    response = coach_client.post(reverse("enrolment-create", args=[insats.pk]), unknown_form_data())
+    assert response.status_code == 302, html(response)
+    enrolment = Enrolment.objects.get()
+    assert enrolment.municipality is None and enrolment.referring_actor is None
+    assert enrolment.consent_date is None and enrolment.occupation_before is None
+    assert not enrolment.supply_before.exists()
+    detail = html(coach_client.get(response["Location"]))
+    assert "(name missing) is registered." in detail
+    listing = html(coach_client.get(reverse("enrolment-list", args=[insats.pk])))
+    assert "(name missing)" in listing
+
+
+def test_page_accepts_years_with_decimal_comma(coach_client, insats):
+    response = coach_client.post(
+        reverse("enrolment-create", args=[insats.pk]),
+        unknown_form_data(years_in_public_support="5,75"),
+    )
+    assert response.status_code == 302, html(response)
+    enrolment = Enrolment.objects.get()
+    assert enrolment.years_in_public_support == Decimal("5.75")
+    edit = html(coach_client.get(reverse("enrolment-edit", args=[enrolment.pk])))
+    assert 'value="5.75"' in edit or 'value="5,75"' in edit
+
+
+def test_page_keeps_typed_years_when_refused(coach_client, insats):
+    response = coach_client.post(
+        reverse("enrolment-create", args=[insats.pk]),
+        unknown_form_data(years_in_public_support="5,755", start_date=""),
+    )
+    assert response.status_code == 200
+    page = html(response)
+    assert 'value="5,755"' in page
+    assert "Ensure that there are no more than 2 decimal places." in page
+    assert not Enrolment.objects.exists()
+
+
+def test_page_offers_unknown_and_parent_referrers(coach_client, insats):
+    page = html(coach_client.get(reverse("enrolment-create", args=[insats.pk])))
+    for parent in ("kommun", "region", "egen"):
+        assert f'<option value="{code(codes.ReferringActor, parent).pk}"' in page
+    assert "Region (healthcare), no sub-category" in page
+    assert page.count("Unknown / not registered") >= 3  # municipality, referrer, occupation
+
+
+def test_page_registers_a_parent_referrer(coach_client, insats):
+    kommun = code(codes.ReferringActor, "kommun")
+    response = coach_client.post(
+        reverse("enrolment-create", args=[insats.pk]),
+        unknown_form_data(referring_actor=kommun.pk),
+    )
+    assert response.status_code == 302, html(response)
+    assert Enrolment.objects.get().referring_actor == kommun
+
+
+def test_page_supply_before_may_be_empty_or_none(coach_client, insats):
+    none = code(codes.SupplyType, "ingen")
+    response = coach_client.post(
+        reverse("enrolment-create", args=[insats.pk]),
+        unknown_form_data(supply_before=[none.pk]),
+    )
+    assert response.status_code == 302, html(response)
+    assert list(Enrolment.objects.get().supply_before.all()) == [none]
+    page = html(coach_client.get(reverse("enrolment-create", args=[insats.pk])))
+    assert "Leave every box empty if it is not known" in page
