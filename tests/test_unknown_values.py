@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -13,8 +14,13 @@ from django.test import Client
 from django.urls import reverse
 
 from samspar.codelists import models as codes
+from samspar.organisation.models import Municipality
 from samspar.registry import forms, services
-from samspar.registry.models import Enrolment
+from samspar.registry.models import UNKNOWN_LABEL, Enrolment
+from samspar.reports.catalogue import REPORTS
+from samspar.reports.figures import background, geography
+from samspar.reports.scope import Level, ReportScope
+from samspar.reports.tables import Table
 from tests.factories import code, enrol, make_pnr
 
 START = dt.date(2022, 3, 1)
@@ -246,3 +252,148 @@ def test_page_supply_before_may_be_empty_or_none(coach_client, insats):
     assert list(Enrolment.objects.get().supply_before.all()) == [none]
     page = html(coach_client.get(reverse("enrolment-create", args=[insats.pk])))
     assert "Leave every box empty if it is not known" in page
+
+
+# --- Reports ------------------------------------------------------------------------------
+
+YEAR = (dt.date(2022, 1, 1), dt.date(2022, 12, 31))
+YEAR_2022 = {"from": "2022-01-01", "to": "2022-12-31"}
+
+
+def _scope(insats, user) -> ReportScope:
+    return ReportScope(*YEAR, user=user, level=Level.INSATS, object_id=insats.pk)
+
+
+def _row(table: Table, label: str) -> dict[str, Any]:
+    return dict(zip([c.key for c in table.columns], table.row_by_label(label), strict=True))
+
+
+def _total(table: Table, key: str = "total") -> Any:
+    assert table.total_row is not None
+    return table.value(table.total_row, key)
+
+
+@pytest.fixture
+def history(insats, registrator):
+    """Four started in 2022: one fully known, two with every optional variable unknown
+    (one of them ended to work), one referred by "Kommun" alone without support before."""
+    avesta = Municipality.objects.get(code="2084")
+    known = {
+        "municipality": avesta,
+        "referring_actor": code(codes.ReferringActor, "region-psykiatri"),
+        "supply_before": [code(codes.SupplyType, "forsorjningsstod")],
+        "education_level": code(codes.EducationLevel, "gymnasial"),
+        "years_in_public_support": Decimal("4.25"),
+        "occupation_before": code(codes.OccupationType, "ingen"),
+    }
+    register_unknown(registrator, insats, **known, start_date=dt.date(2022, 2, 1))
+    register_unknown(
+        registrator,
+        insats,
+        personnummer_text=make_pnr(dt.date(1985, 4, 4), man=False),
+        start_date=dt.date(2022, 3, 1),
+        education_level=None,
+    )
+    register_unknown(
+        registrator,
+        insats,
+        personnummer_text=make_pnr(dt.date(1988, 6, 6), man=True),
+        start_date=dt.date(2022, 4, 1),
+        end_date=dt.date(2022, 9, 1),
+        end_reason=code(codes.EndReason, "arbete"),
+        education_level=None,
+    )
+    register_unknown(
+        registrator,
+        insats,
+        personnummer_text=make_pnr(dt.date(1990, 8, 8), man=True),
+        start_date=dt.date(2022, 5, 1),
+        municipality=avesta,
+        referring_actor=code(codes.ReferringActor, "kommun"),
+        education_level=code(codes.EducationLevel, "forgymnasial"),
+    )
+    return _scope(insats, registrator)
+
+
+def test_referrers_count_the_unknown(history):
+    unknown = str(UNKNOWN_LABEL)
+    tree = background.referring_actors(history)
+    assert _row(tree, unknown)["total"] == 2
+    kommun = code(codes.ReferringActor, "kommun").label
+    assert _row(tree, kommun)["total"] == 1
+    assert _total(tree) == 4
+    # The total row is the sum of the top-level rows, the unknown one among them.
+    total_parts = tree.row_sums[tree.total_row]
+    assert sum(tree.value(r, "total") for r in total_parts) == 4
+
+    cross = background.referrers_by_supply(history)
+    assert _row(cross, unknown)["total"] == 2
+    assert _row(cross, unknown)[background.SUPPLY_UNKNOWN] == 2
+    assert _row(cross, kommun)[background.SUPPLY_UNKNOWN] == 1
+    assert [_total(cross, k) for k in ("kommun", background.SUPPLY_UNKNOWN, "total")] == [1, 3, 4]
+
+
+def test_education_and_years_count_the_unknown(history):
+    education = background.education_distribution(history)
+    assert _row(education, code(codes.EducationLevel, "okand").label)["total"] == 2
+    assert _total(education) == 4
+    years = background.public_support_distribution(history)
+    assert _row(years, str(UNKNOWN_LABEL))["total"] == 3  # the fourth has none either
+    means = background.public_support_years(history)
+    assert (_total(means, "known"), _total(means, "unknown")) == (1, 3)
+    assert _total(means, "mean_years") == 4.25
+
+
+def test_geography_counts_the_unknown_municipality(history):
+    unknown = str(geography.UNKNOWN_MUNICIPALITY)
+    home = geography.home_municipality(history)
+    assert _total(home, geography.UNKNOWN) == 2
+    assert _total(home, "2084") == 2
+    assert _total(home) == 4
+    assert _total(home, f"{geography.UNKNOWN}_percent") == 50.0
+
+    inflow = geography.inflow(history)
+    assert _row(inflow, unknown)["new"] == 2
+    assert _total(inflow, "new") == 4
+
+    outflow = geography.outflow(history)
+    assert _row(outflow, unknown)["ended"] == 1
+    assert _row(outflow, unknown)["work"] == 1
+    assert _total(outflow, "ended") == 1
+
+
+def test_unknown_rows_are_the_same_on_page_api_and_export(client, history, registrator):
+    client.force_login(registrator)
+    query = {**YEAR_2022, "level": "insats", "object_id": history.object_id}
+    api = client.get("/api/v1/reports/remittenter", query).json()
+    referrers = next(t for t in api["tables"] if t["key"] == "referrers")
+    unknown = next(r for r in referrers["rows"] if r["group"] == "Unknown / not registered")
+    assert unknown["total"] == 2
+    page_query = {
+        "date_from": "2022-01-01",
+        "date_to": "2022-12-31",
+        "level": "insats",
+        "object_id": history.object_id,
+    }
+    page = client.get(reverse("report", args=["hemvist"]), page_query)
+    assert "Unknown municipality (not registered)" in html(page)
+    csv = client.get(reverse("report-export", args=["utflode", "csv"]), page_query)
+    assert csv.status_code == 200
+    assert "Unknown municipality (not registered)" in csv.content.decode("utf-8-sig")
+
+
+def test_unknowns_are_suppressed_like_any_other_count(history, forbund_admin):
+    scope = ReportScope(
+        *YEAR, user=forbund_admin, level=Level.FORBUND, object_id=history_forbund(history)
+    )
+    report = REPORTS["remittenter"].build(scope)
+    referrers = report.tables[0]
+    row = referrers.rows.index(referrers.row_by_label(str(UNKNOWN_LABEL)))
+    # 2 is below the threshold: hidden, and so is what would give it away.
+    assert referrers.rows[row][referrers.column_index("total")] is None
+
+
+def history_forbund(scope: ReportScope) -> int:
+    from samspar.organisation.models import Insats
+
+    return Insats.objects.get(pk=scope.object_id).forbund_id
