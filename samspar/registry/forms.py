@@ -88,7 +88,7 @@ class YearsField(forms.DecimalField):
         "invalid": _('Write the years as a number, e.g. "5,75", or months, e.g. "69 mån".')
     }
 
-    def to_python(self, value: Any) -> Decimal | None:
+    def to_python(self, value: Any) -> Decimal | None:  # type: ignore[override]
         if value in self.empty_values:
             return None
         if isinstance(value, Decimal):
@@ -289,6 +289,11 @@ class EnrolmentFieldsForm(_EnrolmentForm):
                 occupation = self.fields[name]
                 assert isinstance(occupation, forms.ModelChoiceField)
                 occupation.empty_label = str(UNKNOWN_LABEL)
+        if "years_in_public_support" in self.fields:
+            self.fields["years_in_public_support"].help_text = _(
+                "Years with at most two decimals (e.g. 5,75) or months (e.g. 69 mån). Leave "
+                "empty if it is not known."
+            )
         if "supply_before" in self.fields:
             self.fields["supply_before"].help_text = _(
                 "Leave every box empty if it is not known (not registered); tick “No public "

@@ -340,18 +340,18 @@ def referrers_by_supply(scope: ReportScope, population: Population | None = None
     supply_columns = [Column(p.value, p.label, dims={"payer": p.value}) for p in payers]
     if total[SUPPLY_UNKNOWN]:
         supply_keys.append(SUPPLY_UNKNOWN)
-        supply_columns.append(
-            Column(SUPPLY_UNKNOWN, _("Support unknown"), dims={"payer": None})
-        )
+        supply_columns.append(Column(SUPPLY_UNKNOWN, _("Support unknown"), dims={"payer": None}))
     keys = [*supply_keys, "total"]
-    shown: list[tuple[Hashable, Text]] = [
-        (("top", actor.pk), actor.label) for actor in tops if actor.active or actor.pk in by_top
+    # (the top-level actor's pk or None for unknown, its referring_actors row key, label)
+    shown: list[tuple[int | None, Hashable, Text]] = [
+        (actor.pk, ("top", actor.pk), actor.label)
+        for actor in tops
+        if actor.active or actor.pk in by_top
     ]
     if None in by_top:
-        shown.append((None, UNKNOWN_LABEL))
+        shown.append((None, None, UNKNOWN_LABEL))
     rows: list[list[Value]] = [
-        [label, *(by_top.get(key[1] if key else None, {}).get(k, 0) for k in keys)]
-        for key, label in shown
+        [label, *(by_top.get(pk, {}).get(k, 0) for k in keys)] for pk, _key, label in shown
     ]
     rows.append([TOTAL, *(total[k] or 0 for k in keys)])
     return Table(
@@ -366,17 +366,20 @@ def referrers_by_supply(scope: ReportScope, population: Population | None = None
         total_row=len(rows) - 1,
         # The rows are referrers_actors' top-level rows; the total column is theirs.
         dims=_dims(scope, population),
-        row_dims=[*({"referrer": key} for key, _label in shown), {}],
+        row_dims=[*({"referrer": key} for _pk, key, _label in shown), {}],
         # Those without a kind of support: the participants less its column.
         implied=[
             Implied(f"without_{k}", ("total",), (k,), {"payer": ("without", k)})
             for k in supply_keys
         ],
         chart=Chart("bar", tuple(supply_keys), y_label=_("Participants")),
-        note=_(
-            "Support before is counted by who pays it. A participant can have several "
-            "kinds of support and then counts in each of their columns, so the support "
-            "columns can add up to more than the participants. Support unknown: no "
-            "support before registered (historical data)."
+        note=format_lazy(
+            "{} {}",
+            _(
+                "Support before is counted by who pays it. A participant can have several "
+                "kinds of support and then counts in each of their columns, so the support "
+                "columns can add up to more than the participants."
+            ),
+            _("Support unknown: no support before registered (historical data)."),
         ),
     )

@@ -35,6 +35,11 @@ ANONYMOUS = _("Anonymous (no municipality registered)")
 # their own, shown when there are any.
 UNKNOWN_MUNICIPALITY = _("Unknown municipality (not registered)")
 UNKNOWN = "unknown"
+UNKNOWN_NOTE = _("Unknown municipality: none registered on the enrolment (historical data).")
+
+
+def _with_unknown(note: Text) -> Text:
+    return format_lazy("{} {}", note, UNKNOWN_NOTE)
 
 
 def _municipalities(codes: set[str | None]) -> list[Municipality]:
@@ -53,7 +58,7 @@ def home_municipality(scope: ReportScope) -> Table:
     """#10: participants worked with in the period per insats and home municipality, with
     each cell's share of its row (seed 003 "Hemvist")."""
     f, t = scope.date_from, scope.date_to
-    persons: dict[int, dict[str, int]] = defaultdict(dict)
+    persons: dict[int, dict[str | None, int]] = defaultdict(dict)
     for cell in (
         scope.enrolments()
         .filter(worked_with_q(f, t))
@@ -124,11 +129,12 @@ def home_municipality(scope: ReportScope) -> Table:
             x_label=_("Insats"),
             y_label=_("Participants"),
         ),
-        note=_(
-            "Participants worked with in the period, by the home municipality registered on "
-            "the enrolment; shares are of the row's total. Anonymous participants count in "
-            "their start year; volume-registered participants have no municipality. "
-            "Unknown municipality: none registered on the enrolment (historical data)."
+        note=_with_unknown(
+            _(
+                "Participants worked with in the period, by the home municipality registered on "
+                "the enrolment; shares are of the row's total. Anonymous participants count in "
+                "their start year; volume-registered participants have no municipality."
+            )
         ),
         dims=scope_dims(scope),
         row_dims=[*({"insats": i.pk} for i in insatser), {}],
@@ -184,11 +190,12 @@ def inflow(scope: ReportScope) -> Table:
             x_label=_("Municipality"),
             y_label=_("Participants"),
         ),
-        note=_(
-            "Persons: carried over = started before the period and still enrolled on its "
-            "first day; new = started in the period. Anonymous participants have only a "
-            "start year and count as new in it. Unknown municipality: none registered "
-            "on the enrolment (historical data)."
+        note=_with_unknown(
+            _(
+                "Persons: carried over = started before the period and still enrolled on its "
+                "first day; new = started in the period. Anonymous participants have only a "
+                "start year and count as new in it."
+            )
         ),
         # The total row holds the anonymous participants too.
         dims=scope_dims(scope),
@@ -254,11 +261,12 @@ def outflow(scope: ReportScope) -> Table:
             x_label=_("Municipality"),
             y_label=_("Ended (number)"),
         ),
-        note=_(
-            "Ended enrolments by the home municipality registered on them. The destination "
-            "is the end reason's result group; early dropouts have none. Result towards "
-            "goal is of the ended who were not early dropouts. Unknown municipality: "
-            "none registered on the enrolment (historical data)."
+        note=_with_unknown(
+            _(
+                "Ended enrolments by the home municipality registered on them. The destination "
+                "is the end reason's result group; early dropouts have none. Result towards "
+                "goal is of the ended who were not early dropouts."
+            )
         ),
         dims=scope_dims(scope),
         row_dims=[*({"municipality": code} for code, _name in places), {}],
