@@ -15,7 +15,7 @@ from django.urls import reverse
 
 from samspar.codelists import models as codes
 from samspar.organisation.models import Insats, Municipality
-from samspar.registry import forms, services
+from samspar.registry import forms, services, unknowns
 from samspar.registry.models import UNKNOWN_LABEL, Enrolment
 from samspar.reports.catalogue import REPORTS
 from samspar.reports.figures import background, geography
@@ -149,15 +149,31 @@ def test_years_take_two_decimals(registrator, insats):
         ("70 månader", Decimal("5.83")),
         ("6 months", Decimal("0.50")),
         ("", None),
+        ("Okänd", None),
+        ("ej registrerat", None),
     ],
 )
 def test_parse_years(typed, years):
-    assert forms.parse_years(typed) == years
+    assert unknowns.parse_years(typed) == years
 
 
-@pytest.mark.parametrize("typed", ["fem", "5,7,5", "5 år 3 mån", "1e3"])
+@pytest.mark.parametrize(
+    "text", [None, "", "  ", "okänd", "Okänd.", "OKÄND", "Ej registrerat", "uppgift saknas", "–"]
+)
+def test_texts_that_mean_unknown(text):
+    assert unknowns.is_unknown(text)
+
+
+@pytest.mark.parametrize("text", ["0", "ingen", "Ingen offentlig försörjning", "Kommun"])
+def test_texts_that_are_values(text):
+    assert not unknowns.is_unknown(text)
+
+
+@pytest.mark.parametrize("typed", ["fem", "5,7,5", "5 år 3 mån", "1e3", "NaN", "Infinity"])
 def test_parse_years_refuses_other_text(typed):
-    field = forms.YearsField(max_digits=5, decimal_places=2)
+    field = Enrolment._meta.get_field("years_in_public_support").formfield(
+        form_class=forms.YearsField
+    )
     with pytest.raises(ValidationError):
         field.clean(typed)
 

@@ -8,8 +8,7 @@ ValidationError back on the form with ``apply_service_error``.
 from __future__ import annotations
 
 import datetime as dt
-import re
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django import forms
@@ -37,6 +36,7 @@ from samspar.registry.models import (
     AnonymousEnrolment,
     Enrolment,
 )
+from samspar.registry.unknowns import parse_years
 
 if TYPE_CHECKING:
     _EnrolmentForm = forms.ModelForm[Enrolment]
@@ -58,29 +58,6 @@ def _checks() -> forms.CheckboxSelectMultiple:
     return forms.CheckboxSelectMultiple(attrs={"class": "checks"})
 
 
-_MONTHS = re.compile(r"^(\d+(?:[.,]\d+)?)\s*(?:mån(?:ader)?|månad|months?|mo)\.?$", re.IGNORECASE)
-
-
-def parse_years(text: str) -> Decimal | None:
-    """Years in public support as typed: "5,75", "5.75", "5" or months ("69 mån").
-
-    Months are turned into years rounded to two decimals. Empty text is unknown (None).
-    Raises ValueError for anything else. The importer uses the same function."""
-    text = text.strip().replace("\xa0", "").replace(" ", "") if text else ""
-    if not text:
-        return None
-    months = _MONTHS.match(text)
-    try:
-        if months:
-            value = Decimal(months.group(1).replace(",", ".")) / 12
-            return value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-        if text.count(",") == 1 and "." not in text:
-            text = text.replace(",", ".")
-        return Decimal(text)
-    except InvalidOperation:
-        raise ValueError(text) from None
-
-
 class YearsField(forms.DecimalField):
     """Years with a decimal comma or point, or a number of months ("69 mån")."""
 
@@ -97,8 +74,6 @@ class YearsField(forms.DecimalField):
             parsed = parse_years(str(value))
         except ValueError:
             raise ValidationError(self.error_messages["invalid"], code="invalid") from None
-        if parsed is not None and not parsed.is_finite():
-            raise ValidationError(self.error_messages["invalid"], code="invalid")
         return parsed
 
     def prepare_value(self, value: Any) -> Any:
