@@ -414,3 +414,55 @@ def test_unknowns_are_suppressed_like_any_other_count(history, forbund_admin):
 def history_forbund(scope: ReportScope) -> int:
     assert scope.object_id is not None
     return Insats.objects.get(pk=scope.object_id).forbund_id
+
+
+def test_edit_page_keeps_unknowns_and_shows_them(coach_client, insats, registrator):
+    enrolment = register_unknown(
+        registrator, insats, education_level=None, years_in_public_support=Decimal("5.75")
+    )
+    url = reverse("enrolment-edit", args=[enrolment.pk])
+    page = html(coach_client.get(url))
+    assert 'value="5.75"' in page  # English: a decimal point
+    # Save the form as it is shown: every unknown stays unknown, the years stay 5.75.
+    data = unknown_form_data(version="1", years_in_public_support="5.75")
+    del data["personnummer"]
+    response = coach_client.post(url, data)
+    assert response.status_code == 302, html(response)
+    enrolment.refresh_from_db()
+    assert enrolment.version == 2
+    assert enrolment.municipality is None and enrolment.referring_actor is None
+    assert enrolment.years_in_public_support == Decimal("5.75")
+    assert not enrolment.supply_before.exists()
+    detail = html(coach_client.get(reverse("enrolment-detail", args=[enrolment.pk])))
+    assert detail.count("Unknown / not registered") >= 4  # consent, place, referrer …
+
+
+def test_swedish_edit_page_shows_a_decimal_comma(registrator, insats):
+    swedish = Client()
+    swedish.force_login(registrator)
+    enrolment = register_unknown(
+        registrator, insats, education_level=None, years_in_public_support=Decimal("5.75")
+    )
+    page = html(swedish.get(reverse("enrolment-edit", args=[enrolment.pk])))
+    assert 'value="5,75"' in page
+    assert "Okänd / ej registrerat" in page
+    assert "Kommun, ingen underkategori" in page
+
+
+def test_service_corrects_a_known_value_to_unknown(registrator, insats):
+    enrolment = enrol(registrator, insats)
+    services.update_enrolment(
+        user=registrator,
+        enrolment=enrolment,
+        municipality=None,
+        referring_actor=None,
+        occupation_before=None,
+        occupation_before_percent=None,
+        education_level=None,
+        supply_before=[],
+    )
+    enrolment.refresh_from_db()
+    assert enrolment.municipality is None and enrolment.referring_actor is None
+    assert enrolment.education_level.code == services.UNKNOWN_EDUCATION
+    assert not enrolment.supply_before.exists()
+    assert enrolment.history.count() == 2
