@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "samspar.economics",
     "samspar.bench",
     "samspar.dataprotection",
+    "samspar.transfer",
 ]
 
 MIDDLEWARE = [
