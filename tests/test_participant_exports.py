@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -58,7 +59,7 @@ def people(registrator, insats):
         registrator,
         insats,
         personnummer_text=PNR_ERIK,
-        first_name="=HYPERLINK(\"http://x\")",
+        first_name='=HYPERLINK("http://x")',
         last_name="Ek",
         start_date=dt.date(2024, 3, 10),
         consent_date=dt.date(2024, 3, 10),
@@ -82,14 +83,14 @@ def people(registrator, insats):
     return anna, erik, olle
 
 
-def _rows(content: bytes) -> list[list[object]]:
+def _rows(content: bytes) -> list[list[Any]]:
     sheet = load_workbook(io.BytesIO(content)).active
     return [list(r) for r in sheet.iter_rows(values_only=True)]
 
 
-def _table(rows: list[list[object]], first: str) -> tuple[list[object], list[dict[str, object]]]:
+def _table(rows: list[list[Any]], first: str) -> tuple[list[str], list[dict[str, Any]]]:
     start = next(i for i, r in enumerate(rows) if r and r[0] == first)
-    heading = rows[start]
+    heading = [str(h) for h in rows[start]]
     return heading, [dict(zip(heading, r, strict=True)) for r in rows[start + 1 :]]
 
 
@@ -102,7 +103,7 @@ def test_participant_list_as_excel(client, registrator, insats, people):
     response = client.get(url)
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith("attachment;")
-    heading, rows = _table(_rows(response.content), "Personnummer")
+    _heading, rows = _table(_rows(response.content), "Personnummer")
     assert len(rows) == 3
     by_pnr = {r["Personnummer"]: r for r in rows}
     anna = by_pnr[PNR_ANNA]
@@ -173,7 +174,7 @@ def test_esf_file_for_a_month(client, registrator, insats, people):
     assert page.status_code == 200 and "ESF" in page.content.decode()
     response = client.get(url, {"month": "2024-03", "format": "xlsx"})
     assert response.status_code == 200
-    heading, rows = _table(_rows(response.content), "Personnummer")
+    _heading, rows = _table(_rows(response.content), "Personnummer")
     by_pnr = {r["Personnummer"]: r for r in rows}
     assert set(by_pnr) == {PNR_ANNA, PNR_ERIK}  # Olle ended in 2023
     anna, erik = by_pnr[PNR_ANNA], by_pnr[PNR_ERIK]
@@ -240,9 +241,14 @@ def test_unknown_values_are_empty(registrator, insats, people):
     erik.referring_actor = None
     erik.consent_date = None
     row = participants._row(erik)
-    assert row[participants.COLUMNS.index(
-        next(c for c in participants.COLUMNS if c.key == "referring_actor")
-    )] == ""
+    assert (
+        row[
+            participants.COLUMNS.index(
+                next(c for c in participants.COLUMNS if c.key == "referring_actor")
+            )
+        ]
+        == ""
+    )
     month = esf.Month(dt.date(2024, 3, 1), dt.date(2024, 3, 31))
     esf_row = dict(zip([c.key for c in esf.COLUMNS], esf._row(erik, month), strict=True))
     assert esf_row["isced"] is None and esf_row["status"] is None

@@ -93,6 +93,7 @@ KWARGS: dict[str, Callable[[World], Kwargs]] = {
     "economics-export": lambda w: {"pk": w.evaluation.pk, "fmt": "json"},
     "economics-value-set": lambda w: {"pk": w.value_set.pk},
     "economics-value-set-year": lambda w: {"pk": w.value_set.pk},
+    "enrolment-list-export": lambda w: {"insats_id": w.a.personal.pk, "fmt": "xlsx"},
 }
 
 # URLs whose kwargs name no förbund's object.

@@ -25,12 +25,12 @@ its many-to-many history tables.
 from __future__ import annotations
 
 import io
-from importlib import metadata
 import json
 import zipfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from importlib import metadata
 from typing import Any
 
 from django.apps import apps
@@ -112,9 +112,9 @@ def _table(model: type[models.Model], path: str) -> Table:
 
 
 def _role_assignments(forbund: Forbund) -> QuerySet[Any]:
-    return RoleAssignment.objects.filter(
-        Q(forbund=forbund) | Q(insats__forbund=forbund)
-    ).order_by("pk")
+    return RoleAssignment.objects.filter(Q(forbund=forbund) | Q(insats__forbund=forbund)).order_by(
+        "pk"
+    )
 
 
 # In the order of import: every table's foreign keys point to tables above it (or to
@@ -296,7 +296,7 @@ def export_forbund(forbund: Forbund) -> bytes:
         objects = list(table.rows(forbund))
         dump.ids[table.model] = {o.pk for o in objects}
         if table.model is Person:
-            files[table.label] = [_person_row(dump, o) for o in objects]  # type: ignore[arg-type]
+            files[table.label] = [_person_row(dump, o) for o in objects]
         else:
             files[table.label] = [dump.row(o) for o in objects]
     for table in TABLES:
@@ -313,18 +313,19 @@ def export_forbund(forbund: Forbund) -> bytes:
         }
         for u in users
     ]
-    manifest = {
+    tables = {label: len(files[label]) for label in all_labels() if label in files}
+    manifest: dict[str, Any] = {
         "format": FORMAT,
         "version": VERSION,
         "created": timezone.now().isoformat(timespec="seconds"),
         "samspar": _samspar_version(),
         "forbund": {"id": forbund.pk, "name": forbund.name},
-        "tables": {label: len(files[label]) for label in all_labels() if label in files},
+        "tables": tables,
     }
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr(MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=2))
-        for label in manifest["tables"]:
+        for label in tables:
             archive.writestr(f"{label}.jsonl", _jsonl(files[label]))
     return out.getvalue()
 
@@ -360,9 +361,10 @@ def read_manifest(archive: zipfile.ZipFile) -> dict[str, Any]:
     except (KeyError, ValueError):
         raise ImportRefused(_("The file is not a Samspår export (no manifest.json).")) from None
     if manifest.get("format") != FORMAT:
-        raise ImportRefused(_("The file is not a Samspår export (format %(format)s).") % {
-            "format": manifest.get("format")
-        })
+        raise ImportRefused(
+            _("The file is not a Samspår export (format %(format)s).")
+            % {"format": manifest.get("format")}
+        )
     if manifest.get("version") != VERSION:
         raise ImportRefused(
             _("Export format version %(version)s cannot be read by this Samspår (reads %(ours)s).")
@@ -434,8 +436,10 @@ class _Load:
             ).first()
             if shipped is None:
                 raise ImportRefused(
-                    _("%(where)s: the shipped standard values of %(year)s, version "
-                      "%(version)s, are not in this installation.")
+                    _(
+                        "%(where)s: the shipped standard values of %(year)s, version "
+                        "%(version)s, are not in this installation."
+                    )
                     % {"where": where, "year": value[0], "version": value[1]}
                 )
             return shipped.pk
@@ -490,8 +494,10 @@ def _import_users(load: _Load, rows: list[dict[str, Any]]) -> tuple[list[str], l
             same = row["email"] and existing.email.casefold() == row["email"].casefold()
             if not same:
                 raise ImportRefused(
-                    _("The user name %(username)s is taken in this installation by another "
-                      "user (the e-mail addresses differ).")
+                    _(
+                        "The user name %(username)s is taken in this installation by another "
+                        "user (the e-mail addresses differ)."
+                    )
                     % {"username": row["username"]}
                 )
             load.users[row["username"]] = existing.pk
@@ -555,11 +561,11 @@ def _insert_table(load: _Load, model: type[models.Model], rows: list[dict[str, A
             pending.append((old, obj, m2m))
             if isinstance(obj, Person):
                 new_persons.append((old, obj))
-    created = model._base_manager.bulk_create([obj for _, obj, _ in pending])
-    for (old, _, m2m), obj in zip(pending, created, strict=True):
+    created = model._base_manager.bulk_create([row[1] for row in pending])
+    for (old, _built, m2m), obj in zip(pending, created, strict=True):
         mapping[old] = obj.pk
         _set_m2m(obj, m2m)
-    erased = [p.pk for _, p in new_persons if not p.pnr_encrypted]
+    erased = [p.pk for _old, p in new_persons if not p.pnr_encrypted]
     if erased:
         Person._base_manager.filter(pk__in=erased).update(pnr_hash=ERASED_HASH)
 
@@ -575,7 +581,7 @@ def _set_m2m(obj: models.Model, m2m: dict[str, list[Any]]) -> None:
 
 
 def _insert_history(load: _Load, model: type[models.Model], rows: list[dict[str, Any]]) -> None:
-    pk_name = model._meta.pk.name  # type: ignore[union-attr]
+    pk_name = model._meta.pk.name
     objects, olds = [], []
     for row in rows:
         obj, _m2m = _build(load, model, row, history=True)

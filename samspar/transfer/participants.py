@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from django.db import models
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.text import capfirst
@@ -38,7 +39,9 @@ def _field(name: str, kind: Kind = Kind.LABEL, decimals: int | None = None) -> C
     """A column headed by the model field's own label, so that a field's name reads the
     same here as on the pages."""
     model = Person if name in ("birth_date", "gender") else Enrolment
-    title = capfirst(model._meta.get_field(name).verbose_name)
+    field = model._meta.get_field(name)
+    assert isinstance(field, models.Field)
+    title = capfirst(field.verbose_name)
     return Column(name, title, kind, decimals=decimals)
 
 

@@ -76,9 +76,9 @@ def render_xlsx(sheet: Sheet) -> bytes:
     assert ws is not None
     ws.title = sheet.title[:31]
     r = 1
-    for label, value in sheet.header:
+    for label, text in sheet.header:
         set_value(ws.cell(r, 1), label)
-        set_value(ws.cell(r, 2), value)
+        set_value(ws.cell(r, 2), text)
         r += 1
     if sheet.header:
         r += 1
@@ -87,9 +87,9 @@ def render_xlsx(sheet: Sheet) -> bytes:
         set_value(cell, str(column.label))
         cell.font = Font(bold=True)
     ws.freeze_panes = ws.cell(r + 1, 1)
-    for row in sheet.rows:
+    for values in sheet.rows:
         r += 1
-        for c, (column, value) in enumerate(zip(sheet.columns, row, strict=True), start=1):
+        for c, (column, value) in enumerate(zip(sheet.columns, values, strict=True), start=1):
             cell = ws.cell(r, c)
             if value is None:
                 continue

@@ -118,4 +118,3 @@ def esf_file(request: AuthenticatedRequest, insats_id: int) -> HttpResponse:
         last = timezone.localdate().replace(day=1) - dt.timedelta(days=1)
         form = EsfForm(initial={"month": last.strftime("%Y-%m"), "format": "xlsx"})
     return render(request, "transfer/esf.html", {"insats": insats, "form": form})
-
