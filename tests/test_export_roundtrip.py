@@ -13,10 +13,10 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import importlib
 import io
 import json
 import zipfile
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -29,11 +29,12 @@ from samspar.access.models import AccessLog, RoleAssignment
 from samspar.annual import services as annual_services
 from samspar.annual.chapters import CHAPTERS
 from samspar.annual.compose import build_annual_report
-from samspar.codelists.loading import load_codelists, load_counties_and_municipalities
-from samspar.codelists.models import SupplyType
+from samspar.codelists.models import EndReason, SupplyType
 from samspar.core import crypto
 from samspar.demo import builder
-from samspar.economics.models import Evaluation
+from samspar.economics import selectors as economics_selectors
+from samspar.economics import services as economics_services
+from samspar.economics.models import Evaluation, Method, StandardValueSet
 from samspar.economics.selectors import evaluation_report
 from samspar.organisation.models import Forbund, Insats
 from samspar.registry import services as registry_services
@@ -42,6 +43,8 @@ from samspar.reports.catalogue import REPORTS
 from samspar.reports.exports.json import report_dict, table_dict
 from samspar.reports.scope import Level, ReportScope
 from samspar.transfer import archive
+from tests.conftest import load_reference_data
+from tests.factories import enrol
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -52,16 +55,6 @@ PERIODS = [
     (dt.date(LAST_YEAR - 2, 1, 1), dt.date(LAST_YEAR, 12, 31)),
     (dt.date(LAST_YEAR, 1, 1), dt.date(LAST_YEAR, 12, 31)),
 ]
-
-
-def _reload_reference_data() -> None:
-    """What the data migrations load into an empty installation."""
-    load_codelists(django_apps)
-    load_counties_and_municipalities(django_apps)
-    for name in ("0002_load_standard_values", "0010_shipped_values_new_version"):
-        migration = importlib.import_module(f"samspar.economics.migrations.{name}")
-        loader = getattr(migration, "load", None) or migration.add_changed_versions
-        loader(django_apps, None)
 
 
 def _report(key: str, scope: ReportScope, names: dict[Any, str]) -> dict[str, Any]:
@@ -149,6 +142,26 @@ def _enrich(forbund: Forbund) -> None:
         notes="Rättad",
         supply_before=list(SupplyType.objects.filter(code="sjukpenning")),
     )
+    # An evaluation of the registered individuals who ended in the demo's years, with
+    # the förbund's own standard values and a mapping row changed from the default.
+    value_set = StandardValueSet.objects.filter(forbund=forbund).first() or (
+        StandardValueSet.objects.filter(forbund=None).order_by("-price_year").first()
+    )
+    assert value_set is not None
+    economics_services.save_evaluation(
+        user=admin,
+        evaluation=Evaluation(
+            forbund=forbund,
+            insats=insats,
+            name="Individer",
+            method=Method.INDIVIDUALS,
+            value_set=value_set,
+            period_start=dt.date(2017, 1, 1),
+            period_end=dt.date(LAST_YEAR, 12, 31),
+            cost=3_000_000,
+        ),
+        mapping={"arbete": economics_selectors.MappingEntry(Decimal(80), Decimal(0), Decimal(90))},
+    )
 
 
 def _history_counts(forbund_name: str) -> dict[str, int]:
@@ -191,7 +204,7 @@ def test_export_import_gives_the_same_figures(reference_data, tmp_path):
     assert manifest["forbund"]["name"] == name
 
     call_command("flush", interactive=False, verbosity=0)
-    _reload_reference_data()
+    load_reference_data()
     assert not Forbund.objects.exists()
     out = io.StringIO()
     call_command("import-forbund", str(path), stdout=out)
@@ -251,3 +264,50 @@ def test_a_file_that_is_not_an_export_is_refused(db, tmp_path):
     path.write_bytes(buffer.getvalue())
     with pytest.raises(CommandError, match="99"):
         call_command("import-forbund", str(path))
+
+
+def _small_forbund_file(registrator: User, insats: Insats) -> bytes:
+    enrolment = enrol(registrator, insats, notes="=1+1")
+    registry_services.end_enrolment(
+        user=registrator,
+        enrolment=enrolment,
+        end_date=dt.date(2022, 9, 1),
+        end_reason=_code("arbete"),
+    )
+    return archive.export_forbund(insats.forbund)
+
+
+def _code(value: str) -> EndReason:
+    return EndReason.objects.get(code=value)
+
+
+def test_import_beside_the_same_people(db, registrator, insats, forbund):
+    """Imported where the persons are known already (another förbund of this
+    installation has them): the person is the same row, the enrolments are new. A
+    user name taken by someone else is refused, with nothing written."""
+    content = _small_forbund_file(registrator, insats)
+    original = forbund.name
+    Forbund.objects.filter(pk=forbund.pk).update(name="Gamla namnet")
+    with pytest.raises(archive.ImportRefused, match="coach"):
+        archive.import_forbund(content)
+    assert not Forbund.objects.filter(name=original).exists()
+
+    User.objects.filter(pk=registrator.pk).update(email="coach@example.se")
+    content = _small_forbund_file_again(insats)
+    Forbund.objects.filter(pk=forbund.pk).update(name="Gamla namnet")
+    result = archive.import_forbund(content)
+    assert result.users_reused == ["coach"] and result.users_created == []
+    assert result.forbund.name == original
+    assert Person.objects.count() == 1  # the same person, not a copy
+    enrolments = Enrolment.objects.filter(insats__forbund=result.forbund)
+    assert enrolments.count() == 1
+    copy = enrolments.get()
+    assert copy.notes == "=1+1" and copy.end_reason.code == "arbete"
+    assert copy.history.count() == Enrolment.objects.exclude(pk=copy.pk).get().history.count()
+    assert RoleAssignment.objects.filter(user=registrator, insats__forbund=result.forbund).exists()
+
+
+def _small_forbund_file_again(insats: Insats) -> bytes:
+    Forbund.objects.filter(pk=insats.forbund_id).update(name="Södra Dalarnas samordningsförbund")
+    insats.forbund.refresh_from_db()
+    return archive.export_forbund(insats.forbund)

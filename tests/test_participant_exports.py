@@ -253,3 +253,30 @@ def test_unknown_values_are_empty(registrator, insats, people):
     esf_row = dict(zip([c.key for c in esf.COLUMNS], esf._row(erik, month), strict=True))
     assert esf_row["isced"] is None and esf_row["status"] is None
     assert Person.objects.filter(gender=Gender.MAN.value).exists()
+
+
+def test_list_page_offers_the_exports_with_its_filters(client, registrator, insats, people):
+    """The list page's export forms carry the filters as sent (POSTed, never in the
+    URL); the manager of the insats sees no export."""
+    client.force_login(registrator)
+    page = client.post(reverse("enrolment-list", args=[insats.pk]), {"status": "ended"})
+    html = page.content.decode()
+    assert reverse("enrolment-list-export", args=[insats.pk, "xlsx"]) in html
+    assert reverse("esf-file", args=[insats.pk]) in html
+    assert 'type="hidden" name="status" value="ended"' in html
+    response = client.post(
+        reverse("enrolment-list-export", args=[insats.pk, "csv"]), {"status": "ended"}
+    )
+    text = response.content.decode()
+    assert PNR_ANNA in text and PNR_ERIK not in text
+
+
+def test_insats_page_links_the_esf_file_for_registrators_only(
+    client, registrator, manager, insats
+):
+    url = reverse("insats-detail", args=[insats.pk])
+    esf_url = reverse("esf-file", args=[insats.pk])
+    client.force_login(registrator)
+    assert esf_url in client.get(url).content.decode()
+    client.force_login(manager)
+    assert esf_url not in client.get(url).content.decode()

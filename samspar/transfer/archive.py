@@ -24,6 +24,7 @@ its many-to-many history tables.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 import zipfile
@@ -204,6 +205,8 @@ def _is_code_list(model: type[models.Model]) -> bool:
 def _plain(field: models.Field[Any, Any], value: Any) -> Any:
     if value is None or isinstance(field, models.JSONField):
         return value
+    if isinstance(value, dt.datetime | dt.time):
+        return value.isoformat()  # to the microsecond (DjangoJSONEncoder cuts to ms)
     return json.loads(json.dumps(value, cls=DjangoJSONEncoder))
 
 
