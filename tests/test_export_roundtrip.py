@@ -31,6 +31,7 @@ from samspar.annual.chapters import CHAPTERS
 from samspar.annual.compose import build_annual_report
 from samspar.codelists.models import EndReason, SupplyType
 from samspar.core import crypto
+from samspar.dataprotection import gallring
 from samspar.demo import builder
 from samspar.economics import selectors as economics_selectors
 from samspar.economics import services as economics_services
@@ -45,8 +46,6 @@ from samspar.reports.scope import Level, ReportScope
 from samspar.transfer import archive
 from tests.conftest import load_reference_data
 from tests.factories import enrol
-
-pytestmark = pytest.mark.django_db(transaction=True)
 
 SCALE = 0.05
 TODAY = dt.date.today()
@@ -177,6 +176,7 @@ def _history_counts(forbund_name: str) -> dict[str, int]:
     }
 
 
+@pytest.mark.django_db(transaction=True)
 def test_export_import_gives_the_same_figures(reference_data, tmp_path):
     builder.build(scale=SCALE)
     forbund = Forbund.objects.get(name__startswith="Södra Dalarnas")
@@ -311,3 +311,36 @@ def _small_forbund_file_again(insats: Insats) -> bytes:
     Forbund.objects.filter(pk=insats.forbund_id).update(name="Södra Dalarnas samordningsförbund")
     insats.forbund.refresh_from_db()
     return archive.export_forbund(insats.forbund)
+
+
+def test_import_of_an_erased_identity_and_a_former_author(db, registrator, insats, forbund):
+    """A person whose identity gallring removed travels without a number (a new person
+    here, still without one); a user the file names only as a row's author, whose name
+    is taken here by someone else, is created under a free name."""
+    enrolment = enrol(registrator, insats)
+    registry_services.end_enrolment(
+        user=registrator,
+        enrolment=enrolment,
+        end_date=dt.date(2022, 9, 1),
+        end_reason=_code("arbete"),
+    )
+    gallring.anonymise([enrolment.person_id])
+    former = User.objects.create_user("tidigare", email="tidigare@example.se")
+    Enrolment.objects.filter(pk=enrolment.pk).update(created_by=former)
+    User.objects.filter(pk=registrator.pk).update(email="coach@example.se")
+    content = archive.export_forbund(forbund)
+    User.objects.filter(pk=former.pk).update(email="en-annan@example.se")
+    original = forbund.name
+    Forbund.objects.filter(pk=forbund.pk).update(name="Gamla namnet")
+
+    result = archive.import_forbund(content)
+
+    assert result.users_renamed == {"tidigare": "tidigare-import"}
+    copy = Enrolment.objects.get(insats__forbund=result.forbund)
+    assert copy.created_by.username == "tidigare-import"
+    assert not copy.created_by.has_usable_password()
+    person = copy.person
+    assert person.pk != enrolment.person_id
+    assert person.anonymised_at is not None and person.pnr_encrypted == ""
+    assert person.pnr_hash == f"gallrad-{person.pk}"
+    assert copy.first_name == "" and result.forbund.name == original

@@ -271,9 +271,7 @@ def test_list_page_offers_the_exports_with_its_filters(client, registrator, insa
     assert PNR_ANNA in text and PNR_ERIK not in text
 
 
-def test_insats_page_links_the_esf_file_for_registrators_only(
-    client, registrator, manager, insats
-):
+def test_insats_page_links_the_esf_file_for_registrators_only(client, registrator, manager, insats):
     url = reverse("insats-detail", args=[insats.pk])
     esf_url = reverse("esf-file", args=[insats.pk])
     client.force_login(registrator)

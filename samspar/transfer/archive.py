@@ -50,7 +50,7 @@ from samspar.access.models import AccessLog, RoleAssignment
 from samspar.annual.models import ChapterText
 from samspar.codelists.models import CodeListEntry
 from samspar.core import crypto
-from samspar.dataprotection.personal_data import ERASED_HASH
+from samspar.dataprotection.personal_data import ERASED_HASH, HOLDERS
 from samspar.economics import selectors as economics_selectors
 from samspar.economics.models import (
     Evaluation,
@@ -306,6 +306,7 @@ def export_forbund(forbund: Forbund) -> bytes:
         for label, rows in _history_rows(dump, table):
             files[label] = rows
     users = User._base_manager.filter(pk__in=dump.users).order_by("username")
+    with_roles = set(_role_assignments(forbund).values_list("user_id", flat=True))
     files[USERS] = [
         {
             "username": u.get_username(),
@@ -313,6 +314,7 @@ def export_forbund(forbund: Forbund) -> bytes:
             "last_name": u.last_name,
             "email": u.email,
             "is_active": u.is_active,
+            "has_roles": u.pk in with_roles,
         }
         for u in users
     ]
@@ -398,6 +400,8 @@ class ImportResult:
     tables: dict[str, int]
     users_created: list[str]
     users_reused: list[str]
+    # File user name → the name given here (its own was taken; no roles in the förbund).
+    users_renamed: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -482,20 +486,53 @@ def _build(
     return model(**values), m2m
 
 
+def _erasable(model: type[models.Model]) -> set[str]:
+    """The columns gallring blanks in this model (``personal_data.HOLDERS``)."""
+    label = model._meta.label
+    return {name for h in HOLDERS if h.model == label for name in h.erase}
+
+
 def _check(obj: models.Model, where: str) -> None:
+    """The model's validation, except that a column gallring has blanked may be blank
+    (a removed identity: no number, no names, no notes)."""
+    blanked = [name for name in _erasable(type(obj)) if getattr(obj, name, None) == ""]
     try:
-        obj.full_clean()
+        obj.full_clean(exclude=blanked or None)
     except ValidationError as e:
-        raise ImportRefused(f"{where}: {'; '.join(e.messages)}") from None
+        problems = (
+            "; ".join(f"{k}: {' '.join(v)}" for k, v in e.message_dict.items())
+            if hasattr(e, "error_dict")
+            else "; ".join(e.messages)
+        )
+        raise ImportRefused(f"{where}: {problems}") from None
 
 
-def _import_users(load: _Load, rows: list[dict[str, Any]]) -> tuple[list[str], list[str]]:
-    created, reused = [], []
+def _free_username(username: str) -> str:
+    """``username`` with the first free suffix: 'per' → 'per-import', 'per-import-2' …"""
+    candidate, n = f"{username}-import", 1
+    while User._base_manager.filter(username=candidate).exists():
+        n += 1
+        candidate = f"{username}-import-{n}"
+    return candidate
+
+
+def _import_users(
+    load: _Load, rows: list[dict[str, Any]]
+) -> tuple[list[str], list[str], dict[str, str]]:
+    """Create the file's users without a password, or find them here. A user name taken
+    here by someone else (another e-mail address) refuses the import when the user has
+    roles in the förbund; a user the file only names as the author of a row (no roles
+    now) is then created under a free name instead, so the history keeps its author."""
+    created, reused, renamed = [], [], {}
     for row in rows:
-        existing = User._base_manager.filter(username=row["username"]).first()
+        username = row["username"]
+        existing = User._base_manager.filter(username=username).first()
         if existing is not None:
             same = row["email"] and existing.email.casefold() == row["email"].casefold()
-            if not same:
+            if not same and not row.get("has_roles", True):
+                username = renamed[row["username"]] = _free_username(row["username"])
+                existing = None
+            elif not same:
                 raise ImportRefused(
                     _(
                         "The user name %(username)s is taken in this installation by another "
@@ -503,11 +540,12 @@ def _import_users(load: _Load, rows: list[dict[str, Any]]) -> tuple[list[str], l
                     )
                     % {"username": row["username"]}
                 )
+        if existing is not None:
             load.users[row["username"]] = existing.pk
             reused.append(row["username"])
             continue
         user = User(
-            username=row["username"],
+            username=username,
             first_name=row.get("first_name", ""),
             last_name=row.get("last_name", ""),
             email=row.get("email", ""),
@@ -516,8 +554,8 @@ def _import_users(load: _Load, rows: list[dict[str, Any]]) -> tuple[list[str], l
         user.set_unusable_password()
         user.save()
         load.users[row["username"]] = user.pk
-        created.append(row["username"])
-    return created, reused
+        created.append(username)
+    return created, reused, renamed
 
 
 def _person(load: _Load, row: dict[str, Any]) -> Person:
@@ -645,12 +683,12 @@ def import_forbund(content: bytes) -> ImportResult:
     counts: dict[str, int] = {}
     with transaction.atomic():
         # Users first, with the history of their accounts (created by the command line).
-        created, reused = _import_users(load, rows(USERS))
+        created, reused, renamed = _import_users(load, rows(USERS))
         with override_settings(SIMPLE_HISTORY_ENABLED=False), _keep_timestamps():
             _import_tables(load, rows, counts)
         _refresh_populations(load)
         forbund = Forbund.objects.get(pk=load.ids[Forbund][manifest["forbund"]["id"]])
-    return ImportResult(forbund, counts, created, reused)
+    return ImportResult(forbund, counts, created, reused, renamed)
 
 
 def _import_tables(

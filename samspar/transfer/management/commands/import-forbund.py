@@ -40,6 +40,11 @@ class Command(BaseCommand):
                 _("Users created without a password (send each a password link): %(users)s")
                 % {"users": ", ".join(result.users_created)}
             )
+        for old, new in result.users_renamed.items():
+            self.stdout.write(
+                _("The user name %(old)s is taken here: that user was created as %(new)s.")
+                % {"old": old, "new": new}
+            )
         if result.users_reused:
             self.stdout.write(
                 _("Users already here, given the förbund's roles: %(users)s")
