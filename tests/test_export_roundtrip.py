@@ -56,17 +56,18 @@ PERIODS = [
 ]
 
 
-def _report(key: str, scope: ReportScope, names: dict[Any, str]) -> dict[str, Any]:
+def _report(key: str, scope: ReportScope) -> dict[str, Any]:
+    """The report as the API gives it, without the time it was made and the id of its
+    organisation (its label names it)."""
     data = report_dict(REPORTS[key].build(scope), scope)
     del data["generated"]
-    data["organisation"]["id"] = names.get(data["organisation"]["id"])
+    del data["organisation"]["id"]
     return data
 
 
 def _figures(forbund: Forbund) -> dict[str, Any]:
     """Every figure of the förbund, with ids replaced by names."""
     insatser = list(Insats.objects.filter(forbund=forbund).order_by("name"))
-    names: dict[Any, str] = {forbund.pk: forbund.name, **{i.pk: i.name for i in insatser}}
     out: dict[str, Any] = {}
     for start, end in PERIODS:
         for exact in (True, False):
@@ -74,14 +75,14 @@ def _figures(forbund: Forbund) -> dict[str, Any]:
                 start, end, exact=exact, level=Level.FORBUND, object_id=forbund.pk
             )
             for key in REPORTS:
-                out[f"{forbund.name} {start} {exact} {key}"] = _report(key, scope, names)
+                out[f"{forbund.name} {start} {exact} {key}"] = _report(key, scope)
     start, end = PERIODS[1]
     for insats in insatser:
         scope = ReportScope.for_operator(
             start, end, exact=True, level=Level.INSATS, object_id=insats.pk
         )
         for key in REPORTS:
-            out[f"{insats.name} {key}"] = _report(key, scope, names)
+            out[f"{insats.name} {key}"] = _report(key, scope)
     admin = User.objects.get(username="admin.sodradalarna")
     for insats in insatser:
         for year in (LAST_YEAR, TODAY.year):
@@ -231,25 +232,19 @@ def test_export_import_gives_the_same_figures(reference_data, tmp_path):
 
 
 def test_every_model_under_a_forbund_is_exported_or_named(db):
-    """A model added to an app that hangs from a förbund (a foreign key chain to
-    Forbund or Insats) is either in archive.TABLES or in archive.NOT_EXPORTED."""
+    """A model of Samspår's apps with a foreign key to an exported table (a förbund, an
+    insats, an enrolment, an evaluation …) is itself in archive.TABLES (or is the history
+    of one) or is named in archive.NOT_EXPORTED with the reason: a model another change
+    adds is never left out of the export silently."""
     listed = set(archive.all_labels()) | set(archive.NOT_EXPORTED)
-    organisation = {Forbund, Insats}
-    missing = []
-    for model in django_apps.get_models():
-        if not model.__module__.startswith("samspar."):
-            continue
-        label = model._meta.label_lower
-        if (
-            any(
-                f.is_relation and f.related_model in organisation
-                for f in model._meta.concrete_fields
-            )
-            or any(
-                f.is_relation and f.related_model is Enrolment for f in model._meta.concrete_fields
-            )
-        ) and label not in listed:
-            missing.append(label)
+    exported = {table.model for table in archive.TABLES}
+    missing = [
+        model._meta.label_lower
+        for model in django_apps.get_models()
+        if model.__module__.startswith("samspar.")
+        and any(f.is_relation and f.related_model in exported for f in model._meta.concrete_fields)
+        and model._meta.label_lower not in listed
+    ]
     assert not missing, f"Add to archive.TABLES or NOT_EXPORTED: {missing}"
 
 

@@ -39,7 +39,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.db.models import Q, QuerySet
 from django.test.utils import override_settings
 from django.utils import timezone
@@ -266,17 +266,20 @@ def _person_row(dump: _Dump, person: Person) -> dict[str, Any]:
     return row
 
 
-def _history_rows(dump: _Dump, table: Table) -> Iterator[tuple[str, list[dict[str, Any]]]]:
+def _history_rows(
+    dump: _Dump, table: Table, forbund: Forbund
+) -> Iterator[tuple[str, list[dict[str, Any]]]]:
+    """The history of the exported rows, and its many-to-many history (subqueries, not
+    lists of ids: SQLite limits the parameters of one query)."""
     history = history_model(table.model)
     if history is None:
         return
-    exported = dump.ids[table.model]
-    records = history._base_manager.filter(id__in=exported).order_by("history_id")
-    rows = [dump.row(r) for r in records]
+    records = history._base_manager.filter(id__in=table.rows(forbund).values("pk"))
+    rows = [dump.row(r) for r in records.order_by("history_id")]
     dump.ids[history] = {r["history_id"] for r in rows}
     yield history._meta.label_lower, rows
     for m2m in m2m_history_models(table.model):
-        m2m_rows = m2m._base_manager.filter(history__in=dump.ids[history]).order_by("pk")
+        m2m_rows = m2m._base_manager.filter(history__in=records.values("pk")).order_by("pk")
         yield m2m._meta.label_lower, [dump.row(r) for r in m2m_rows]
 
 
@@ -292,7 +295,8 @@ def _jsonl(rows: list[dict[str, Any]]) -> bytes:
 
 
 def export_forbund(forbund: Forbund) -> bytes:
-    """The export file of ``forbund`` (the caller logs it: ``log_export``)."""
+    """The export file of ``forbund`` (the caller logs it: ``log_export``). Run it in
+    one transaction (``snapshot``) so that every table is read at the same moment."""
     dump = _Dump()
     files: dict[str, list[dict[str, Any]]] = {}
     for table in TABLES:
@@ -303,7 +307,7 @@ def export_forbund(forbund: Forbund) -> bytes:
         else:
             files[table.label] = [dump.row(o) for o in objects]
     for table in TABLES:
-        for label, rows in _history_rows(dump, table):
+        for label, rows in _history_rows(dump, table, forbund):
             files[label] = rows
     users = User._base_manager.filter(pk__in=dump.users).order_by("username")
     with_roles = set(_role_assignments(forbund).values_list("user_id", flat=True))
@@ -333,6 +337,19 @@ def export_forbund(forbund: Forbund) -> bytes:
         for label in tables:
             archive.writestr(f"{label}.jsonl", _jsonl(files[label]))
     return out.getvalue()
+
+
+@contextmanager
+def snapshot() -> Iterator[None]:
+    """One transaction that sees the database as it was at its first read: on
+    PostgreSQL REPEATABLE READ (the default READ COMMITTED would let rows written
+    between two tables' reads into the second), SQLite's transactions are serializable."""
+    outermost = not connection.in_atomic_block
+    with transaction.atomic():
+        if outermost and connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        yield
 
 
 def log_export(forbund: Forbund, user: AbstractBaseUser | None = None) -> None:

@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from samspar.organisation.models import Forbund
@@ -35,7 +34,7 @@ class Command(BaseCommand):
             found = Forbund.objects.filter(pk=int(forbund)).first()
         if found is None:
             raise CommandError(_("No förbund %(name)s.") % {"name": forbund})
-        with transaction.atomic():
+        with archive.snapshot():
             content = archive.export_forbund(found)
             archive.log_export(found)
         path = Path(file)
