@@ -143,6 +143,16 @@ TARGETS: dict[str, list[Target]] = {
     "insats-structural": [Target("admin", lambda w: {"pk": w.structural.pk})],
     "enrolment-list": [Target("registrator", _registry)],
     "enrolment-create": [Target("registrator", _registry)],
+    # The list page's filter form, POSTed to the export (its buttons' formaction).
+    "enrolment-list-export": [
+        Target(
+            "registrator",
+            lambda w: {**_registry(w), "fmt": "csv"},
+            page=("enrolment-list", _registry),
+            examples=DOCUMENT_EXAMPLES,
+        )
+    ],
+    "esf-file": [Target("registrator", _registry, examples=DOCUMENT_EXAMPLES)],
     "personnummer-check": [Target("registrator", _registry, page=("enrolment-create", _registry))],
     "anonymous-list": [Target("registrator", _registry)],
     "enrolment-detail": [Target("registrator", _enrolment)],

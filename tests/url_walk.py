@@ -94,6 +94,7 @@ KWARGS: dict[str, Callable[[World], Kwargs]] = {
     "economics-value-set": lambda w: {"pk": w.value_set.pk},
     "economics-value-set-year": lambda w: {"pk": w.value_set.pk},
     "user-detail": lambda w: {"pk": w.a.users["board"].pk},
+    "enrolment-list-export": lambda w: {"insats_id": w.a.personal.pk, "fmt": "xlsx"},
 }
 
 # URLs whose kwargs name no förbund's object.
