@@ -1,4 +1,5 @@
-"""The security log: log-ins, failed log-ins, lock-outs, password and two-factor changes.
+"""The security log: log-ins, failed log-ins, lock-outs, password and two-factor changes,
+API keys made and revoked.
 
 Append-only in all code: a ``SecurityEvent`` is written once by ``record`` and can be
 neither changed nor deleted through the ORM (its queryset refuses ``update`` and
@@ -39,6 +40,8 @@ class SecurityEvent(AppendOnlyModel):
         TWO_FACTOR_ENROLLED = "2fa_enrolled", _("Two-factor log-in set up")
         TWO_FACTOR_REMOVED = "2fa_removed", _("Two-factor device removed")
         RECOVERY_CODES = "recovery_codes", _("New recovery codes made")
+        API_TOKEN_CREATED = "api_token_created", _("API key created")
+        API_TOKEN_REVOKED = "api_token_revoked", _("API key revoked")
 
     at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
     kind = models.CharField(_("event"), max_length=20, choices=Kind.choices)
