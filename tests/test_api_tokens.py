@@ -103,9 +103,7 @@ def test_nobody_revokes_another_users_key(client, registrator, insats):
 
 
 def test_an_expired_key_is_refused(registrator):
-    token, key = apitokens.create_token(
-        user=registrator, name="x", expires_on=timezone.localdate()
-    )
+    token, key = apitokens.create_token(user=registrator, name="x", expires_on=timezone.localdate())
     assert Client().get("/api/v1/insatser", **_bearer(key)).status_code == 200, "last day"
     apitokens.ApiToken.objects.filter(pk=token.pk).update(
         expires_on=timezone.localdate() - dt.timedelta(days=1)
@@ -201,6 +199,13 @@ def test_session_writes_need_the_csrf_token_key_writes_do_not(registrator, insat
     accepted = browser.post(url, body, content_type="application/json", HTTP_X_CSRFTOKEN=csrf)
     assert accepted.status_code == 201
     program = Client(enforce_csrf_checks=True)
-    assert program.post(url, body, content_type="application/json", **_bearer(key)).status_code == 201
+    assert (
+        program.post(url, body, content_type="application/json", **_bearer(key)).status_code == 201
+    )
     assert insats.anonymous_enrolments.count() == 2
-    assert Client(enforce_csrf_checks=True).post(url, body, content_type="application/json").status_code == 401
+    assert (
+        Client(enforce_csrf_checks=True)
+        .post(url, body, content_type="application/json")
+        .status_code
+        == 401
+    )

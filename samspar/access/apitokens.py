@@ -44,7 +44,10 @@ class ApiToken(models.Model):
     """One API key of one user; the key itself is never stored."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.CASCADE, related_name="api_tokens", verbose_name=gettext_lazy("user")
+        settings.AUTH_USER_MODEL,
+        models.CASCADE,
+        related_name="api_tokens",
+        verbose_name=gettext_lazy("user"),
     )
     name = models.CharField(
         gettext_lazy("name"),
@@ -105,7 +108,9 @@ def create_token(*, user: User, name: str, expires_on: dt.date) -> tuple[ApiToke
     while ApiToken.objects.filter(prefix=prefix).exists():  # pragma: no cover - 1 in 10^12
         prefix = secrets.token_hex(5)
     key = f"{PREFIX}{prefix}_{secrets.token_urlsafe(32)}"
-    token = ApiToken(user=user, name=name, prefix=prefix, digest=_digest(key), expires_on=expires_on)
+    token = ApiToken(
+        user=user, name=name, prefix=prefix, digest=_digest(key), expires_on=expires_on
+    )
     token.full_clean()
     token.save()
     record(

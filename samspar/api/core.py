@@ -14,9 +14,9 @@ request is validated: someone outside it learns nothing from the validation erro
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import wraps
 from typing import TYPE_CHECKING, Any
 
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db.models import Model, QuerySet
@@ -28,7 +28,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as RequestInvalid
 from ninja.security import HttpBearer, SessionAuth
 
-from samspar.access.apitokens import user_for_key
+from samspar.access.apitokens import bearer_user, user_for_key
 from samspar.access.scoping import Action
 from samspar.core import concurrency
 from samspar.core.parsing import whole_number
@@ -64,12 +64,27 @@ class BrowserSession(SessionAuth):
         return super().__call__(request)
 
 
+def signed_in(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """The schema and docs: for a valid API key's user, else as the pages (log-in)."""
+    session_view = login_required(view)
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        user = bearer_user(request)
+        if user is not None:
+            request.user = user
+            return view(request, *args, **kwargs)
+        return session_view(request, *args, **kwargs)
+
+    return wrapped
+
+
 api = NinjaAPI(
     title="Samspår API",
     version="1",
     urls_namespace="api",
     auth=[ApiKey(), BrowserSession()],
-    docs_decorator=login_required,
+    docs_decorator=signed_in,
     description=(
         "Samspår's registry, reports and evaluations as JSON (docs/api.md). Sign in with "
         "an API key (`Authorization: Bearer samspar_…`, made on /konto/api-nycklar/) or "
@@ -259,17 +274,13 @@ def permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpRespon
 def refused(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     """A service's ValidationError: 409 when the row changed meanwhile (or another
     writer saved the same count at the same moment), else 422 with the field errors."""
-    codes = (
-        {e.code for e in exc.error_list} if not hasattr(exc, "error_dict") else {None}
-    )
+    codes = {e.code for e in exc.error_list} if not hasattr(exc, "error_dict") else {None}
     if concurrency.STALE_CODE in codes or "conflict" in codes:
         return problem(request, 409, " ".join(str(m) for m in exc.messages))
-    errors = {k: [str(m) for m in v] for k, v in exc.message_dict.items()} if hasattr(
-        exc, "error_dict"
-    ) else {NON_FIELD_ERRORS: [str(m) for m in exc.messages]}
+    errors = (
+        {k: [str(m) for m in v] for k, v in exc.message_dict.items()}
+        if hasattr(exc, "error_dict")
+        else {NON_FIELD_ERRORS: [str(m) for m in exc.messages]}
+    )
     detail = " ".join(errors.get(NON_FIELD_ERRORS, [])) or str(INVALID)
     return problem(request, 422, detail, **errors)
-
-
-def debug() -> bool:
-    return bool(settings.DEBUG)

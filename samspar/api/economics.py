@@ -16,7 +16,16 @@ from django.http import HttpRequest
 from ninja import Field, Path, Schema
 
 from samspar.access.scoping import Action
-from samspar.api.core import AUTH_ERRORS, OBJECT_ERRORS, Problem, api, caller, get_in_scope, problem, scoped
+from samspar.api.core import (
+    AUTH_ERRORS,
+    OBJECT_ERRORS,
+    Problem,
+    api,
+    caller,
+    get_in_scope,
+    problem,
+    scoped,
+)
 from samspar.api.schemas import MAX_ID
 from samspar.economics import selectors
 from samspar.economics.labels import problem_message
@@ -225,8 +234,8 @@ def get_evaluation(request: HttpRequest, evaluation_id: int = Path(..., ge=1, le
     try:
         report = selectors.evaluation_report(evaluation)
     except InputError as error:
-        reasons = [
-            problem_message(p, year=evaluation.value_set.price_year) for p in error.problems
-        ]
-        return problem(request, 409, " ".join(str(r) for r in reasons), __all__=[str(r) for r in reasons])
+        reasons = [problem_message(p, year=evaluation.value_set.price_year) for p in error.problems]
+        return problem(
+            request, 409, " ".join(str(r) for r in reasons), __all__=[str(r) for r in reasons]
+        )
     return report_dict(report)

@@ -17,8 +17,8 @@ from django.core.paginator import Paginator
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Path, Query, Schema, Status
 from ninja import Field as NinjaField
+from ninja import Path, Query, Schema, Status
 
 from samspar.access.audit import log_personal_data_read
 from samspar.access.models import AccessLog
@@ -136,7 +136,9 @@ def _resolved(values: dict[str, Any], current: Enrolment | None = None) -> dict[
                 % {"codes": ", ".join(unknown)}
             ]
             continue
-        out[name] = [rows[c] for c in dict.fromkeys(codes)] if isinstance(given, list) else rows[given]
+        out[name] = (
+            [rows[c] for c in dict.fromkeys(codes)] if isinstance(given, list) else rows[given]
+        )
     if values.get("municipality") is not None:
         found = Municipality.objects.filter(pk=values["municipality"]).first()
         if found is None:
@@ -376,9 +378,7 @@ def update_enrolment(
     given = data.dict(exclude_unset=True)
     version = given.pop("version")
     if enrolment.end_date is None and (ending := sorted(_END_FIELDS & set(given))):
-        raise ValidationError(
-            {f: _("End an active enrolment with POST …/end.") for f in ending}
-        )
+        raise ValidationError({f: _("End an active enrolment with POST …/end.") for f in ending})
     required = [
         name
         for name, value in given.items()

@@ -118,9 +118,7 @@ class ReportData(Schema):
     tables: list[TableOut]
 
 
-@api.get(
-    "/reports", response={200: list[ReportOut], **AUTH_ERRORS}, summary="The reports"
-)
+@api.get("/reports", response={200: list[ReportOut], **AUTH_ERRORS}, summary="The reports")
 def list_reports(request: HttpRequest) -> list[dict[str, str]]:
     return [
         {

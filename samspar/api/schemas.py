@@ -11,10 +11,10 @@ import datetime as dt
 from decimal import Decimal
 from typing import Annotated, Literal
 
+from django.utils.translation import gettext as _
+from ninja import Field, Schema
 from pydantic import AfterValidator, ConfigDict
 from pydantic import Field as PydanticField
-
-from ninja import Field, Schema
 
 MAX_ID = 2**63 - 1
 
@@ -22,16 +22,12 @@ MAX_ID = 2**63 - 1
 def _storable(text: str) -> str:
     """Text a database stores: no NUL character, no lone surrogate."""
     if "\x00" in text:
-        raise ValueError("Null characters are not allowed.")
+        raise ValueError(_("Null characters are not allowed."))
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:
-        raise ValueError("The text is not valid Unicode.") from None
+        raise ValueError(_("The text is not valid Unicode.")) from None
     return text
-
-
-def _text(max_length: int) -> object:
-    return Annotated[str, PydanticField(max_length=max_length), AfterValidator(_storable)]
 
 
 Name = Annotated[str, PydanticField(max_length=100), AfterValidator(_storable)]
