@@ -45,7 +45,7 @@ class ApiKey(HttpBearer):
         if user is not None:
             # The key's user is the request's user for whatever reads request.user
             # (the history of a change, the security log), whatever cookie came along.
-            request.user = user
+            request.user = user  # type: ignore[assignment]
         return user
 
 
@@ -72,7 +72,7 @@ def signed_in(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         user = bearer_user(request)
         if user is not None:
-            request.user = user
+            request.user = user  # type: ignore[assignment]
             return view(request, *args, **kwargs)
         return session_view(request, *args, **kwargs)
 

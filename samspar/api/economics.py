@@ -13,7 +13,7 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Field, Path, Schema
+from ninja import Field, Schema
 
 from samspar.access.scoping import Action
 from samspar.api.core import (
@@ -26,7 +26,7 @@ from samspar.api.core import (
     problem,
     scoped,
 )
-from samspar.api.schemas import MAX_ID
+from samspar.api.schemas import object_id
 from samspar.economics import selectors
 from samspar.economics.labels import problem_message
 from samspar.economics.model import InputError
@@ -229,7 +229,7 @@ def list_evaluations(request: HttpRequest) -> list[dict[str, Any]]:
     url_name="evaluation",
     summary="One evaluation: inputs and results",
 )
-def get_evaluation(request: HttpRequest, evaluation_id: int = Path(..., ge=1, le=MAX_ID)) -> Any:
+def get_evaluation(request: HttpRequest, evaluation_id: int = object_id()) -> Any:
     evaluation: Evaluation = get_in_scope(request, _evaluations, Action.VIEW, evaluation_id)
     try:
         report = selectors.evaluation_report(evaluation)

@@ -18,7 +18,7 @@ from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field as NinjaField
-from ninja import Path, Query, Schema, Status
+from ninja import Query, Schema, Status
 
 from samspar.access.audit import log_personal_data_read
 from samspar.access.models import AccessLog
@@ -33,7 +33,6 @@ from samspar.api.core import (
     scoped,
 )
 from samspar.api.schemas import (
-    MAX_ID,
     AnonymousCreate,
     AnonymousOut,
     CodeLists,
@@ -47,6 +46,7 @@ from samspar.api.schemas import (
     StructuralCountOut,
     VolumeCountIn,
     VolumeCountOut,
+    object_id,
 )
 from samspar.codelists.models import (
     CodeListEntry,
@@ -290,7 +290,7 @@ class EnrolmentFilters(Schema):
 def list_enrolments(
     request: HttpRequest,
     filters: Query[EnrolmentFilters],
-    insats_id: int = Path(..., ge=1, le=MAX_ID),
+    insats_id: int = object_id(),
 ) -> dict[str, Any]:
     user = caller(request)
     insats = get_in_scope(request, _insatser, Action.VIEW_PERSONAL, insats_id)
@@ -333,7 +333,7 @@ def list_enrolments(
     summary="Register an enrolment",
 )
 def register_enrolment(
-    request: HttpRequest, data: EnrolmentCreate, insats_id: int = Path(..., ge=1, le=MAX_ID)
+    request: HttpRequest, data: EnrolmentCreate, insats_id: int = object_id()
 ) -> Status[dict[str, Any]]:
     insats = get_in_scope(request, _insatser, Action.REGISTER, insats_id)
     values = _resolved(data.dict())
@@ -355,9 +355,7 @@ def register_enrolment(
     url_name="enrolment",
     summary="One enrolment (logged)",
 )
-def get_enrolment(
-    request: HttpRequest, enrolment_id: int = Path(..., ge=1, le=MAX_ID)
-) -> dict[str, Any]:
+def get_enrolment(request: HttpRequest, enrolment_id: int = object_id()) -> dict[str, Any]:
     get_in_scope(request, _enrolments, Action.VIEW_PERSONAL, enrolment_id)
     return _shown(request, enrolment_id, "detail")
 
@@ -372,7 +370,7 @@ _END_FIELDS = set(selectors.END_FIELDS)
     summary="Correct an enrolment",
 )
 def update_enrolment(
-    request: HttpRequest, data: EnrolmentChange, enrolment_id: int = Path(..., ge=1, le=MAX_ID)
+    request: HttpRequest, data: EnrolmentChange, enrolment_id: int = object_id()
 ) -> dict[str, Any]:
     enrolment = get_in_scope(request, _enrolments, Action.REGISTER, enrolment_id)
     given = data.dict(exclude_unset=True)
@@ -384,7 +382,7 @@ def update_enrolment(
         for name, value in given.items()
         if value is None
         and name not in ("first_name", "last_name", "supply_before", "supply_after")
-        and not Enrolment._meta.get_field(name).null
+        and not getattr(Enrolment._meta.get_field(name), "null", False)
     ]
     if required:
         raise ValidationError({name: _("This field cannot be null.") for name in required})
@@ -413,7 +411,7 @@ def update_enrolment(
     summary="End an active enrolment",
 )
 def end_enrolment(
-    request: HttpRequest, data: EnrolmentEnd, enrolment_id: int = Path(..., ge=1, le=MAX_ID)
+    request: HttpRequest, data: EnrolmentEnd, enrolment_id: int = object_id()
 ) -> dict[str, Any]:
     enrolment = get_in_scope(request, _enrolments, Action.REGISTER, enrolment_id)
     values = _resolved(data.dict(), current=enrolment)
@@ -439,7 +437,7 @@ def end_enrolment(
     summary="Register an anonymous participant",
 )
 def register_anonymous(
-    request: HttpRequest, data: AnonymousCreate, insats_id: int = Path(..., ge=1, le=MAX_ID)
+    request: HttpRequest, data: AnonymousCreate, insats_id: int = object_id()
 ) -> Status[dict[str, Any]]:
     insats = get_in_scope(request, _insatser, Action.REGISTER, insats_id)
     row = services.register_anonymous(user=caller(request), insats=insats, **data.dict())
@@ -477,7 +475,7 @@ def _count_out(row: VolumeCount | StructuralCount) -> dict[str, Any]:
     summary="Set a volume count (replaces the count of the same period and gender)",
 )
 def record_volume_count(
-    request: HttpRequest, data: VolumeCountIn, insats_id: int = Path(..., ge=1, le=MAX_ID)
+    request: HttpRequest, data: VolumeCountIn, insats_id: int = object_id()
 ) -> dict[str, Any]:
     insats = get_in_scope(request, _insatser, Action.MANAGE, insats_id)
     row = services.record_volume_count(user=caller(request), insats=insats, **data.dict())
@@ -491,7 +489,7 @@ def record_volume_count(
     summary="Set a structural count (replaces the count of the same period and party)",
 )
 def record_structural_count(
-    request: HttpRequest, data: StructuralCountIn, insats_id: int = Path(..., ge=1, le=MAX_ID)
+    request: HttpRequest, data: StructuralCountIn, insats_id: int = object_id()
 ) -> dict[str, Any]:
     insats = get_in_scope(request, _insatser, Action.MANAGE, insats_id)
     values = data.dict()

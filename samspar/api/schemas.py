@@ -9,14 +9,20 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from django.utils.translation import gettext as _
 from ninja import Field, Schema
+from ninja.params import functions as params
 from pydantic import AfterValidator, ConfigDict
 from pydantic import Field as PydanticField
 
 MAX_ID = 2**63 - 1
+
+
+def object_id() -> Any:
+    """A path parameter naming a row: a positive id no larger than any database holds."""
+    return params.Path(..., ge=1, le=MAX_ID)
 
 
 def _storable(text: str) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+from typing import TYPE_CHECKING, cast
 
 import segno
 from django import forms
@@ -28,6 +29,9 @@ from samspar.access import apitokens, services
 from samspar.access.security_log import SecurityEvent, record
 from samspar.access.twofactor import has_totp_device, pending_totp_device, requires_two_factor
 from samspar.core.parsing import posted_id
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 
 class CodeForm(forms.Form):
@@ -208,8 +212,8 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
 
     Only a session that completed two-factor log-in may make a key: a key must not be a
     way around the second step."""
-    user = request.user
-    verified = user.is_verified()  # type: ignore[union-attr]
+    user = cast("User", request.user)
+    verified = user.is_verified()  # type: ignore[attr-defined]
     form = ApiTokenForm(
         request.POST if request.method == "POST" and "revoke" not in request.POST else None,
         initial={"expires_on": timezone.localdate() + dt.timedelta(days=90)},
@@ -219,13 +223,13 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
         token = get_object_or_404(
             apitokens.ApiToken.objects.filter(user_id=user.pk), pk=posted_id(request, "revoke")
         )
-        apitokens.revoke_token(user=user, token=token)  # type: ignore[arg-type]
+        apitokens.revoke_token(user=user, token=token)
         messages.success(request, _("The key %(label)s is revoked.") % {"label": token.label})
         return redirect("api-tokens")
     if request.method == "POST" and verified and form.is_valid():
         try:
             _token, new_key = apitokens.create_token(
-                user=user,  # type: ignore[arg-type]
+                user=user,
                 name=form.cleaned_data["name"],
                 expires_on=form.cleaned_data["expires_on"],
             )
