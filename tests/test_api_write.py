@@ -9,11 +9,12 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from django.contrib.auth.models import User
 from django.test import Client
 from django.utils import timezone
 
 from samspar.access import apitokens
-from samspar.access.models import AccessLog
+from samspar.access.models import AccessLog, RoleAssignment
 from samspar.access.scoping import Role
 from samspar.economics.models import StandardValueSet
 from samspar.organisation.models import FollowUpMethod, InsatsKind
@@ -233,6 +234,16 @@ def test_field_errors_come_in_the_callers_language(coach, insats):
     assert set(schema_error.json()["errors"]) == {"start_date", "extra"}
     future = coach.post(url, registration(start_date="2999-01-01"))
     assert future.status_code == 422 and "start_date" in future.json()["errors"]
+    nul = coach.post(url, registration(first_name="Er\x00ik"))
+    assert nul.status_code == 422
+    assert nul.json()["errors"]["first_name"] == ["Null-tecken är inte tillåtna."]
+    volume = make_insats(insats.forbund, "Volym", method=FollowUpMethod.VOLUME)
+    RoleAssignment.objects.create(
+        user=User.objects.get(username="coach"), role=Role.REGISTRATOR, insats=volume
+    )
+    counts_only = coach.post(f"/insatser/{volume.pk}/enrolments", registration())
+    assert counts_only.status_code == 422
+    assert "personuppgifter" in counts_only.json()["detail"]
     assert not Enrolment.objects.exists()
 
 

@@ -230,9 +230,11 @@ def _field(location: tuple[Any, ...]) -> str:
 
 
 def _message(error: dict[str, Any]) -> str:
+    """The message of one pydantic error: our validators' own (already in the caller's
+    language), else pydantic's error type in the caller's language."""
     custom = error.get("ctx", {}).get("error")
-    if isinstance(custom, ValueError) and custom.args and error.get("type") == "value_error":
-        return str(custom.args[0])
+    if error.get("type") == "value_error" and custom:
+        return str(custom)
     return str(_PYDANTIC_MESSAGES.get(str(error.get("type")), INVALID))
 
 
