@@ -154,6 +154,7 @@ NOT_EXPORTED: dict[str, str] = {
     "access.historicaluser": "user account history stays with the installation",
     "access.historicaluser_groups": "user account history stays with the installation",
     "access.historicaluser_user_permissions": "user account history stays with the installation",
+    "access.apitoken": "API keys are secrets of one installation: make new ones after a move",
 }
 
 # Reference data: the same rows in every installation (loaded by migrations), referred
