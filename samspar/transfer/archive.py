@@ -47,6 +47,7 @@ from django.utils.translation import gettext as _
 
 from samspar.access.audit import log_personal_data_read
 from samspar.access.models import AccessLog, RoleAssignment
+from samspar.access.scoping import Role
 from samspar.annual.models import ChapterText
 from samspar.codelists.models import CodeListEntry
 from samspar.core import crypto
@@ -87,6 +88,10 @@ VERSION = 1
 MANIFEST = "manifest.json"
 USERS = "auth.user"
 PURPOSE = "export"  # the purpose of the access-log entries of an export
+# What an import reads at most, unpacked (a zip bomb is refused before it is unpacked):
+# the members' total size, and the members' number.
+MAX_UNPACKED_BYTES = 1024 * 1024 * 1024
+MAX_MEMBERS = 200
 
 User = get_user_model()
 
@@ -491,6 +496,11 @@ def _build(
             values[f.attname] = load.ref(f, value, f"{where}, {f.name}", history=history)
         elif f.name == "id" and history and model._meta.pk.name == "history_id":
             base = model.instance_type  # type: ignore[attr-defined]
+            if value not in load.ids.get(base, {}):
+                raise ImportRefused(
+                    _("%(where)s: refers to row %(id)s, which is not in the file.")
+                    % {"where": where, "id": value}
+                )
             values["id"] = load.ids[base][value]
         elif isinstance(f, models.JSONField) or value is None:
             values[f.attname] = value
@@ -675,6 +685,7 @@ def import_forbund(content: bytes) -> ImportResult:
         archive = zipfile.ZipFile(io.BytesIO(content))
     except zipfile.BadZipFile:
         raise ImportRefused(_("The file is not a Samspår export (not a zip file).")) from None
+    _check_sizes(archive)
     manifest = read_manifest(archive)
     names = set(archive.namelist())
     known = set(all_labels())
@@ -705,8 +716,46 @@ def import_forbund(content: bytes) -> ImportResult:
         with override_settings(SIMPLE_HISTORY_ENABLED=False), _keep_timestamps():
             _import_tables(load, rows, counts)
         _refresh_populations(load)
-        forbund = Forbund.objects.get(pk=load.ids[Forbund][manifest["forbund"]["id"]])
+        new_id = load.ids.get(Forbund, {}).get(manifest["forbund"].get("id"))
+        forbund = Forbund.objects.filter(pk=new_id).first()
+        if forbund is None:
+            raise ImportRefused(_("The file does not hold the förbund its manifest names."))
+        _check_all_within(load, forbund)
     return ImportResult(forbund, counts, created, reused, renamed)
+
+
+def _check_sizes(archive: zipfile.ZipFile) -> None:
+    """Refuse a file that would unpack to more than an export of a förbund can be (the
+    sizes the zip declares: zipfile reads no member beyond its declared size)."""
+    members = archive.infolist()
+    if len(members) > MAX_MEMBERS or sum(m.file_size for m in members) > MAX_UNPACKED_BYTES:
+        raise ImportRefused(_("The file is too large to be a Samspår export."))
+
+
+def _check_role(row: dict[str, Any]) -> None:
+    """A role in the file is a role in the förbund or one of its insatser: never the
+    system administrator's (which has no scope), never one without a scope."""
+    if row.get("role") == Role.SYSADMIN or (
+        row.get("forbund") is None and row.get("insats") is None
+    ):
+        raise ImportRefused(
+            _("access.roleassignment %(id)s: only roles within the förbund are imported.")
+            % {"id": row.get("id")}
+        )
+
+
+def _check_all_within(load: _Load, forbund: Forbund) -> None:
+    """Every row the import made or linked belongs to the imported förbund: the file
+    cannot add a second förbund, shipped (shared) standard values, or rows hanging
+    from nothing."""
+    for table in TABLES:
+        made = set(load.ids.get(table.model, {}).values())
+        within = set(table.rows(forbund).filter(pk__in=made).values_list("pk", flat=True))
+        if made - within:
+            raise ImportRefused(
+                _("%(table)s: the file holds rows outside the förbund it exports.")
+                % {"table": table.label}
+            )
 
 
 def _import_tables(
@@ -714,6 +763,9 @@ def _import_tables(
 ) -> None:
     for table in TABLES:
         table_rows = rows(table.label)
+        if table.model is RoleAssignment:
+            for row in table_rows:
+                _check_role(row)
         _insert_table(load, table.model, table_rows)
         counts[table.label] = len(table_rows)
     for table in TABLES:
