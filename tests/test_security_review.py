@@ -5,19 +5,23 @@ from __future__ import annotations
 
 import io
 import json
+import logging
 import zipfile
 from collections.abc import Callable
 from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
+from django.urls import reverse
 
+from samspar.access import accounts
 from samspar.access.models import RoleAssignment
 from samspar.access.scoping import Role
+from samspar.core.logging import RedactingFormatter
 from samspar.economics.models import StandardValueSet
 from samspar.organisation.models import Forbund
 from samspar.transfer import archive
-from tests.factories import enrol
+from tests.factories import enrol, make_forbund, make_insats, make_user
 
 # --- import-forbund: a malicious file ---------------------------------------------------
 
@@ -132,11 +136,13 @@ def test_import_adds_no_second_forbund(export_file):
 def test_import_refuses_a_zip_bomb(export_file):
     """A member that unpacks to more than the limit is refused before it is read."""
     out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(export_file)) as source:
-        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
-            for name in source.namelist():
-                padding = b"\n" * (archive.MAX_UNPACKED_BYTES // 64)
-                zf.writestr(name, source.read(name) + (padding if "enrolment" in name else b""))
+    padding = b"\n" * (archive.MAX_UNPACKED_BYTES // 64)
+    with (
+        zipfile.ZipFile(io.BytesIO(export_file)) as source,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf,
+    ):
+        for name in source.namelist():
+            zf.writestr(name, source.read(name) + (padding if "enrolment" in name else b""))
     limit = archive.MAX_UNPACKED_BYTES
     try:
         archive.MAX_UNPACKED_BYTES = limit // 128
@@ -153,3 +159,111 @@ def test_import_refuses_a_history_row_of_a_row_not_in_the_file(export_file):
         history.append({**history[0], "history_id": 99999, "id": 88888})
 
     _refused(_tampered(export_file, orphan), "inte finns i filen")
+
+
+# --- the set-up pages ---------------------------------------------------------------------
+
+
+@pytest.fixture
+def other_forbund(db):
+    return make_forbund("Samordningsförbundet Gävleborg", county="21")
+
+
+@pytest.fixture
+def outsider(other_forbund):
+    """A user of another förbund."""
+    return make_user("gavle-coach", Role.REGISTRATOR, insats=make_insats(other_forbund))
+
+
+def test_a_forbund_admin_gives_no_role_to_a_user_of_another_forbund(
+    client, forbund_admin, forbund, insats, outsider
+):
+    client.force_login(forbund_admin)
+    response = client.post(
+        reverse("user-detail", args=[outsider.pk]),
+        {"action": "assign", "role": Role.REGISTRATOR, "insats": insats.pk},
+    )
+    assert response.status_code == 404
+    assert not RoleAssignment.objects.filter(user=outsider, insats=insats).exists()
+
+
+def test_a_forbund_admin_gives_no_role_in_another_forbund(
+    client, forbund_admin, registrator, other_forbund
+):
+    """The user is theirs; the förbund posted is not."""
+    client.force_login(forbund_admin)
+    client.post(
+        reverse("user-detail", args=[registrator.pk]),
+        {"action": "assign", "role": Role.FORBUND_ADMIN, "forbund": other_forbund.pk},
+    )
+    client.post(
+        reverse("user-detail", args=[registrator.pk]),
+        {"action": "assign", "role": Role.SYSADMIN},
+    )
+    assert not RoleAssignment.objects.filter(user=registrator, forbund=other_forbund).exists()
+    assert not RoleAssignment.objects.filter(role=Role.SYSADMIN).exists()
+
+
+def test_a_forbund_admin_deactivates_no_system_administrator(client, forbund_admin, forbund):
+    boss = make_user("boss", Role.SYSADMIN)
+    RoleAssignment.objects.create(user=boss, role=Role.BOARD, forbund=forbund)
+    client.force_login(forbund_admin)
+    response = client.post(reverse("user-detail", args=[boss.pk]), {"action": "deactivate"})
+    assert response.status_code == 403
+    boss.refresh_from_db()
+    assert boss.is_active
+
+
+def test_a_set_password_link_works_once(client, forbund_admin, insats):
+    user = accounts.create_user(
+        actor=forbund_admin,
+        username="ny",
+        first_name="Ny",
+        last_name="Användare",
+        email="ny@example.se",
+        role=Role.REGISTRATOR,
+        insats=insats,
+    )
+    path = accounts.set_password_path(user)
+    form = client.get(path, follow=True)
+    password = "ett-langt-losenord-som-haller"
+    client.post(form.redirect_chain[-1][0], {"new_password1": password, "new_password2": password})
+    user.refresh_from_db()
+    assert user.check_password(password)
+    again = client.get(path, follow=True)
+    other = "ett-annat-langt-losenord"
+    client.post(
+        again.redirect_chain[-1][0] if again.redirect_chain else path,
+        {"new_password1": other, "new_password2": other},
+    )
+    user.refresh_from_db()
+    assert user.check_password(password)
+
+
+def test_a_set_password_token_is_not_logged(forbund_admin, insats):
+    """The access log's request line would hand anyone who reads the log the new
+    user's account."""
+    user = User.objects.create(username="ny", email="ny@example.se")
+    path = accounts.set_password_path(user)
+    token = path.rstrip("/").rsplit("/", 1)[1]
+    record = logging.LogRecord(
+        "gunicorn.access",
+        logging.INFO,
+        __file__,
+        1,
+        f'10.0.0.1 "GET {path} HTTP/1.1" 200',
+        (),
+        None,
+    )
+    line = RedactingFormatter("%(message)s").format(record)
+    assert token not in line and "[token]" in line
+
+
+# --- the API ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", ["/api/v1/openapi.json", "/api/v1/docs"])
+def test_the_api_schema_and_docs_are_closed_to_anonymous(client, db, path):
+    response = client.get(path)
+    assert response.status_code in (302, 401)
+    assert b"enrolment" not in response.content.lower()
