@@ -6,12 +6,14 @@ from __future__ import annotations
 import io
 import json
 import logging
+import stat
 import zipfile
 from collections.abc import Callable
 from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
+from django.core.management import call_command
 from django.urls import reverse
 
 from samspar.access import accounts
@@ -267,3 +269,31 @@ def test_the_api_schema_and_docs_are_closed_to_anonymous(client, db, path):
     response = client.get(path)
     assert response.status_code in (302, 401)
     assert b"enrolment" not in response.content.lower()
+
+
+# --- the files of personal data the commands write ---------------------------------------
+
+
+def test_export_over_an_existing_readable_file_leaves_it_owner_only(
+    db, registrator, insats, forbund, tmp_path
+):
+    """os.open's mode applies only to a new file: a world-readable file written over
+    kept its permissions, and then held personnummer for everyone on the machine."""
+    enrol(registrator, insats)
+    target = tmp_path / "export.zip"
+    esf_target = tmp_path / "esf.csv"
+    for path in (target, esf_target):
+        path.write_bytes(b"")
+        path.chmod(0o644)
+    call_command("export", "--forbund", str(forbund.pk), str(target), stdout=io.StringIO())
+    call_command(
+        "esf",
+        "--insats",
+        str(insats.pk),
+        "--month",
+        "2022-03",
+        str(esf_target),
+        stdout=io.StringIO(),
+    )
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+    assert stat.S_IMODE(esf_target.stat().st_mode) == 0o600
