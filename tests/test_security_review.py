@@ -14,9 +14,11 @@ from typing import Any
 import pytest
 from django.contrib.auth.models import User
 from django.core.management import call_command
+from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
-from samspar.access import accounts
+from samspar.access import accounts, apitokens
 from samspar.access.models import RoleAssignment
 from samspar.access.scoping import Role
 from samspar.core.logging import RedactingFormatter
@@ -297,3 +299,32 @@ def test_export_over_an_existing_readable_file_leaves_it_owner_only(
     )
     assert stat.S_IMODE(target.stat().st_mode) == 0o600
     assert stat.S_IMODE(esf_target.stat().st_mode) == 0o600
+
+
+def test_a_deactivated_users_session_and_key_stop_at_once(forbund_admin, registrator, insats):
+    """The user's browser session and API key, both working before, fail right after
+    the administrator's click."""
+    victim = Client()
+    victim.force_login(registrator)
+    _token, key = apitokens.create_token(
+        user=registrator, name="Program", expires_on=timezone.localdate()
+    )
+    bearer = {"Authorization": f"Bearer {key}"}
+    assert victim.get(reverse("enrolment-list", args=[insats.pk])).status_code == 200
+    assert Client().get("/api/v1/insatser", headers=bearer).status_code == 200
+
+    admin = Client()
+    admin.force_login(forbund_admin)
+    admin.post(reverse("user-detail", args=[registrator.pk]), {"action": "deactivate"})
+
+    assert victim.get(reverse("enrolment-list", args=[insats.pk])).status_code == 302
+    assert Client().get("/api/v1/insatser", headers=bearer).status_code == 401
+
+
+def test_the_set_up_pages_refuse_a_forged_post(forbund_admin, registrator):
+    admin = Client(enforce_csrf_checks=True)
+    admin.force_login(forbund_admin)
+    response = admin.post(reverse("user-detail", args=[registrator.pk]), {"action": "deactivate"})
+    assert response.status_code == 403
+    registrator.refresh_from_db()
+    assert registrator.is_active
