@@ -24,6 +24,7 @@ from samspar.access.scoping import Role
 from samspar.core.logging import RedactingFormatter
 from samspar.economics.models import StandardValueSet
 from samspar.organisation.models import Forbund
+from samspar.registry.models import Person
 from samspar.transfer import archive
 from tests.factories import enrol, make_forbund, make_insats, make_user
 
@@ -328,3 +329,33 @@ def test_the_set_up_pages_refuse_a_forged_post(forbund_admin, registrator):
     assert response.status_code == 403
     registrator.refresh_from_db()
     assert registrator.is_active
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"personnummer": "X"}, "personnumret är inte giltigt"),
+        ({"gender": "X"}, "skiljer sig från personnumrets"),
+    ],
+)
+def test_import_validates_personnummer_as_the_form_does(export_file, change, message):
+    def spoil(tables: dict[str, list[dict[str, Any]]]) -> None:
+        row = tables["registry.person"][0]
+        if change.get("personnummer") == "X":
+            row["personnummer"] = "ABC=1+1"
+        else:
+            row["gender"] = "M" if row["gender"] == "K" else "K"
+
+    _refused(_tampered(export_file, spoil), message)
+
+
+def test_import_finds_the_person_whatever_the_spelling(export_file):
+    """A number spelled without the dash is the same person, not a second one."""
+    persons = Person.objects.count()
+
+    def respell(tables: dict[str, list[dict[str, Any]]]) -> None:
+        row = tables["registry.person"][0]
+        row["personnummer"] = row["personnummer"].replace("-", "")
+
+    archive.import_forbund(_tampered(export_file, respell))
+    assert Person.objects.count() == persons

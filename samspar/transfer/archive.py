@@ -50,7 +50,7 @@ from samspar.access.models import AccessLog, RoleAssignment
 from samspar.access.scoping import Role
 from samspar.annual.models import ChapterText
 from samspar.codelists.models import CodeListEntry
-from samspar.core import crypto
+from samspar.core import crypto, personnummer
 from samspar.dataprotection.personal_data import ERASED_HASH, HOLDERS
 from samspar.economics import selectors as economics_selectors
 from samspar.economics.models import (
@@ -586,16 +586,43 @@ def _import_users(
     return created, reused, renamed
 
 
+def _canonical(row: dict[str, Any]) -> personnummer.Personnummer | None:
+    """The row's personnummer, validated as the registration form does (None: a removed
+    identity). The file's birth date, gender and kind of number must be the number's:
+    one number, one person, whatever spelling the file uses."""
+    text = row.get("personnummer")
+    if text is None:
+        return None
+    where = f"registry.person {row.get('id')}"
+    try:
+        pnr = personnummer.parse(str(text), today=timezone.localdate())
+    except personnummer.PersonnummerError:
+        raise ImportRefused(
+            _("%(where)s: the personnummer is not valid.") % {"where": where}
+        ) from None
+    if (
+        row.get("birth_date") != pnr.birth_date.isoformat()
+        or row.get("gender") != pnr.gender.value
+        or bool(row.get("is_coordination_number")) != pnr.coordination
+    ):
+        raise ImportRefused(
+            _("%(where)s: birth date, gender or kind of number differ from the personnummer's.")
+            % {"where": where}
+        )
+    return pnr
+
+
 def _person(load: _Load, row: dict[str, Any]) -> Person:
-    pnr = row.pop("personnummer")
+    pnr = _canonical(row)
+    row.pop("personnummer")
     person, _m2m = _build(load, Person, row, history=False)
     assert isinstance(person, Person)
     if pnr is None:
         person.pnr_encrypted = ""
         person.pnr_hash = f"gallrad-import-{row['id']}"  # made ERASED_HASH after insert
     else:
-        person.pnr_encrypted = crypto.encrypt(pnr)
-        person.pnr_hash = crypto.lookup_hash(pnr)
+        person.pnr_encrypted = crypto.encrypt(pnr.canonical)
+        person.pnr_hash = crypto.lookup_hash(pnr.canonical)
     return person
 
 
@@ -610,10 +637,9 @@ def _insert_table(load: _Load, model: type[models.Model], rows: list[dict[str, A
         old = row["id"]
         if model is Person:
             known = None
-            if row.get("personnummer") is not None:
-                known = Person.objects.filter(
-                    pnr_hash=crypto.lookup_hash(row["personnummer"])
-                ).first()
+            pnr = _canonical(row)
+            if pnr is not None:
+                known = Person.objects.filter(pnr_hash=crypto.lookup_hash(pnr.canonical)).first()
             if known is not None:  # in another förbund of this installation already
                 mapping[old] = known.pk
                 continue
