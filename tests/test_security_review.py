@@ -350,12 +350,14 @@ def test_import_validates_personnummer_as_the_form_does(export_file, change, mes
 
 
 def test_import_finds_the_person_whatever_the_spelling(export_file):
-    """A number spelled without the dash is the same person, not a second one."""
+    """A number spelled with a dash (the form shows it so) is the same person, not a
+    second one."""
     persons = Person.objects.count()
 
     def respell(tables: dict[str, list[dict[str, Any]]]) -> None:
         row = tables["registry.person"][0]
-        row["personnummer"] = row["personnummer"].replace("-", "")
+        number = row["personnummer"]
+        row["personnummer"] = f"{number[:8]}-{number[8:]}"
 
     archive.import_forbund(_tampered(export_file, respell))
     assert Person.objects.count() == persons
