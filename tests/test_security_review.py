@@ -361,3 +361,12 @@ def test_import_finds_the_person_whatever_the_spelling(export_file):
 
     archive.import_forbund(_tampered(export_file, respell))
     assert Person.objects.count() == persons
+
+
+def test_import_refuses_a_row_naming_a_user_not_in_the_file(export_file):
+    """Was a KeyError (a traceback) instead of a refusal."""
+
+    def stranger(tables: dict[str, list[dict[str, Any]]]) -> None:
+        tables["access.roleassignment"][0]["user"] = "nobody-in-the-file"
+
+    _refused(_tampered(export_file, stranger), "finns inte i filen")

@@ -450,6 +450,11 @@ class _Load:
         model = f.related_model
         assert isinstance(model, type)
         if model is User:
+            if value not in self.users:
+                raise ImportRefused(
+                    _("%(where)s: the user %(username)s is not in the file.")
+                    % {"where": where, "username": value}
+                )
             return self.users[value]
         if _is_code_list(model):
             return self.code(model, value, where)
