@@ -748,7 +748,7 @@ def import_forbund(content: bytes) -> ImportResult:
             _import_tables(load, rows, counts)
         _refresh_populations(load)
         new_id = load.ids.get(Forbund, {}).get(manifest["forbund"].get("id"))
-        forbund = Forbund.objects.filter(pk=new_id).first()
+        forbund = None if new_id is None else Forbund.objects.filter(pk=new_id).first()
         if forbund is None:
             raise ImportRefused(_("The file does not hold the förbund its manifest names."))
         _check_all_within(load, forbund)
@@ -781,7 +781,8 @@ def _check_all_within(load: _Load, forbund: Forbund) -> None:
     from nothing."""
     for table in TABLES:
         made = set(load.ids.get(table.model, {}).values())
-        within = set(table.rows(forbund).filter(pk__in=made).values_list("pk", flat=True))
+        # All of the förbund's rows, not a list of ids: SQLite limits a query's parameters.
+        within = set(table.rows(forbund).values_list("pk", flat=True))
         if made - within:
             raise ImportRefused(
                 _("%(table)s: the file holds rows outside the förbund it exports.")
