@@ -370,3 +370,30 @@ def test_import_refuses_a_row_naming_a_user_not_in_the_file(export_file):
         tables["access.roleassignment"][0]["user"] = "nobody-in-the-file"
 
     _refused(_tampered(export_file, stranger), "finns inte i filen")
+
+
+@pytest.mark.parametrize(
+    "smuggled", [{"insats": "other"}, {"person": 1}, {"created_by": 1}, {"id": 99}]
+)
+def test_a_patch_moves_no_enrolment_nor_changes_its_owner(registrator, insats, smuggled):
+    """Fields the schema does not name are refused, not written: no enrolment moved to
+    another insats, given to another person or author."""
+    other = make_insats(make_forbund("Annat förbund", county="01"), "Annan insats")
+    enrolment = enrol(registrator, insats)
+    _token, key = apitokens.create_token(
+        user=registrator, name="test", expires_on=timezone.localdate()
+    )
+    body = {k: other.pk if v == "other" else v for k, v in smuggled.items()}
+    response = Client(HTTP_AUTHORIZATION=f"Bearer {key}").patch(
+        f"/api/v1/enrolments/{enrolment.pk}",
+        {"version": enrolment.version, "notes": "ändrad", **body},
+        content_type="application/json",
+    )
+    assert response.status_code == 422
+    stored = type(enrolment).objects.get(pk=enrolment.pk)
+    assert (stored.insats_id, stored.person_id, stored.created_by_id, stored.notes) == (
+        insats.pk,
+        enrolment.person_id,
+        enrolment.created_by_id,
+        enrolment.notes,
+    )
