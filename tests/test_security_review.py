@@ -397,3 +397,15 @@ def test_a_patch_moves_no_enrolment_nor_changes_its_owner(registrator, insats, s
         enrolment.created_by_id,
         enrolment.notes,
     )
+
+
+def test_import_links_no_row_to_another_forbunds_objects(export_file, db):
+    """An id in the file names a row of the file, never a row of this installation:
+    an enrolment pointing at another förbund's insats is refused."""
+    target = make_insats(make_forbund("Ett annat förbund", county="01"), "Deras insats")
+
+    def elsewhere(tables: dict[str, list[dict[str, Any]]]) -> None:
+        tables["registry.enrolment"][0]["insats"] = target.pk
+
+    _refused(_tampered(export_file, elsewhere), "inte finns i filen")
+    assert not target.enrolments.exists()
