@@ -409,3 +409,17 @@ def test_import_links_no_row_to_another_forbunds_objects(export_file, db):
 
     _refused(_tampered(export_file, elsewhere), "inte finns i filen")
     assert not target.enrolments.exists()
+
+
+@pytest.mark.parametrize("content", [b"[" * 100_000, b"\xff\xfe", b"[1, 2]", b"{bad"])
+def test_import_refuses_a_damaged_table(export_file, content):
+    """Deeply nested JSON, bytes that are not UTF-8, a line that is no object: a
+    refusal, not a traceback."""
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(export_file)) as source,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf,
+    ):
+        for name in source.namelist():
+            zf.writestr(name, content if name == "organisation.team.jsonl" else source.read(name))
+    _refused(out.getvalue(), "skadad")

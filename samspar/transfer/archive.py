@@ -732,7 +732,18 @@ def import_forbund(content: bytes) -> ImportResult:
         name = f"{label}.jsonl"
         if name not in names:
             return []
-        return [json.loads(line) for line in archive.read(name).decode().splitlines() if line]
+        try:
+            text = archive.read(name).decode()
+            found = [json.loads(line) for line in text.splitlines() if line]
+        except (zipfile.BadZipFile, UnicodeDecodeError, ValueError, RecursionError):
+            raise ImportRefused(
+                _("%(name)s in the file is damaged or not JSON Lines.") % {"name": name}
+            ) from None
+        if not all(isinstance(row, dict) for row in found):
+            raise ImportRefused(
+                _("%(name)s in the file is damaged or not JSON Lines.") % {"name": name}
+            )
+        return found
 
     name = manifest["forbund"]["name"]
     if Forbund.objects.filter(name=name).exists():
