@@ -12,15 +12,21 @@ import re
 _SEP = r"(?:[-+\uff0b\uff0d]|\s|%2[BbDd0]|\+)?"
 _PERSONNUMMER_RE = re.compile(rf"(?<!\d)(?:\d{{2}}{_SEP})?\d{{2}}{_SEP}\d{{4}}{_SEP}\d{{4}}(?!\d)")
 REDACTED = "[personnummer]"
+# The token of a link to set a password (``/konto/losenord/satt/<uid>/<token>/``): whoever
+# reads it in a log could set the new user's password before they do.
+_SET_PASSWORD_TOKEN_RE = re.compile(r"(/konto/losenord/satt/[^/\s]+/)[^/\s?\"]+")
+REDACTED_TOKEN = "[token]"
 
 
 def redact(text: str) -> str:
+    text = _SET_PASSWORD_TOKEN_RE.sub(rf"\g<1>{REDACTED_TOKEN}", text)
     return _PERSONNUMMER_RE.sub(REDACTED, text)
 
 
 class RedactingFormatter(logging.Formatter):
     """Formats as usual (message and traceback), then masks anything shaped like a
-    personnummer: an exception message may quote the input that caused it."""
+    personnummer (an exception message may quote the input that caused it) and the token
+    of a set-password link (the access log's request line)."""
 
     def format(self, record: logging.LogRecord) -> str:
         return redact(super().format(record))

@@ -47,9 +47,10 @@ from django.utils.translation import gettext as _
 
 from samspar.access.audit import log_personal_data_read
 from samspar.access.models import AccessLog, RoleAssignment
+from samspar.access.scoping import Role
 from samspar.annual.models import ChapterText
 from samspar.codelists.models import CodeListEntry
-from samspar.core import crypto
+from samspar.core import crypto, personnummer
 from samspar.dataprotection.personal_data import ERASED_HASH, HOLDERS
 from samspar.economics import selectors as economics_selectors
 from samspar.economics.models import (
@@ -87,6 +88,10 @@ VERSION = 1
 MANIFEST = "manifest.json"
 USERS = "auth.user"
 PURPOSE = "export"  # the purpose of the access-log entries of an export
+# What an import reads at most, unpacked (a zip bomb is refused before it is unpacked):
+# the members' total size, and the members' number.
+MAX_UNPACKED_BYTES = 1024 * 1024 * 1024
+MAX_MEMBERS = 200
 
 User = get_user_model()
 
@@ -445,6 +450,11 @@ class _Load:
         model = f.related_model
         assert isinstance(model, type)
         if model is User:
+            if value not in self.users:
+                raise ImportRefused(
+                    _("%(where)s: the user %(username)s is not in the file.")
+                    % {"where": where, "username": value}
+                )
             return self.users[value]
         if _is_code_list(model):
             return self.code(model, value, where)
@@ -491,6 +501,11 @@ def _build(
             values[f.attname] = load.ref(f, value, f"{where}, {f.name}", history=history)
         elif f.name == "id" and history and model._meta.pk.name == "history_id":
             base = model.instance_type  # type: ignore[attr-defined]
+            if value not in load.ids.get(base, {}):
+                raise ImportRefused(
+                    _("%(where)s: refers to row %(id)s, which is not in the file.")
+                    % {"where": where, "id": value}
+                )
             values["id"] = load.ids[base][value]
         elif isinstance(f, models.JSONField) or value is None:
             values[f.attname] = value
@@ -576,16 +591,43 @@ def _import_users(
     return created, reused, renamed
 
 
+def _canonical(row: dict[str, Any]) -> personnummer.Personnummer | None:
+    """The row's personnummer, validated as the registration form does (None: a removed
+    identity). The file's birth date, gender and kind of number must be the number's:
+    one number, one person, whatever spelling the file uses."""
+    text = row.get("personnummer")
+    if text is None:
+        return None
+    where = f"registry.person {row.get('id')}"
+    try:
+        pnr = personnummer.parse(str(text), today=timezone.localdate())
+    except personnummer.PersonnummerError:
+        raise ImportRefused(
+            _("%(where)s: the personnummer is not valid.") % {"where": where}
+        ) from None
+    if (
+        row.get("birth_date") != pnr.birth_date.isoformat()
+        or row.get("gender") != pnr.gender.value
+        or bool(row.get("is_coordination_number")) != pnr.coordination
+    ):
+        raise ImportRefused(
+            _("%(where)s: birth date, gender or kind of number differ from the personnummer's.")
+            % {"where": where}
+        )
+    return pnr
+
+
 def _person(load: _Load, row: dict[str, Any]) -> Person:
-    pnr = row.pop("personnummer")
+    pnr = _canonical(row)
+    row.pop("personnummer")
     person, _m2m = _build(load, Person, row, history=False)
     assert isinstance(person, Person)
     if pnr is None:
         person.pnr_encrypted = ""
         person.pnr_hash = f"gallrad-import-{row['id']}"  # made ERASED_HASH after insert
     else:
-        person.pnr_encrypted = crypto.encrypt(pnr)
-        person.pnr_hash = crypto.lookup_hash(pnr)
+        person.pnr_encrypted = crypto.encrypt(pnr.canonical)
+        person.pnr_hash = crypto.lookup_hash(pnr.canonical)
     return person
 
 
@@ -600,10 +642,9 @@ def _insert_table(load: _Load, model: type[models.Model], rows: list[dict[str, A
         old = row["id"]
         if model is Person:
             known = None
-            if row.get("personnummer") is not None:
-                known = Person.objects.filter(
-                    pnr_hash=crypto.lookup_hash(row["personnummer"])
-                ).first()
+            pnr = _canonical(row)
+            if pnr is not None:
+                known = Person.objects.filter(pnr_hash=crypto.lookup_hash(pnr.canonical)).first()
             if known is not None:  # in another förbund of this installation already
                 mapping[old] = known.pk
                 continue
@@ -675,6 +716,7 @@ def import_forbund(content: bytes) -> ImportResult:
         archive = zipfile.ZipFile(io.BytesIO(content))
     except zipfile.BadZipFile:
         raise ImportRefused(_("The file is not a Samspår export (not a zip file).")) from None
+    _check_sizes(archive)
     manifest = read_manifest(archive)
     names = set(archive.namelist())
     known = set(all_labels())
@@ -690,7 +732,18 @@ def import_forbund(content: bytes) -> ImportResult:
         name = f"{label}.jsonl"
         if name not in names:
             return []
-        return [json.loads(line) for line in archive.read(name).decode().splitlines() if line]
+        try:
+            text = archive.read(name).decode()
+            found = [json.loads(line) for line in text.splitlines() if line]
+        except (zipfile.BadZipFile, UnicodeDecodeError, ValueError, RecursionError):
+            raise ImportRefused(
+                _("%(name)s in the file is damaged or not JSON Lines.") % {"name": name}
+            ) from None
+        if not all(isinstance(row, dict) for row in found):
+            raise ImportRefused(
+                _("%(name)s in the file is damaged or not JSON Lines.") % {"name": name}
+            )
+        return found
 
     name = manifest["forbund"]["name"]
     if Forbund.objects.filter(name=name).exists():
@@ -705,8 +758,47 @@ def import_forbund(content: bytes) -> ImportResult:
         with override_settings(SIMPLE_HISTORY_ENABLED=False), _keep_timestamps():
             _import_tables(load, rows, counts)
         _refresh_populations(load)
-        forbund = Forbund.objects.get(pk=load.ids[Forbund][manifest["forbund"]["id"]])
+        new_id = load.ids.get(Forbund, {}).get(manifest["forbund"].get("id"))
+        forbund = None if new_id is None else Forbund.objects.filter(pk=new_id).first()
+        if forbund is None:
+            raise ImportRefused(_("The file does not hold the förbund its manifest names."))
+        _check_all_within(load, forbund)
     return ImportResult(forbund, counts, created, reused, renamed)
+
+
+def _check_sizes(archive: zipfile.ZipFile) -> None:
+    """Refuse a file that would unpack to more than an export of a förbund can be (the
+    sizes the zip declares: zipfile reads no member beyond its declared size)."""
+    members = archive.infolist()
+    if len(members) > MAX_MEMBERS or sum(m.file_size for m in members) > MAX_UNPACKED_BYTES:
+        raise ImportRefused(_("The file is too large to be a Samspår export."))
+
+
+def _check_role(row: dict[str, Any]) -> None:
+    """A role in the file is a role in the förbund or one of its insatser: never the
+    system administrator's (which has no scope), never one without a scope."""
+    if row.get("role") == Role.SYSADMIN or (
+        row.get("forbund") is None and row.get("insats") is None
+    ):
+        raise ImportRefused(
+            _("access.roleassignment %(id)s: only roles within the förbund are imported.")
+            % {"id": row.get("id")}
+        )
+
+
+def _check_all_within(load: _Load, forbund: Forbund) -> None:
+    """Every row the import made or linked belongs to the imported förbund: the file
+    cannot add a second förbund, shipped (shared) standard values, or rows hanging
+    from nothing."""
+    for table in TABLES:
+        made = set(load.ids.get(table.model, {}).values())
+        # All of the förbund's rows, not a list of ids: SQLite limits a query's parameters.
+        within = set(table.rows(forbund).values_list("pk", flat=True))
+        if made - within:
+            raise ImportRefused(
+                _("%(table)s: the file holds rows outside the förbund it exports.")
+                % {"table": table.label}
+            )
 
 
 def _import_tables(
@@ -714,6 +806,9 @@ def _import_tables(
 ) -> None:
     for table in TABLES:
         table_rows = rows(table.label)
+        if table.model is RoleAssignment:
+            for row in table_rows:
+                _check_role(row)
         _insert_table(load, table.model, table_rows)
         counts[table.label] = len(table_rows)
     for table in TABLES:

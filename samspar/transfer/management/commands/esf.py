@@ -56,6 +56,7 @@ class Command(BaseCommand):
             detail=f"ESF {the_month.label} {fmt}",
         )
         fd = os.open(Path(file), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        os.fchmod(fd, 0o600)  # also a file that existed, with wider permissions
         with os.fdopen(fd, "wb") as out:
             out.write(content)
         self.stdout.write(

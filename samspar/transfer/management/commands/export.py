@@ -40,6 +40,7 @@ class Command(BaseCommand):
         path = Path(file)
         # Readable by the owner only: the file holds personnummer in plain text.
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        os.fchmod(fd, 0o600)  # also a file that existed, with wider permissions
         with os.fdopen(fd, "wb") as out:
             out.write(content)
         self.stdout.write(
