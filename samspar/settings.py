@@ -74,6 +74,8 @@ INSTALLED_APPS = [
     "csp",
     "ninja",  # serves the API docs page's Swagger files locally, not from a CDN
     "simple_history",
+    "django_tasks",
+    "django_tasks_db",
     "samspar.core",
     "samspar.organisation",
     "samspar.codelists",
@@ -85,7 +87,12 @@ INSTALLED_APPS = [
     "samspar.economics",
     "samspar.bench",
     "samspar.dataprotection",
+    "samspar.imports",
 ]
+
+# Background work (an import's check and write) through Django's tasks framework
+# (the django-tasks backport) kept in the database: `samspar db_worker` runs them.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
