@@ -142,11 +142,13 @@ class Lookup:
                 self.by_name[values.normalise(raw)] = None
 
     def __call__(self, raw: object) -> Any:
-        if values.is_unknown(raw):
+        if raw is None:
             return None
         key = values.normalise(raw if not isinstance(raw, float) or not raw.is_integer() else int(raw))
-        if key in self.by_name:
+        if key in self.by_name:  # first: "Okänd" is an education level of its own
             return self.by_name[key]
+        if values.is_unknown(raw):
+            return None
         raise UnknownValue(_("Unknown value: use a value of the list or map it on the mapping page."))
 
 

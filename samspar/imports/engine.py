@@ -277,7 +277,7 @@ def _report(
 ) -> None:
     if hasattr(error, "error_dict"):
         for key, messages in error.message_dict.items():
-            column = "" if key == NON_FIELD_ERRORS else heading(key)
+            column = "" if key == NON_FIELD_ERRORS else heading(key) or key
             value = raw.get(key)
             for message in messages:
                 result.add_error(RowError(number, column, _shown(value), message))

@@ -158,6 +158,7 @@ class EnrolmentHandler(CodeHandler):
         stored = self.stored.get((person.pk, start)) if person is not None and start else None
         candidate = Enrolment(
             insats=self.insats,
+            created_by_id=self.user.pk,
             first_name=(row["first_name"] or "").strip(),
             last_name=(row["last_name"] or "").strip(),
             **fields,
@@ -174,7 +175,7 @@ class EnrolmentHandler(CodeHandler):
         for name in _FOREIGN_KEYS:
             field = Enrolment._meta.get_field(name)
             if fields[name] is None and not field.null and name not in errors:
-                errors[name] = [str(field.error_messages["null"])]
+                errors[name] = [_("The value is needed: this variable cannot be unknown.")]
         if (fields["end_date"] is None) != (fields["end_reason"] is None):
             errors.setdefault(
                 "end_reason",
@@ -254,7 +255,7 @@ ENROLMENT_COLUMNS = (
     Column("municipality", "Hemkommun", _code("municipality"), ("kommun", "folkbokföringskommun", "bostadskommun", "kommunkod", "hemvist", "vistelsekommun"), choices="municipality"),
     Column("residence_kind", "Folkbokförd eller vistelse", _code("residence"), ("folkbokföring", "boende"), choices="residence"),
     Column("referring_actor", "Remitterande aktör", _code("referrer"), ("aktualiserande aktör", "remitterande/aktualiserande aktör", "remittent", "remitterad av", "aktör", "remiss från"), choices="referrer"),
-    Column("supply_before", "Försörjning före", _code("supply"), ("försörjning innan", "försörjning före insats", "ersättning före"), choices="supply", many=True, help="Flera värden avskiljs med semikolon (;)."),
+    Column("supply_before", "Försörjning före", _code("supply"), ("försörjning", "försörjning innan", "försörjning före insats", "ersättning före", "försörjning vid start"), choices="supply", many=True, help="Flera värden avskiljs med semikolon (;)."),
     Column("years_in_public_support", "År i offentlig försörjning före", lambda raw: values.decimal(raw, 2), ("tid i offentlig försörjning", "år i offentlig försörjning", "tid i offentlig försörjning (år)", "antal år i offentlig försörjning"), help="År med högst två decimaler, t.ex. 5,75."),
     Column("months_in_public_support", "Månader i offentlig försörjning före", _years_from_months, ("tid i offentlig försörjning (månader)", "månader i offentlig försörjning"), help="Används om kolumnen med år är tom; räknas om till år."),
     Column("education_level", "Utbildningsnivå", _code("education"), ("utbildning", "utbildningsnivå före"), choices="education"),

@@ -98,7 +98,9 @@ def decimal(raw: object, places: int = 2) -> Decimal | None:
         raise ValueError(
             _("At most %(places)d decimals.") % {"places": places}
         )
-    return number.quantize(Decimal(1).scaleb(-places))
+    # Without trailing zeros: 5,50 is 5.5 (a field with one decimal takes it).
+    plain = number.normalize()
+    return plain.quantize(Decimal(1)) if plain.as_tuple().exponent > 0 else plain  # type: ignore[operator]
 
 
 def whole(raw: object) -> int | None:
