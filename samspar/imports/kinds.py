@@ -9,7 +9,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 
 from samspar.access.scoping import Action
 from samspar.core import crypto
-from samspar.imports import values
+from samspar.imports import constraints, values
 from samspar.imports.choices import Lookup, options
 from samspar.imports.engine import CREATE, SKIP, UPDATE, Column, Handler, Kind
 from samspar.organisation import services as setup
@@ -167,11 +167,19 @@ class EnrolmentHandler(CodeHandler):
             services._check_dates(fields, self.insats)
         except ValidationError as e:
             errors.update(e.message_dict)
+        # The foreign keys were looked up in this run's lists, and the check constraints
+        # are evaluated in Python: no query per row (``constraints.py``).
+        exclude = {"person", "insats", "created_by", *_FOREIGN_KEYS, *errors}
         try:
-            candidate.full_clean(exclude=["person", *_FOREIGN_KEYS, *errors])
+            candidate.full_clean(exclude=exclude, validate_constraints=False)
         except ValidationError as e:
             for key, messages in e.message_dict.items():
                 errors.setdefault(key, messages)
+        if not errors:
+            try:
+                constraints.check(candidate, exclude)
+            except ValidationError as e:
+                errors[NON_FIELD_ERRORS] = e.messages
         for name in _FOREIGN_KEYS:
             field = Enrolment._meta.get_field(name)
             if fields[name] is None and not field.null and name not in errors:
