@@ -52,7 +52,7 @@ class Command(BaseCommand):
         insats = Insats.objects.filter(pk=options["insats"]).first()
         if user is None or insats is None:
             raise CommandError(_("No such user or insats."))
-        path: Path = options["file"]
+        path = Path(options["file"])
         try:
             data = path.read_bytes()
         except OSError as e:
@@ -69,7 +69,7 @@ class Command(BaseCommand):
             )
             run = services.execute(run.pk, progress)
             if options["mapping"] is not None:
-                mapping = json.loads(options["mapping"].read_text(encoding="utf-8"))
+                mapping = json.loads(Path(options["mapping"]).read_text(encoding="utf-8"))
                 services.save_mapping(
                     user=user,
                     run=run,

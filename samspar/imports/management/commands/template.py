@@ -30,6 +30,6 @@ class Command(BaseCommand):
             insats = Insats.objects.filter(pk=options["insats"]).first()
             if insats is None:
                 raise CommandError(_("No such user or insats."))
-        path: Path = options["file"]
+        path = Path(options["file"])
         path.write_bytes(build(KINDS[options["kind"]], insats))
         self.stdout.write(_("Wrote %(file)s.") % {"file": path})
