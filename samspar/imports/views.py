@@ -13,7 +13,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
-from django_htmx.http import HttpResponseClientRefresh
 
 from samspar.access.audit import log_personal_data_read
 from samspar.access.models import AccessLog
@@ -149,9 +148,10 @@ def _run_context(run: ImportRun, kind: Kind) -> dict[str, object]:
 def import_progress(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """HTMX: the progress bar while the run works; the whole page again when it is done."""
     run = _run(request, pk)
+    response = render(request, "imports/_progress.html", {"run": run})
     if not run.running:
-        return HttpResponseClientRefresh()
-    return render(request, "imports/_progress.html", {"run": run})
+        response["HX-Refresh"] = "true"
+    return response
 
 
 @login_required
