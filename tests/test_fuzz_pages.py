@@ -279,7 +279,9 @@ def world(db):
         insats=insats,
         kind="enrolments",
         file_name="egen.csv",
-        data="Personnummer;Startdatum;Remiss från;Handläggare\n19900314-0000;2022-01-01;Soc;Lisa\n".encode(),
+        data=(
+            "Personnummer;Startdatum;Remiss från;Handläggare\n19900314-0000;2022-01-01;Soc;Lisa\n"
+        ).encode(),
         queue=False,
     )
     import_run = imports.execute(import_run.pk)

@@ -30,9 +30,7 @@ HEADER = (
 
 
 def _line(pnr, gender="K", start="2021-02-01", referrer="AF"):
-    return (
-        f"{pnr};Anna;Berg;{gender};{start};{start};Avesta;{referrer};Lön;Gymnasial;Arbete\n"
-    )
+    return f"{pnr};Anna;Berg;{gender};{start};{start};Avesta;{referrer};Lön;Gymnasial;Arbete\n"
 
 
 def _csv(*lines):
@@ -68,7 +66,9 @@ def test_a_coach_imports_through_the_page_and_the_worker(registrator, insats):
     women = [make_pnr(dt.date(1980, 1, 1 + i), man=False) for i in range(3)]
     response = _upload(client, insats, _csv(*(_line(p) for p in women)))
     run = ImportRun.objects.get()
-    assert response.status_code == 302 and response["Location"] == reverse("import-run", args=[run.pk])
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "import-run", args=[run.pk]
+    )
     assert run.status == Status.QUEUED
     waiting = client.get(reverse("import-run", args=[run.pk]))
     assert b'hx-get="' + reverse("import-progress", args=[run.pk]).encode() in waiting.content
@@ -77,7 +77,12 @@ def test_a_coach_imports_through_the_page_and_the_worker(registrator, insats):
 
     _work()
     run.refresh_from_db()
-    assert (run.status, run.to_create, run.progress_done, run.progress_total) == (Status.CHECKED, 3, 3, 3)
+    assert (run.status, run.to_create, run.progress_done, run.progress_total) == (
+        Status.CHECKED,
+        3,
+        3,
+        3,
+    )
     assert not Enrolment.objects.exists()
     done = client.get(reverse("import-progress", args=[run.pk]), HTTP_HX_REQUEST="true")
     assert done.headers.get("HX-Refresh") == "true"
@@ -101,7 +106,12 @@ def test_errors_are_shown_with_row_column_value_and_reason_and_logged(registrato
     _work()
     run = ImportRun.objects.get()
     assert run.errors == [
-        {"row": 3, "column": "Personnummer", "value": bad, "reason": "Kontrollsiffran stämmer inte: kontrollera de fyra sista siffrorna."}
+        {
+            "row": 3,
+            "column": "Personnummer",
+            "value": bad,
+            "reason": "Kontrollsiffran stämmer inte: kontrollera de fyra sista siffrorna.",
+        }
     ] or (len(run.errors) == 1 and run.errors[0]["row"] == 3 and run.errors[0]["value"] == bad)
     page = client.get(reverse("import-run", args=[run.pk]))
     assert bad.encode() in page.content
@@ -116,12 +126,19 @@ def test_errors_are_shown_with_row_column_value_and_reason_and_logged(registrato
 
 def test_mapping_page_maps_values_and_checks_again(registrator, insats):
     client = _client(registrator)
-    _upload(client, insats, _csv(_line(make_pnr(dt.date(1980, 1, 1), man=False), gender="Kvinna", referrer="Soc")))
+    _upload(
+        client,
+        insats,
+        _csv(_line(make_pnr(dt.date(1980, 1, 1), man=False), gender="Kvinna", referrer="Soc")),
+    )
     _work()
     run = ImportRun.objects.get()
     page = client.get(reverse("import-run", args=[run.pk]))
     assert b'name="val::referring_actor::Soc"' in page.content
-    client.post(reverse("import-mapping", args=[run.pk]), {"val::referring_actor::Soc": "kommun-socialtjanst"})
+    client.post(
+        reverse("import-mapping", args=[run.pk]),
+        {"val::referring_actor::Soc": "kommun-socialtjanst"},
+    )
     _work()
     run.refresh_from_db()
     assert run.errors == [] and run.to_create == 1
@@ -167,7 +184,14 @@ def test_cli_dry_run_then_import(registrator, insats, tmp_path, capsys):
         call_command("import", str(path), insats=insats.pk, user=registrator.username, dry_run=True)
     mapping = tmp_path / "mappning.json"
     mapping.write_text(json.dumps({"values": {"referring_actor": {"Soc": "kommun-socialtjanst"}}}))
-    call_command("import", str(path), insats=insats.pk, user=registrator.username, dry_run=True, mapping=str(mapping))
+    call_command(
+        "import",
+        str(path),
+        insats=insats.pk,
+        user=registrator.username,
+        dry_run=True,
+        mapping=str(mapping),
+    )
     assert not Enrolment.objects.exists()
     call_command("import", str(path), insats=insats.pk, user=registrator.username)
     assert Enrolment.objects.get().referring_actor.code == "kommun-socialtjanst"

@@ -63,10 +63,21 @@ def build_file(rows: int, today: dt.date, seed: int) -> bytes:
     sheet = book.create_sheet("Deltagare")
     sheet.append(
         [
-            "Personnummer", "Förnamn", "Efternamn", "Startdatum", "Aktualiseringsdatum",
-            "Samtyckesdatum", "Hemkommun", "Remitterande aktör", "Försörjning före",
-            "År i offentlig försörjning före", "Utbildningsnivå", "Sysselsättning före",
-            "Slutdatum", "Tidigt avhopp", "Avslutsanledning",
+            "Personnummer",
+            "Förnamn",
+            "Efternamn",
+            "Startdatum",
+            "Aktualiseringsdatum",
+            "Samtyckesdatum",
+            "Hemkommun",
+            "Remitterande aktör",
+            "Försörjning före",
+            "År i offentlig försörjning före",
+            "Utbildningsnivå",
+            "Sysselsättning före",
+            "Slutdatum",
+            "Tidigt avhopp",
+            "Avslutsanledning",
         ]
     )
     seen: set[int] = set()

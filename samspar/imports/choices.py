@@ -63,7 +63,12 @@ def _referrers(insats: Insats | None) -> list[Option]:
 
 def _municipalities(insats: Insats | None) -> list[Option]:
     return [
-        Option(m, m.code, f"{m.name} ({m.code})", (m.code, str(int(m.code)), m.name, f"{m.name} kommun"))
+        Option(
+            m,
+            m.code,
+            f"{m.name} ({m.code})",
+            (m.code, str(int(m.code)), m.name, f"{m.name} kommun"),
+        )
         for m in Municipality.objects.order_by("name")
     ]
 
@@ -82,22 +87,39 @@ def _genders(insats: Insats | None) -> list[Option]:
 
 def _residence(insats: Insats | None) -> list[Option]:
     return [
-        Option(ResidenceKind.REGISTERED.value, "folkbokford", "Folkbokförd", ("folkbokford", "Folkbokförd", "Folkbokföringskommun")),
+        Option(
+            ResidenceKind.REGISTERED.value,
+            "folkbokford",
+            "Folkbokförd",
+            ("folkbokford", "Folkbokförd", "Folkbokföringskommun"),
+        ),
         Option(ResidenceKind.STAYING.value, "vistelse", "Vistelse", ("vistelse", "Vistelsekommun")),
     ]
 
 
 def _anonymous_reasons(insats: Insats | None) -> list[Option]:
     return [
-        Option(AnonymousReason.PROTECTED_IDENTITY.value, "skyddad", "Skyddad identitet", ("skyddad", "Skyddad identitet", "Skyddade personuppgifter")),
-        Option(AnonymousReason.NO_CONSENT.value, "samtycke", "Inget samtycke", ("samtycke", "Inget samtycke", "Saknar samtycke")),
+        Option(
+            AnonymousReason.PROTECTED_IDENTITY.value,
+            "skyddad",
+            "Skyddad identitet",
+            ("skyddad", "Skyddad identitet", "Skyddade personuppgifter"),
+        ),
+        Option(
+            AnonymousReason.NO_CONSENT.value,
+            "samtycke",
+            "Inget samtycke",
+            ("samtycke", "Inget samtycke", "Saknar samtycke"),
+        ),
     ]
 
 
 def _parties(insats: Insats | None) -> list[Option]:
     if insats is None:
         return []
-    parties = MemberParty.objects.filter(forbund_id=insats.forbund_id).select_related("municipality")
+    parties = MemberParty.objects.filter(forbund_id=insats.forbund_id).select_related(
+        "municipality"
+    )
     options = []
     for p in parties:
         names: tuple[str, ...] = (p.name, str(p.pk))
@@ -144,12 +166,16 @@ class Lookup:
     def __call__(self, raw: object) -> Any:
         if raw is None:
             return None
-        key = values.normalise(raw if not isinstance(raw, float) or not raw.is_integer() else int(raw))
+        key = values.normalise(
+            raw if not isinstance(raw, float) or not raw.is_integer() else int(raw)
+        )
         if key in self.by_name:  # first: "Okänd" is an education level of its own
             return self.by_name[key]
         if values.is_unknown(raw):
             return None
-        raise UnknownValue(_("Unknown value: use a value of the list or map it on the mapping page."))
+        raise UnknownValue(
+            _("Unknown value: use a value of the list or map it on the mapping page.")
+        )
 
 
 def options(source: str, insats: Insats | None) -> list[Option]:

@@ -85,7 +85,9 @@ class Result:
 class Handler:
     """What a kind does with its parsed rows; one instance per run."""
 
-    def __init__(self, user: AbstractBaseUser, insats: Insats, value_map: dict[str, dict[str, str]]):
+    def __init__(
+        self, user: AbstractBaseUser, insats: Insats, value_map: dict[str, dict[str, str]]
+    ):
         self.user = user
         self.insats = insats
         self.value_map = value_map

@@ -93,7 +93,14 @@ END = (
     "work_or_studies_increased",
 )
 NAMES = ("first_name", "last_name")
-_FOREIGN_KEYS = ("municipality", "referring_actor", "education_level", "occupation_before", "end_reason", "occupation_after")
+_FOREIGN_KEYS = (
+    "municipality",
+    "referring_actor",
+    "education_level",
+    "occupation_before",
+    "end_reason",
+    "occupation_after",
+)
 
 
 def _field_value(name: str, value: Any) -> Any:
@@ -207,16 +214,20 @@ class EnrolmentHandler(CodeHandler):
                 continue
             if (other_end is None or other_end >= start) and (end is None or other_start <= end):
                 raise ValidationError(
-                    {"start_date": _("The person was already enrolled in this insats during this period.")}
+                    {
+                        "start_date": _(
+                            "The person was already enrolled in this insats during this period."
+                        )
+                    }
                 )
 
     def _same(self, stored: Enrolment, candidate: Enrolment, row: dict[str, Any]) -> bool:
         for name in (*NAMES, *START, *END):
             if getattr(stored, name) != getattr(candidate, name):
                 return False
-        return {s.pk for s in stored.supply_before.all()} == {s.pk for s in row["supply_before"]} and {
-            s.pk for s in stored.supply_after.all()
-        } == {s.pk for s in row["supply_after"]}
+        return {s.pk for s in stored.supply_before.all()} == {
+            s.pk for s in row["supply_before"]
+        } and {s.pk for s in stored.supply_after.all()} == {s.pk for s in row["supply_after"]}
 
     def write(self, action: str, row: dict[str, Any], stored: Any) -> None:
         fields = self._fields(row)
@@ -253,32 +264,189 @@ class EnrolmentHandler(CodeHandler):
 
 
 ENROLMENT_COLUMNS = (
-    Column("personnummer", "Personnummer", _pnr, ("pnr", "personnr", "person nr", "samordningsnummer", "personnummer/samordningsnummer", "identitetsnummer"), required=True, help="ÅÅÅÅMMDD-NNNN eller ÅÅMMDD-NNNN; samordningsnummer (dag + 60) går också."),
+    Column(
+        "personnummer",
+        "Personnummer",
+        _pnr,
+        (
+            "pnr",
+            "personnr",
+            "person nr",
+            "samordningsnummer",
+            "personnummer/samordningsnummer",
+            "identitetsnummer",
+        ),
+        required=True,
+        help="ÅÅÅÅMMDD-NNNN eller ÅÅMMDD-NNNN; samordningsnummer (dag + 60) går också.",
+    ),
     Column("first_name", "Förnamn", values.text, ("fornamn", "first name", "tilltalsnamn")),
     Column("last_name", "Efternamn", values.text, ("efternamn", "last name", "släktnamn")),
-    Column("gender", "Kön", _code("gender"), ("juridiskt kön", "gender"), choices="gender", help="Kontrolleras mot personnumret; personens kön följer av personnumret."),
-    Column("start_date", "Startdatum", values.date, ("start", "startdatum insats", "inskrivningsdatum", "inskriven", "datum start", "start date"), required=True),
-    Column("referral_date", "Aktualiseringsdatum", values.date, ("remissdatum", "datum för studiebesök", "studiebesök", "aktualiserad", "referral date")),
-    Column("consent_date", "Samtyckesdatum", values.date, ("samtycke", "datum samtycke", "samtycke datum", "consent date")),
-    Column("municipality", "Hemkommun", _code("municipality"), ("kommun", "folkbokföringskommun", "bostadskommun", "kommunkod", "hemvist", "vistelsekommun"), choices="municipality"),
-    Column("residence_kind", "Folkbokförd eller vistelse", _code("residence"), ("folkbokföring", "boende"), choices="residence"),
-    Column("referring_actor", "Remitterande aktör", _code("referrer"), ("aktualiserande aktör", "remitterande/aktualiserande aktör", "remittent", "remitterad av", "aktör", "remiss från"), choices="referrer"),
-    Column("supply_before", "Försörjning före", _code("supply"), ("försörjning", "försörjning innan", "försörjning före insats", "ersättning före", "försörjning vid start"), choices="supply", many=True, help="Flera värden avskiljs med semikolon (;)."),
-    Column("years_in_public_support", "År i offentlig försörjning före", lambda raw: values.decimal(raw, 2), ("tid i offentlig försörjning", "år i offentlig försörjning", "tid i offentlig försörjning (år)", "antal år i offentlig försörjning"), help="År med högst två decimaler, t.ex. 5,75."),
-    Column("months_in_public_support", "Månader i offentlig försörjning före", _years_from_months, ("tid i offentlig försörjning (månader)", "månader i offentlig försörjning"), help="Används om kolumnen med år är tom; räknas om till år."),
-    Column("education_level", "Utbildningsnivå", _code("education"), ("utbildning", "utbildningsnivå före"), choices="education"),
-    Column("occupation_before", "Sysselsättning före", _code("occupation"), ("sysselsättning innan",), choices="occupation"),
-    Column("occupation_before_percent", "Omfattning före (%)", values.percent, ("omfattning före", "sysselsättningsgrad före")),
-    Column("end_date", "Slutdatum", values.date, ("avslutsdatum", "avslutad", "utskriven", "datum avslut", "end date")),
+    Column(
+        "gender",
+        "Kön",
+        _code("gender"),
+        ("juridiskt kön", "gender"),
+        choices="gender",
+        help="Kontrolleras mot personnumret; personens kön följer av personnumret.",
+    ),
+    Column(
+        "start_date",
+        "Startdatum",
+        values.date,
+        (
+            "start",
+            "startdatum insats",
+            "inskrivningsdatum",
+            "inskriven",
+            "datum start",
+            "start date",
+        ),
+        required=True,
+    ),
+    Column(
+        "referral_date",
+        "Aktualiseringsdatum",
+        values.date,
+        ("remissdatum", "datum för studiebesök", "studiebesök", "aktualiserad", "referral date"),
+    ),
+    Column(
+        "consent_date",
+        "Samtyckesdatum",
+        values.date,
+        ("samtycke", "datum samtycke", "samtycke datum", "consent date"),
+    ),
+    Column(
+        "municipality",
+        "Hemkommun",
+        _code("municipality"),
+        (
+            "kommun",
+            "folkbokföringskommun",
+            "bostadskommun",
+            "kommunkod",
+            "hemvist",
+            "vistelsekommun",
+        ),
+        choices="municipality",
+    ),
+    Column(
+        "residence_kind",
+        "Folkbokförd eller vistelse",
+        _code("residence"),
+        ("folkbokföring", "boende"),
+        choices="residence",
+    ),
+    Column(
+        "referring_actor",
+        "Remitterande aktör",
+        _code("referrer"),
+        (
+            "aktualiserande aktör",
+            "remitterande/aktualiserande aktör",
+            "remittent",
+            "remitterad av",
+            "aktör",
+            "remiss från",
+        ),
+        choices="referrer",
+    ),
+    Column(
+        "supply_before",
+        "Försörjning före",
+        _code("supply"),
+        (
+            "försörjning",
+            "försörjning innan",
+            "försörjning före insats",
+            "ersättning före",
+            "försörjning vid start",
+        ),
+        choices="supply",
+        many=True,
+        help="Flera värden avskiljs med semikolon (;).",
+    ),
+    Column(
+        "years_in_public_support",
+        "År i offentlig försörjning före",
+        lambda raw: values.decimal(raw, 2),
+        (
+            "tid i offentlig försörjning",
+            "år i offentlig försörjning",
+            "tid i offentlig försörjning (år)",
+            "antal år i offentlig försörjning",
+        ),
+        help="År med högst två decimaler, t.ex. 5,75.",
+    ),
+    Column(
+        "months_in_public_support",
+        "Månader i offentlig försörjning före",
+        _years_from_months,
+        ("tid i offentlig försörjning (månader)", "månader i offentlig försörjning"),
+        help="Används om kolumnen med år är tom; räknas om till år.",
+    ),
+    Column(
+        "education_level",
+        "Utbildningsnivå",
+        _code("education"),
+        ("utbildning", "utbildningsnivå före"),
+        choices="education",
+    ),
+    Column(
+        "occupation_before",
+        "Sysselsättning före",
+        _code("occupation"),
+        ("sysselsättning innan",),
+        choices="occupation",
+    ),
+    Column(
+        "occupation_before_percent",
+        "Omfattning före (%)",
+        values.percent,
+        ("omfattning före", "sysselsättningsgrad före"),
+    ),
+    Column(
+        "end_date",
+        "Slutdatum",
+        values.date,
+        ("avslutsdatum", "avslutad", "utskriven", "datum avslut", "end date"),
+    ),
     Column("early_dropout", "Tidigt avhopp", values.boolean, ("avhopp",)),
-    Column("end_reason", "Avslutsanledning", _code("end_reason"), ("avslutsorsak", "orsak till avslut", "anledning till avslut"), choices="end_reason"),
-    Column("supply_after", "Försörjning efter", _code("supply"), ("försörjning efter insats",), choices="supply", many=True, help="Flera värden avskiljs med semikolon (;)."),
-    Column("occupation_after", "Sysselsättning efter", _code("occupation"), (), choices="occupation"),
-    Column("occupation_after_percent", "Omfattning efter (%)", values.percent, ("omfattning efter", "sysselsättningsgrad efter")),
+    Column(
+        "end_reason",
+        "Avslutsanledning",
+        _code("end_reason"),
+        ("avslutsorsak", "orsak till avslut", "anledning till avslut"),
+        choices="end_reason",
+    ),
+    Column(
+        "supply_after",
+        "Försörjning efter",
+        _code("supply"),
+        ("försörjning efter insats",),
+        choices="supply",
+        many=True,
+        help="Flera värden avskiljs med semikolon (;).",
+    ),
+    Column(
+        "occupation_after", "Sysselsättning efter", _code("occupation"), (), choices="occupation"
+    ),
+    Column(
+        "occupation_after_percent",
+        "Omfattning efter (%)",
+        values.percent,
+        ("omfattning efter", "sysselsättningsgrad efter"),
+    ),
     Column("works_after", "Arbetar efter", values.boolean, ("arbete efter",)),
     Column("studies_after", "Studerar efter", values.boolean, ("studier efter",)),
-    Column("work_or_studies_increased", "Arbete/studier påbörjat eller utökat", values.boolean, ("påbörjat eller utökat", "utökat arbete/studier")),
-    Column("notes", "Anteckningar", values.text, ("kommentar", "kommentarer", "notering", "övrigt")),
+    Column(
+        "work_or_studies_increased",
+        "Arbete/studier påbörjat eller utökat",
+        values.boolean,
+        ("påbörjat eller utökat", "utökat arbete/studier"),
+    ),
+    Column(
+        "notes", "Anteckningar", values.text, ("kommentar", "kommentarer", "notering", "övrigt")
+    ),
 )
 
 
@@ -324,7 +492,9 @@ class UpsertHandler(CodeHandler):
         return (SKIP if same else UPDATE), stored
 
 
-def _count_kind(model: type[Model], keys: tuple[str, ...], record: Callable[..., Any]) -> type[UpsertHandler]:
+def _count_kind(
+    model: type[Model], keys: tuple[str, ...], record: Callable[..., Any]
+) -> type[UpsertHandler]:
     class CountHandler(UpsertHandler):
         def normalise_row(self, row: dict[str, Any]) -> dict[str, Any]:
             if "gender" in row and row["gender"] is None:
@@ -341,27 +511,48 @@ def _count_kind(model: type[Model], keys: tuple[str, ...], record: Callable[...,
     return CountHandler
 
 
-VolumeHandler = _count_kind(VolumeCount, ("period_start", "period_end", "gender"), services.record_volume_count)
-StructuralHandler = _count_kind(StructuralCount, ("period_start", "period_end", "party"), services.record_structural_count)
+VolumeHandler = _count_kind(
+    VolumeCount, ("period_start", "period_end", "gender"), services.record_volume_count
+)
+StructuralHandler = _count_kind(
+    StructuralCount, ("period_start", "period_end", "party"), services.record_structural_count
+)
 WaitingHandler = _count_kind(WaitingListCount, ("date",), services.record_waiting_count)
 
 
 class InsatsYearHandler(UpsertHandler):
-    model, key, fields, required = InsatsYear, ("year",), ("budgeted_participants",), ("year", "budgeted_participants")
+    model, key, fields, required = (
+        InsatsYear,
+        ("year",),
+        ("budgeted_participants",),
+        ("year", "budgeted_participants"),
+    )
 
     def write(self, action: str, row: dict[str, Any], stored: Any) -> None:
         setup.set_insats_year(self.user, self.insats, row["year"], row["budgeted_participants"])
 
 
 class BudgetHandler(UpsertHandler):
-    model, key, fields, required = BudgetLine, ("year", "category"), ("budget", "outcome"), ("year", "category", "budget")
+    model, key, fields, required = (
+        BudgetLine,
+        ("year", "category"),
+        ("budget", "outcome"),
+        ("year", "category", "budget"),
+    )
 
     def write(self, action: str, row: dict[str, Any], stored: Any) -> None:
-        setup.set_budget_line(self.user, self.insats, row["year"], row["category"], row["budget"], row["outcome"])
+        setup.set_budget_line(
+            self.user, self.insats, row["year"], row["category"], row["budget"], row["outcome"]
+        )
 
 
 class FinancingHandler(UpsertHandler):
-    model, key, fields, required = Financing, ("year", "party"), ("amount",), ("year", "party", "amount")
+    model, key, fields, required = (
+        Financing,
+        ("year", "party"),
+        ("amount",),
+        ("year", "party", "amount"),
+    )
 
     def write(self, action: str, row: dict[str, Any], stored: Any) -> None:
         setup.set_financing(self.user, self.insats, row["year"], row["party"], row["amount"])
@@ -395,7 +586,9 @@ class AnonymousHandler(CodeHandler):
 
     def check(self, row: dict[str, Any]) -> tuple[str, Any]:
         gender = row["gender"] or "X"
-        missing = {n: [_("The value is needed.")] for n in ("start_year", "reason") if row[n] is None}
+        missing = {
+            n: [_("The value is needed.")] for n in ("start_year", "reason") if row[n] is None
+        }
         if missing:
             raise ValidationError(missing)
         count = 1 if row["count"] is None else row["count"]
@@ -406,14 +599,21 @@ class AnonymousHandler(CodeHandler):
         have = self.counts[key]
         if count < have:
             raise ValidationError(
-                {"count": _("More are already registered (%(n)d); an import never removes any.") % {"n": have}}
+                {
+                    "count": _("More are already registered (%(n)d); an import never removes any.")
+                    % {"n": have}
+                }
             )
         return (SKIP, None) if count == have else (CREATE, count - have)
 
     def write(self, action: str, row: dict[str, Any], stored: Any) -> None:
         for _i in range(stored):
             services.register_anonymous(
-                user=self.user, insats=self.insats, gender=row["gender"] or "X", start_year=row["start_year"], reason=row["reason"]
+                user=self.user,
+                insats=self.insats,
+                gender=row["gender"] or "X",
+                start_year=row["start_year"],
+                reason=row["reason"],
             )
 
 
@@ -425,36 +625,214 @@ def _required_whole(raw: Any) -> int | None:
 
 
 PERIOD = (
-    Column("period_start", "Från", values.date, ("från och med", "period från", "periodstart", "from"), required=True),
-    Column("period_end", "Till", values.date, ("till och med", "period till", "periodslut", "to"), required=True),
+    Column(
+        "period_start",
+        "Från",
+        values.date,
+        ("från och med", "period från", "periodstart", "from"),
+        required=True,
+    ),
+    Column(
+        "period_end",
+        "Till",
+        values.date,
+        ("till och med", "period till", "periodslut", "to"),
+        required=True,
+    ),
 )
-COUNT = Column("count", "Antal", _required_whole, ("antal deltagare", "deltagare", "count"), required=True)
+COUNT = Column(
+    "count", "Antal", _required_whole, ("antal deltagare", "deltagare", "count"), required=True
+)
 YEAR = Column("year", "År", values.whole, ("year", "budgetår"), required=True)
 
 KINDS: dict[str, Kind] = {
     k.key: k
     for k in (
-        Kind("enrolments", (gettext_lazy("Participants (personal data)")), "Deltagare", ENROLMENT_COLUMNS, EnrolmentHandler, Action.REGISTER, lambda i: i.has_personal_data),
-        Kind("anonymous", (gettext_lazy("Anonymous participants")), "Anonyma", (
-            Column("start_year", "Startår", values.whole, ("år", "start year"), required=True),
-            Column("gender", "Kön", _code("gender"), ("gender",), choices="gender"),
-            Column("reason", "Anledning", _code("anon_reason"), ("orsak", "reason"), required=True, choices="anon_reason"),
-            Column("count", "Antal", _required_whole, ("antal deltagare", "count"), help="Tom = 1."),
-        ), AnonymousHandler, Action.REGISTER, lambda i: i.takes_anonymous),
-        Kind("volume", (gettext_lazy("Volume counts")), "Volym", (*PERIOD, Column("gender", "Kön", _code("gender"), ("gender",), choices="gender"), COUNT), VolumeHandler, Action.MANAGE, lambda i: i.takes_volume_counts),
-        Kind("structural", (gettext_lazy("Structural counts")), "Strukturella", (*PERIOD, Column("party", "Part", _code("party"), ("organisation", "huvudman"), choices="party"), COUNT), StructuralHandler, Action.MANAGE, lambda i: i.is_structural),
-        Kind("waiting", (gettext_lazy("Waiting list")), "Väntelista", (Column("date", "Datum", values.date, ("date", "per datum"), required=True), Column("count", "Antal väntande", _required_whole, ("antal", "väntande", "count"), required=True)), WaitingHandler, Action.MANAGE, lambda i: True),
-        Kind("years", (gettext_lazy("Budgeted participants per year")), "Planerade deltagare", (YEAR, Column("budgeted_participants", "Budgeterade deltagare", _required_whole, ("planerade deltagare", "budget deltagare"), required=True)), InsatsYearHandler, Action.MANAGE, lambda i: True),
-        Kind("budget", (gettext_lazy("Budget and outcome")), "Budget", (YEAR, Column("category", "Kostnadsslag", _code("cost_category"), ("kategori", "kostnadskategori"), required=True, choices="cost_category"), Column("budget", "Beslut (kr)", _required_whole, ("budget", "beslut", "budget (kr)"), required=True), Column("outcome", "Utfall (kr)", _required_whole, ("utfall",))), BudgetHandler, Action.MANAGE, lambda i: True),
-        Kind("financing", (gettext_lazy("Financing")), "Finansiering", (YEAR, Column("party", "Part", _code("party"), ("finansiär", "organisation"), required=True, choices="party"), Column("amount", "Belopp (kr)", _required_whole, ("belopp", "insats (kr)"), required=True)), FinancingHandler, Action.MANAGE, lambda i: True),
-        Kind("staff", (gettext_lazy("Staff")), "Personal", (
-            Column("name", "Namn", values.text, ("name",), required=True),
-            Column("role", "Roll", values.text, ("befattning", "role"), required=True),
-            Column("fte_percent", "Tjänstgöringsgrad (%)", lambda raw: values.decimal(str(raw).replace("%", "") if isinstance(raw, str) else raw, 1), ("tjänstgöringsgrad", "omfattning", "fte"), required=True),
-            Column("employer", "Anställd av", _code("party"), ("arbetsgivare", "anställande part"), choices="party"),
-            Column("start_date", "Från", values.date, ("startdatum", "anställd från"), required=True),
-            Column("end_date", "Till", values.date, ("slutdatum", "anställd till")),
-        ), StaffHandler, Action.MANAGE, lambda i: True),
+        Kind(
+            "enrolments",
+            (gettext_lazy("Participants (personal data)")),
+            "Deltagare",
+            ENROLMENT_COLUMNS,
+            EnrolmentHandler,
+            Action.REGISTER,
+            lambda i: i.has_personal_data,
+        ),
+        Kind(
+            "anonymous",
+            (gettext_lazy("Anonymous participants")),
+            "Anonyma",
+            (
+                Column("start_year", "Startår", values.whole, ("år", "start year"), required=True),
+                Column("gender", "Kön", _code("gender"), ("gender",), choices="gender"),
+                Column(
+                    "reason",
+                    "Anledning",
+                    _code("anon_reason"),
+                    ("orsak", "reason"),
+                    required=True,
+                    choices="anon_reason",
+                ),
+                Column(
+                    "count", "Antal", _required_whole, ("antal deltagare", "count"), help="Tom = 1."
+                ),
+            ),
+            AnonymousHandler,
+            Action.REGISTER,
+            lambda i: i.takes_anonymous,
+        ),
+        Kind(
+            "volume",
+            (gettext_lazy("Volume counts")),
+            "Volym",
+            (
+                *PERIOD,
+                Column("gender", "Kön", _code("gender"), ("gender",), choices="gender"),
+                COUNT,
+            ),
+            VolumeHandler,
+            Action.MANAGE,
+            lambda i: i.takes_volume_counts,
+        ),
+        Kind(
+            "structural",
+            (gettext_lazy("Structural counts")),
+            "Strukturella",
+            (
+                *PERIOD,
+                Column(
+                    "party", "Part", _code("party"), ("organisation", "huvudman"), choices="party"
+                ),
+                COUNT,
+            ),
+            StructuralHandler,
+            Action.MANAGE,
+            lambda i: i.is_structural,
+        ),
+        Kind(
+            "waiting",
+            (gettext_lazy("Waiting list")),
+            "Väntelista",
+            (
+                Column("date", "Datum", values.date, ("date", "per datum"), required=True),
+                Column(
+                    "count",
+                    "Antal väntande",
+                    _required_whole,
+                    ("antal", "väntande", "count"),
+                    required=True,
+                ),
+            ),
+            WaitingHandler,
+            Action.MANAGE,
+            lambda i: True,
+        ),
+        Kind(
+            "years",
+            (gettext_lazy("Budgeted participants per year")),
+            "Planerade deltagare",
+            (
+                YEAR,
+                Column(
+                    "budgeted_participants",
+                    "Budgeterade deltagare",
+                    _required_whole,
+                    ("planerade deltagare", "budget deltagare"),
+                    required=True,
+                ),
+            ),
+            InsatsYearHandler,
+            Action.MANAGE,
+            lambda i: True,
+        ),
+        Kind(
+            "budget",
+            (gettext_lazy("Budget and outcome")),
+            "Budget",
+            (
+                YEAR,
+                Column(
+                    "category",
+                    "Kostnadsslag",
+                    _code("cost_category"),
+                    ("kategori", "kostnadskategori"),
+                    required=True,
+                    choices="cost_category",
+                ),
+                Column(
+                    "budget",
+                    "Beslut (kr)",
+                    _required_whole,
+                    ("budget", "beslut", "budget (kr)"),
+                    required=True,
+                ),
+                Column("outcome", "Utfall (kr)", _required_whole, ("utfall",)),
+            ),
+            BudgetHandler,
+            Action.MANAGE,
+            lambda i: True,
+        ),
+        Kind(
+            "financing",
+            (gettext_lazy("Financing")),
+            "Finansiering",
+            (
+                YEAR,
+                Column(
+                    "party",
+                    "Part",
+                    _code("party"),
+                    ("finansiär", "organisation"),
+                    required=True,
+                    choices="party",
+                ),
+                Column(
+                    "amount",
+                    "Belopp (kr)",
+                    _required_whole,
+                    ("belopp", "insats (kr)"),
+                    required=True,
+                ),
+            ),
+            FinancingHandler,
+            Action.MANAGE,
+            lambda i: True,
+        ),
+        Kind(
+            "staff",
+            (gettext_lazy("Staff")),
+            "Personal",
+            (
+                Column("name", "Namn", values.text, ("name",), required=True),
+                Column("role", "Roll", values.text, ("befattning", "role"), required=True),
+                Column(
+                    "fte_percent",
+                    "Tjänstgöringsgrad (%)",
+                    lambda raw: values.decimal(
+                        str(raw).replace("%", "") if isinstance(raw, str) else raw, 1
+                    ),
+                    ("tjänstgöringsgrad", "omfattning", "fte"),
+                    required=True,
+                ),
+                Column(
+                    "employer",
+                    "Anställd av",
+                    _code("party"),
+                    ("arbetsgivare", "anställande part"),
+                    choices="party",
+                ),
+                Column(
+                    "start_date",
+                    "Från",
+                    values.date,
+                    ("startdatum", "anställd från"),
+                    required=True,
+                ),
+                Column("end_date", "Till", values.date, ("slutdatum", "anställd till")),
+            ),
+            StaffHandler,
+            Action.MANAGE,
+            lambda i: True,
+        ),
     )
 }
 for _kind in KINDS.values():

@@ -90,7 +90,9 @@ def read_xlsx(data: bytes, sheet_names: tuple[str, ...]) -> Sheet:
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as e:
-        raise FileError(_("The file is not an Excel workbook (.xlsx): %(error)s") % {"error": e})
+        raise FileError(
+            _("The file is not an Excel workbook (.xlsx): %(error)s") % {"error": e}
+        ) from None
     wanted = {name.casefold() for name in sheet_names}
     chosen = next((ws for ws in book.worksheets if ws.title.casefold() in wanted), None)
     sheet = chosen or book.worksheets[0]

@@ -157,9 +157,7 @@ def save_mapping(
 
 
 def mapping_of(run: ImportRun) -> tuple[dict[str, str], dict[str, dict[str, str]]]:
-    mapping = ImportMapping.objects.filter(
-        forbund_id=run.insats.forbund_id, kind=run.kind
-    ).first()
+    mapping = ImportMapping.objects.filter(forbund_id=run.insats.forbund_id, kind=run.kind).first()
     return (mapping.columns, mapping.values) if mapping else ({}, {})
 
 
@@ -200,7 +198,14 @@ def execute(run_id: int, progress: Progress | None = None) -> ImportRun:
         ImportRun.objects.filter(pk=run.pk).update(
             status=Status.FAILED,
             data=None,
-            errors=[{"row": 0, "column": "", "value": "", "reason": _("The import stopped on an internal error; nothing was imported.")}],
+            errors=[
+                {
+                    "row": 0,
+                    "column": "",
+                    "value": "",
+                    "reason": _("The import stopped on an internal error; nothing was imported."),
+                }
+            ],
         )
         raise
     run.refresh_from_db(fields=["progress_done", "progress_total"])

@@ -95,9 +95,7 @@ def decimal(raw: object, places: int = 2) -> Decimal | None:
     if not number.is_finite():
         raise ValueError(_("Not a number."))
     if number != number.quantize(Decimal(1).scaleb(-places)):
-        raise ValueError(
-            _("At most %(places)d decimals.") % {"places": places}
-        )
+        raise ValueError(_("At most %(places)d decimals.") % {"places": places})
     # Without trailing zeros: 5,50 is 5.5 (a field with one decimal takes it).
     plain = number.normalize()
     return plain.quantize(Decimal(1)) if plain.as_tuple().exponent > 0 else plain  # type: ignore[operator]

@@ -138,7 +138,9 @@ def _run_context(run: ImportRun, kind: Kind) -> dict[str, object]:
         "insats": run.insats,
         "kind": kind,
         "columns": [(c.key, c.heading) for c in kind.columns],
-        "unknown_headings": run.unknown.get("headings") or [] if run.status == Status.CHECKED else [],
+        "unknown_headings": run.unknown.get("headings") or []
+        if run.status == Status.CHECKED
+        else [],
         "unknown_values": unknown_values,
         "can_confirm": run.status == Status.CHECKED and not run.errors and run.data is not None,
     }

@@ -100,7 +100,9 @@ class Command(BaseCommand):
     def _report(self, run: ImportRun, user: Any) -> None:
         out = self.stdout.write
         out(
-            _("%(rows)s rows: %(create)s to create, %(update)s to update, %(skip)s unchanged, %(errors)s errors.")
+            _(
+                "%(rows)s rows: %(create)s to create, %(update)s to update, %(skip)s unchanged, %(errors)s errors."
+            )
             % {
                 "rows": run.rows,
                 "create": run.to_create,
@@ -124,7 +126,12 @@ class Command(BaseCommand):
         for e in run.errors:
             out(
                 _("Row %(row)s, %(column)s, “%(value)s”: %(reason)s")
-                % {"row": e["row"], "column": e["column"], "value": e["value"], "reason": e["reason"]}
+                % {
+                    "row": e["row"],
+                    "column": e["column"],
+                    "value": e["value"],
+                    "reason": e["reason"],
+                }
             )
 
 
