@@ -101,7 +101,8 @@ class Command(BaseCommand):
         out = self.stdout.write
         out(
             _(
-                "%(rows)s rows: %(create)s to create, %(update)s to update, %(skip)s unchanged, %(errors)s errors."
+                "%(rows)s rows: %(create)s to create, %(update)s to update, %(skip)s "
+                "unchanged, %(errors)s errors."
             )
             % {
                 "rows": run.rows,
