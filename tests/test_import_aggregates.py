@@ -4,6 +4,7 @@ matching (update or skip) and all-or-nothing write through its service."""
 from __future__ import annotations
 
 import io
+from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -96,7 +97,7 @@ def test_budget_financing_staff_waiting_and_years(forbund_admin, insats, forbund
     assert BudgetLine.objects.get(category__code="lokaler").outcome is None
     assert Financing.objects.get().party == party
     staff = StaffMember.objects.get()
-    assert (staff.fte_percent, staff.employer) == (75.5, party)
+    assert (staff.fte_percent, staff.employer) == (Decimal("75.5"), party)
     assert WaitingListCount.objects.get().count == 6
     assert InsatsYear.objects.get().budgeted_participants == 40
     # Again: everything skipped; a changed value updates.

@@ -28,7 +28,7 @@ class _Unsupported(Exception):
 
 def _value(obj: Model, name: str) -> Any:
     field = obj._meta.get_field(name)
-    return getattr(obj, field.attname)
+    return getattr(obj, getattr(field, "attname", name))
 
 
 def _leaf(obj: Model, lookup: str, wanted: Any) -> bool | None:
@@ -56,9 +56,11 @@ def _q(obj: Model, q: Q) -> bool | None:
     for child in q.children:
         if isinstance(child, Q):
             results.append(_q(obj, child))
-        else:
+        elif isinstance(child, tuple):
             lookup, wanted = child
             results.append(_leaf(obj, lookup, wanted))
+        else:
+            raise _Unsupported(repr(child))
     if q.connector == Q.AND:
         value: bool | None = False if False in results else (None if None in results else True)
     else:
@@ -74,11 +76,15 @@ def check(obj: Model, exclude: set[str]) -> None:
     for constraint in obj._meta.constraints:
         if not isinstance(constraint, CheckConstraint):
             continue
+        condition: Any = constraint.condition
         try:
-            ok = _q(obj, constraint.condition)
+            if not isinstance(condition, Q):
+                raise _Unsupported(repr(condition))
+            ok = _q(obj, condition)
         except _Unsupported:
+            generic: Any = constraint
             try:
-                constraint.validate(type(obj), obj, exclude=exclude)
+                generic.validate(type(obj), obj, exclude=exclude)
             except ValidationError as e:
                 errors.append(e)
             continue

@@ -149,11 +149,11 @@ def match_headings(
             if target in by_key:
                 found[i] = by_key[target]
             continue  # "" = ignored on purpose
-        column = known.get(norm)
-        if column is None:
+        match = known.get(norm)
+        if match is None:
             unknown.append(heading)
         else:
-            found[i] = column
+            found[i] = match
     return found, unknown
 
 

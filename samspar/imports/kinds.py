@@ -58,8 +58,6 @@ def _years_from_months(raw: Any) -> Decimal | None:
 class CodeHandler(Handler):
     """A handler whose code columns look their values up in this run's lists."""
 
-    kind: Kind
-
     def parser(self, column: Column) -> Callable[[Any], Any]:
         if not column.choices:
             return column.parse
@@ -107,7 +105,7 @@ def _field_value(name: str, value: Any) -> Any:
     """An unknown (None) value of a field that cannot hold one takes the field's default
     (e.g. "extent before" 0, "works after" no) or, for text, empty; otherwise None, and
     the model's validation says the field is needed."""
-    field = Enrolment._meta.get_field(name)
+    field: Any = Enrolment._meta.get_field(name)
     if value is not None or field.null:
         return value
     if field.has_default():
@@ -188,7 +186,7 @@ class EnrolmentHandler(CodeHandler):
             except ValidationError as e:
                 errors[NON_FIELD_ERRORS] = e.messages
         for name in _FOREIGN_KEYS:
-            field = Enrolment._meta.get_field(name)
+            field: Any = Enrolment._meta.get_field(name)
             if fields[name] is None and not field.null and name not in errors:
                 errors[name] = [_("The value is needed: this variable cannot be unknown.")]
         if (fields["end_date"] is None) != (fields["end_reason"] is None):
@@ -231,7 +229,7 @@ class EnrolmentHandler(CodeHandler):
 
     def write(self, action: str, row: dict[str, Any], stored: Any) -> None:
         fields = self._fields(row)
-        names = {n: (row[n] or "").strip() for n in NAMES}
+        names: dict[str, Any] = {n: (row[n] or "").strip() for n in NAMES}
         if action == UPDATE:
             services.update_enrolment(
                 user=self.user,
@@ -465,7 +463,7 @@ class UpsertHandler(CodeHandler):
     def prepare(self) -> None:
         self.stored = {
             tuple(self._keyed(getattr(o, k)) for k in self.key): o
-            for o in self.model._default_manager.filter(insats=self.insats)  # type: ignore[misc]
+            for o in self.model._default_manager.filter(insats=self.insats)
         }
         self.seen: set[tuple[Any, ...]] = set()
 
@@ -835,8 +833,6 @@ KINDS: dict[str, Kind] = {
         ),
     )
 }
-for _kind in KINDS.values():
-    _kind.handler.kind = _kind  # type: ignore[misc]
 
 
 def allowed_kinds(insats: Insats) -> list[Kind]:

@@ -162,7 +162,8 @@ def import_mapping(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     run = _run(request, pk)
     columns: dict[str, str] = {}
     value_map: dict[str, dict[str, str]] = {}
-    for name, value in request.POST.items():
+    for name in request.POST:
+        value = request.POST.get(name, "")
         if name.startswith("col::"):
             columns[name[5:]] = value
         elif name.startswith("val::"):
