@@ -69,14 +69,15 @@ def start_import(
     ImportRun.objects.filter(
         user_id=user.pk, insats=insats, kind=kind, status=Status.CHECKED
     ).update(status=Status.DISCARDED, data=None)
-    run = ImportRun.objects.create(
+    run = ImportRun(
         insats=insats,
         user_id=user.pk,
         kind=kind,
         file_name=file_name[:255],
         file_hash=hashlib.sha256(data).hexdigest(),
-        data=data,
     )
+    run.set_file(data)
+    run.save()
     if queue:
         _enqueue(run)
     return run
@@ -95,7 +96,7 @@ def confirm_import(*, user: AbstractBaseUser, run: ImportRun, queue: bool = True
     """Queue the write of a checked file that had no errors."""
     _own(user, run)
     run = ImportRun.objects.select_for_update().get(pk=run.pk)
-    if run.status != Status.CHECKED or run.errors or run.data is None:
+    if run.status != Status.CHECKED or run.error_count or run.data is None:
         raise ValidationError(_("Only a checked file without errors can be imported."))
     run.status = Status.WRITE_QUEUED
     run.progress_done = 0
@@ -186,7 +187,7 @@ def execute(run_id: int, progress: Progress | None = None) -> ImportRun:
     try:
         result = engine.run(
             spec,
-            bytes(run.data or b""),
+            run.file_bytes(),
             user=run.user,
             insats=run.insats,
             columns_map=columns,
@@ -195,18 +196,11 @@ def execute(run_id: int, progress: Progress | None = None) -> ImportRun:
             progress=report,
         )
     except Exception:
-        ImportRun.objects.filter(pk=run.pk).update(
-            status=Status.FAILED,
-            data=None,
-            errors=[
-                {
-                    "row": 0,
-                    "column": "",
-                    "value": "",
-                    "reason": _("The import stopped on an internal error; nothing was imported."),
-                }
-            ],
-        )
+        run.status = Status.FAILED
+        run.data = None
+        reason = _("The import stopped on an internal error; nothing was imported.")
+        run.errors = [{"row": 0, "column": "", "value": "", "reason": reason}]
+        run.save(update_fields=["status", "data", "errors_encrypted", "error_count"])
         raise
     run.refresh_from_db(fields=["progress_done", "progress_total"])
     run.rows = result.rows

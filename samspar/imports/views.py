@@ -104,17 +104,18 @@ def import_template(request: AuthenticatedRequest, insats_id: int, kind: str) ->
 def import_run(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     run = _run(request, pk)
     kind = KINDS[run.kind]
-    if run.errors and kind.key == "enrolments":
+    errors = run.errors
+    if errors and kind.key == "enrolments":
         # The error list shows the file's values, personnummer among them.
         log_personal_data_read(
             request.user,
             AccessLog.Kind.IMPORT,
             run.insats,
             purpose=PURPOSE,
-            records=len(run.errors),
+            records=len(errors),
             detail=f"import {run.pk}",
         )
-    return render(request, "imports/run.html", _run_context(run, kind))
+    return render(request, "imports/run.html", {**_run_context(run, kind), "errors": errors})
 
 
 def _run_context(run: ImportRun, kind: Kind) -> dict[str, object]:
@@ -142,7 +143,9 @@ def _run_context(run: ImportRun, kind: Kind) -> dict[str, object]:
         if run.status == Status.CHECKED
         else [],
         "unknown_values": unknown_values,
-        "can_confirm": run.status == Status.CHECKED and not run.errors and run.data is not None,
+        "can_confirm": run.status == Status.CHECKED
+        and not run.error_count
+        and run.data is not None,
     }
 
 
