@@ -37,6 +37,11 @@ def _csv(*lines):
     return (HEADER + "".join(lines)).encode("utf-8")
 
 
+# The tests that run the task worker commit (the worker checks its connection between
+# tasks, which on PostgreSQL would end a test's surrounding transaction).
+worker = pytest.mark.django_db(transaction=True)
+
+
 def _work():
     """The task worker, once: every queued task, then it stops."""
     call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
@@ -55,7 +60,8 @@ def _upload(client, insats, data, name="deltagare.csv", kind="enrolments"):
     )
 
 
-def test_a_coach_imports_through_the_page_and_the_worker(registrator, insats):
+@worker
+def test_a_coach_imports_through_the_page_and_the_worker(reference_data, registrator, insats):
     client = _client(registrator)
     page = client.get(reverse("import-start", args=[insats.pk]))
     assert page.status_code == 200
@@ -99,7 +105,10 @@ def test_a_coach_imports_through_the_page_and_the_worker(registrator, insats):
     assert Enrolment.objects.first().created_by == registrator
 
 
-def test_errors_are_shown_with_row_column_value_and_reason_and_logged(registrator, insats):
+@worker
+def test_errors_are_shown_with_row_column_value_and_reason_and_logged(
+    reference_data, registrator, insats
+):
     client = _client(registrator)
     bad = "19800101-0000"
     _upload(client, insats, _csv(_line(make_pnr(dt.date(1980, 1, 1), man=False)), _line(bad)))
@@ -127,7 +136,8 @@ def test_errors_are_shown_with_row_column_value_and_reason_and_logged(registrato
     assert run.status == Status.CHECKED and not Enrolment.objects.exists()
 
 
-def test_mapping_page_maps_values_and_checks_again(registrator, insats):
+@worker
+def test_mapping_page_maps_values_and_checks_again(reference_data, registrator, insats):
     client = _client(registrator)
     _upload(
         client,
@@ -147,7 +157,8 @@ def test_mapping_page_maps_values_and_checks_again(registrator, insats):
     assert run.errors == [] and run.to_create == 1
 
 
-def test_discard_deletes_the_file(registrator, insats):
+@worker
+def test_discard_deletes_the_file(reference_data, registrator, insats):
     client = _client(registrator)
     _upload(client, insats, _csv(_line(make_pnr(dt.date(1980, 1, 1), man=False))))
     _work()
