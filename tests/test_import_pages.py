@@ -230,3 +230,12 @@ def test_template_command(tmp_path):
     path = tmp_path / "mall.xlsx"
     call_command("template", str(path), kind="budget")
     assert "Budget" in load_workbook(path).sheetnames
+
+
+def test_bench_import_prints_rows_per_second_and_rolls_back():
+    out = io.StringIO()
+    call_command("bench", "import", "--rows", "40", "--write", stdout=out)
+    text = out.getvalue()
+    assert text.count("rader/s") == 3, text
+    assert "40 rader, 0 fel." in text
+    assert not Enrolment.objects.exists() and not ImportRun.objects.exists()
