@@ -7,15 +7,21 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export SAMSPAR_DEBUG ?= 1
 
-.PHONY: demo demo-code test lint typecheck messages serve clean bench
+.PHONY: demo demo-code test lint typecheck messages serve clean bench system-packages
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev]'
 	touch $(STAMP)
 
+## make system-packages: the Debian packages the demo and the tests need (Chromium, gettext,
+## Pango and a font); installs the missing ones as root or with passwordless sudo, else
+## stops with the one command to run. Quick when all are there.
+system-packages:
+	@sh scripts/system-packages.sh
+
 ## make demo: install, build the demo database (SQLite under var/) and serve it.
-demo: $(STAMP)
+demo: system-packages $(STAMP)
 	$(BIN)/samspar migrate --no-input -v 0
 	$(BIN)/samspar demo --reset
 	@echo
@@ -27,7 +33,7 @@ demo-code: $(STAMP)
 	@$(BIN)/samspar demo_code $(WHO)
 
 ## make test: install and run the whole test suite (on PostgreSQL when DATABASE_URL is set).
-test: $(STAMP)
+test: system-packages $(STAMP)
 	SAMSPAR_DEBUG=0 $(BIN)/pytest
 
 lint: $(STAMP)

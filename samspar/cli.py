@@ -3,11 +3,33 @@
 import os
 import sys
 
+# Commands of the development apps (settings.DEVELOPMENT_APPS), absent in production.
+DEVELOPMENT_COMMANDS = {"demo", "demo_code", "bench"}
+
 
 def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "samspar.settings")
+    from django.conf import settings
+    from django.core.exceptions import ImproperlyConfigured
     from django.core.management import execute_from_command_line
 
+    if sys.argv[1:2] and sys.argv[1] in DEVELOPMENT_COMMANDS:
+        try:
+            production = settings.PRODUCTION
+        except ImproperlyConfigured:  # reported by Django's own command line below
+            production = False
+        if production:
+            import django
+            from django.utils.translation import gettext as _
+
+            django.setup()
+            sys.exit(
+                _(
+                    "samspar %(command)s exists only on a demo or development installation "
+                    "(SAMSPAR_DEBUG=1); this one runs with production settings."
+                )
+                % {"command": sys.argv[1]}
+            )
     execute_from_command_line(["samspar", *sys.argv[1:]])
 
 

@@ -11,10 +11,12 @@
   ``X-Forwarded-Proto`` (and ``X-Forwarded-For``, used for log-in throttling).
 - ``SAMSPAR_EMAIL_HOST``, ``SAMSPAR_EMAIL_PORT``, ``SAMSPAR_EMAIL_USER``,
   ``SAMSPAR_EMAIL_PASSWORD``, ``SAMSPAR_EMAIL_USE_TLS``, ``SAMSPAR_EMAIL_FROM``: the SMTP
-  server that tells users their password was changed (the console in debug mode).
+  server that sends new users the link to set their password and tells users their
+  password was changed (the console in debug mode); ``SAMSPAR_EMAIL_BACKEND`` overrides
+  the backend (a dotted path, e.g. ``django.core.mail.backends.console.EmailBackend``).
 
 In production (neither debug nor the test suite) the site is HTTPS only: SSL redirect,
-HSTS, secure cookies. The production environment is described in the README.
+HSTS, secure cookies. The production environment: docs/deployment.md (and the README).
 """
 
 import base64
@@ -26,6 +28,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+from whitenoise.compress import Compressor
 
 BASE_DIR = Path(__file__).resolve().parent
 VAR_DIR = Path(os.environ.get("SAMSPAR_VAR_DIR", BASE_DIR.parent / "var"))
@@ -81,14 +84,18 @@ INSTALLED_APPS = [
     "samspar.codelists",
     "samspar.access",
     "samspar.registry",
-    "samspar.demo",
     "samspar.reports",
     "samspar.annual",
     "samspar.economics",
-    "samspar.bench",
     "samspar.dataprotection",
     "samspar.imports",
 ]
+# The demo world (`samspar demo`, `demo_code`) and the benchmarks (`samspar bench`) exist
+# only on a development or demo installation (SAMSPAR_DEBUG=1) and in the test suite: in
+# production neither is installed nor imported, and their commands do not exist.
+DEVELOPMENT_APPS = ["samspar.demo", "samspar.bench"]
+if not PRODUCTION:
+    INSTALLED_APPS += DEVELOPMENT_APPS
 
 # Background work (an import's check and write) through Django's tasks framework
 # (the django-tasks backport) kept in the database: `samspar db_worker` runs them.
@@ -96,6 +103,7 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Production only (below): WhiteNoise serves the collected static files.
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -113,6 +121,8 @@ MIDDLEWARE = [
     # Last, as django-axes asks: it turns a locked-out log-in into the lock-out page.
     "axes.middleware.AxesMiddleware",
 ]
+if PRODUCTION:
+    MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
 
 ROOT_URLCONF = "samspar.urls"
 
@@ -187,6 +197,23 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = VAR_DIR / "static"
+# In production `samspar serve` collects the static files into STATIC_ROOT under names
+# that carry a hash of their content, compressed (gzip, Brotli), and WhiteNoise serves
+# them to be cached for good (immutable); a page names the hashed file, so a new version is
+# fetched at once. Development and tests use the files where they lie.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            if PRODUCTION
+            else "django.contrib.staticfiles.storage.StaticFilesStorage"
+        )
+    },
+}
+# Source maps (half of the bytes, fetched only by a browser's developer tools) are served
+# as they are: compressing them would double the time of a collection.
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = [*Compressor.SKIP_COMPRESS_EXTENSIONS, "map"]
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -241,7 +268,9 @@ AXES_CLIENT_IP_CALLABLE = "samspar.access.addresses.client_address"
 OTP_TOTP_ISSUER = "Samspår"
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
-# Mail: tells a user their password was changed.
+# Mail: the link a new user sets a password with, and the notice that a password was
+# changed. SAMSPAR_EMAIL_BACKEND (a Django e-mail backend's dotted path) overrides the
+# choice below, e.g. the console backend on a test server.
 if DEBUG or TESTING or not os.environ.get("SAMSPAR_EMAIL_HOST"):
     EMAIL_BACKEND = (
         "django.core.mail.backends.locmem.EmailBackend"
@@ -255,7 +284,12 @@ else:
     EMAIL_HOST_USER = os.environ.get("SAMSPAR_EMAIL_USER", "")
     EMAIL_HOST_PASSWORD = os.environ.get("SAMSPAR_EMAIL_PASSWORD", "")
     EMAIL_USE_TLS = os.environ.get("SAMSPAR_EMAIL_USE_TLS", "1") == "1"
+if os.environ.get("SAMSPAR_EMAIL_BACKEND") and not TESTING:
+    EMAIL_BACKEND = os.environ["SAMSPAR_EMAIL_BACKEND"]
 DEFAULT_FROM_EMAIL = os.environ.get("SAMSPAR_EMAIL_FROM", "samspar@localhost")
+# How long the link to set a password works (Django's password-reset token): three days,
+# and only until the password is set.
+PASSWORD_RESET_TIMEOUT = 3 * 24 * 60 * 60
 
 # Errors of requests (every 500) go to stderr with the path only — no query string, no
 # body — and anything shaped like a personnummer masked.

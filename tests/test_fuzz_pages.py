@@ -28,6 +28,7 @@ from django.utils import timezone
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from samspar.access import accounts
 from samspar.access.scoping import Role
 from samspar.annual.chapters import CHAPTERS
 from samspar.codelists import models as codes
@@ -121,6 +122,14 @@ def _import_ok(w: Any) -> dict[str, Any]:
     return {"pk": w.import_ok.pk}
 
 
+def _forbund(w: Any) -> dict[str, Any]:
+    return {"forbund_id": w.forbund.pk}
+
+
+def _set_password_link(w: Any) -> dict[str, Any]:
+    return resolve(accounts.set_password_path(w.newcomer)).kwargs
+
+
 def _report(key: str) -> Callable[[Any], dict[str, Any]]:
     return lambda w: {"key": key}
 
@@ -200,6 +209,18 @@ TARGETS: dict[str, list[Target]] = {
     "import-mapping": [Target("registrator", _import_run, page=("import-run", _import_run))],
     "import-confirm": [Target("registrator", _import_ok, page=("import-run", _import_ok))],
     "import-discard": [Target("registrator", _import_run, page=("import-run", _import_run))],
+    "forbund-create": [Target("sysadmin", _nothing)],
+    "forbund-parties": [Target("admin", _forbund), Target("sysadmin", _forbund)],
+    "forbund-teams": [Target("admin", _forbund)],
+    "forbund-users": [Target("admin", _forbund)],
+    "forbund-user-create": [Target("admin", _forbund)],
+    "user-detail": [
+        Target("admin", lambda w: {"pk": w.registrator.pk}),
+        Target("sysadmin", lambda w: {"pk": w.newcomer.pk}),
+    ],
+    # Its form is on the page the link redirects to, kept in the session: only the
+    # link's own URL is fuzzed here; tests/test_setup_pages.py posts the form.
+    "set-password": [Target(None, _set_password_link)],
 }
 
 
@@ -233,6 +254,17 @@ def world(db):
     registrator = make_user("coach", Role.REGISTRATOR, insats=insats)
     board = make_user("styrelse", Role.BOARD, forbund=forbund)
     dpo = make_user("dso", Role.DPO, forbund=forbund)
+    sysadmin = make_user("sys", Role.SYSADMIN)
+    # A new user who has not set a password yet (the set-password link, a new link).
+    newcomer = accounts.create_user(
+        actor=admin,
+        username="ny",
+        first_name="Ny",
+        last_name="Användare",
+        email="ny@example.se",
+        role=Role.BOARD,
+        forbund=forbund,
+    )
     enrolment = enrol(registrator, insats)
     party = MemberParty.objects.filter(forbund=forbund).earliest("pk")
     staff = setup.add_staff_member(
@@ -303,6 +335,8 @@ def world(db):
         registrator=registrator,
         board=board,
         dpo=dpo,
+        sysadmin=sysadmin,
+        newcomer=newcomer,
         enrolment=enrolment,
         staff=staff,
         value_set=value_set,

@@ -99,11 +99,13 @@ KWARGS: dict[str, Callable[[World], Kwargs]] = {
     "import-mapping": lambda w: {"pk": w.import_run.pk},
     "import-confirm": lambda w: {"pk": w.import_run.pk},
     "import-discard": lambda w: {"pk": w.import_run.pk},
+    "user-detail": lambda w: {"pk": w.a.users["board"].pk},
 }
 
 # URLs whose kwargs name no förbund's object.
 UNSCOPED: dict[str, Callable[[World], Kwargs]] = {
     "report": lambda w: {"key": "deltagare"},
+    "set-password": lambda w: {"uidb64": "MQ", "token": "ingen-nyckel"},
     "report-export": lambda w: {"key": "deltagare", "fmt": "csv"},
     "api:get_report": lambda w: {"key": "deltagare"},
     "economics-create": lambda w: {"method": "type_cases"},

@@ -1,4 +1,5 @@
-"""The security log: log-ins, failed log-ins, lock-outs, password and two-factor changes.
+"""The security log: log-ins, failed log-ins, lock-outs, password and two-factor changes,
+and the set-up pages' changes of accounts and roles (``accounts``).
 
 Append-only in all code: a ``SecurityEvent`` is written once by ``record`` and can be
 neither changed nor deleted through the ORM (its queryset refuses ``update`` and
@@ -39,6 +40,12 @@ class SecurityEvent(AppendOnlyModel):
         TWO_FACTOR_ENROLLED = "2fa_enrolled", _("Two-factor log-in set up")
         TWO_FACTOR_REMOVED = "2fa_removed", _("Two-factor device removed")
         RECOVERY_CODES = "recovery_codes", _("New recovery codes made")
+        USER_CREATED = "user_created", _("User created")
+        USER_DEACTIVATED = "user_deactivated", _("User deactivated")
+        USER_ACTIVATED = "user_activated", _("User activated again")
+        ROLE_GIVEN = "role_given", _("Role given")
+        ROLE_REVOKED = "role_revoked", _("Role taken away")
+        PASSWORD_LINK_SENT = "password_link_sent", _("Link to set the password sent")
 
     at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
     kind = models.CharField(_("event"), max_length=20, choices=Kind.choices)

@@ -4,6 +4,7 @@ changing the password and logging out everywhere."""
 from __future__ import annotations
 
 import base64
+from typing import Any
 
 import segno
 from django import forms
@@ -181,4 +182,25 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     def form_valid(self, form: forms.Form) -> HttpResponse:
         response = super().form_valid(form)
         messages.success(self.request, _("Your password was changed."))
+        return response
+
+
+class SetPasswordView(auth_views.PasswordResetConfirmView):
+    """A new user's first password, from the link e-mailed when the account was made
+    (Django's password-reset token: it expires after ``PASSWORD_RESET_TIMEOUT`` and works
+    only until a password is set). The password rules apply; the user is not logged in
+    here — they log in with the new password, and then through the two-factor set-up
+    their roles require."""
+
+    template_name = "registration/set_password.html"
+    success_url = reverse_lazy("login")
+    post_reset_login = False
+
+    def get_user(self, uidb64: str) -> Any:
+        user = super().get_user(uidb64)
+        return user if user is not None and user.is_active else None
+
+    def form_valid(self, form: forms.Form) -> HttpResponse:
+        response = super().form_valid(form)
+        messages.success(self.request, _("Your password is set. Log in with it."))
         return response

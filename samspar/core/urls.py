@@ -17,4 +17,9 @@ urlpatterns = [
     ),
     path("konto/losenord/", account_views.PasswordChangeView.as_view(), name="password-change"),
     path("konto/logga-ut-overallt/", account_views.logout_everywhere, name="logout-everywhere"),
+    path(
+        "konto/losenord/satt/<uidb64>/<token>/",
+        account_views.SetPasswordView.as_view(),
+        name="set-password",
+    ),
 ]

@@ -3,15 +3,29 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from samspar.access.accounts import is_system_administrator
 from samspar.core.parsing import BadInput
-from samspar.organisation.selectors import forbund_with_visible_insatser
+from samspar.organisation.selectors import (
+    administered_forbund,
+    forbund_for_people,
+    forbund_with_visible_insatser,
+)
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    """Pick an insats: every insats the user may see, grouped by förbund."""
+    """Pick an insats: every insats the user may see, grouped by förbund; and the set-up
+    of the förbund the user administers (every förbund for a system administrator)."""
+    user = request.user
     return render(
-        request, "core/home.html", {"forbund_list": forbund_with_visible_insatser(request.user)}
+        request,
+        "core/home.html",
+        {
+            "forbund_list": forbund_with_visible_insatser(user),
+            "is_sysadmin": is_system_administrator(user),
+            "administered": forbund_for_people(user),
+            "admin_of": set(administered_forbund(user).values_list("pk", flat=True)),
+        },
     )
 
 

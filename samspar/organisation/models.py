@@ -107,6 +107,8 @@ class MemberParty(models.Model):
     municipality = models.ForeignKey(
         Municipality, models.PROTECT, null=True, blank=True, verbose_name=_("municipality")
     )
+    # Who added or removed which party when (the set-up pages).
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["forbund", "kind", "name"]
@@ -139,6 +141,7 @@ class Team(models.Model):
 
     forbund = models.ForeignKey(Forbund, models.CASCADE, related_name="teams")
     name = models.CharField(_("name"), max_length=200)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]

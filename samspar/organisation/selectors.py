@@ -23,15 +23,20 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
+from samspar.access.accounts import is_system_administrator
 from samspar.access.scoping import ROLE_ACTIONS, Action, Role
 from samspar.codelists.models import ResultGroup
 from samspar.organisation.models import (
     BudgetLine,
+    County,
     Financing,
     Forbund,
     Insats,
     InsatsYear,
+    MemberParty,
+    Municipality,
     StaffMember,
+    Team,
 )
 
 if TYPE_CHECKING:
@@ -77,6 +82,71 @@ def settings_history(forbund: Forbund) -> QuerySet[Any]:
         .select_related("history_user")
         .order_by("-history_date")
     )
+
+
+def administered_forbund(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Forbund]:
+    """The förbund the user is förbund administrator of: their teams, parties and users."""
+    return Forbund.objects.filter(pk__in=_forbund_ids(user, [Role.FORBUND_ADMIN]))
+
+
+def forbund_for_people(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Forbund]:
+    """The förbund whose member parties and accounts the user administers: every förbund
+    for a system administrator, else those they are förbund administrator of."""
+    if is_system_administrator(user):
+        return Forbund.objects.select_related("county")
+    return administered_forbund(user).select_related("county")
+
+
+def parties_of(forbund: Forbund) -> QuerySet[MemberParty]:
+    return forbund.parties.select_related("municipality").order_by("kind", "name")
+
+
+def teams_of(forbund: Forbund) -> QuerySet[Team]:
+    return forbund.teams.annotate(n_insatser=Count("insatser")).order_by("name")
+
+
+def municipalities_not_members(forbund: Forbund) -> QuerySet[Municipality]:
+    """The county's municipalities that are not yet member parties of the förbund."""
+    members = MemberParty.objects.filter(forbund=forbund, municipality__isnull=False)
+    return Municipality.objects.filter(county=forbund.county_id).exclude(
+        code__in=members.values("municipality_id")
+    )
+
+
+# The region of each county, as each region names itself.
+REGION_NAMES = {
+    "01": "Region Stockholm",
+    "03": "Region Uppsala",
+    "04": "Region Sörmland",
+    "05": "Region Östergötland",
+    "06": "Region Jönköpings län",
+    "07": "Region Kronoberg",
+    "08": "Region Kalmar län",
+    "09": "Region Gotland",
+    "10": "Region Blekinge",
+    "12": "Region Skåne",
+    "13": "Region Halland",
+    "14": "Västra Götalandsregionen",
+    "17": "Region Värmland",
+    "18": "Region Örebro län",
+    "19": "Region Västmanland",
+    "20": "Region Dalarna",
+    "21": "Region Gävleborg",
+    "22": "Region Västernorrland",
+    "23": "Region Jämtland Härjedalen",
+    "24": "Region Västerbotten",
+    "25": "Region Norrbotten",
+}
+
+
+def region_name(county: County) -> str:
+    """The county's region as a member party is named, e.g. Region Dalarna."""
+    return REGION_NAMES.get(county.code) or f"Region {county.name.removesuffix(' län')}"
+
+
+def municipality_party_name(municipality: Municipality) -> str:
+    """A kommun as a member party is named, e.g. Avesta kommun."""
+    return f"{municipality.name} kommun"
 
 
 def roles_granting(action: Action) -> list[Role]:

@@ -9,28 +9,40 @@ keyed by field, inside one transaction, so a failed call saves nothing.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
+from django.db.models import ProtectedError
 from django.utils.translation import gettext as _
 
-from samspar.access.scoping import Action, can
+from samspar.access import accounts
+from samspar.access.scoping import Action, Role, can
 from samspar.organisation.models import (
     BudgetLine,
+    County,
     Financing,
     FollowUpMethod,
     Forbund,
     Insats,
     InsatsYear,
     MemberParty,
+    Municipality,
+    PartyKind,
     StaffMember,
+    Team,
 )
-from samspar.organisation.selectors import manageable_forbund
+from samspar.organisation.selectors import (
+    manageable_forbund,
+    municipality_party_name,
+    region_name,
+)
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser
+    from django.contrib.auth.models import AbstractBaseUser, User
 
     from samspar.codelists.models import CostCategory
     from samspar.registry.models import StructuralCount, VolumeCount, WaitingListCount
@@ -303,3 +315,209 @@ def delete_count(
     """Remove a volume, structural or waiting-list count entered by mistake."""
     _require_manage(user, row.insats)
     row.delete()
+
+
+# --- setting up a förbund: the förbund, its member parties and teams ------------------
+# The system administrator creates a förbund with its parties and first förbund
+# administrator; the förbund administrator (or a system administrator) adds and removes
+# parties later, and the förbund administrator makes teams. Every change is kept in the
+# model's history with the user who made it (docs/roles.md, "Setting up a förbund").
+
+
+@dataclass(frozen=True)
+class NewUser:
+    """A user to create with the förbund (its first administrator)."""
+
+    username: str
+    first_name: str
+    last_name: str
+    email: str
+
+
+def _party_name(kind: PartyKind, county: County, municipality: Municipality | None) -> str:
+    if kind == PartyKind.KOMMUN:
+        assert municipality is not None
+        return municipality_party_name(municipality)
+    if kind == PartyKind.REGION:
+        return region_name(county)
+    return str(PartyKind(kind).label)
+
+
+def _save_party(user: AbstractBaseUser, party: MemberParty) -> MemberParty:
+    if party.kind == PartyKind.KOMMUN:
+        if party.municipality is None:
+            raise ValidationError({"municipality": _("Choose the municipality.")})
+        if party.municipality.county_id != party.forbund.county_id:
+            raise ValidationError(
+                {"municipality": _("The municipality is not in the förbund's county.")}
+            )
+        if MemberParty.objects.filter(
+            forbund=party.forbund, municipality=party.municipality
+        ).exists():
+            raise ValidationError({"municipality": _("The municipality is already a member.")})
+    else:
+        party.municipality = None
+        if MemberParty.objects.filter(forbund=party.forbund, kind=party.kind).exists():
+            raise ValidationError({"kind": _("The förbund already has this party.")})
+    _validated(party)
+    party._history_user = user  # type: ignore[attr-defined]
+    party.save()
+    return party
+
+
+@transaction.atomic
+def create_forbund(
+    *,
+    user: AbstractBaseUser,
+    name: str,
+    county: County,
+    organisation_number: str = "",
+    with_fk: bool = True,
+    with_af: bool = True,
+    with_region: bool = True,
+    municipalities: Sequence[Municipality] = (),
+    admin: User | None = None,
+    new_admin: NewUser | None = None,
+    link_base_url: str | None = None,
+) -> Forbund:
+    """Create a förbund with its member parties — Försäkringskassan, Arbetsförmedlingen,
+    the county's region, the chosen kommuner of the county — and its first förbund
+    administrator: an existing user (``admin``) or a new one (``new_admin``, who is
+    e-mailed a link to set a password when ``link_base_url`` is given). Only a system
+    administrator may."""
+    if not accounts.is_system_administrator(user):
+        raise PermissionDenied
+    if (admin is None) == (new_admin is None):
+        raise ValidationError(
+            {"admin_username": _("Choose an existing user or give the new administrator's.")}
+        )
+    forbund = Forbund(
+        name=name.strip(), county=county, organisation_number=organisation_number.strip()
+    )
+    _validated(forbund)
+    forbund._history_user = user  # type: ignore[attr-defined]
+    forbund.save()
+    kinds = [
+        kind
+        for kind, wanted in (
+            (PartyKind.FK, with_fk),
+            (PartyKind.AF, with_af),
+            (PartyKind.REGION, with_region),
+        )
+        if wanted
+    ]
+    for kind in kinds:
+        _save_party(
+            user, MemberParty(forbund=forbund, kind=kind, name=_party_name(kind, county, None))
+        )
+    for municipality in municipalities:
+        if municipality.county_id != county.pk:
+            raise ValidationError(
+                {
+                    "municipalities": _("%(name)s is not in the förbund's county.")
+                    % {"name": municipality.name}
+                }
+            )
+        _save_party(
+            user,
+            MemberParty(
+                forbund=forbund,
+                kind=PartyKind.KOMMUN,
+                name=municipality_party_name(municipality),
+                municipality=municipality,
+            ),
+        )
+    if admin is not None:
+        accounts.assign_role(actor=user, user=admin, role=Role.FORBUND_ADMIN, forbund=forbund)
+    elif new_admin is not None:
+        try:
+            accounts.create_user(
+                actor=user,
+                username=new_admin.username,
+                first_name=new_admin.first_name,
+                last_name=new_admin.last_name,
+                email=new_admin.email,
+                role=Role.FORBUND_ADMIN,
+                forbund=forbund,
+                link_base_url=link_base_url,
+            )
+        except ValidationError as e:
+            raise ValidationError(
+                {f"admin_{field}": errors for field, errors in e.message_dict.items()}
+            ) from None
+    return forbund
+
+
+def _require_party_admin(user: AbstractBaseUser, forbund: Forbund) -> None:
+    if not accounts.may_administer_forbund(user, forbund.pk):
+        raise PermissionDenied
+
+
+@transaction.atomic
+def add_member_party(
+    *,
+    user: AbstractBaseUser,
+    forbund: Forbund,
+    kind: PartyKind,
+    municipality: Municipality | None = None,
+    name: str = "",
+) -> MemberParty:
+    """Add a member party: a kommun of the förbund's county, or FK, AF or the region if
+    the förbund lacks it. The name defaults to the party's usual one."""
+    _require_party_admin(user, forbund)
+    kind = PartyKind(kind)
+    default = (
+        _party_name(kind, forbund.county, municipality)
+        if kind != PartyKind.KOMMUN or municipality is not None
+        else ""
+    )
+    party = MemberParty(
+        forbund=forbund, kind=kind, municipality=municipality, name=name.strip() or default
+    )
+    return _save_party(user, party)
+
+
+@transaction.atomic
+def remove_member_party(*, user: AbstractBaseUser, party: MemberParty) -> None:
+    """Remove a member party. A party that finances an insats, employs staff or has
+    structural counts stays: those figures would lose their party."""
+    _require_party_admin(user, party.forbund)
+    party._history_user = user  # type: ignore[attr-defined]
+    try:
+        with transaction.atomic():
+            party.delete()
+    except ProtectedError:
+        raise ValidationError(
+            _(
+                "%(party)s cannot be removed: it finances an insats, employs staff or has "
+                "structural counts registered. Remove those first."
+            )
+            % {"party": party.name},
+            code="party_in_use",
+        ) from None
+
+
+def _require_forbund_admin(user: AbstractBaseUser, forbund: Forbund) -> None:
+    if forbund.pk not in accounts.administered_forbund_ids(user):
+        raise PermissionDenied
+
+
+@transaction.atomic
+def create_team(*, user: AbstractBaseUser, forbund: Forbund, name: str) -> Team:
+    """A team of the förbund; only its förbund administrator may."""
+    _require_forbund_admin(user, forbund)
+    team = Team(forbund=forbund, name=name.strip())
+    if Team.objects.filter(forbund=forbund, name__iexact=team.name).exists():
+        raise ValidationError({"name": _("The förbund already has a team with this name.")})
+    _validated(team)
+    team._history_user = user  # type: ignore[attr-defined]
+    team.save()
+    return team
+
+
+@transaction.atomic
+def delete_team(*, user: AbstractBaseUser, team: Team) -> None:
+    """Remove a team; its insatser stay, without a team."""
+    _require_forbund_admin(user, team.forbund)
+    team._history_user = user  # type: ignore[attr-defined]
+    team.delete()

@@ -105,6 +105,7 @@ def forbund_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "teams": forbund.teams.annotate(n_insatser=Count("insatser")),
             "insatser": selectors.visible_insatser(request.user).filter(forbund=forbund),
             "may_create": selectors.manageable_forbund(request.user).filter(pk=pk).exists(),
+            "admin_here": selectors.administered_forbund(request.user).filter(pk=pk).exists(),
         },
     )
 
