@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('access', '0006_historical_role_dpo'),
+        ('access', '0007_security_events_of_account_setup'),
     ]
 
     operations = [
