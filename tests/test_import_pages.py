@@ -127,6 +127,7 @@ def test_errors_are_shown_with_row_column_value_and_reason_and_logged(
     assert reverse("import-confirm", args=[run.pk]).encode() not in page.content
     # At rest, the file and the error list are encrypted: no personnummer in the row.
     stored, data = ImportRun.objects.values_list("errors_encrypted", "data").get()
+    assert data is not None
     assert bad not in stored and bad.encode() not in bytes(data)
     entry = AccessLog.objects.get(kind=AccessLog.Kind.IMPORT)
     assert (entry.user, entry.insats, entry.records) == (registrator, insats, 1)
