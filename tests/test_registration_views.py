@@ -324,12 +324,14 @@ def test_register_refuses_second_active_enrolment(coach_client, insats, registra
 
 
 def test_register_refuses_missing_required_fields(coach_client, insats):
+    # Only what SUS required is required: the number, the start date, the education
+    # level (its own "Unknown" entry); consent date and supply before may be unknown.
     response = coach_client.post(
         reverse("enrolment-create", args=[insats.pk]),
-        form_data(consent_date="", supply_before=[]),
+        form_data(personnummer="", start_date="", education_level="", consent_date=""),
     )
     assert response.status_code == 200
-    assert html(response).count("This field is required.") == 2
+    assert html(response).count("This field is required.") == 3
     assert counts() == (0, 0)
 
 

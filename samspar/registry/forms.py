@@ -8,13 +8,14 @@ ValidationError back on the form with ``apply_service_error``.
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db.models import Model, Q
 from django.forms.models import model_to_dict
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -29,7 +30,13 @@ from samspar.codelists.models import (
 from samspar.core import concurrency
 from samspar.organisation.models import Insats, Municipality
 from samspar.registry import selectors, services
-from samspar.registry.models import GENDER_CHOICES, AnonymousEnrolment, Enrolment
+from samspar.registry.models import (
+    GENDER_CHOICES,
+    UNKNOWN_LABEL,
+    AnonymousEnrolment,
+    Enrolment,
+)
+from samspar.registry.unknowns import parse_years
 
 if TYPE_CHECKING:
     _EnrolmentForm = forms.ModelForm[Enrolment]
@@ -49,6 +56,37 @@ class DateInput(forms.DateInput):
 
 def _checks() -> forms.CheckboxSelectMultiple:
     return forms.CheckboxSelectMultiple(attrs={"class": "checks"})
+
+
+class YearsField(forms.DecimalField):
+    """Years with a decimal comma or point, or a number of months ("69 mån")."""
+
+    default_error_messages = {
+        "invalid": _('Write the years as a number, e.g. "5,75", or months, e.g. "69 mån".')
+    }
+
+    def to_python(self, value: Any) -> Decimal | None:  # type: ignore[override]
+        if value in self.empty_values:
+            return None
+        if isinstance(value, Decimal):
+            return value
+        try:
+            parsed = parse_years(str(value))
+        except ValueError:
+            raise ValidationError(self.error_messages["invalid"], code="invalid") from None
+        return parsed
+
+    def prepare_value(self, value: Any) -> Any:
+        # A stored value is shown with the language's decimal mark; typed text as typed.
+        if isinstance(value, Decimal):
+            shown = (
+                value.quantize(Decimal(1)) if value == value.to_integral() else value.normalize()
+            )
+            return formats.localize_input(shown)
+        return value
+
+    def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
+        return {"inputmode": "decimal", "autocomplete": "off"}
 
 
 def _percent() -> forms.NumberInput:
@@ -134,25 +172,25 @@ def _own_label(entry: ReferringActor) -> str:
     return super(ReferringActor, entry).label
 
 
-def referring_actor_choices(queryset: Any, current_pk: int | None = None) -> list[tuple[Any, Any]]:
+def referring_actor_choices(queryset: Any) -> list[tuple[Any, Any]]:
     """Options grouped under their parent: AF, FK… on their own; Region → Psykiatri…
 
-    A parent with sub-categories is a group, not an option, unless the enrolment already
-    has it (e.g. imported from a source without sub-categories)."""
+    A parent with sub-categories is an option too, first in its group ("Region, no
+    sub-category"), as the service accepts it and history often has no sub-category.
+    The empty option is "unknown / not registered"."""
     entries = list(queryset.select_related("parent"))
     children: dict[int, list[ReferringActor]] = {}
     for entry in entries:
         if entry.parent_id is not None:
             children.setdefault(entry.parent_id, []).append(entry)
-    choices: list[tuple[Any, Any]] = [("", "---------")]
+    choices: list[tuple[Any, Any]] = [("", UNKNOWN_LABEL)]
     for entry in entries:
         if entry.parent_id is not None:
             continue
         kids = children.get(entry.pk)
         if kids:
-            options = [(k.pk, _own_label(k)) for k in kids]
-            if entry.pk == current_pk:
-                options.insert(0, (entry.pk, entry.label))
+            whole = _("%(actor)s, no sub-category") % {"actor": entry.label}
+            options = [(entry.pk, whole), *((k.pk, _own_label(k)) for k in kids)]
             choices.append((entry.label, options))
         else:
             choices.append((entry.pk, entry.label))
@@ -186,9 +224,10 @@ class EnrolmentFieldsForm(_EnrolmentForm):
             "supply_after": _checks(),
             "occupation_before_percent": _percent(),
             "occupation_after_percent": _percent(),
-            "years_in_public_support": forms.NumberInput(attrs={"min": 0, "step": "0.1"}),
+            "years_in_public_support": forms.TextInput(),
             "notes": forms.Textarea(attrs={"rows": 3}),
         }
+        field_classes = {"years_in_public_support": YearsField}
 
     def __init__(
         self,
@@ -213,14 +252,28 @@ class EnrolmentFieldsForm(_EnrolmentForm):
             assert isinstance(municipality, forms.ModelChoiceField)
             municipality.queryset = Municipality.objects.all()
             municipality.choices = [
-                ("", "---------"),
+                ("", UNKNOWN_LABEL),
                 *((m.pk, m.name) for m in selectors.municipalities_by_name()),
             ]
         if "referring_actor" in self.fields:
             actor = self.fields["referring_actor"]
             assert isinstance(actor, forms.ModelChoiceField)
-            current_actor = self.current.referring_actor_id if self.current else None
-            actor.choices = referring_actor_choices(actor.queryset, current_actor)
+            actor.choices = referring_actor_choices(actor.queryset)
+        for name in ("occupation_before", "occupation_after"):
+            if name in self.fields:
+                occupation = self.fields[name]
+                assert isinstance(occupation, forms.ModelChoiceField)
+                occupation.empty_label = str(UNKNOWN_LABEL)
+        if "years_in_public_support" in self.fields:
+            self.fields["years_in_public_support"].help_text = _(
+                "Years with at most two decimals (e.g. 5,75) or months (e.g. 69 mån). Leave "
+                "empty if it is not known."
+            )
+        if "supply_before" in self.fields:
+            self.fields["supply_before"].help_text = _(
+                "Leave every box empty if it is not known (not registered); tick “No public "
+                "support” if the participant had none."
+            )
         if "early_dropout" in self.fields:
             months = insats.trial_period_months
             self.fields["early_dropout"].help_text = (
@@ -271,8 +324,8 @@ class EnrolmentFieldsForm(_EnrolmentForm):
 
 def _names() -> tuple[forms.CharField, forms.CharField]:
     return (
-        forms.CharField(label=_("First name"), max_length=100),
-        forms.CharField(label=_("Last name"), max_length=100),
+        forms.CharField(label=_("First name"), max_length=100, required=False),
+        forms.CharField(label=_("Last name"), max_length=100, required=False),
     )
 
 

@@ -17,6 +17,11 @@ from samspar.core.personnummer import Gender
 GENDER_CHOICES = [(Gender.WOMAN.value, _("Woman")), (Gender.MAN.value, _("Man"))]
 
 
+NAME_MISSING = _("(name missing)")
+# What a variable that is not known (not registered) is called on pages and in reports.
+UNKNOWN_LABEL = _("Unknown / not registered")
+
+
 class CountGender(models.TextChoices):
     """Gender in aggregate counts, where it may be unknown."""
 
@@ -96,16 +101,27 @@ class Enrolment(models.Model):
     insats = models.ForeignKey(
         "organisation.Insats", models.PROTECT, related_name="enrolments", verbose_name=_("insats")
     )
-    first_name = models.CharField(_("first name"), max_length=100)
-    last_name = models.CharField(_("last name"), max_length=100)
+    # Every variable SUS did not require may be unknown in historical data ("okänd / ej
+    # registrerat"): a blank name, a NULL foreign key or date, an empty supply set. The
+    # reports count the unknown as its own category (docs/definitions.md, "Unknown
+    # values (historical data)").
+    first_name = models.CharField(_("first name"), max_length=100, blank=True)
+    last_name = models.CharField(_("last name"), max_length=100, blank=True)
     # At start
     start_date = models.DateField(_("start date"))
     referral_date = models.DateField(_("referral/study-visit date"), null=True, blank=True)
     consent_date = models.DateField(
-        _("consent date"), help_text=_("Date of the participant's written consent.")
+        _("consent date"),
+        null=True,
+        blank=True,
+        help_text=_("Date of the participant's written consent."),
     )
     municipality = models.ForeignKey(
-        "organisation.Municipality", models.PROTECT, verbose_name=_("home municipality")
+        "organisation.Municipality",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        verbose_name=_("home municipality"),
     )
     residence_kind = models.CharField(
         _("residence"),
@@ -114,30 +130,38 @@ class Enrolment(models.Model):
         default=ResidenceKind.REGISTERED,
     )
     referring_actor = models.ForeignKey(
-        "codelists.ReferringActor", models.PROTECT, verbose_name=_("referring actor")
+        "codelists.ReferringActor",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        verbose_name=_("referring actor"),
     )
+    # An empty set is "unknown"; "no public support" is the code list's own entry.
     supply_before = models.ManyToManyField(
-        "codelists.SupplyType", related_name="+", verbose_name=_("support before")
+        "codelists.SupplyType", related_name="+", blank=True, verbose_name=_("support before")
     )
     years_in_public_support = models.DecimalField(
         _("years in public support before"),
-        max_digits=4,
-        decimal_places=1,
+        max_digits=5,
+        decimal_places=2,
         null=True,
         blank=True,
         validators=[MinValueValidator(0), MaxValueValidator(70)],
     )
+    # Unknown education is the code list's own "okänd" entry (SUS has it), never NULL.
     education_level = models.ForeignKey(
         "codelists.EducationLevel", models.PROTECT, verbose_name=_("education level")
     )
     occupation_before = models.ForeignKey(
         "codelists.OccupationType",
         models.PROTECT,
+        null=True,
+        blank=True,
         related_name="+",
         verbose_name=_("occupation before"),
     )
     occupation_before_percent = models.PositiveSmallIntegerField(
-        _("extent before (%)"), default=0, validators=[MaxValueValidator(100)]
+        _("extent before (%)"), null=True, blank=True, validators=[MaxValueValidator(100)]
     )
     # At end
     end_date = models.DateField(_("end date"), null=True, blank=True)
@@ -210,6 +234,14 @@ class Enrolment(models.Model):
                 name="enrolment_referral_before_start",
                 violation_error_message=_("The referral date cannot be after the start date."),
             ),
+            models.CheckConstraint(
+                condition=Q(occupation_before__isnull=False)
+                | Q(occupation_before_percent__isnull=True),
+                name="enrolment_extent_before_needs_occupation",
+                violation_error_message=_(
+                    "An extent before needs an occupation before; leave both empty if unknown."
+                ),
+            ),
             models.UniqueConstraint(
                 fields=["person", "insats"],
                 condition=Q(end_date__isnull=True),
@@ -225,7 +257,15 @@ class Enrolment(models.Model):
 
     @property
     def full_name(self) -> str:
-        return f"{self.first_name} {self.last_name}"
+        """The registered names, or "(name missing)" when history has none."""
+        name = f"{self.first_name} {self.last_name}".strip()
+        return name or str(NAME_MISSING)
+
+    @property
+    def list_name(self) -> str:
+        """ "Last, First" for lists; "(name missing)" when neither is registered."""
+        parts = [p for p in (self.last_name, self.first_name) if p]
+        return ", ".join(parts) or str(NAME_MISSING)
 
     @property
     def is_active(self) -> bool:

@@ -22,7 +22,13 @@ from samspar.access.scoping import Action
 from samspar.core import crypto, personnummer
 from samspar.organisation.models import MemberParty, Municipality, PartyKind
 from samspar.registry import services
-from samspar.registry.models import AnonymousEnrolment, CountGender, Enrolment, Person
+from samspar.registry.models import (
+    UNKNOWN_LABEL,
+    AnonymousEnrolment,
+    CountGender,
+    Enrolment,
+    Person,
+)
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -235,6 +241,8 @@ def enrolment_facts(enrolment: Enrolment) -> dict[str, list[Fact]]:
                 value = _labels(getattr(enrolment, name).all())
             else:
                 value = display_value(f, getattr(enrolment, name))  # type: ignore[arg-type]
+            if value == "–" and name != "notes":
+                value = str(UNKNOWN_LABEL)
             rows.append(Fact(label[:1].upper() + label[1:], value))
         return rows
 

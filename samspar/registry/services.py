@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from samspar.access.scoping import Action, can
-from samspar.codelists.models import SupplyType
+from samspar.codelists.models import EducationLevel, SupplyType
 from samspar.core import concurrency, crypto, personnummer
 from samspar.registry.models import (
     AnonymousEnrolment,
@@ -57,6 +57,9 @@ COUNT_CONFLICT = gettext_lazy(
     "Someone else saved this count at the same moment. Check the saved count and save "
     "again if yours is the right one."
 )
+
+# The education level code that stands for "unknown" (SUS's own "okänd").
+UNKNOWN_EDUCATION = "okand"
 
 # The date fields of an enrolment that must not lie in the future.
 _DATE_FIELDS = ("start_date", "referral_date", "consent_date", "end_date")
@@ -94,6 +97,8 @@ def _check_no_overlap(enrolment: Enrolment) -> None:
 
     The person's row is locked first, so two writers enrolling the same person check
     one after the other and the second sees the first's enrolment."""
+    if enrolment.start_date is None:  # required (by SUS too): never unknown
+        raise ValidationError({"start_date": _("Give the start date.")})
     Person.objects.select_for_update().filter(pk=enrolment.person_id).exists()
     others = Enrolment.objects.filter(person_id=enrolment.person_id, insats_id=enrolment.insats_id)
     if enrolment.pk:
@@ -150,6 +155,14 @@ def _save_with_history(
     enrolment.save()
 
 
+def _with_unknown_education(fields: dict[str, Any]) -> dict[str, Any]:
+    """``education_level=None`` (unknown) is stored as the code list's "okänd" entry, so
+    unknown education has one representation (docs/definitions.md)."""
+    if "education_level" in fields and fields["education_level"] is None:
+        fields = {**fields, "education_level": EducationLevel.objects.get(code=UNKNOWN_EDUCATION)}
+    return fields
+
+
 def _validated(enrolment: Enrolment) -> None:
     try:
         enrolment.full_clean(exclude=["person"])
@@ -163,9 +176,9 @@ def register_enrolment(
     user: AbstractBaseUser,
     insats: Insats,
     personnummer_text: str,
-    first_name: str,
-    last_name: str,
-    supply_before: Iterable[SupplyType],
+    first_name: str = "",
+    last_name: str = "",
+    supply_before: Iterable[SupplyType] = (),
     **fields: Any,
 ) -> Enrolment:
     """Enrol a person (found by identity number, or created) in an insats.
@@ -174,11 +187,17 @@ def register_enrolment(
     end fields may be given too, to register a finished enrolment in one step. The names
     are the enrolment's: a person known from another enrolment keeps the names registered
     there.
+
+    Only what SUS required must be given: the identity number, the start date and (for an
+    ended enrolment) the end date and end reason. Everything else may be unknown: blank
+    names, ``None`` for the optional dates and code-list variables (``None`` education is
+    stored as "okänd"), an empty ``supply_before``.
     """
     _require(user, Action.REGISTER, insats)
     if not insats.has_personal_data:
         raise ValidationError(_("This insats is not followed up with personal data."))
     pnr = parse_personnummer(personnummer_text)
+    fields = _with_unknown_education(fields)
     _check_dates(fields, insats)
     try:
         with transaction.atomic():
@@ -247,7 +266,7 @@ def _apply(
     fields: dict[str, Any],
 ) -> Enrolment:
     """Validate and save changes to a locked enrolment as its next version."""
-    for name, value in fields.items():
+    for name, value in _with_unknown_education(fields).items():
         setattr(enrolment, name, value)
     values = {f: getattr(enrolment, f) for f in _DATE_FIELDS}
     _check_dates(values, enrolment.insats)

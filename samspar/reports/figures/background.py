@@ -17,7 +17,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from samspar.codelists.models import EducationLevel, Payer, ReferringActor
-from samspar.registry.models import Enrolment
+from samspar.registry.models import UNKNOWN_LABEL, Enrolment
 from samspar.reports.aggregates import (
     GENDER_ROW_DIMS,
     GENDER_ROWS,
@@ -54,6 +54,8 @@ from samspar.reports.tables import (
 # Time in public support, completed years: "0", "1", "2", "3–4", "5–9", "10–".
 YEAR_BOUNDS = (1, 2, 3, 5, 10)
 YOUNG_AGE = 30  # seed 002: "12 personer under 30 år"
+# The column of #12's cross table for those with no support before registered.
+SUPPLY_UNKNOWN = "unknown"
 KNOWN_YEARS = {"years": "known"}
 YOUNG = {"age": "young"}
 NOT_YOUNG = {"age": "not_young"}
@@ -139,7 +141,7 @@ def public_support_distribution(scope: ReportScope, population: Population | Non
         interval=interval_index("years_in_public_support", YEAR_BOUNDS)
     )
     intervals = list(enumerate(interval_labels(YEAR_BOUNDS, lowest=0)))
-    groups: list[tuple[Hashable, Text]] = [*intervals, (None, _("Unknown"))]
+    groups: list[tuple[Hashable, Text]] = [*intervals, (None, UNKNOWN_LABEL)]
     table = distribution_table(
         "public_support_distribution",
         _title(_("Years in public support before the insats"), population),
@@ -235,7 +237,9 @@ def age_distribution(scope: ReportScope, population: Population | None = None) -
 
 
 def education_distribution(scope: ReportScope, population: Population | None = None) -> Table:
-    """#7: participants by highest completed education level."""
+    """#7: participants by highest completed education level. Unknown education is the
+    code list's own "okänd" entry (registry.services.UNKNOWN_EDUCATION), a row like any
+    other."""
     population = _population(scope, population)
     counts = counts_by(_enrolments(scope, population), "education_level")
     levels = EducationLevel.objects.all()
@@ -255,7 +259,8 @@ def education_distribution(scope: ReportScope, population: Population | None = N
 
 def referring_actors(scope: ReportScope, population: Population | None = None) -> Table:
     """#12: participants by referring actor: each top-level actor with its sub-categories
-    below it (seed 003: "Kommunen (AME-AMI/Socialtjänsten/Annan) 31 (7/20/4)")."""
+    below it (seed 003: "Kommunen (AME-AMI/Socialtjänsten/Annan) 31 (7/20/4)"), and
+    those whose referrer is unknown in a row of their own after them."""
     population = _population(scope, population)
     leaf_counts = counts_by(_enrolments(scope, population), "referring_actor")
     actors = list(ReferringActor.objects.select_related("parent"))
@@ -283,6 +288,9 @@ def referring_actors(scope: ReportScope, population: Population | None = None) -
                 label = format_lazy("{}: {}", parent.label, _("not specified"))
                 groups.append((parent.pk, label))
             child_rows[top_rows[-1]] = tuple(range(first, len(groups)))
+    if None in leaf_counts:  # unknown / not registered (historical data)
+        top_rows.append(len(groups))
+        groups.append((None, UNKNOWN_LABEL))
     return distribution_table(
         "referrers",
         _title(_("Referring actor"), population),
@@ -306,7 +314,10 @@ def _sum(counts: Iterable[dict[str, int]]) -> dict[str, int]:
 
 def referrers_by_supply(scope: ReportScope, population: Population | None = None) -> Table:
     """#12: top-level referring actor × who paid the support before the insats (seed 002's
-    table for the 32 new: försörjning from social services 14, FK 13, other 5)."""
+    table for the 32 new: försörjning from social services 14, FK 13, other 5).
+
+    Unknown values are their own row (referrer) and column (support before: none
+    registered), each shown when someone has it."""
     population = _population(scope, population)
     payers = list(Payer)
     aggregates = {
@@ -315,6 +326,7 @@ def referrers_by_supply(scope: ReportScope, population: Population | None = None
             p.value: Count("pk", distinct=True, filter=Q(supply_before__payer=p.value))
             for p in payers
         },
+        SUPPLY_UNKNOWN: Count("pk", distinct=True, filter=Q(supply_before__isnull=True)),
     }
     qs = _enrolments(scope, population)
     top = Coalesce("referring_actor__parent_id", "referring_actor_id")
@@ -324,10 +336,22 @@ def referrers_by_supply(scope: ReportScope, population: Population | None = None
     }
     total = qs.aggregate(**aggregates)
     tops = ReferringActor.objects.filter(parent__isnull=True)
-    keys = [p.value for p in payers] + ["total"]
-    shown = [actor for actor in tops if actor.active or actor.pk in by_top]
+    supply_keys = [p.value for p in payers]
+    supply_columns = [Column(p.value, p.label, dims={"payer": p.value}) for p in payers]
+    if total[SUPPLY_UNKNOWN]:
+        supply_keys.append(SUPPLY_UNKNOWN)
+        supply_columns.append(Column(SUPPLY_UNKNOWN, _("Support unknown"), dims={"payer": None}))
+    keys = [*supply_keys, "total"]
+    # (the top-level actor's pk or None for unknown, its referring_actors row key, label)
+    shown: list[tuple[int | None, Hashable, Text]] = [
+        (actor.pk, ("top", actor.pk), actor.label)
+        for actor in tops
+        if actor.active or actor.pk in by_top
+    ]
+    if None in by_top:
+        shown.append((None, None, UNKNOWN_LABEL))
     rows: list[list[Value]] = [
-        [actor.label, *(by_top.get(actor.pk, {}).get(k, 0) for k in keys)] for actor in shown
+        [label, *(by_top.get(pk, {}).get(k, 0) for k in keys)] for pk, _key, label in shown
     ]
     rows.append([TOTAL, *(total[k] or 0 for k in keys)])
     return Table(
@@ -335,23 +359,27 @@ def referrers_by_supply(scope: ReportScope, population: Population | None = None
         title=_title(_("Referring actor and support before the insats"), population),
         columns=[
             Column("group", _("Referring actor"), Kind.LABEL),
-            *(Column(p.value, p.label, dims={"payer": p.value}) for p in payers),
+            *supply_columns,
             Column("total", _("Participants")),
         ],
         rows=rows,
         total_row=len(rows) - 1,
         # The rows are referrers_actors' top-level rows; the total column is theirs.
         dims=_dims(scope, population),
-        row_dims=[*({"referrer": ("top", actor.pk)} for actor in shown), {}],
+        row_dims=[*({"referrer": key} for _pk, key, _label in shown), {}],
         # Those without a kind of support: the participants less its column.
         implied=[
-            Implied(f"without_{p.value}", ("total",), (p.value,), {"payer": ("without", p.value)})
-            for p in payers
+            Implied(f"without_{k}", ("total",), (k,), {"payer": ("without", k)})
+            for k in supply_keys
         ],
-        chart=Chart("bar", tuple(p.value for p in payers), y_label=_("Participants")),
-        note=_(
-            "Support before is counted by who pays it. A participant can have several "
-            "kinds of support and then counts in each of their columns, so the support "
-            "columns can add up to more than the participants."
+        chart=Chart("bar", tuple(supply_keys), y_label=_("Participants")),
+        note=format_lazy(
+            "{} {}",
+            _(
+                "Support before is counted by who pays it. A participant can have several "
+                "kinds of support and then counts in each of their columns, so the support "
+                "columns can add up to more than the participants."
+            ),
+            _("Support unknown: no support before registered (historical data)."),
         ),
     )

@@ -31,17 +31,34 @@ from samspar.reports.scope import ReportScope, carried_over_q, ended_q, new_q, w
 from samspar.reports.tables import Chart, Column, Implied, Kind, Table, Text, Value, percent
 
 ANONYMOUS = _("Anonymous (no municipality registered)")
+# Enrolments whose home municipality is unknown (historical data): a row or column of
+# their own, shown when there are any.
+UNKNOWN_MUNICIPALITY = _("Unknown municipality (not registered)")
+UNKNOWN = "unknown"
+UNKNOWN_NOTE = _("Unknown municipality: none registered on the enrolment (historical data).")
 
 
-def _municipalities(codes: set[str]) -> list[Municipality]:
-    return list(Municipality.objects.filter(pk__in=codes).order_by("name"))
+def _with_unknown(note: Text) -> Text:
+    return format_lazy("{} {}", note, UNKNOWN_NOTE)
+
+
+def _municipalities(codes: set[str | None]) -> list[Municipality]:
+    return list(Municipality.objects.filter(pk__in=codes - {None}).order_by("name"))
+
+
+def _places(codes: set[str | None]) -> list[tuple[str | None, Text]]:
+    """(code, label) of the municipalities among ``codes`` by name, then the unknown."""
+    places: list[tuple[str | None, Text]] = [(m.code, m.name) for m in _municipalities(codes)]
+    if None in codes:
+        places.append((None, UNKNOWN_MUNICIPALITY))
+    return places
 
 
 def home_municipality(scope: ReportScope) -> Table:
     """#10: participants worked with in the period per insats and home municipality, with
     each cell's share of its row (seed 003 "Hemvist")."""
     f, t = scope.date_from, scope.date_to
-    persons: dict[int, dict[str, int]] = defaultdict(dict)
+    persons: dict[int, dict[str | None, int]] = defaultdict(dict)
     for cell in (
         scope.enrolments()
         .filter(worked_with_q(f, t))
@@ -52,20 +69,21 @@ def home_municipality(scope: ReportScope) -> Table:
         persons[cell["insats"]][cell["municipality"]] = cell["n"]
     anonymous = _per_insats(scope.anonymous().order_by().values("insats").annotate(n=Count("pk")))
     volume = _per_insats(scope.volume().order_by().values("insats").annotate(n=Sum("count")))
-    municipalities = _municipalities({code for cells in persons.values() for code in cells})
+    places = _places({code for cells in persons.values() for code in cells})
     insatser = list(Insats.objects.filter(pk__in={*persons, *anonymous, *volume}))
 
     columns = [Column("insats", _("Insats"), Kind.LABEL)]
     # Shares are of the row's total: hidden with their count or with the total.
-    for m in municipalities:
-        worked_with = {"population": "worked_with", "municipality": m.code}
-        columns.append(Column(m.code, m.name, dims=worked_with))
+    place_keys = [code or UNKNOWN for code, _name in places]
+    for (code, name), key in zip(places, place_keys, strict=True):
+        worked_with = {"population": "worked_with", "municipality": code}
+        columns.append(Column(key, name, dims=worked_with))
         columns.append(
             Column(
-                f"{m.code}_percent",
-                format_lazy("{} (%)", m.name),
+                f"{key}_percent",
+                format_lazy("{} (%)", name),
                 Kind.PERCENT,
-                (m.code, "total"),
+                (key, "total"),
             )
         )
     columns += [
@@ -74,12 +92,15 @@ def home_municipality(scope: ReportScope) -> Table:
         Column("volume", _("Volume-registered"), dims=VOLUME_DIMS),
         Column("total", _("Total"), dims={"method": "all"}),
     ]
-    count_keys = [m.code for m in municipalities] + ["anonymous", "volume"]
+    count_keys = [*place_keys, "anonymous", "volume"]
     counts: list[tuple[Text, dict[str, int]]] = [
         (
             i.name,
             {
-                **{m.code: persons[i.pk].get(m.code, 0) for m in municipalities},
+                **{
+                    key: persons[i.pk].get(code, 0)
+                    for (code, _name), key in zip(places, place_keys, strict=True)
+                },
                 "anonymous": anonymous.get(i.pk, 0),
                 "volume": volume.get(i.pk, 0),
             },
@@ -91,8 +112,8 @@ def home_municipality(scope: ReportScope) -> Table:
     for label, c in counts:
         whole = sum(c.values())
         row: list[Value] = [label]
-        for m in municipalities:
-            row += [c[m.code], percent(c[m.code], whole)]
+        for key in place_keys:
+            row += [c[key], percent(c[key], whole)]
         row += [c["anonymous"], percent(c["anonymous"], whole), c["volume"], whole]
         rows.append(row)
     return Table(
@@ -104,14 +125,16 @@ def home_municipality(scope: ReportScope) -> Table:
         column_sums={"total": tuple(count_keys)},
         chart=Chart(
             "stacked",
-            (*(m.code for m in municipalities), "anonymous"),
+            (*place_keys, "anonymous"),
             x_label=_("Insats"),
             y_label=_("Participants"),
         ),
-        note=_(
-            "Participants worked with in the period, by the home municipality registered on "
-            "the enrolment; shares are of the row's total. Anonymous participants count in "
-            "their start year; volume-registered participants have no municipality."
+        note=_with_unknown(
+            _(
+                "Participants worked with in the period, by the home municipality registered on "
+                "the enrolment; shares are of the row's total. Anonymous participants count in "
+                "their start year; volume-registered participants have no municipality."
+            )
         ),
         dims=scope_dims(scope),
         row_dims=[*({"insats": i.pk} for i in insatser), {}],
@@ -137,10 +160,10 @@ def inflow(scope: ReportScope) -> Table:
     }
     anonymous = scope.anonymous().count()
     rows: list[list[Value]] = []
-    municipalities = _municipalities(set(by_place))
-    for m in municipalities:
-        c = by_place[m.code]
-        rows.append([m.name, c["carried_over"], c["new"], c["carried_over"] + c["new"]])
+    places = _places(set(by_place))
+    for code, name in places:
+        c = by_place[code]
+        rows.append([name, c["carried_over"], c["new"], c["carried_over"] + c["new"]])
     rows.append([ANONYMOUS, 0, anonymous, anonymous])
     total = qs.aggregate(**aggregates)
     carried, new = total["carried_over"], total["new"] + anonymous
@@ -167,15 +190,17 @@ def inflow(scope: ReportScope) -> Table:
             x_label=_("Municipality"),
             y_label=_("Participants"),
         ),
-        note=_(
-            "Persons: carried over = started before the period and still enrolled on its "
-            "first day; new = started in the period. Anonymous participants have only a "
-            "start year and count as new in it."
+        note=_with_unknown(
+            _(
+                "Persons: carried over = started before the period and still enrolled on its "
+                "first day; new = started in the period. Anonymous participants have only a "
+                "start year and count as new in it."
+            )
         ),
         # The total row holds the anonymous participants too.
         dims=scope_dims(scope),
         row_dims=[
-            *({"municipality": m.code} for m in municipalities),
+            *({"municipality": code} for code, _name in places),
             {"method": "anonymous"},
             {"method": "all"},
         ],
@@ -202,10 +227,8 @@ def outflow(scope: ReportScope) -> Table:
     }
     keys = list(aggregates)
     rows: list[list[Value]] = []
-    municipalities = _municipalities(set(by_place))
-    labelled: list[tuple[Text, dict[str, Any]]] = [
-        (m.name, by_place[m.code]) for m in municipalities
-    ]
+    places = _places(set(by_place))
+    labelled: list[tuple[Text, dict[str, Any]]] = [(name, by_place[code]) for code, name in places]
     for label, c in [*labelled, (TOTAL, qs.aggregate(**aggregates))]:
         kept_n = c["ended"] - c["dropouts"]
         rows.append([label, *(c[k] for k in keys), percent(c["to_goal"], kept_n)])
@@ -238,13 +261,15 @@ def outflow(scope: ReportScope) -> Table:
             x_label=_("Municipality"),
             y_label=_("Ended (number)"),
         ),
-        note=_(
-            "Ended enrolments by the home municipality registered on them. The destination "
-            "is the end reason's result group; early dropouts have none. Result towards "
-            "goal is of the ended who were not early dropouts."
+        note=_with_unknown(
+            _(
+                "Ended enrolments by the home municipality registered on them. The destination "
+                "is the end reason's result group; early dropouts have none. Result towards "
+                "goal is of the ended who were not early dropouts."
+            )
         ),
         dims=scope_dims(scope),
-        row_dims=[*({"municipality": m.code} for m in municipalities), {}],
+        row_dims=[*({"municipality": code} for code, _name in places), {}],
         implied=[
             Implied("ended_kept", ("ended",), ("dropouts",), {"population": "ended_kept"}),
             Implied("not_to_goal", ("ended",), ("dropouts", "to_goal"), NOT_TO_GOAL.dims),
