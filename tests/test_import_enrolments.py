@@ -62,7 +62,7 @@ def _full_row(**overrides):
         "Folkbokförd eller vistelse": "Folkbokförd",
         "Remitterande aktör": "Region: Psykiatri",
         "Försörjning före": "Försörjningsstöd; Sjukpenning/rehabiliteringspenning",
-        "År i offentlig försörjning före": "5,5",
+        "År i offentlig försörjning före": "5,75",
         "Utbildningsnivå": "Gymnasial",
         "Sysselsättning före": "Ingen sysselsättning",
         "Omfattning före (%)": 0,
@@ -131,7 +131,7 @@ def test_template_round_trip(registrator, insats):
     assert anna.municipality_id == "2084"
     assert anna.referring_actor.code == "region-psykiatri"
     assert {s.code for s in anna.supply_before.all()} == {"forsorjningsstod", "sjukpenning"}
-    assert anna.years_in_public_support == Decimal("5.5")
+    assert anna.years_in_public_support == Decimal("5.75")
     assert anna.end_date == dt.date(2022, 3, 1)
     assert anna.end_reason.code == "studier"
     assert {s.code for s in anna.supply_after.all()} == {"studiemedel"}
@@ -368,3 +368,51 @@ def test_reimport_creates_nothing_and_a_changed_row_updates_with_history(registr
         "Annie",
     ]
     assert ImportRun.objects.filter(status=Status.DONE).count() == 3
+
+
+def test_every_variable_sus_did_not_require_may_be_unknown(registrator, insats):
+    """Historical rows as they are: only the personnummer and the start date (and for an
+    ended enrolment the end date and reason) are needed."""
+    unknown = {
+        "Förnamn": None,
+        "Efternamn": "-",
+        "Kön": None,
+        "Aktualiseringsdatum": "ej registrerat",
+        "Samtyckesdatum": "okänd",
+        "Hemkommun": "Okänd",
+        "Folkbokförd eller vistelse": None,
+        "Remitterande aktör": "okänd",
+        "Försörjning före": "ej registrerat",
+        "År i offentlig försörjning före": "-",
+        "Utbildningsnivå": None,
+        "Sysselsättning före": "okänt",
+        "Omfattning före (%)": None,
+        "Försörjning efter": None,
+        "Sysselsättning efter": "-",
+        "Omfattning efter (%)": None,
+        "Arbetar efter": None,
+        "Studerar efter": "okänd",
+        "Arbete/studier påbörjat eller utökat": None,
+        "Anteckningar": None,
+    }
+    data = _template_rows([_full_row(**unknown)])
+    run = _check(registrator, insats, data)
+    assert run.errors == [] and run.to_create == 1
+    _write(registrator, run)
+    e = Enrolment.objects.get()
+    assert (e.first_name, e.last_name, e.consent_date, e.referral_date) == ("", "", None, None)
+    assert (e.municipality, e.referring_actor, e.occupation_before) == (None, None, None)
+    assert e.years_in_public_support is None and e.occupation_before_percent is None
+    assert e.education_level.code == "okand"
+    assert not e.supply_before.exists() and e.end_reason.code == "studier"
+    again = _check(registrator, insats, data)
+    assert (again.to_create, again.to_update, again.to_skip) == (0, 0, 1)
+
+
+def test_start_date_and_end_reason_of_an_ended_enrolment_are_needed(registrator, insats):
+    rows = [_full_row(Startdatum="okänd"), _full_row(Personnummer=MAN, Avslutsanledning="okänd")]
+    run = _check(registrator, insats, _template_rows(rows))
+    assert {(e["row"], e["column"]) for e in run.errors} == {
+        (2, "Startdatum"),
+        (3, "Avslutsanledning"),
+    }, run.errors

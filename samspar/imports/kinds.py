@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from samspar.access.scoping import Action
+from samspar.codelists.models import EducationLevel
 from samspar.core import crypto
 from samspar.imports import constraints, values
 from samspar.imports.choices import Lookup, options
@@ -122,6 +123,10 @@ class EnrolmentHandler(CodeHandler):
         self.persons: dict[str, Person] = {}
         self.seen: set[tuple[str, dt.date]] = set()
         self.today = timezone.localdate()
+        # Unknown education is stored as the code list's own "okänd", as the service does.
+        self.unknown_education = EducationLevel.objects.filter(
+            code=services.UNKNOWN_EDUCATION
+        ).first()
 
     def chunk(self, rows: list[dict[str, Any]]) -> None:
         hashes = {crypto.lookup_hash(r["personnummer"].canonical) for r in rows}
@@ -142,6 +147,8 @@ class EnrolmentHandler(CodeHandler):
 
     def _fields(self, row: dict[str, Any]) -> dict[str, Any]:
         fields = {name: _field_value(name, row[name]) for name in (*START, *END)}
+        if fields["education_level"] is None:
+            fields["education_level"] = self.unknown_education
         if row["years_in_public_support"] is None and row["months_in_public_support"] is not None:
             fields["years_in_public_support"] = row["months_in_public_support"]
         return fields
@@ -168,6 +175,8 @@ class EnrolmentHandler(CodeHandler):
             last_name=(row["last_name"] or "").strip(),
             **fields,
         )
+        if start is None:
+            errors["start_date"] = [_("Give the start date.")]
         try:
             services._check_dates(fields, self.insats)
         except ValidationError as e:
@@ -194,6 +203,12 @@ class EnrolmentHandler(CodeHandler):
                 "end_reason",
                 [_("An end date needs an end reason, and an end reason needs an end date.")],
             )
+        # A rule broken by the row as a whole is named once, under its column if known.
+        named = {m for key, ms in errors.items() if key != NON_FIELD_ERRORS for m in ms}
+        if NON_FIELD_ERRORS in errors:
+            errors[NON_FIELD_ERRORS] = [m for m in errors[NON_FIELD_ERRORS] if m not in named]
+            if not errors[NON_FIELD_ERRORS]:
+                del errors[NON_FIELD_ERRORS]
         if not errors and start is not None:
             self._check_overlap(digest, start, fields["end_date"], stored)
         if errors:
