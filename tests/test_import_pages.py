@@ -240,3 +240,119 @@ def test_bench_import_prints_rows_per_second_and_rolls_back():
     assert text.count("rader/s") == 3, text
     assert "40 rader, 0 fel." in text
     assert not Enrolment.objects.exists() and not ImportRun.objects.exists()
+
+
+@worker
+def test_a_teams_own_sheet_with_bad_rows_is_fixed_imported_and_counted(
+    reference_data, registrator, insats
+):
+    """The issue's path: a coach imports a sheet shaped like a team's history (Swedish
+    headings of its own, "K"/"Kvinna", two-decimal years, some bad rows), sees every
+    problem in the dry run, fixes the file, imports it, and the reports count it."""
+    from openpyxl import Workbook
+
+    from samspar.bench import core
+    from samspar.reports.scope import Level, ReportScope
+
+    def sheet(rows):
+        book = Workbook()
+        ws = book.active
+        ws.append(
+            [
+                "Personnr",
+                "Kön",
+                "Inskriven",
+                "Avslutad",
+                "Orsak till avslut",
+                "Tid i offentlig försörjning",
+                "Remitterad av",
+                "Utbildning",
+            ]
+        )
+        for row in rows:
+            ws.append(row)
+        out = io.BytesIO()
+        book.save(out)
+        return out.getvalue()
+
+    women = [make_pnr(dt.date(1980 + i, 5, 1), man=False) for i in range(3)]
+    man = make_pnr(dt.date(1975, 2, 2), man=True)
+    good = [
+        [
+            women[0],
+            "K",
+            "2021-01-10",
+            "2021-11-30",
+            "Arbete (osubventionerat)",
+            "5,75",
+            "AF",
+            "Gymnasial",
+        ],
+        [women[1], "Kvinna", "2021-03-01", None, None, "2,25", "FK", "okänd"],
+        [
+            man,
+            "M",
+            "2021-04-01",
+            "2021-12-15",
+            "Studier",
+            "10",
+            "Region: Psykiatri",
+            "Förgymnasial",
+        ],
+    ]
+    bad = [
+        [women[2][:-1] + "0", "K", "2021-05-01", None, None, "1", "AF", "Gymnasial"],
+        [
+            make_pnr(dt.date(1990, 1, 1), man=True),
+            "K",
+            "2021-05-01",
+            None,
+            None,
+            "1",
+            "AF",
+            "Gymnasial",
+        ],
+        [
+            make_pnr(dt.date(1991, 1, 1), man=True),
+            "M",
+            "2021-05-01",
+            "2021-02-01",
+            "Studier",
+            "1",
+            "AF",
+            "Gymnasial",
+        ],
+    ]
+    client = _client(registrator)
+    assert (
+        reverse("import-start", args=[insats.pk]).encode()
+        in client.get(reverse("insats-detail", args=[insats.pk])).content
+    )
+    _upload(client, insats, sheet(good + bad), "historik.xlsx")
+    _work()
+    run = ImportRun.objects.get()
+    assert {(e["row"], e["column"]) for e in run.errors} >= {
+        (5, "Personnr"),
+        (6, "Kön"),
+        (7, "Avslutad"),
+    }
+    assert not Enrolment.objects.exists()
+    _upload(client, insats, sheet(good), "historik-rattad.xlsx")
+    _work()
+    fixed = ImportRun.objects.latest("pk")
+    assert fixed.error_count == 0 and fixed.to_create == 3
+    client.post(reverse("import-confirm", args=[fixed.pk]))
+    _work()
+    fixed.refresh_from_db()
+    assert fixed.status == Status.DONE
+    scope = ReportScope.for_operator(
+        dt.date(2021, 1, 1),
+        dt.date(2021, 12, 31),
+        exact=True,
+        level=Level.INSATS,
+        object_id=insats.pk,
+    )
+    figures = core.django_figures(scope)
+    assert figures["total"]["#1 worked_with"] == 3 and figures["K"]["#1 new"] == 2
+    assert figures["total"]["#2 ended"] == 2
+    assert figures["K"]["#5 mean_years"] == pytest.approx(4.0)  # (5,75 + 2,25) / 2

@@ -10,7 +10,7 @@ import operator
 from collections.abc import Callable
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db.models import CheckConstraint, F, Model, Q
 
 _OPS: dict[str, Callable[[Any, Any], bool]] = {
@@ -70,9 +70,20 @@ def _q(obj: Model, q: Q) -> bool | None:
     return value
 
 
+def _first_field(q: Q) -> str:
+    for child in q.children:
+        if isinstance(child, Q):
+            return _first_field(child)
+        if isinstance(child, tuple):
+            return str(child[0]).split("__")[0]
+    return NON_FIELD_ERRORS
+
+
 def check(obj: Model, exclude: set[str]) -> None:
-    """Validate ``obj``'s check constraints (a NULL result passes, as in SQL)."""
-    errors: list[ValidationError] = []
+    """Validate ``obj``'s check constraints (a NULL result passes, as in SQL); a broken
+    one is reported under the first field its condition names (the end date of "the
+    end date cannot be before the start date")."""
+    errors: dict[str, list[str]] = {}
     for constraint in obj._meta.constraints:
         if not isinstance(constraint, CheckConstraint):
             continue
@@ -86,9 +97,10 @@ def check(obj: Model, exclude: set[str]) -> None:
             try:
                 generic.validate(type(obj), obj, exclude=exclude)
             except ValidationError as e:
-                errors.append(e)
+                errors.setdefault(NON_FIELD_ERRORS, []).extend(e.messages)
             continue
         if ok is False:
-            errors.append(ValidationError(constraint.get_violation_error_message()))
+            field = _first_field(condition)
+            errors.setdefault(field, []).append(str(constraint.get_violation_error_message()))
     if errors:
         raise ValidationError(errors)

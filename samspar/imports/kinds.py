@@ -189,20 +189,20 @@ class EnrolmentHandler(CodeHandler):
         except ValidationError as e:
             for key, messages in e.message_dict.items():
                 errors.setdefault(key, messages)
-        if not errors:
-            try:
-                constraints.check(candidate, exclude)
-            except ValidationError as e:
-                errors[NON_FIELD_ERRORS] = e.messages
-        for name in _FOREIGN_KEYS:
-            field: Any = Enrolment._meta.get_field(name)
-            if fields[name] is None and not field.null and name not in errors:
-                errors[name] = [_("The value is needed: this variable cannot be unknown.")]
         if (fields["end_date"] is None) != (fields["end_reason"] is None):
             errors.setdefault(
                 "end_reason",
                 [_("An end date needs an end reason, and an end reason needs an end date.")],
             )
+        if not errors:
+            try:
+                constraints.check(candidate, exclude)
+            except ValidationError as e:
+                errors.update(e.message_dict)
+        for name in _FOREIGN_KEYS:
+            field: Any = Enrolment._meta.get_field(name)
+            if fields[name] is None and not field.null and name not in errors:
+                errors[name] = [_("The value is needed: this variable cannot be unknown.")]
         # A rule broken by the row as a whole is named once, under its column if known.
         named = {m for key, ms in errors.items() if key != NON_FIELD_ERRORS for m in ms}
         if NON_FIELD_ERRORS in errors:
