@@ -178,7 +178,7 @@ class EnrolmentHandler(CodeHandler):
         if start is None:
             errors["start_date"] = [_("Give the start date.")]
         try:
-            services._check_dates(fields, self.insats)
+            services.check_enrolment_dates(fields, self.insats)
         except ValidationError as e:
             errors.update(e.message_dict)
         # The foreign keys were looked up in this run's lists, and the check constraints
