@@ -255,24 +255,19 @@ class EnrolmentHandler(CodeHandler):
                 **fields,
             )
             return
-        start = {n: fields[n] for n in START}
+        # A finished enrolment is registered in one step (the service takes the end
+        # variables too); only its supply after needs a second save.
         enrolment = services.register_enrolment(
             user=self.user,
             insats=self.insats,
             personnummer_text=row["personnummer"].canonical,
             supply_before=row["supply_before"],
             **names,
-            **start,
+            **fields,
         )
-        if fields["end_date"] is not None:
-            end = {n: fields[n] for n in END if n not in ("end_date", "end_reason")}
-            services.end_enrolment(
-                user=self.user,
-                enrolment=enrolment,
-                end_date=fields["end_date"],
-                end_reason=fields["end_reason"],
-                supply_after=row["supply_after"],
-                **end,
+        if row["supply_after"]:
+            services.update_enrolment(
+                user=self.user, enrolment=enrolment, supply_after=row["supply_after"]
             )
 
 
