@@ -416,3 +416,25 @@ def test_start_date_and_end_reason_of_an_ended_enrolment_are_needed(registrator,
         (2, "Startdatum"),
         (3, "Avslutsanledning"),
     }, run.errors
+
+
+def test_an_internal_error_fails_the_run_and_drops_the_file(registrator, insats, monkeypatch):
+    from samspar.imports import engine
+
+    run = services.start_import(
+        user=registrator,
+        insats=insats,
+        kind="enrolments",
+        file_name="f.csv",
+        data=b"Personnummer;Startdatum\n",
+        queue=False,
+    )
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(engine, "run", broken)
+    with pytest.raises(RuntimeError):
+        services.execute(run.pk)
+    run.refresh_from_db()
+    assert run.status == Status.FAILED and run.data is None and run.error_count == 1
