@@ -101,6 +101,7 @@ def test_a_coach_imports_through_the_page_and_the_worker(reference_data, registr
     _work()
     run.refresh_from_db()
     assert run.status == Status.DONE and run.data is None
+    assert (run.progress_done, run.progress_total) == (3, 3)
     assert Enrolment.objects.filter(insats=insats).count() == 3
     assert Enrolment.objects.first().created_by == registrator
 

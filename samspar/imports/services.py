@@ -9,7 +9,8 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -162,6 +163,25 @@ def mapping_of(run: ImportRun) -> tuple[dict[str, str], dict[str, dict[str, str]
     return (mapping.columns, mapping.values) if mapping else ({}, {})
 
 
+def _side_connection() -> BaseDatabaseWrapper | None:
+    """A second connection to the database, in autocommit, for the write's progress: the
+    write is one transaction, whose own updates nobody else sees before it ends. Only
+    on PostgreSQL: SQLite lets one connection write at a time, and the write holds it
+    (there the bar shows the write only when it ends)."""
+    if connections[DEFAULT_DB_ALIAS].vendor != "postgresql":
+        return None
+    return connections.create_connection(DEFAULT_DB_ALIAS)
+
+
+def _report_aside(side: BaseDatabaseWrapper, run_id: int, done: int, total: int) -> None:
+    table = side.ops.quote_name(ImportRun._meta.db_table)
+    with side.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET progress_done = %s, progress_total = %s WHERE id = %s",
+            [done, total, run_id],
+        )
+
+
 def execute(run_id: int, progress: Progress | None = None) -> ImportRun:
     """Run the phase a run waits for: the check (dry run) or the write. Called by the
     task worker (``tasks.run_import``) and the CLI."""
@@ -179,8 +199,13 @@ def execute(run_id: int, progress: Progress | None = None) -> ImportRun:
     spec = kind_of(run.kind)
     columns, values = mapping_of(run)
 
+    side = _side_connection() if writing else None
+
     def report(done: int, total: int) -> None:
-        ImportRun.objects.filter(pk=run.pk).update(progress_done=done, progress_total=total)
+        if side is not None:
+            _report_aside(side, run.pk, done, total)
+        elif not writing:
+            ImportRun.objects.filter(pk=run.pk).update(progress_done=done, progress_total=total)
         if progress is not None:
             progress(done, total)
 
@@ -202,7 +227,12 @@ def execute(run_id: int, progress: Progress | None = None) -> ImportRun:
         run.errors = [{"row": 0, "column": "", "value": "", "reason": reason}]
         run.save(update_fields=["status", "data", "errors_encrypted", "error_count"])
         raise
+    finally:
+        if side is not None:
+            side.close()
     run.refresh_from_db(fields=["progress_done", "progress_total"])
+    if writing and side is None:
+        run.progress_done = run.progress_total
     run.rows = result.rows
     run.to_create, run.to_update, run.to_skip = result.created, result.updated, result.skipped
     run.errors = [e.as_dict() for e in result.errors]
