@@ -112,7 +112,7 @@ def discard_import(*, user: AbstractBaseUser, run: ImportRun) -> ImportRun:
     """Drop a checked file without importing it (its copy is deleted)."""
     _own(user, run)
     run = ImportRun.objects.select_for_update().get(pk=run.pk)
-    if run.status not in (Status.CHECKED, Status.QUEUED):
+    if run.status not in (Status.CHECKED, Status.QUEUED, Status.WRITE_QUEUED):
         raise ValidationError(_("This import can no longer be discarded."))
     run.status = Status.DISCARDED
     run.data = None
@@ -244,5 +244,10 @@ def execute(run_id: int, progress: Progress | None = None) -> ImportRun:
     else:
         run.status = Status.CHECKED
         run.checked_at = timezone.now()
-    run.save()
+    fields = ["rows", "to_create", "to_update", "to_skip", "errors_encrypted", "error_count"]
+    fields += ["unknown", "status", "progress_done", "progress_total"]
+    # The file's copy is only ever removed here (never written back: a discard
+    # meanwhile stays a discard of the file).
+    fields += ["written_at", "data"] if writing else ["checked_at"]
+    run.save(update_fields=fields)
     return run
