@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "samspar.economics",
     "samspar.dataprotection",
     "samspar.imports",
+    "samspar.transfer",
 ]
 # The demo world (`samspar demo`, `demo_code`) and the benchmarks (`samspar bench`) exist
 # only on a development or demo installation (SAMSPAR_DEBUG=1) and in the test suite: in

@@ -11,6 +11,7 @@ urlpatterns = [
     path("rapporter/", include("samspar.reports.urls")),
     path("ekonomi/", include("samspar.economics.urls")),
     path("dataskydd/", include("samspar.dataprotection.urls")),
+    path("", include("samspar.transfer.urls")),
     path("api/v1/", api.urls),
     path("", include("samspar.core.urls")),
     path("", include("samspar.organisation.urls")),

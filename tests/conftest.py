@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import importlib
 import os
 from types import SimpleNamespace
 
@@ -67,12 +68,25 @@ hypothesis_settings.load_profile("ci" if os.environ.get("CI") == "true" else "de
 
 @pytest.fixture
 def reference_data(transactional_db):
-    """For a transactional test: the code lists, counties and municipalities that the data
-    migrations load, loaded again if a transactional test before it (the browser test)
-    flushed the database. (serialized_rollback would clash with the content types that
-    a flush re-creates.)"""
+    """For a transactional test: the code lists, counties and municipalities and the
+    shipped standard values that the data migrations load, loaded again if a
+    transactional test before it (the browser test, the export round trip) flushed the
+    database. (serialized_rollback would clash with the content types that a flush
+    re-creates.)"""
+    load_reference_data()
+
+
+def load_reference_data() -> None:
+    """What the data migrations load into an empty installation (each loader skips what
+    is there already)."""
     load_codelists(django_apps)
     load_counties_and_municipalities(django_apps)
+    for name, loader in (
+        ("0002_load_standard_values", "load"),
+        ("0010_shipped_values_new_version", "add_changed_versions"),
+    ):
+        migration = importlib.import_module(f"samspar.economics.migrations.{name}")
+        getattr(migration, loader)(django_apps, None)
 
 
 @pytest.fixture(autouse=True)

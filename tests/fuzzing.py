@@ -23,7 +23,13 @@ from lxml import html  # type: ignore[import-untyped]  # python-docx's dependenc
 # What a refused request may still write: sessions, the logs of what was read or tried
 # (the access log and its persons, the security log, log-in attempts) and the failure
 # counters of a two-factor device that throttle wrong codes.
-VOLATILE_TABLES = {"django_session", "access_accesslogperson", "access_securityevent"}
+# An API key's time of last use is noted on every request, refused or not.
+VOLATILE_TABLES = {
+    "django_session",
+    "access_accesslogperson",
+    "access_securityevent",
+    "access_apitoken",
+}
 
 
 def volatile(table: str) -> bool:

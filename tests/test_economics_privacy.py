@@ -246,6 +246,11 @@ def test_an_evaluation_made_before_the_rule_is_not_shown(
     assert REFUSED in page.content.decode()
     for fmt in ("json", "xlsx", "pdf"):
         assert client.get(f"/ekonomi/{six.pk}/export/{fmt}/").status_code == 404
+    # The API shows what the page shows: the reasons, no amounts.
+    assert client.get(f"/api/v1/evaluations/{five.pk}").status_code == 200
+    refused = client.get(f"/api/v1/evaluations/{six.pk}")
+    assert refused.status_code == 409 and "results" not in refused.json()
+    assert "skiljer sig" in refused.json()["detail"]
     with pytest.raises(Exception, match="skiljer sig"):
         call_command("economics", "show", str(six.pk), "--format", "json", stdout=io.StringIO())
 

@@ -28,7 +28,7 @@ from django.utils import timezone
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from samspar.access import accounts
+from samspar.access import accounts, apitokens
 from samspar.access.scoping import Role
 from samspar.annual.chapters import CHAPTERS
 from samspar.codelists import models as codes
@@ -152,6 +152,16 @@ TARGETS: dict[str, list[Target]] = {
     "insats-structural": [Target("admin", lambda w: {"pk": w.structural.pk})],
     "enrolment-list": [Target("registrator", _registry)],
     "enrolment-create": [Target("registrator", _registry)],
+    # The list page's filter form, POSTed to the export (its buttons' formaction).
+    "enrolment-list-export": [
+        Target(
+            "registrator",
+            lambda w: {**_registry(w), "fmt": "csv"},
+            page=("enrolment-list", _registry),
+            examples=DOCUMENT_EXAMPLES,
+        )
+    ],
+    "esf-file": [Target("registrator", _registry, examples=DOCUMENT_EXAMPLES)],
     "personnummer-check": [Target("registrator", _registry, page=("enrolment-create", _registry))],
     "anonymous-list": [Target("registrator", _registry)],
     "enrolment-detail": [Target("registrator", _enrolment)],
@@ -191,6 +201,7 @@ TARGETS: dict[str, list[Target]] = {
     "access-log": [Target("dpo", _nothing), Target("admin", _nothing)],
     "register-extract": [Target("dpo", _nothing), Target("registrator", _nothing)],
     "account": [Target("registrator", _nothing)],
+    "api-tokens": [Target("registrator", _nothing)],
     "password-change": [Target("registrator", _nothing)],
     "two-factor-verify": [Target("registrator", _nothing)],
     "two-factor-setup": [Target("board", _nothing)],
@@ -266,6 +277,9 @@ def world(db):
         forbund=forbund,
     )
     enrolment = enrol(registrator, insats)
+    apitokens.create_token(  # so that the key page has a revoke button to fuzz
+        user=registrator, name="System", expires_on=timezone.localdate() + dt.timedelta(days=9)
+    )
     party = MemberParty.objects.filter(forbund=forbund).earliest("pk")
     staff = setup.add_staff_member(
         admin,

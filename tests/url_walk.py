@@ -87,6 +87,11 @@ KWARGS: dict[str, Callable[[World], Kwargs]] = {
         "year": _year(w),
         "chapter": "participants-conditions",
     },
+    "api:enrolment": lambda w: {"enrolment_id": w.enrolment.pk},
+    "api:enrolment-end": lambda w: {"enrolment_id": w.enrolment.pk},
+    "api:insats-volume-counts": lambda w: {"insats_id": w.a.volume.pk},
+    "api:insats-structural-counts": lambda w: {"insats_id": w.a.structural.pk},
+    "api:evaluation": lambda w: {"evaluation_id": w.evaluation.pk},
     "economics-detail": lambda w: {"pk": w.evaluation.pk},
     "economics-edit": lambda w: {"pk": w.evaluation.pk},
     "economics-refresh": lambda w: {"pk": w.individuals.pk},
@@ -100,6 +105,7 @@ KWARGS: dict[str, Callable[[World], Kwargs]] = {
     "import-confirm": lambda w: {"pk": w.import_run.pk},
     "import-discard": lambda w: {"pk": w.import_run.pk},
     "user-detail": lambda w: {"pk": w.a.users["board"].pk},
+    "enrolment-list-export": lambda w: {"insats_id": w.a.personal.pk, "fmt": "xlsx"},
 }
 
 # URLs whose kwargs name no förbund's object.

@@ -12,11 +12,12 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from samspar.access.apitokens import ApiToken
 from samspar.access.append_only import AppendOnlyModel, AppendOnlyQuerySet
 from samspar.access.scoping import Role
 from samspar.access.security_log import SecurityEvent
 
-__all__ = ["ROLE_LABELS", "AccessLog", "RoleAssignment", "SecurityEvent"]
+__all__ = ["ROLE_LABELS", "AccessLog", "ApiToken", "RoleAssignment", "SecurityEvent"]
 
 if TYPE_CHECKING:
     from samspar.registry.models import Person
@@ -117,6 +118,7 @@ class AccessLog(AppendOnlyModel):
         EXTRACT = "extract", _("Register extract")
         LOG_LOOKUP = "log_lookup", _("Access log look-up of a person")
         IMPORT = "import", _("Import check")
+        EXPORT = "export", _("Full export of the förbund")
 
     at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
     user = models.ForeignKey(

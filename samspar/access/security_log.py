@@ -1,5 +1,6 @@
 """The security log: log-ins, failed log-ins, lock-outs, password and two-factor changes,
-and the set-up pages' changes of accounts and roles (``accounts``).
+and the set-up pages' changes of accounts and roles (``accounts``), and API keys made
+and revoked.
 
 Append-only in all code: a ``SecurityEvent`` is written once by ``record`` and can be
 neither changed nor deleted through the ORM (its queryset refuses ``update`` and
@@ -46,6 +47,8 @@ class SecurityEvent(AppendOnlyModel):
         ROLE_GIVEN = "role_given", _("Role given")
         ROLE_REVOKED = "role_revoked", _("Role taken away")
         PASSWORD_LINK_SENT = "password_link_sent", _("Link to set the password sent")
+        API_TOKEN_CREATED = "api_token_created", _("API key created")
+        API_TOKEN_REVOKED = "api_token_revoked", _("API key revoked")
 
     at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
     kind = models.CharField(_("event"), max_length=20, choices=Kind.choices)

@@ -10,7 +10,9 @@ is optional for the board and the insats managers; whoever has set it up must us
 Until such a user has completed the second step in this session, every page and API
 endpoint is closed to them: a page redirects to the two-factor step (verification, or
 setting it up when they have no device yet), the API answers 401. Only the log-in,
-two-factor, log-out and language pages stay open.
+two-factor, log-out and language pages stay open. An API request with a valid API key
+(``samspar.access.apitokens``; made only in a session that completed two-factor log-in)
+is the key's user, whatever session cookie comes with it.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from django.utils.translation import gettext as _
 from django_otp import devices_for_user
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from samspar.access.apitokens import bearer_key, bearer_user
 from samspar.access.scoping import Role
 
 if TYPE_CHECKING:
@@ -90,7 +93,11 @@ class TwoFactorRequiredMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if owes_second_step(request.user) and not self._is_open(request):
+        if (
+            owes_second_step(request.user)
+            and not self._is_open(request)
+            and not self._api_key_request(request)
+        ):
             if request.path_info.startswith("/api/"):
                 return JsonResponse(
                     {"detail": _("Two-factor log-in is required: complete it on the website.")},
@@ -99,6 +106,13 @@ class TwoFactorRequiredMiddleware:
             target = second_step_url(request.user)
             return redirect(f"{target}?{urlencode({'next': request.get_full_path()})}")
         return self.get_response(request)
+
+    @staticmethod
+    def _api_key_request(request: HttpRequest) -> bool:
+        """An API request with a valid key: the API authenticates it by the key alone."""
+        if not request.path_info.startswith("/api/") or bearer_key(request) is None:
+            return False
+        return bearer_user(request) is not None
 
     @staticmethod
     def _is_open(request: HttpRequest) -> bool:

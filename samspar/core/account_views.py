@@ -1,10 +1,11 @@
 """The user's own account: the two-factor step at log-in, setting it up, recovery codes,
-changing the password and logging out everywhere."""
+changing the password, logging out everywhere and the API keys."""
 
 from __future__ import annotations
 
 import base64
-from typing import Any
+import datetime as dt
+from typing import TYPE_CHECKING, Any, cast
 
 import segno
 from django import forms
@@ -12,19 +13,25 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice
 
-from samspar.access import services
+from samspar.access import apitokens, services
 from samspar.access.security_log import SecurityEvent, record
 from samspar.access.twofactor import has_totp_device, pending_totp_device, requires_two_factor
+from samspar.core.parsing import posted_id
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 
 class CodeForm(forms.Form):
@@ -204,3 +211,64 @@ class SetPasswordView(auth_views.PasswordResetConfirmView):
         response = super().form_valid(form)
         messages.success(self.request, _("Your password is set. Log in with it."))
         return response
+
+
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(
+        label=gettext_lazy("Name"),
+        max_length=100,
+        help_text=gettext_lazy("What the key is for, e.g. the program that uses it."),
+    )
+    expires_on = forms.DateField(
+        label=gettext_lazy("Valid until (inclusive)"),
+        help_text=gettext_lazy("At most a year from today."),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def api_tokens(request: HttpRequest) -> HttpResponse:
+    """The user's API keys: make one (shown once, on the answer to the POST), revoke one.
+
+    Only a session that completed two-factor log-in may make a key: a key must not be a
+    way around the second step."""
+    user = cast("User", request.user)
+    verified = user.is_verified()  # type: ignore[attr-defined]
+    form = ApiTokenForm(
+        request.POST if request.method == "POST" and "revoke" not in request.POST else None,
+        initial={"expires_on": timezone.localdate() + dt.timedelta(days=90)},
+    )
+    new_key = ""
+    if request.method == "POST" and "revoke" in request.POST:
+        token = get_object_or_404(
+            apitokens.ApiToken.objects.filter(user_id=user.pk), pk=posted_id(request, "revoke")
+        )
+        apitokens.revoke_token(user=user, token=token)
+        messages.success(request, _("The key %(label)s is revoked.") % {"label": token.label})
+        return redirect("api-tokens")
+    if request.method == "POST" and verified and form.is_valid():
+        try:
+            _token, new_key = apitokens.create_token(
+                user=user,
+                name=form.cleaned_data["name"],
+                expires_on=form.cleaned_data["expires_on"],
+            )
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            form = ApiTokenForm(initial=form.initial)
+    today = timezone.localdate()
+    return render(
+        request,
+        "registration/api_tokens.html",
+        {
+            "form": form,
+            "verified": verified,
+            "new_key": new_key,
+            "tokens": [
+                (t, t.is_usable(today)) for t in apitokens.ApiToken.objects.filter(user_id=user.pk)
+            ],
+        },
+    )

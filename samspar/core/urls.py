@@ -16,6 +16,7 @@ urlpatterns = [
         name="two-factor-recovery-codes",
     ),
     path("konto/losenord/", account_views.PasswordChangeView.as_view(), name="password-change"),
+    path("konto/api-nycklar/", account_views.api_tokens, name="api-tokens"),
     path("konto/logga-ut-overallt/", account_views.logout_everywhere, name="logout-everywhere"),
     path(
         "konto/losenord/satt/<uidb64>/<token>/",

@@ -1,37 +1,27 @@
-"""The HTTP API (version 1): the report catalogue and any report as JSON.
+"""The report catalogue and any report as JSON.
 
-It signs in with the browser session, like the pages, and reads its filters through the
-report pages' own form, so a figure and its filters have one definition everywhere.
-Schema and interactive docs: /api/v1/openapi.json and /api/v1/docs, for signed-in users
-only (anonymous: redirected to the log-in page).
+A report reads its filters through the report pages' own form, so a figure and its
+filters have one definition everywhere.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Field, NinjaAPI, Query, Schema, Status
-from ninja.security import django_auth
+from ninja import Field, Query, Schema
 
+from samspar.api.core import AUTH_ERRORS, Problem, api, problem
 from samspar.reports.catalogue import REPORTS
 from samspar.reports.exports import report_dict
 from samspar.reports.forms import ReportFilterForm
 
-api = NinjaAPI(
-    title="Samspår API",
-    version="1",
-    urls_namespace="api",
-    auth=django_auth,
-    docs_decorator=login_required,
-    description="Reports of Samspår as JSON. Sign in on the website first: the API uses "
-    "the session cookie and shows only what the signed-in user may see.",
-)
-
 # Form fields whose query parameter has another name.
 _PARAMETER = {"date_from": "from", "date_to": "to"}
+
+Cell = int | float | str | None
 
 
 class ReportOut(Schema):
@@ -78,12 +68,57 @@ class ReportFilters(Schema):
     )
 
 
-class Problem(Schema):
-    detail: str
-    errors: dict[str, list[str]] = {}
+class Period(Schema):
+    from_: dt.date = Field(alias="from")
+    to: dt.date
 
 
-@api.get("/reports", response=list[ReportOut], summary="The reports")
+class Organisation(Schema):
+    level: str = Field(description="all, lan, forbund, team or insats")
+    id: str | int | None
+    label: str
+
+
+class Suppression(Schema):
+    applied: bool = Field(description="Whether counts below the threshold are hidden")
+    published: bool
+    threshold: int | None
+    note: str
+
+
+class ColumnOut(Schema):
+    key: str
+    label: str
+    kind: str = Field(description="The column's kind of value (label, count, mean, share …)")
+
+
+class TableOut(Schema):
+    key: str
+    title: str
+    note: str
+    columns: list[ColumnOut]
+    rows: list[dict[str, Cell]] = Field(
+        description="One object per row, keyed by column key; a hidden cell is null"
+    )
+    total_row: int | None = Field(description="Index of the row of totals, if any")
+    suppressed: list[tuple[int, str]] = Field(
+        description="The hidden cells as [row index, column key]"
+    )
+
+
+class ReportData(Schema):
+    report: str
+    title: str
+    description: str
+    period: Period
+    organisation: Organisation
+    gender: str | None
+    generated: dt.datetime
+    suppression: Suppression
+    tables: list[TableOut]
+
+
+@api.get("/reports", response={200: list[ReportOut], **AUTH_ERRORS}, summary="The reports")
 def list_reports(request: HttpRequest) -> list[dict[str, str]]:
     return [
         {
@@ -98,22 +133,21 @@ def list_reports(request: HttpRequest) -> list[dict[str, str]]:
 
 @api.get(
     "/reports/{key}",
-    response={200: dict[str, Any], 400: Problem, 403: Problem, 404: Problem},
+    response={200: ReportData, 400: Problem, 401: Problem, 403: Problem, 404: Problem},
     summary="One report",
+    by_alias=True,
 )
-def get_report(
-    request: HttpRequest, key: str, filters: Query[ReportFilters]
-) -> Status[dict[str, Any]]:
+def get_report(request: HttpRequest, key: str, filters: Query[ReportFilters]) -> Any:
     spec = REPORTS.get(key)
     if spec is None:
         detail = _("No report '{key}'. Known reports: {names}.")
-        return Status(404, {"detail": detail.format(key=key, names=", ".join(REPORTS))})
+        return problem(request, 404, detail.format(key=key, names=", ".join(REPORTS)))
     given = {k: v for k, v in filters.dict().items() if v is not None}
-    form = ReportFilterForm(given, user=request.user)
+    form = ReportFilterForm(given, user=request.auth)  # type: ignore[attr-defined]
     if not form.may_see_anything():
-        return Status(403, {"detail": _("You have no insatser in your scope.")})
+        return problem(request, 403, _("You have no insatser in your scope."))
     if not form.is_valid():
         errors = {_PARAMETER.get(f, f): [str(e) for e in es] for f, es in form.errors.items()}
-        return Status(400, {"detail": _("Invalid filters."), "errors": errors})
+        return problem(request, 400, _("Invalid filters."), **errors)
     scope = form.scope()
-    return Status(200, report_dict(spec.build(scope), scope))
+    return report_dict(spec.build(scope), scope)

@@ -1,0 +1,295 @@
+"""The typed bodies and answers of the registry operations.
+
+Code-list values are given and returned by their ``code`` (stable across installations,
+docs/codelists.md; ``GET /codes`` lists them), the home municipality by its four-digit
+SCB code. Fields of unknown value may be null where the registry accepts unknown.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Annotated, Any, Literal
+
+from django.utils.translation import gettext as _
+from ninja import Field, Schema
+from ninja.params import functions as params
+from pydantic import AfterValidator, ConfigDict
+from pydantic import Field as PydanticField
+
+MAX_ID = 2**63 - 1
+
+
+def object_id() -> Any:
+    """A path parameter naming a row: a positive id no larger than any database holds."""
+    return params.Path(..., ge=1, le=MAX_ID)
+
+
+def _storable(text: str) -> str:
+    """Text a database stores: no NUL character, no lone surrogate."""
+    if "\x00" in text:
+        raise ValueError(_("Null characters are not allowed."))
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValueError(_("The text is not valid Unicode.")) from None
+    return text
+
+
+Name = Annotated[str, PydanticField(max_length=100), AfterValidator(_storable)]
+Notes = Annotated[str, PydanticField(max_length=10_000), AfterValidator(_storable)]
+Code = Annotated[
+    str,
+    PydanticField(max_length=40, pattern=r"^[-a-zA-Z0-9_]+$", description="A code-list code"),
+]
+MunicipalityCode = Annotated[
+    str, PydanticField(pattern=r"^[0-9]{4}$", description="SCB's four-digit municipality code")
+]
+Percent = Annotated[int, PydanticField(ge=0, le=100)]
+Count = Annotated[int, PydanticField(ge=0, le=2_147_483_647)]
+Version = Annotated[
+    int,
+    PydanticField(
+        ge=1,
+        le=2_147_483_647,
+        description="The enrolment's version your change is based on (from GET); a "
+        "change based on another version is refused with 409",
+    ),
+]
+Years = Annotated[
+    Decimal,
+    PydanticField(
+        ge=0,
+        le=70,
+        max_digits=4,
+        decimal_places=2,
+        allow_inf_nan=False,
+        description="Years in public support before (the registry decides the decimals)",
+    ),
+]
+Gender = Literal["K", "M"]
+CountGender = Literal["K", "M", "X"]
+ResidenceKind = Literal["folkbokford", "vistelse"]
+
+
+class Strict(Schema):
+    """A request body: unknown fields are errors, not silently dropped."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+# --- enrolments ---------------------------------------------------------------------
+
+
+class EnrolmentStart(Strict):
+    """The start and background variables (DOMAIN.md §3)."""
+
+    start_date: dt.date
+    referral_date: dt.date | None = None
+    consent_date: dt.date | None = Field(None, description="Null: unknown")
+    municipality: MunicipalityCode
+    residence_kind: ResidenceKind = "folkbokford"
+    referring_actor: Code | None = Field(None, description="ReferringActor code; null: unknown")
+    supply_before: list[Code] = Field(
+        default_factory=list, max_length=50, description="SupplyType codes"
+    )
+    years_in_public_support: Years | None = None
+    education_level: Code | None = Field(None, description="EducationLevel code")
+    occupation_before: Code | None = Field(None, description="OccupationType code")
+    occupation_before_percent: Percent = 0
+    notes: Notes = ""
+
+
+class EnrolmentCreate(EnrolmentStart):
+    personnummer: Annotated[str, PydanticField(max_length=20), AfterValidator(_storable)] = Field(
+        description="Personnummer or samordningsnummer, YYYYMMDD-NNNN"
+    )
+    first_name: Name | None = Field(None, description="Null or empty: unknown")
+    last_name: Name | None = Field(None, description="Null or empty: unknown")
+
+
+class EnrolmentEnd(Strict):
+    """The end of an active enrolment."""
+
+    version: Version
+    end_date: dt.date
+    end_reason: Code = Field(description="EndReason code")
+    early_dropout: bool = False
+    supply_after: list[Code] = Field(default_factory=list, max_length=50)
+    occupation_after: Code | None = None
+    occupation_after_percent: Percent | None = None
+    works_after: bool = False
+    studies_after: bool = False
+    work_or_studies_increased: bool = False
+
+
+class EnrolmentChange(Strict):
+    """A correction: only the fields sent are changed. The end fields only of an ended
+    enrolment (end an active one with POST …/end)."""
+
+    version: Version
+    first_name: Name | None = None
+    last_name: Name | None = None
+    start_date: dt.date | None = None
+    referral_date: dt.date | None = None
+    consent_date: dt.date | None = None
+    municipality: MunicipalityCode | None = None
+    residence_kind: ResidenceKind | None = None
+    referring_actor: Code | None = None
+    supply_before: list[Code] | None = Field(None, max_length=50)
+    years_in_public_support: Years | None = None
+    education_level: Code | None = None
+    occupation_before: Code | None = None
+    occupation_before_percent: Percent | None = None
+    notes: Notes | None = None
+    end_date: dt.date | None = None
+    end_reason: Code | None = None
+    early_dropout: bool | None = None
+    supply_after: list[Code] | None = Field(None, max_length=50)
+    occupation_after: Code | None = None
+    occupation_after_percent: Percent | None = None
+    works_after: bool | None = None
+    studies_after: bool | None = None
+    work_or_studies_increased: bool | None = None
+
+
+class EnrolmentOut(Schema):
+    """One enrolment with its person (a read of personal data: logged)."""
+
+    id: int
+    insats: int
+    version: int
+    personnummer: str = Field(description="'–' once the identity is removed (gallring)")
+    birth_date: dt.date
+    gender: Gender = Field(description="Legal gender, from the personnummer")
+    first_name: str
+    last_name: str
+    start_date: dt.date
+    referral_date: dt.date | None
+    consent_date: dt.date | None
+    municipality: str | None
+    residence_kind: ResidenceKind
+    referring_actor: str | None
+    supply_before: list[str]
+    years_in_public_support: float | None
+    education_level: str | None
+    occupation_before: str | None
+    occupation_before_percent: int | None
+    end_date: dt.date | None
+    end_reason: str | None
+    early_dropout: bool
+    supply_after: list[str]
+    occupation_after: str | None
+    occupation_after_percent: int | None
+    works_after: bool
+    studies_after: bool
+    work_or_studies_increased: bool
+    notes: str
+    created_at: dt.datetime
+
+
+class EnrolmentPage(Schema):
+    count: int = Field(description="Enrolments matching the filters")
+    page: int
+    pages: int
+    page_size: int
+    items: list[EnrolmentOut]
+
+
+# --- aggregates ------------------------------------------------------------------------
+
+
+class AnonymousCreate(Strict):
+    gender: CountGender = Field(description="K, M or X (unknown)")
+    start_year: Annotated[int, PydanticField(ge=2000, le=2100)]
+    reason: Literal["skyddad", "samtycke"] = Field(
+        description="skyddad: protected identity; samtycke: no consent"
+    )
+
+
+class AnonymousOut(Schema):
+    id: int
+    insats: int
+    gender: CountGender
+    start_year: int
+    reason: str
+
+
+class VolumeCountIn(Strict):
+    period_start: dt.date
+    period_end: dt.date
+    gender: CountGender
+    count: Count
+
+
+class VolumeCountOut(Schema):
+    id: int
+    insats: int
+    period_start: dt.date
+    period_end: dt.date
+    gender: CountGender
+    count: int
+
+
+class StructuralCountIn(Strict):
+    period_start: dt.date
+    period_end: dt.date
+    party: Annotated[int, PydanticField(ge=1, le=MAX_ID)] | None = Field(
+        None, description="Id of a member party of the insats's förbund (GET /insatser)"
+    )
+    count: Count
+
+
+class StructuralCountOut(Schema):
+    id: int
+    insats: int
+    period_start: dt.date
+    period_end: dt.date
+    party: int | None
+    count: int
+
+
+# --- insatser and code lists ------------------------------------------------------------
+
+
+class Named(Schema):
+    id: int
+    name: str
+
+
+class PartyOut(Schema):
+    id: int
+    kind: str = Field(description="fk, af, region or kommun")
+    name: str
+    municipality: str | None
+
+
+class InsatsOut(Schema):
+    id: int
+    name: str
+    forbund: Named
+    team: Named | None
+    kind: str = Field(description="individ or struktur")
+    follow_up_method: str = Field(description="personal, anonymous or volume")
+    start_date: dt.date
+    end_date: dt.date | None
+    actions: list[str] = Field(
+        description="What you may do here: view, view_personal, register, manage"
+    )
+    parties: list[PartyOut] = Field(description="The förbund's member parties")
+
+
+class CodeOut(Schema):
+    code: str
+    label: str
+    active: bool
+    parent: str | None = Field(None, description="Referring actors: the parent's code")
+
+
+class CodeLists(Schema):
+    referring_actors: list[CodeOut]
+    supply_types: list[CodeOut]
+    education_levels: list[CodeOut]
+    occupation_types: list[CodeOut]
+    end_reasons: list[CodeOut]
+    municipalities: list[CodeOut]
