@@ -20,12 +20,15 @@ $(STAMP): pyproject.toml constraints.txt
 system-packages:
 	@sh scripts/system-packages.sh
 
-## make demo: install, build the demo database (SQLite under var/) and serve it.
+## make demo: install, build the demo database (SQLite under var/) and serve it, with the
+## background worker (imports) beside the web server; Ctrl-C stops both.
 demo: system-packages $(STAMP)
 	$(BIN)/samspar migrate --no-input -v 0
 	$(BIN)/samspar demo --reset
 	@echo
 	@echo "Samspår is running on http://$(HOST):$(PORT)/  (stop with Ctrl-C)"
+	$(BIN)/samspar db_worker --no-reload & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/samspar runserver $(HOST):$(PORT) --noreload
 
 ## make demo-code WHO=coach.avesta: the demo user's current two-factor code.

@@ -77,6 +77,8 @@ INSTALLED_APPS = [
     "csp",
     "ninja",  # serves the API docs page's Swagger files locally, not from a CDN
     "simple_history",
+    "django_tasks",
+    "django_tasks_db",
     "samspar.core",
     "samspar.organisation",
     "samspar.codelists",
@@ -86,6 +88,7 @@ INSTALLED_APPS = [
     "samspar.annual",
     "samspar.economics",
     "samspar.dataprotection",
+    "samspar.imports",
     "samspar.transfer",
 ]
 # The demo world (`samspar demo`, `demo_code`) and the benchmarks (`samspar bench`) exist
@@ -94,6 +97,10 @@ INSTALLED_APPS = [
 DEVELOPMENT_APPS = ["samspar.demo", "samspar.bench"]
 if not PRODUCTION:
     INSTALLED_APPS += DEVELOPMENT_APPS
+
+# Background work (an import's check and write) through Django's tasks framework
+# (the django-tasks backport) kept in the database: `samspar db_worker` runs them.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

@@ -17,4 +17,5 @@ urlpatterns = [
     path("", include("samspar.organisation.urls")),
     path("", include("samspar.registry.urls")),
     path("", include("samspar.annual.urls")),
+    path("", include("samspar.imports.urls")),
 ]

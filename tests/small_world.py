@@ -24,6 +24,8 @@ from samspar.access.security_log import SecurityEvent
 from samspar.codelists import models as codes
 from samspar.economics import services as economics
 from samspar.economics.models import Evaluation, Method, StandardValueSet
+from samspar.imports import services as imports
+from samspar.imports.models import ImportRun
 from samspar.organisation import services as organisation
 from samspar.organisation.models import (
     FollowUpMethod,
@@ -84,6 +86,7 @@ class World:
     individuals: Evaluation  # registered individuals
     value_set: StandardValueSet  # A's own
     group: Group
+    import_run: ImportRun  # A's registrator's file, waiting to be checked
 
 
 def _side(name: str) -> Side:
@@ -222,6 +225,14 @@ def build() -> World:
     )
     evaluation, individuals, value_set = _economics(a)
     _admin_rows(a.users["board"])
+    import_run = imports.start_import(
+        user=a.users["registrator"],
+        insats=a.personal,
+        kind="enrolments",
+        file_name="deltagare.csv",
+        data=b"Personnummer;Startdatum\n",
+        queue=False,
+    )
     return World(
         a=a,
         b=b,
@@ -232,4 +243,5 @@ def build() -> World:
         individuals=individuals,
         value_set=value_set,
         group=Group.objects.create(name="Läsare"),
+        import_run=import_run,
     )

@@ -33,6 +33,7 @@ from samspar.access.scoping import Role
 from samspar.annual.chapters import CHAPTERS
 from samspar.codelists import models as codes
 from samspar.economics.models import Method, StandardValueSet
+from samspar.imports import services as imports
 from samspar.organisation import services as setup
 from samspar.organisation.models import FollowUpMethod, InsatsKind, MemberParty
 from samspar.registry import services as registry_services
@@ -111,6 +112,14 @@ def _chapter(w: Any) -> dict[str, Any]:
 
 def _value_set(w: Any) -> dict[str, Any]:
     return {"pk": w.value_set.pk}
+
+
+def _import_run(w: Any) -> dict[str, Any]:
+    return {"pk": w.import_run.pk}
+
+
+def _import_ok(w: Any) -> dict[str, Any]:
+    return {"pk": w.import_ok.pk}
 
 
 def _forbund(w: Any) -> dict[str, Any]:
@@ -198,6 +207,19 @@ TARGETS: dict[str, list[Target]] = {
     "two-factor-setup": [Target("board", _nothing)],
     "two-factor-recovery-codes": [Target("registrator", _nothing, page=("account", _nothing))],
     "logout-everywhere": [Target("registrator", _nothing, page=("account", _nothing))],
+    "import-start": [Target("registrator", _registry)],
+    "import-template": [
+        Target(
+            "registrator",
+            lambda w: {"insats_id": w.insats.pk, "kind": "enrolments"},
+            examples=DOCUMENT_EXAMPLES,
+        )
+    ],
+    "import-run": [Target("registrator", _import_run)],
+    "import-progress": [Target("registrator", _import_run)],
+    "import-mapping": [Target("registrator", _import_run, page=("import-run", _import_run))],
+    "import-confirm": [Target("registrator", _import_ok, page=("import-run", _import_ok))],
+    "import-discard": [Target("registrator", _import_run, page=("import-run", _import_run))],
     "forbund-create": [Target("sysadmin", _nothing)],
     "forbund-parties": [Target("admin", _forbund), Target("sysadmin", _forbund)],
     "forbund-teams": [Target("admin", _forbund)],
@@ -296,6 +318,28 @@ def world(db):
     )
     value_set = StandardValueSet.objects.get(forbund=None, price_year=2025)
     evaluation = make_type_case_evaluation(admin, forbund, value_set, "Samverkansteamet")
+    # A checked file with an unknown heading and value (the mapping form), and one
+    # without errors (the confirm button).
+    import_run = imports.start_import(
+        user=registrator,
+        insats=insats,
+        kind="enrolments",
+        file_name="egen.csv",
+        data=(
+            "Personnummer;Startdatum;Remiss från;Handläggare\n19900314-0000;2022-01-01;Soc;Lisa\n"
+        ).encode(),
+        queue=False,
+    )
+    import_run = imports.execute(import_run.pk)
+    import_ok = imports.start_import(
+        user=registrator,
+        insats=insats,
+        kind="anonymous",
+        file_name="anonyma.csv",
+        data=b"Start\xc3\xa5r;K\xc3\xb6n;Anledning;Antal\n2022;K;Skyddad identitet;2\n",
+        queue=False,
+    )
+    import_ok = imports.execute(import_ok.pk)
     return SimpleNamespace(
         forbund=forbund,
         insats=insats,
@@ -311,6 +355,8 @@ def world(db):
         staff=staff,
         value_set=value_set,
         evaluation=evaluation,
+        import_run=import_run,
+        import_ok=import_ok,
     )
 
 

@@ -98,6 +98,12 @@ KWARGS: dict[str, Callable[[World], Kwargs]] = {
     "economics-export": lambda w: {"pk": w.evaluation.pk, "fmt": "json"},
     "economics-value-set": lambda w: {"pk": w.value_set.pk},
     "economics-value-set-year": lambda w: {"pk": w.value_set.pk},
+    "import-template": lambda w: {"insats_id": w.a.personal.pk, "kind": "enrolments"},
+    "import-run": lambda w: {"pk": w.import_run.pk},
+    "import-progress": lambda w: {"pk": w.import_run.pk},
+    "import-mapping": lambda w: {"pk": w.import_run.pk},
+    "import-confirm": lambda w: {"pk": w.import_run.pk},
+    "import-discard": lambda w: {"pk": w.import_run.pk},
     "user-detail": lambda w: {"pk": w.a.users["board"].pk},
     "enrolment-list-export": lambda w: {"insats_id": w.a.personal.pk, "fmt": "xlsx"},
 }

@@ -117,6 +117,7 @@ class AccessLog(AppendOnlyModel):
         HISTORY = "history", _("Change history")
         EXTRACT = "extract", _("Register extract")
         LOG_LOOKUP = "log_lookup", _("Access log look-up of a person")
+        IMPORT = "import", _("Import check")
         EXPORT = "export", _("Full export of the förbund")
 
     at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)

@@ -92,6 +92,11 @@ def _check_dates(values: dict[str, Any], insats: Insats) -> None:
         raise ValidationError(errors)
 
 
+# The date rules of an enrolment, for the import's dry run (samspar.imports), which checks
+# every row before anything is written.
+check_enrolment_dates = _check_dates
+
+
 def _check_no_overlap(enrolment: Enrolment) -> None:
     """A person can repeat an insats, but not be enrolled twice in it at the same time.
 

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from samspar.bench import core, economics, formatting, runner
+from samspar.bench import imports as import_bench
 from samspar.bench.generate import DEFAULT_SEED
 from samspar.economics.model import InputError
 from samspar.reports.catalogue import REPORTS
@@ -54,7 +55,7 @@ def _positive(text: str) -> int:
 class Command(BaseCommand):
     help = (
         "Benchmarks on generated data. Subcommands: reports (rolled back afterwards), "
-        "economics (no database)."
+        "economics (no database), import (rolled back afterwards)."
     )
 
     def add_arguments(self, parser: argparse.ArgumentParser) -> None:
@@ -114,9 +115,27 @@ class Command(BaseCommand):
             help="Runs of each step; the best counts (default 3).",
         )
         model.add_argument("--seed", type=int, default=economics.DEFAULT_SEED, help="Random seed.")
+        importing = benchmarks.add_parser(
+            "import",
+            help=(
+                "Rows per second of an enrolment import's full check (the dry run) of a "
+                "generated .xlsx, beside plain openpyxl reading of the same file."
+            ),
+        )
+        importing.add_argument(
+            "--rows", type=_positive, default=100_000, help="Rows (default 100000)."
+        )
+        importing.add_argument(
+            "--write",
+            action="store_true",
+            help="Also time the write through the services (rolled back afterwards).",
+        )
+        importing.add_argument("--seed", type=int, default=DEFAULT_SEED, help="Random seed.")
 
     def handle(self, *args: Any, benchmark: str, **options: Any) -> None:
-        if benchmark == "economics":
+        if benchmark == "import":
+            self._import(options["rows"], options["write"], options["seed"])
+        elif benchmark == "economics":
             self._economics(
                 options["participants"],
                 options["draws"],
@@ -173,6 +192,38 @@ class Command(BaseCommand):
                 "high": formatting.number(band.high80 or 0),
             }
         )
+
+    def _import(self, rows: int, write: bool, seed: int) -> None:
+        write_line = self.stdout.write
+        write_line(
+            _(
+                "Import benchmark on %(database)s: %(rows)s generated enrolments in one .xlsx; "
+                "rolled back afterwards."
+            )
+            % {"database": runner.database_name(), "rows": formatting.number(rows)}
+        )
+        result = import_bench.run(rows, seed=seed, write=write)
+
+        def line(label: str, seconds: float | None) -> None:
+            if seconds is None:
+                return
+            per_second = import_bench.Result.per_second(result.rows, seconds) or 0
+            write_line(
+                f"  {label:<44} {formatting.decimal(seconds, 1):>8} s "
+                f"{formatting.number(per_second):>10} " + _("rows/s")
+            )
+
+        write_line("")
+        line(_("reference: openpyxl reads every cell"), result.read_seconds)
+        line(_("full check (dry run)"), result.check_seconds)
+        line(_("write through the services"), result.write_seconds)
+        write_line("")
+        write_line(
+            _("  %(rows)s rows, %(errors)s errors.")
+            % {"rows": formatting.number(result.rows), "errors": formatting.number(result.errors)}
+        )
+        if result.errors:
+            raise CommandError(_("The generated file had errors."))
 
     def _reports(self, sizes: list[int], keys: list[str], seed: int) -> None:
         write = self.stdout.write
