@@ -13,7 +13,7 @@ import re
 import socket
 import subprocess
 import sys
-import time
+import threading
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -90,19 +90,53 @@ def get(url: str, **headers: str) -> tuple[int, dict[str, str], bytes]:
         return error.code, dict(error.headers), error.read()
 
 
-def wait_until_serving(process: subprocess.Popen[bytes], url: str, log: Path) -> bytes:
-    deadline = time.monotonic() + START_TIMEOUT_S
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"samspar serve stopped ({process.returncode}):\n{log.read_text()}")
-        try:
-            status, _, body = get(url)
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            time.sleep(0.5)
-            continue
-        assert status == 200, log.read_text()
+class Server:
+    """``samspar serve`` as a process, its output copied to ``log``. Readiness is read
+    from gunicorn's own words ("Booting worker"), not from a clock: the wait is bounded
+    only so that a broken start fails instead of hanging."""
+
+    def __init__(self, env: dict[str, str], log: Path) -> None:
+        self.log = log
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "samspar.cli", "serve"],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+        )
+        self.ready = threading.Event()
+        self.copier = threading.Thread(target=self._copy, daemon=True)
+        self.copier.start()
+
+    def _copy(self) -> None:
+        assert self.process.stdout is not None
+        with self.log.open("wb") as output:
+            for line in self.process.stdout:
+                output.write(line)
+                output.flush()
+                if b"Booting worker" in line:
+                    self.ready.set()
+        self.ready.set()  # the process ended: wake the waiter
+
+    def wait_until_serving(self, url: str) -> bytes:
+        if not self.ready.wait(START_TIMEOUT_S):
+            pytest.fail(f"samspar serve did not start within {START_TIMEOUT_S} s")
+        if self.process.poll() is not None:
+            self.copier.join()
+            pytest.fail(
+                f"samspar serve stopped ({self.process.returncode}):\n{self.log.read_text()}"
+            )
+        status, _, body = get(url)
+        assert status == 200, self.log.read_text()
         return body
-    pytest.fail(f"samspar serve did not answer within {START_TIMEOUT_S} s:\n{log.read_text()}")
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=120)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        self.copier.join()
 
 
 @pytest.mark.django_db(transaction=True)
@@ -119,15 +153,9 @@ def test_the_production_server_serves_the_styled_login_page(tmp_path):
     env.update(SAMSPAR_BIND=f"127.0.0.1:{port}", SAMSPAR_WORKERS="2")
     base = f"http://127.0.0.1:{port}"
     log = tmp_path / "server.log"
-    with log.open("wb") as output:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "samspar.cli", "serve"],
-            env=env,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-        )
+    server = Server(env, log)
     try:
-        html = wait_until_serving(process, f"{base}/login/", log).decode()
+        html = server.wait_until_serving(f"{base}/login/").decode()
         assert "<form" in html and 'name="password"' in html
 
         # Production mode: HSTS, and plain HTTP (no proxy header) is sent to HTTPS.
@@ -156,12 +184,7 @@ def test_the_production_server_serves_the_styled_login_page(tmp_path):
         status, _, body = get(f"{base}/19850315-1238/?q=19850315-1238")
         assert status == 404 and b"URLconf" not in body and b"Traceback" not in body
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=120)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        server.stop()
     logged = log.read_text()
     assert "Samlar de statiska filerna" in logged  # the first start collected them
     assert '"GET /login/ HTTP/1.1" 200' in logged
