@@ -61,6 +61,7 @@ from samspar.economics.models import (
     StandardValueSet,
     TypeCaseGroup,
 )
+from samspar.imports.models import ImportMapping
 from samspar.organisation.models import (
     BudgetLine,
     County,
@@ -142,6 +143,7 @@ TABLES: tuple[Table, ...] = (
     _table(VolumeCount, "insats__forbund"),
     _table(StructuralCount, "insats__forbund"),
     _table(WaitingListCount, "insats__forbund"),
+    _table(ImportMapping, "forbund"),
     _table(ChapterText, "insats__forbund"),
     _table(StandardValueSet, "forbund"),
     _table(StandardValue, "value_set__forbund"),
@@ -159,6 +161,7 @@ NOT_EXPORTED: dict[str, str] = {
     "access.historicaluser": "user account history stays with the installation",
     "access.historicaluser_groups": "user account history stays with the installation",
     "access.historicaluser_user_permissions": "user account history stays with the installation",
+    "imports.importrun": "an import's file and error list are deleted once it is done",
     "access.apitoken": "API keys are secrets of one installation: make new ones after a move",
 }
 
