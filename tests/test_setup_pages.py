@@ -566,3 +566,87 @@ def test_municipality_choices_are_the_countys(side_a):
             kind=PartyKind.KOMMUN,
             municipality=Municipality.objects.get(code="2180"),
         )
+
+
+# --- found by walking the set-up as a new administrator would ------------------------------
+
+CONSOLE = "django.core.mail.backends.console.EmailBackend"
+NOT_SENT = "No e-mail server is configured (SAMSPAR_EMAIL_HOST)"
+
+
+def test_without_an_e_mail_server_the_admin_is_told_where_the_link_went(
+    client, sysadmin, side_a, settings, capsys, django_capture_on_commit_callbacks
+):
+    """In production without SAMSPAR_EMAIL_HOST the mail goes to the server's output: the
+    pages must not let the administrator believe it was sent."""
+    settings.EMAIL_BACKEND = CONSOLE
+    forbund, insats, admin, _ = side_a
+    client.force_login(sysadmin)
+    with django_capture_on_commit_callbacks(execute=True):
+        created = client.post(reverse("forbund-create"), _new_forbund_post(), follow=True)
+    page = created.content.decode()
+    assert "its administrator was sent a link to set a password to anna@example.se" in page
+    assert NOT_SENT in page
+    assert "/konto/losenord/satt/" in capsys.readouterr().out  # the link is in the log
+    client.force_login(admin)
+    with django_capture_on_commit_callbacks(execute=True):
+        made = client.post(
+            reverse("forbund-user-create", args=[forbund.pk]),
+            {
+                "role": Role.REGISTRATOR,
+                "insats": insats.pk,
+                "username": "cecilia",
+                "first_name": "Cecilia",
+                "last_name": "Coach",
+                "email": "cecilia@example.se",
+            },
+            follow=True,
+        )
+    assert "sent a link to set a password to cecilia@example.se" in made.content.decode()
+    assert NOT_SENT in made.content.decode()
+    cecilia = User.objects.get(username="cecilia")
+    with django_capture_on_commit_callbacks(execute=True):
+        again = client.post(
+            reverse("user-detail", args=[cecilia.pk]), {"action": "resend"}, follow=True
+        )
+    assert NOT_SENT in again.content.decode()
+
+
+def test_with_an_e_mail_server_no_warning(client, side_a, django_capture_on_commit_callbacks):
+    forbund, insats, admin, _ = side_a
+    client.force_login(admin)
+    with django_capture_on_commit_callbacks(execute=True):
+        made = client.post(
+            reverse("forbund-user-create", args=[forbund.pk]),
+            {
+                "role": Role.REGISTRATOR,
+                "insats": insats.pk,
+                "username": "cecilia",
+                "first_name": "Cecilia",
+                "last_name": "Coach",
+                "email": "cecilia@example.se",
+            },
+            follow=True,
+        )
+    assert "sent a link to set a password" in made.content.decode()
+    assert NOT_SENT not in made.content.decode()
+    assert [m.to for m in mail.outbox] == [["cecilia@example.se"]]
+
+
+def test_a_users_page_leads_back_to_the_forbunds_users(client, sysadmin, side_a, side_b):
+    forbund_a, _, admin_a, coach_a = side_a
+    forbund_b, insats_b, _, _ = side_b
+    users_a = reverse("forbund-users", args=[forbund_a.pk])
+    users_b = reverse("forbund-users", args=[forbund_b.pk])
+    client.force_login(admin_a)
+    page = client.get(reverse("user-detail", args=[coach_a.pk])).content.decode()
+    assert f'href="{users_a}"' in page
+    # A user with roles in two förbund: their own administrator sees only their förbund's
+    # way back; the system administrator both.
+    accounts.assign_role(actor=sysadmin, user=coach_a, role=Role.REGISTRATOR, insats=insats_b)
+    page = client.get(reverse("user-detail", args=[coach_a.pk])).content.decode()
+    assert f'href="{users_a}"' in page
+    assert users_b not in page
+    client.force_login(sysadmin)
+    page = client.get(reverse("user-detail", args=[coach_a.pk])).content.decode()
+    assert f'href="{users_a}"' in page and f'href="{users_b}"' in page
