@@ -76,7 +76,7 @@ def _new_forbund_post(**overrides: object) -> dict[str, object]:
     data: dict[str, object] = {
         "name": "Södra Dalarnas samordningsförbund",
         "county": "20",
-        "organisation_number": "222000-1234",
+        "organisation_number": "222000-1230",
         "with_fk": "on",
         "with_af": "on",
         "with_region": "on",
@@ -107,7 +107,7 @@ def test_sysadmin_creates_a_forbund_with_parties_and_first_admin(
     forbund = Forbund.objects.get(name="Södra Dalarnas samordningsförbund")
     assert response.status_code == 302
     assert response["Location"] == reverse("forbund-users", args=[forbund.pk])
-    assert (forbund.county_id, forbund.organisation_number) == ("20", "222000-1234")
+    assert (forbund.county_id, forbund.organisation_number) == ("20", "222000-1230")
     parties = {(p.kind, p.name, p.municipality_id) for p in forbund.parties.all()}
     assert parties == {
         (PartyKind.FK, "Försäkringskassan", None),
@@ -650,3 +650,28 @@ def test_a_users_page_leads_back_to_the_forbunds_users(client, sysadmin, side_a,
     client.force_login(sysadmin)
     page = client.get(reverse("user-detail", args=[coach_a.pk])).content.decode()
     assert f'href="{users_a}"' in page and f'href="{users_b}"' in page
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored", "error"),
+    [
+        ("2220001230", "222000-1230", None),
+        (" 222000-1230 ", "222000-1230", None),
+        ("", "", None),
+        ("12345", None, "ten digits, NNNNNN-NNNN"),
+        ("222000-123", None, "ten digits, NNNNNN-NNNN"),
+        ("22200O-1230", None, "ten digits, NNNNNN-NNNN"),
+        ("222000-1234", None, "The check digit is wrong"),
+    ],
+)
+def test_the_organisation_number_is_checked(client, sysadmin, typed, stored, error):
+    client.force_login(sysadmin)
+    response = client.post(reverse("forbund-create"), _new_forbund_post(organisation_number=typed))
+    forbund = Forbund.objects.filter(name="Södra Dalarnas samordningsförbund").first()
+    if error is None:
+        assert response.status_code == 302
+        assert forbund is not None and forbund.organisation_number == stored
+    else:
+        assert response.status_code == 200
+        assert error in response.content.decode()
+        assert forbund is None
