@@ -675,3 +675,14 @@ def test_the_organisation_number_is_checked(client, sysadmin, typed, stored, err
         assert response.status_code == 200
         assert error in response.content.decode()
         assert forbund is None
+
+
+def test_the_system_administrators_home_does_not_send_them_to_a_forbund_admin(client, db):
+    """A fresh installation: the superuser's home offers the new förbund, and does not
+    tell them to ask a förbund administrator for a role."""
+    root = User.objects.create_superuser("root", "root@example.se", STRONG)
+    client.force_login(root)
+    page = client.get(reverse("home")).content.decode()
+    assert reverse("forbund-create") in page
+    assert "No förbund yet." in page
+    assert "Ask your förbund's administrator for a role" not in page
