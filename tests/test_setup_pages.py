@@ -686,3 +686,16 @@ def test_the_system_administrators_home_does_not_send_them_to_a_forbund_admin(cl
     assert reverse("forbund-create") in page
     assert "No förbund yet." in page
     assert "Ask your förbund's administrator for a role" not in page
+
+
+def test_the_insats_page_leads_its_forbund_admin_to_the_roles(client, side_a):
+    forbund, insats, admin, coach = side_a
+    manager = make_user("manager-a", Role.INSATS_MANAGER, insats=insats)
+    users = f'href="{reverse("forbund-users", args=[forbund.pk])}"'
+    client.force_login(admin)
+    assert users in client.get(reverse("insats-detail", args=[insats.pk])).content.decode()
+    for other in (coach, manager):
+        client.force_login(other)
+        page = client.get(reverse("insats-detail", args=[insats.pk]))
+        assert page.status_code == 200
+        assert users not in page.content.decode()
