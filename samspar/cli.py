@@ -30,7 +30,15 @@ def main() -> None:
                 )
                 % {"command": sys.argv[1]}
             )
-    execute_from_command_line(["samspar", *sys.argv[1:]])
+    try:
+        execute_from_command_line(["samspar", *sys.argv[1:]])
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # The reader went away (`samspar report --list | head`): stop quietly, as other
+        # command-line tools do, instead of a traceback.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        sys.exit(1)
 
 
 if __name__ == "__main__":

@@ -144,6 +144,7 @@ def test_cli_extract_for_one_forbund_logged_as_the_operator(world, tmp_path, mon
     target = tmp_path / "utdrag.pdf"
     call_command("registerutdrag", "-", "--format", "pdf", "--output", str(target))
     assert target.read_bytes().startswith(b"%PDF")
+    assert target.stat().st_mode & 0o777 == 0o600  # personal data: the owner's only
     assert "Steget" in " ".join(pdf_text(target.read_bytes()))
     with pytest.raises(CommandError):
         call_command("registerutdrag", "19000101-0000", stdout=io.StringIO())

@@ -76,7 +76,7 @@ def _new_forbund_post(**overrides: object) -> dict[str, object]:
     data: dict[str, object] = {
         "name": "Södra Dalarnas samordningsförbund",
         "county": "20",
-        "organisation_number": "222000-1234",
+        "organisation_number": "222000-1230",
         "with_fk": "on",
         "with_af": "on",
         "with_region": "on",
@@ -107,7 +107,7 @@ def test_sysadmin_creates_a_forbund_with_parties_and_first_admin(
     forbund = Forbund.objects.get(name="Södra Dalarnas samordningsförbund")
     assert response.status_code == 302
     assert response["Location"] == reverse("forbund-users", args=[forbund.pk])
-    assert (forbund.county_id, forbund.organisation_number) == ("20", "222000-1234")
+    assert (forbund.county_id, forbund.organisation_number) == ("20", "222000-1230")
     parties = {(p.kind, p.name, p.municipality_id) for p in forbund.parties.all()}
     assert parties == {
         (PartyKind.FK, "Försäkringskassan", None),
@@ -566,3 +566,136 @@ def test_municipality_choices_are_the_countys(side_a):
             kind=PartyKind.KOMMUN,
             municipality=Municipality.objects.get(code="2180"),
         )
+
+
+# --- found by walking the set-up as a new administrator would ------------------------------
+
+CONSOLE = "django.core.mail.backends.console.EmailBackend"
+NOT_SENT = "No e-mail server is configured (SAMSPAR_EMAIL_HOST)"
+
+
+def test_without_an_e_mail_server_the_admin_is_told_where_the_link_went(
+    client, sysadmin, side_a, settings, capsys, django_capture_on_commit_callbacks
+):
+    """In production without SAMSPAR_EMAIL_HOST the mail goes to the server's output: the
+    pages must not let the administrator believe it was sent."""
+    settings.EMAIL_BACKEND = CONSOLE
+    forbund, insats, admin, _ = side_a
+    client.force_login(sysadmin)
+    with django_capture_on_commit_callbacks(execute=True):
+        created = client.post(reverse("forbund-create"), _new_forbund_post(), follow=True)
+    page = created.content.decode()
+    assert "its administrator was sent a link to set a password to anna@example.se" in page
+    assert NOT_SENT in page
+    assert "/konto/losenord/satt/" in capsys.readouterr().out  # the link is in the log
+    client.force_login(admin)
+    with django_capture_on_commit_callbacks(execute=True):
+        made = client.post(
+            reverse("forbund-user-create", args=[forbund.pk]),
+            {
+                "role": Role.REGISTRATOR,
+                "insats": insats.pk,
+                "username": "cecilia",
+                "first_name": "Cecilia",
+                "last_name": "Coach",
+                "email": "cecilia@example.se",
+            },
+            follow=True,
+        )
+    assert "sent a link to set a password to cecilia@example.se" in made.content.decode()
+    assert NOT_SENT in made.content.decode()
+    cecilia = User.objects.get(username="cecilia")
+    with django_capture_on_commit_callbacks(execute=True):
+        again = client.post(
+            reverse("user-detail", args=[cecilia.pk]), {"action": "resend"}, follow=True
+        )
+    assert NOT_SENT in again.content.decode()
+
+
+def test_with_an_e_mail_server_no_warning(client, side_a, django_capture_on_commit_callbacks):
+    forbund, insats, admin, _ = side_a
+    client.force_login(admin)
+    with django_capture_on_commit_callbacks(execute=True):
+        made = client.post(
+            reverse("forbund-user-create", args=[forbund.pk]),
+            {
+                "role": Role.REGISTRATOR,
+                "insats": insats.pk,
+                "username": "cecilia",
+                "first_name": "Cecilia",
+                "last_name": "Coach",
+                "email": "cecilia@example.se",
+            },
+            follow=True,
+        )
+    assert "sent a link to set a password" in made.content.decode()
+    assert NOT_SENT not in made.content.decode()
+    assert [m.to for m in mail.outbox] == [["cecilia@example.se"]]
+
+
+def test_a_users_page_leads_back_to_the_forbunds_users(client, sysadmin, side_a, side_b):
+    forbund_a, _, admin_a, coach_a = side_a
+    forbund_b, insats_b, _, _ = side_b
+    users_a = reverse("forbund-users", args=[forbund_a.pk])
+    users_b = reverse("forbund-users", args=[forbund_b.pk])
+    client.force_login(admin_a)
+    page = client.get(reverse("user-detail", args=[coach_a.pk])).content.decode()
+    assert f'href="{users_a}"' in page
+    # A user with roles in two förbund: their own administrator sees only their förbund's
+    # way back; the system administrator both.
+    accounts.assign_role(actor=sysadmin, user=coach_a, role=Role.REGISTRATOR, insats=insats_b)
+    page = client.get(reverse("user-detail", args=[coach_a.pk])).content.decode()
+    assert f'href="{users_a}"' in page
+    assert users_b not in page
+    client.force_login(sysadmin)
+    page = client.get(reverse("user-detail", args=[coach_a.pk])).content.decode()
+    assert f'href="{users_a}"' in page and f'href="{users_b}"' in page
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored", "error"),
+    [
+        ("2220001230", "222000-1230", None),
+        (" 222000-1230 ", "222000-1230", None),
+        ("", "", None),
+        ("12345", None, "ten digits, NNNNNN-NNNN"),
+        ("222000-123", None, "ten digits, NNNNNN-NNNN"),
+        ("22200O-1230", None, "ten digits, NNNNNN-NNNN"),
+        ("222000-1234", None, "The check digit is wrong"),
+    ],
+)
+def test_the_organisation_number_is_checked(client, sysadmin, typed, stored, error):
+    client.force_login(sysadmin)
+    response = client.post(reverse("forbund-create"), _new_forbund_post(organisation_number=typed))
+    forbund = Forbund.objects.filter(name="Södra Dalarnas samordningsförbund").first()
+    if error is None:
+        assert response.status_code == 302
+        assert forbund is not None and forbund.organisation_number == stored
+    else:
+        assert response.status_code == 200
+        assert error in response.content.decode()
+        assert forbund is None
+
+
+def test_the_system_administrators_home_does_not_send_them_to_a_forbund_admin(client, db):
+    """A fresh installation: the superuser's home offers the new förbund, and does not
+    tell them to ask a förbund administrator for a role."""
+    root = User.objects.create_superuser("root", "root@example.se", STRONG)
+    client.force_login(root)
+    page = client.get(reverse("home")).content.decode()
+    assert reverse("forbund-create") in page
+    assert "No förbund yet." in page
+    assert "Ask your förbund's administrator for a role" not in page
+
+
+def test_the_insats_page_leads_its_forbund_admin_to_the_roles(client, side_a):
+    forbund, insats, admin, coach = side_a
+    manager = make_user("manager-a", Role.INSATS_MANAGER, insats=insats)
+    users = f'href="{reverse("forbund-users", args=[forbund.pk])}"'
+    client.force_login(admin)
+    assert users in client.get(reverse("insats-detail", args=[insats.pk])).content.decode()
+    for other in (coach, manager):
+        client.force_login(other)
+        page = client.get(reverse("insats-detail", args=[insats.pk]))
+        assert page.status_code == 200
+        assert users not in page.content.decode()

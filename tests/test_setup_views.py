@@ -216,12 +216,12 @@ def test_forbund_admin_sets_the_suppression_threshold(
     settings_url = url("forbund-settings", forbund.pk)
     page = login(client, forbund_admin).get(url("forbund-detail", forbund.pk)).content.decode()
     assert settings_url in page
-    response = client.post(settings_url, {"organisation_number": "222000-1234", "threshold": ""})
+    response = client.post(settings_url, {"organisation_number": "222000-1230", "threshold": ""})
     assert response.status_code == 200  # the threshold is required: nothing saved
     forbund.refresh_from_db()
     assert (forbund.organisation_number, forbund.suppression_threshold) == ("", 5)
     html = response.content.decode()
-    assert 'value="222000-1234"' in html and 'class="error"' in html
+    assert 'value="222000-1230"' in html and 'class="error"' in html
     for too_weak in ("1", "2", "21"):
         response = client.post(settings_url, {"suppression_threshold": too_weak})
         assert response.status_code == 200
@@ -230,14 +230,14 @@ def test_forbund_admin_sets_the_suppression_threshold(
     response = client.post(
         settings_url,
         {
-            "organisation_number": "222000-1234",
+            "organisation_number": "222000-1230",
             "suppression_threshold": "3",
             "retention_years": "5",
         },
     )
     assert response.status_code == 302
     forbund.refresh_from_db()
-    assert (forbund.organisation_number, forbund.suppression_threshold) == ("222000-1234", 3)
+    assert (forbund.organisation_number, forbund.suppression_threshold) == ("222000-1230", 3)
     assert client.get(url("forbund-settings", other_forbund.pk)).status_code == 404
     # An insats-scoped manager may not change the förbund's threshold.
     assert login(client, manager).get(settings_url).status_code == 404

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from samspar.codelists.models import CostCategory
+from samspar.core.personnummer import luhn_check_digit
 from samspar.organisation.models import (
     FollowUpMethod,
     Forbund,
@@ -34,8 +35,43 @@ class DateInput(forms.DateInput):
         super().__init__(attrs, format="%Y-%m-%d")
 
 
+ORGANISATION_NUMBER = re.compile(r"(\d{6})-?(\d{4})")
+
+
+def clean_organisation_number(value: str) -> str:
+    """A Swedish organisation number as NNNNNN-NNNN (ten digits, the last a Luhn check
+    digit, as Bolagsverket gives it); empty stays empty."""
+    value = value.strip()
+    if not value:
+        return ""
+    match = ORGANISATION_NUMBER.fullmatch(value.replace(" ", ""))
+    if match is None:
+        raise ValidationError(
+            _("Enter the organisation number as ten digits, NNNNNN-NNNN."), code="format"
+        )
+    digits = match.group(1) + match.group(2)
+    if luhn_check_digit(digits[:9]) != digits[9]:
+        raise ValidationError(
+            _("The check digit is wrong: check the last four digits."), code="check_digit"
+        )
+    return f"{match.group(1)}-{match.group(2)}"
+
+
+class OrganisationNumberField(forms.CharField):
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("max_length", 11)
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("help_text", _("Ten digits, NNNNNN-NNNN."))
+        super().__init__(**kwargs)
+
+    def clean(self, value: Any) -> str:
+        return clean_organisation_number(str(super().clean(value) or ""))
+
+
 class ForbundSettingsForm(forms.ModelForm):  # type: ignore[type-arg]
     """The förbund administrator's settings of the förbund."""
+
+    organisation_number = OrganisationNumberField(label=_("Organisation number"))
 
     class Meta:
         model = Forbund

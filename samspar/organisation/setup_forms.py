@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from samspar.access.accounts import grantable_roles
 from samspar.access.models import ROLE_LABELS
 from samspar.access.scoping import Role
+from samspar.organisation.forms import OrganisationNumberField
 from samspar.organisation.models import County, Forbund, Insats, Municipality, PartyKind
 from samspar.organisation.selectors import municipalities_not_members
 
@@ -52,9 +53,7 @@ class NewUserFields(forms.Form):
 class ForbundCreateForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=200)
     county = forms.ModelChoiceField(label=_("County"), queryset=County.objects.all())
-    organisation_number = forms.CharField(
-        label=_("Organisation number"), max_length=11, required=False
-    )
+    organisation_number = OrganisationNumberField(label=_("Organisation number"))
     with_fk = forms.BooleanField(label=_("Försäkringskassan"), required=False, initial=True)
     with_af = forms.BooleanField(label=_("Arbetsförmedlingen"), required=False, initial=True)
     with_region = forms.BooleanField(label=_("The county's region"), required=False, initial=True)

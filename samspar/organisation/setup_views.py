@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
@@ -31,6 +32,33 @@ from samspar.organisation.views import GET_POST, _try_save, _user, show_errors
 def _site(request: HttpRequest) -> str:
     """The site's address for links in e-mails (scheme and host of this request)."""
     return request.build_absolute_uri("/")
+
+
+# E-mail backends that do not deliver: the message, link included, is written to the
+# server's output (stdout, the journal) or kept in memory.
+UNDELIVERED_MAIL_BACKENDS = frozenset(
+    {
+        "django.core.mail.backends.console.EmailBackend",
+        "django.core.mail.backends.filebased.EmailBackend",
+        "django.core.mail.backends.dummy.EmailBackend",
+    }
+)
+
+
+def _warn_if_mail_not_sent(request: HttpRequest) -> None:
+    """Tell the administrator when no SMTP server is configured: the link to set a
+    password was written to the server's log instead of sent, and the new user will not
+    get it unless the administrator passes it on (docs/deployment.md, "E-mail")."""
+    if settings.EMAIL_BACKEND in UNDELIVERED_MAIL_BACKENDS:
+        messages.warning(
+            request,
+            _(
+                "No e-mail server is configured (SAMSPAR_EMAIL_HOST), so the e-mail with "
+                "the link was written to the server's log instead of sent. Ask the server's "
+                "operator for the link and pass it on safely, or configure e-mail "
+                "(docs/deployment.md, E-mail)."
+            ),
+        )
 
 
 def _forbund_for_people(request: HttpRequest, forbund_id: int) -> Forbund:
@@ -90,7 +118,18 @@ def forbund_create(request: HttpRequest) -> HttpResponse:
         )
 
     if request.method == "POST" and _try_save(form, save):
-        messages.success(request, _("The förbund was created."))
+        if form.cleaned_data["admin"] is None:
+            messages.success(
+                request,
+                _(
+                    "The förbund was created, and its administrator was sent a link to set "
+                    "a password to %(email)s."
+                )
+                % {"email": form.cleaned_data["admin_email"]},
+            )
+            _warn_if_mail_not_sent(request)
+        else:
+            messages.success(request, _("The förbund was created."))
         return redirect("forbund-users", created[0].pk)
     return render(
         request,
@@ -224,6 +263,7 @@ def forbund_user_create(request: HttpRequest, forbund_id: int) -> HttpResponse:
             _("The user was created and sent a link to set a password to %(email)s.")
             % {"email": created[0].email},
         )
+        _warn_if_mail_not_sent(request)
         return redirect("user-detail", created[0].pk)
     return render(
         request, "organisation/setup/user_create.html", {"form": form, "forbund": forbund}
@@ -242,13 +282,25 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
         done = _user_action(request, actor, person, action, form)
         if done is not None:
             messages.success(request, done)
+            if action == "resend":
+                _warn_if_mail_not_sent(request)
             return redirect("user-detail", person.pk)
+    roles = accounts.visible_assignments(actor, person).select_related("insats__forbund")
+    # The förbund (within the actor's reach) the user has roles in: the way back to their
+    # "Users and roles" pages.
+    in_scope = set(scope.values_list("pk", flat=True))
+    forbunds: dict[int, Forbund] = {}
+    for role in roles:
+        f = role.forbund or (role.insats.forbund if role.insats else None)
+        if f is not None and f.pk in in_scope:
+            forbunds.setdefault(f.pk, f)
     return render(
         request,
         "organisation/setup/user_detail.html",
         {
             "person": person,
-            "roles": accounts.visible_assignments(actor, person),
+            "forbunds": sorted(forbunds.values(), key=lambda f: f.name),
+            "roles": roles,
             "form": form,
             "may_deactivate": accounts.may_deactivate(actor, person),
             "awaits_password": person.is_active and not person.has_usable_password(),

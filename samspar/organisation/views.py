@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from samspar.access.accounts import administered_forbund_ids
 from samspar.access.scoping import Action, can
 from samspar.core.parsing import posted_id, whole_number
 from samspar.organisation import forms as org_forms
@@ -141,6 +142,8 @@ def insats_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "may_view_personal": can(user, Action.VIEW_PERSONAL, pk),
             "may_register": can(user, Action.REGISTER, pk),
             "may_manage": can(user, Action.MANAGE, pk),
+            # The förbund administrator gives the insats's roles on "Users and roles".
+            "may_give_roles": insats.forbund_id in administered_forbund_ids(user),
             "figures": shown_key_figures(user, insats, timezone.localdate()),
         },
     )

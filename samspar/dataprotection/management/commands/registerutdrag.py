@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -48,4 +49,7 @@ class Command(BaseCommand):
         if output == "-":
             self.stdout.write(content.decode())
         else:
-            Path(output).write_bytes(content)
+            # Personal data: readable by its owner only, as the export and the ESF file.
+            fd = os.open(Path(output), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(fd, "wb") as out:
+                out.write(content)
