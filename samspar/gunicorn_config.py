@@ -14,6 +14,8 @@ only, never the query string, with anything shaped like a personnummer masked.
 import multiprocessing
 import os
 
+from samspar.core.logging import stderr_config
+
 wsgi_app = "samspar.wsgi:application"
 bind = [os.environ.get("SAMSPAR_BIND", "127.0.0.1:8000")]
 workers = int(os.environ.get("SAMSPAR_WORKERS", "0")) or 2 * multiprocessing.cpu_count() + 1
@@ -28,25 +30,4 @@ control_socket_disable = True
 # Client address (the proxy's, behind one), method, path (%(U)s: without the query
 # string), protocol, status, bytes and milliseconds; the formatter adds the time.
 access_log_format = '%(h)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms'
-logconfig_dict = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {
-        "redacted": {
-            "()": "samspar.core.logging.RedactingFormatter",
-            "format": "%(asctime)s %(levelname)s %(name)s: %(message)s",
-        }
-    },
-    "handlers": {
-        "stderr": {
-            "class": "logging.StreamHandler",
-            "stream": "ext://sys.stderr",
-            "formatter": "redacted",
-        }
-    },
-    "loggers": {
-        "gunicorn.error": {"handlers": ["stderr"], "level": "INFO", "propagate": False},
-        "gunicorn.access": {"handlers": ["stderr"], "level": "INFO", "propagate": False},
-    },
-    "root": {"handlers": ["stderr"], "level": "WARNING"},
-}
+logconfig_dict = stderr_config({"gunicorn.error": "INFO", "gunicorn.access": "INFO"})

@@ -30,6 +30,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 from whitenoise.compress import Compressor
 
+from samspar.core.logging import stderr_config
+
 BASE_DIR = Path(__file__).resolve().parent
 VAR_DIR = Path(os.environ.get("SAMSPAR_VAR_DIR", BASE_DIR.parent / "var"))
 
@@ -294,28 +296,8 @@ PASSWORD_RESET_TIMEOUT = 3 * 24 * 60 * 60
 
 # Errors of requests (every 500) go to stderr with the path only — no query string, no
 # body — and anything shaped like a personnummer masked.
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {
-        "redacted": {
-            "()": "samspar.core.logging.RedactingFormatter",
-            "format": "%(asctime)s %(levelname)s %(name)s: %(message)s",
-        }
-    },
-    "handlers": {
-        "stderr": {
-            "class": "logging.StreamHandler",
-            "stream": "ext://sys.stderr",
-            "formatter": "redacted",
-        }
-    },
-    "loggers": {
-        "django.request": {"handlers": ["stderr"], "level": "ERROR", "propagate": False},
-        "django.security": {"handlers": ["stderr"], "level": "WARNING", "propagate": False},
-        "samspar": {"handlers": ["stderr"], "level": "WARNING", "propagate": False},
-    },
-    # Everything else (django-axes' lock-out warnings, other libraries) through the same
-    # masking handler.
-    "root": {"handlers": ["stderr"], "level": "WARNING"},
-}
+# Everything else (django-axes' lock-out warnings, other libraries) goes through the same
+# masking handler, from WARNING.
+LOGGING = stderr_config(
+    {"django.request": "ERROR", "django.security": "WARNING", "samspar": "WARNING"}
+)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+from typing import Any
 
 # A personnummer or samordningsnummer in any spelling the parser accepts
 # (core.personnummer.normalise): 10 or 12 digits of any script, with a separator — "-",
@@ -30,3 +31,31 @@ class RedactingFormatter(logging.Formatter):
 
     def format(self, record: logging.LogRecord) -> str:
         return redact(super().format(record))
+
+
+def stderr_config(levels: dict[str, str]) -> dict[str, Any]:
+    """A ``logging.config.dictConfig`` that sends the named loggers (at their levels), and
+    everything else from WARNING, to stderr through the masking formatter. Used by
+    Django's settings and by gunicorn's, so both logs mask the same things."""
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": {
+            "redacted": {
+                "()": "samspar.core.logging.RedactingFormatter",
+                "format": "%(asctime)s %(levelname)s %(name)s: %(message)s",
+            }
+        },
+        "handlers": {
+            "stderr": {
+                "class": "logging.StreamHandler",
+                "stream": "ext://sys.stderr",
+                "formatter": "redacted",
+            }
+        },
+        "loggers": {
+            name: {"handlers": ["stderr"], "level": level, "propagate": False}
+            for name, level in levels.items()
+        },
+        "root": {"handlers": ["stderr"], "level": "WARNING"},
+    }
