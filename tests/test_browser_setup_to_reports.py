@@ -234,6 +234,9 @@ def _journey(page, url, tmp_path):
     assert (str(BAD_PNR + 2), pnr_reason) in by_line, errors
     assert (str(BAD_DATES + 2), dates_reason) in by_line, errors
     assert (str(BAD_REASON + 2), value_reason) in by_line, errors
+    # A date is shown as the date the file holds (not with openpyxl's midnight).
+    bad_end = _with_mistakes(rows)[BAD_DATES].end
+    assert [str(BAD_DATES + 2), "Slutdatum", str(bad_end), dates_reason] in errors, errors
     assert {line for line, *_rest in errors} == {
         str(i + 2) for i in (BAD_PNR, BAD_DATES, BAD_REASON)
     }, errors
@@ -254,6 +257,7 @@ def _journey(page, url, tmp_path):
     _work_and_wait(page)
     assert page.inner_text("#import-create") == "23"
     assert page.inner_text("#import-errors") == "0"
+    assert page.inner_text("tr:has(#import-create) th") == "Skapade"
     assert Enrolment.objects.count() == 23
     assert ImportRun.objects.filter(status="done").count() == 1
 
