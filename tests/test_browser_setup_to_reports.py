@@ -376,9 +376,9 @@ def _table(page, key):
                  Array.from(t.tBodies[0].rows,
                             r => Array.from(r.cells, c => c.innerText.trim()))]""",
     )
-    table = {}
+    table: dict[str, dict[str, str]] = {}
     for row in rows:
-        cells = {}
+        cells: dict[str, str] = {}
         for header, text in zip(headers, row, strict=True):
             cells.setdefault(header, text)
         table[row[0]] = cells
