@@ -250,6 +250,8 @@ def _journey(page, url, tmp_path):
     page.click("a[href$='/import/']")
     _upload(page, tmp_path / "historik-rattad.xlsx", _workbook(rows))
     _work_and_wait(page)
+    # The förbund's saved mapping is used: nothing is asked this time.
+    assert page.locator("form[action$='/mappning/']").count() == 0
     assert page.inner_text("#import-errors") == "0"
     assert page.inner_text("#import-create") == "23"
     assert Enrolment.objects.count() == 0
@@ -260,11 +262,19 @@ def _journey(page, url, tmp_path):
     assert page.inner_text("tr:has(#import-create) th") == "Skapade"
     assert Enrolment.objects.count() == 23
     assert ImportRun.objects.filter(status="done").count() == 1
+    # The same file again: every row is found (person, insats, start date), none is new.
+    page.click("a[href$='/import/']")
+    _upload(page, tmp_path / "historik-igen.xlsx", _workbook(rows))
+    _work_and_wait(page)
+    assert page.inner_text("#import-skip") == "23"
+    assert page.inner_text("#import-create") == "0"
+    page.click("form[action$='/kasta/'] button[type=submit]")
+    page.wait_for_url(re.compile(r".*/insats/\d+/import/$"))
+    assert Enrolment.objects.count() == 23
 
     # 5. The reports of 2021. The coach registers for this insats only, so sees exact
     # counts (docs/roles.md), small ones included.
-    period = "date_from=2021-01-01&date_to=2021-12-31"
-    page.goto(f"{url}/rapporter/deltagare/?{period}")
+    _open_report(page, "deltagare")
     with translation.override("sv"):
         women, men, total = gettext("Women"), gettext("Men"), gettext("Total")
         worked, new = gettext("Worked with in the period"), gettext("New in the period")
@@ -283,7 +293,7 @@ def _journey(page, url, tmp_path):
         assert [counts[g][ended] for g in (women, men, total)] == ["8", "6", "14"]
         assert [counts[g][active] for g in (women, men, total)] == ["5", "4", "9"]
 
-        page.goto(f"{url}/rapporter/resultat/?{period}")
+        _open_report(page, "resultat")
         results = _table(page, "results")
         ended_total, to_work = gettext("Ended, total"), gettext("To work")
         to_studies, dropouts = gettext("To studies"), gettext("Of whom early dropouts")
@@ -298,7 +308,8 @@ def _journey(page, url, tmp_path):
         # förbund's threshold (5) hidden: the 4 men still active, at least.
         admin = page.context.browser.new_context(storage_state=admin_session, locale="sv-SE")
         admin_page = admin.new_page()
-        admin_page.goto(f"{url}/rapporter/deltagare/?{period}")
+        admin_page.goto(f"{url}/")
+        _open_report(admin_page, "deltagare")
         counts = _table(admin_page, "counts")
         assert [counts[g][worked] for g in (women, men, total)] == ["13", "10", "23"]
         assert counts[men][active] == "–"
@@ -350,6 +361,17 @@ def _upload(page, path, data):
     page.select_option("select[name=kind]", "enrolments")
     page.click("button[type=submit].primary")
     page.wait_for_url(re.compile(r".*/import/\d+/$"))
+
+
+def _open_report(page, key):
+    """From the menu to the report, then the period 2021 in its filters (each change
+    reloads the report in place)."""
+    page.locator("a[href$='/rapporter/']").first.click()
+    page.click(f"a[href$='/rapporter/{key}/']")
+    page.fill("#id_date_from", "2021-01-01")
+    page.wait_for_selector(".covers:has-text('2021-01-01 –')")
+    page.fill("#id_date_to", "2021-12-31")
+    page.wait_for_selector(".covers:has-text('2021-01-01 – 2021-12-31')")
 
 
 def _work_and_wait(page):
