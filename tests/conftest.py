@@ -155,3 +155,34 @@ def forbund_admin(forbund):
 def live_server(django_db_setup, live_server):
     """The live server, started after (so stopped before) the test database goes away."""
     return live_server
+
+
+@pytest.fixture
+def page(live_server):
+    """A page of Debian's chromium through Playwright, Swedish, for the browser tests
+    (``tests/browser.py`` says when they are skipped)."""
+    from tests.browser import BUSY_MACHINE_TIMEOUT_MS, CHROMIUM
+
+    # Playwright runs an event loop in this thread; Django's ORM calls in the test are safe.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
+        context = browser.new_context(locale="sv-SE", viewport={"width": 1024, "height": 768})
+        # A busy machine is slow, not wrong: wait long before calling a step failed.
+        context.set_default_timeout(BUSY_MACHINE_TIMEOUT_MS)
+        context.set_default_navigation_timeout(BUSY_MACHINE_TIMEOUT_MS)
+        yield context.new_page()
+        browser.close()
+    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)

@@ -1,14 +1,13 @@
 """One journey in a real browser: log in, register a participant, end the enrolment.
 
-Drives Debian's chromium through Playwright. Skipped only where Chromium is missing
-and we are not in CI; in CI a missing browser is a failure.
+Drives Debian's chromium through Playwright (the ``page`` fixture of tests/conftest.py).
+Skipped only where Chromium is missing and we are not in CI; in CI a missing browser is
+a failure.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import os
-import shutil
 
 import pytest
 from django.db import connections
@@ -16,41 +15,11 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from samspar.registry.models import Enrolment
+from tests.browser import skip_without_chromium
 from tests.factories import make_pnr
 
-CHROMIUM = os.environ.get("SAMSPAR_CHROMIUM") or shutil.which("chromium") or ""
 pytestmark = pytest.mark.browser
-BUSY_MACHINE_TIMEOUT_MS = 120_000
-
-if not CHROMIUM and os.environ.get("CI") != "true":
-    pytest.skip("Debian's chromium is not installed", allow_module_level=True)
-
-
-@pytest.fixture
-def page(live_server):
-    # Playwright runs an event loop in this thread; Django's ORM calls in the test are safe.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-            ],
-        )
-        context = browser.new_context(locale="sv-SE", viewport={"width": 1024, "height": 768})
-        # A busy machine is slow, not wrong: wait long before calling a step failed.
-        context.set_default_timeout(BUSY_MACHINE_TIMEOUT_MS)
-        context.set_default_navigation_timeout(BUSY_MACHINE_TIMEOUT_MS)
-        yield context.new_page()
-        browser.close()
-    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+skip_without_chromium()
 
 
 @pytest.mark.django_db(transaction=True)

@@ -7,6 +7,7 @@ checks a parsed row, matches it and writes it."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -158,6 +159,10 @@ def match_headings(
 
 
 def _shown(raw: object) -> str:
+    """A cell as the error list shows it: an Excel date as the date the user typed, not
+    with the midnight openpyxl gives every date cell."""
+    if isinstance(raw, dt.datetime) and raw.time() == dt.time(0):
+        raw = raw.date()
     return "" if raw is None else str(raw)[:200]
 
 
