@@ -697,19 +697,24 @@ def _insert_history(load: _Load, model: type[models.Model], rows: list[dict[str,
 def _refresh_populations(load: _Load) -> None:
     """An evaluation of individuals keeps a keyed token per participant, over the
     enrolment's id with this installation's secret: read again from the imported
-    registry (docs/export.md)."""
-    for evaluation in Evaluation.objects.filter(
-        pk__in=load.ids.get(Evaluation, {}).values(), method=Method.INDIVIDUALS
+    registry (docs/export.md), for the evaluation and for each of its earlier versions
+    (whose tokens the population check compares with), each over its own insats and
+    period. Tokens of the old installation's ids would match new ids by chance."""
+    imported = list(load.ids.get(Evaluation, {}).values())
+    for query in (
+        Evaluation.objects.filter(pk__in=imported),
+        Evaluation.history.filter(id__in=imported),
     ):
-        assert evaluation.insats_id and evaluation.period_start and evaluation.period_end
-        Evaluation.objects.filter(pk=evaluation.pk).update(
-            population=economics_selectors.registry_population(
-                Enrolment.objects.all(),
-                evaluation.insats_id,
-                evaluation.period_start,
-                evaluation.period_end,
+        for version in query.filter(method=Method.INDIVIDUALS):
+            assert version.insats_id and version.period_start and version.period_end
+            query.filter(pk=version.pk).update(
+                population=economics_selectors.registry_population(
+                    Enrolment.objects.all(),
+                    version.insats_id,
+                    version.period_start,
+                    version.period_end,
+                )
             )
-        )
 
 
 def import_forbund(content: bytes) -> ImportResult:
