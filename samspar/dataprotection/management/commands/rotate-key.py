@@ -14,8 +14,8 @@ from samspar.dataprotection import rotation
 
 class Command(BaseCommand):
     help = (
-        "Re-encrypt every stored personnummer (history tables included) under the first key "
-        "of SAMSPAR_FIELD_KEY. Set SAMSPAR_FIELD_KEY=<new key>,<old key> for the running "
+        "Re-encrypt every stored personnummer (history tables included) and every kept import "
+        "file and error list under the first key of SAMSPAR_FIELD_KEY. Set SAMSPAR_FIELD_KEY=<new key>,<old key> for the running "
         "application and this command, run it, then remove the old key."
     )
 
