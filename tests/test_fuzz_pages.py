@@ -333,7 +333,7 @@ def world(db):
         insats=insats,
         kind="enrolments",
         file_name="avbruten.csv",
-        data="Personnummer;Startdatum\n19900314-0000;2022-01-01\n".encode(),
+        data=b"Personnummer;Startdatum\n19900314-0000;2022-01-01\n",
         queue=False,
     )
     ImportRun.objects.filter(pk=import_stuck.pk).update(status=Status.CHECKING)

@@ -11,9 +11,9 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from samspar.access.scoping import Action, can
+from samspar.imports import liveness
 from samspar.imports.engine import Kind
 from samspar.imports.kinds import allowed_kinds
-from samspar.imports import liveness
 from samspar.imports.models import ImportRun
 
 if TYPE_CHECKING:
