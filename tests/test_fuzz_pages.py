@@ -225,9 +225,7 @@ TARGETS: dict[str, list[Target]] = {
     "import-mapping": [Target("registrator", _import_run, page=("import-run", _import_run))],
     "import-confirm": [Target("registrator", _import_ok, page=("import-run", _import_ok))],
     "import-discard": [Target("registrator", _import_run, page=("import-run", _import_run))],
-    "import-resume": [
-        Target("registrator", _import_stuck, page=("import-run", _import_stuck))
-    ],
+    "import-resume": [Target("registrator", _import_stuck, page=("import-run", _import_stuck))],
     "forbund-create": [Target("sysadmin", _nothing)],
     "forbund-parties": [Target("admin", _forbund), Target("sysadmin", _forbund)],
     "forbund-teams": [Target("admin", _forbund)],

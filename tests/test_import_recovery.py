@@ -303,4 +303,3 @@ def test_retention_removes_a_done_runs_errors_and_discards_interrupted_runs(
     assert services.remove_expired_personal_data() == 1
     failed.refresh_from_db()
     assert failed.status == Status.FAILED and failed.errors == [] and failed.error_count == 1
-

@@ -3,9 +3,10 @@
 Gallring (``gallring.py``) blanks these columns, key rotation (``rotation.py``)
 re-encrypts the ``encrypted`` ones (and those of ``OTHER_CIPHERTEXTS``), the register
 extract (``extract.py``) shows every row of a table marked ``in_extract``, and a test
-checks that no other text column of a listed table is left out. A new table holding names, numbers or free text about a
-person — a history table included — gets one ``Holder`` here, and is then removed by
-gallring, rotated, and shown in register extracts without further code.
+checks that no other text column of a listed table is left out. A new table holding
+names, numbers or free text about a person — a history table included — gets one
+``Holder`` here, and is then removed by gallring, rotated, and shown in register
+extracts without further code.
 """
 
 from __future__ import annotations

@@ -49,8 +49,7 @@ class RunState:
     @property
     def no_worker(self) -> bool:
         return (
-            self.waiting_since is not None
-            and timezone.now() - self.waiting_since > NO_WORKER_AFTER
+            self.waiting_since is not None and timezone.now() - self.waiting_since > NO_WORKER_AFTER
         )
 
 

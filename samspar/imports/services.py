@@ -144,9 +144,7 @@ def resume_import(*, user: AbstractBaseUser, run: ImportRun, queue: bool = True)
     return run
 
 
-def remove_expired_personal_data(
-    *, now: dt.datetime | None = None, dry_run: bool = False
-) -> int:
+def remove_expired_personal_data(*, now: dt.datetime | None = None, dry_run: bool = False) -> int:
     """Retention (run by ``samspar gallring``): the runs whose last step (written,
     checked, else uploaded) is at least ``SAMSPAR_IMPORT_RETENTION_DAYS`` old lose their
     error list, unknown values and any kept file; their counts stay. A checked file

@@ -169,9 +169,7 @@ def import_progress(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     run = _run(request, pk)
     state = selectors.run_state(run)
     live = run.running and not state.interrupted
-    response = render(
-        request, "imports/_progress.html", {"run": run, "state": state, "live": live}
-    )
+    response = render(request, "imports/_progress.html", {"run": run, "state": state, "live": live})
     if not live:
         response["HX-Refresh"] = "true"
     return response

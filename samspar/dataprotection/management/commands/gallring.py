@@ -49,8 +49,7 @@ class Command(BaseCommand):
         days = settings.SAMSPAR_IMPORT_RETENTION_DAYS
         if dry_run:
             message = _(
-                "Would remove the error lists of %(n)s imports finished at least %(days)s "
-                "days ago."
+                "Would remove the error lists of %(n)s imports finished at least %(days)s days ago."
             )
         else:
             message = _(
