@@ -63,10 +63,12 @@ def _upload(client: Client, insats, data: bytes) -> ImportRun:
 
 
 def _claim(run: ImportRun) -> None:
-    """What a worker does when it takes the run's task; if it is then killed, the task
-    stays like this."""
+    """What a worker did when it took the run's task a while ago; killed since, it left
+    the task like this."""
     DBTaskResult.objects.filter(pk=run.task_id).update(
-        status="RUNNING", started_at=timezone.now(), worker_ids=["killed"]
+        status="RUNNING",
+        started_at=timezone.now() - selectors.CLAIM_GRACE - dt.timedelta(seconds=1),
+        worker_ids=["killed"],
     )
 
 
@@ -154,6 +156,17 @@ def test_a_check_whose_worker_died_is_discarded(reference_data, registrator, ins
     assert run.status == Status.DISCARDED and run.data is None
     assert not selectors.run_state(run).interrupted
     assert not Enrolment.objects.exists()
+
+
+@worker
+def test_a_task_just_taken_is_not_interrupted(reference_data, registrator, insats):
+    """Between taking the task and taking the run's lock the worker has no lock yet."""
+    client = _client(registrator)
+    run = _upload(client, insats, _csv(*_women(1)))
+    DBTaskResult.objects.filter(pk=run.task_id).update(status="RUNNING", started_at=timezone.now())
+    assert not selectors.run_state(run).interrupted
+    with pytest.raises(ValidationError):
+        services.resume_import(user=registrator, run=run)
 
 
 @worker

@@ -34,6 +34,9 @@ def runs(user: AbstractBaseUser, insats: Insats) -> QuerySet[ImportRun]:
 
 # A run queued longer than this without a worker taking it: the page says so.
 NO_WORKER_AFTER = dt.timedelta(minutes=1)
+# A worker takes a task (the task is *running*) a moment before the run's lock: so long
+# a run without a lock still counts as running.
+CLAIM_GRACE = dt.timedelta(seconds=10)
 
 
 @dataclass(frozen=True)
@@ -60,12 +63,21 @@ def run_state(run: ImportRun) -> RunState:
     if not run.running:
         return RunState()
     task = (
-        DBTaskResult.objects.filter(pk=run.task_id).only("status", "enqueued_at").first()
+        DBTaskResult.objects.filter(pk=run.task_id)
+        .only("status", "enqueued_at", "started_at")
+        .first()
         if run.task_id
         else None
     )
     if task is not None and task.status == "READY":
         return RunState(waiting_since=task.enqueued_at)
     if liveness.is_held(run.pk):
+        return RunState()
+    if (
+        task is not None
+        and task.status == "RUNNING"
+        and task.started_at is not None
+        and timezone.now() - task.started_at < CLAIM_GRACE
+    ):
         return RunState()
     return RunState(interrupted=True)
