@@ -10,10 +10,14 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import subprocess
+import sys
+import time
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -316,3 +320,63 @@ def test_retention_removes_a_done_runs_errors_and_discards_interrupted_runs(
     assert services.remove_expired_personal_data() == 1
     failed.refresh_from_db()
     assert failed.status == Status.FAILED and failed.errors == [] and failed.error_count == 1
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="the worker process needs the suite's database; SQLite's lives in memory",
+)
+@worker
+def test_a_worker_process_killed_mid_check_leaves_a_run_that_is_run_again(
+    reference_data, registrator, insats, settings, tmp_path
+):
+    """A real ``samspar db_worker`` process holds the run's lock while it checks; killed
+    with SIGKILL, its task stays *running* in the queue, the lock is gone with its
+    session, and the page offers to run the check again, which then completes."""
+    from tests.test_production_server import database_url, production_env
+
+    days = [dt.date(1950, 1, 1) + dt.timedelta(days=i) for i in range(6000)]
+    numbers = [make_pnr(day, man=i % 2 == 0) for i, day in enumerate(days)]
+    client = _client(registrator)
+    run = _upload(client, insats, _csv(*numbers))
+    env = production_env(
+        tmp_path,
+        DATABASE_URL=database_url(connection.settings_dict),
+        SAMSPAR_FIELD_KEY=settings.SAMSPAR_FIELD_KEY,
+        SAMSPAR_HASH_KEY=settings.SAMSPAR_HASH_KEY,
+    )
+    process = subprocess.Popen(
+        [sys.executable, "-m", "samspar.cli", "db_worker", "--no-reload", "--no-startup-delay"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        # Bounded only so that a broken start fails instead of hanging.
+        for _attempt in range(3000):
+            run.refresh_from_db()
+            if run.status == Status.CHECKING and run.progress_done > 0:
+                break
+            assert run.status in (Status.QUEUED, Status.CHECKING), run.status
+            assert process.poll() is None, "the worker ended"
+            time.sleep(0.1)
+        assert run.status == Status.CHECKING
+        assert liveness.is_held(run.pk)  # by the worker process
+        assert not selectors.run_state(run).interrupted
+    finally:
+        process.kill()
+        process.wait()
+    run.refresh_from_db()
+    assert run.status == Status.CHECKING
+    assert DBTaskResult.objects.get(pk=run.task_id).status == "RUNNING"
+    assert not liveness.is_held(run.pk)
+    # Ten seconds on (the grace for a worker between taking a task and its lock):
+    DBTaskResult.objects.filter(pk=run.task_id).update(
+        started_at=timezone.now() - selectors.CLAIM_GRACE - dt.timedelta(seconds=1)
+    )
+    page = client.get(reverse("import-run", args=[run.pk])).content.decode()
+    assert 'id="import-interrupted"' in page
+    client.post(reverse("import-resume", args=[run.pk]))
+    _work()
+    run.refresh_from_db()
+    assert run.status == Status.CHECKED and run.to_create == len(numbers)
