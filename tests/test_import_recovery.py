@@ -153,6 +153,8 @@ def test_a_check_whose_worker_died_is_discarded(reference_data, registrator, ins
 
     # The process is gone: the lock with it.
     assert selectors.run_state(run).interrupted
+    listing = client.get(reverse("import-start", args=[insats.pk])).content.decode()
+    assert "Avbröts" in listing
     page = client.get(reverse("import-run", args=[run.pk])).content.decode()
     assert 'id="import-interrupted"' in page
     client.post(reverse("import-discard", args=[run.pk]))

@@ -83,7 +83,10 @@ def import_start(request: AuthenticatedRequest, insats_id: int) -> HttpResponse:
             "insats": insats,
             "form": form,
             "kinds": kinds,
-            "runs": selectors.runs(request.user, insats)[:20],
+            "runs": [
+                (run, run.running and selectors.run_state(run).interrupted)
+                for run in selectors.runs(request.user, insats)[:20]
+            ],
         },
     )
 
