@@ -103,6 +103,9 @@ if not PRODUCTION:
 # Background work (an import's check and write) through Django's tasks framework
 # (the django-tasks backport) kept in the database: `samspar db_worker` runs them.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Days a finished import's error list (whose values may be personnummer) is kept before
+# `samspar gallring` removes it; the counts stay (docs/import.md, docs/security.md §4).
+SAMSPAR_IMPORT_RETENTION_DAYS = int(os.environ.get("SAMSPAR_IMPORT_RETENTION_DAYS", "30"))
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

@@ -34,6 +34,7 @@ from samspar.annual.chapters import CHAPTERS
 from samspar.codelists import models as codes
 from samspar.economics.models import Method, StandardValueSet
 from samspar.imports import services as imports
+from samspar.imports.models import ImportRun, Status
 from samspar.organisation import services as setup
 from samspar.organisation.models import FollowUpMethod, InsatsKind, MemberParty
 from samspar.registry import services as registry_services
@@ -120,6 +121,10 @@ def _import_run(w: Any) -> dict[str, Any]:
 
 def _import_ok(w: Any) -> dict[str, Any]:
     return {"pk": w.import_ok.pk}
+
+
+def _import_stuck(w: Any) -> dict[str, Any]:
+    return {"pk": w.import_stuck.pk}
 
 
 def _forbund(w: Any) -> dict[str, Any]:
@@ -220,6 +225,7 @@ TARGETS: dict[str, list[Target]] = {
     "import-mapping": [Target("registrator", _import_run, page=("import-run", _import_run))],
     "import-confirm": [Target("registrator", _import_ok, page=("import-run", _import_ok))],
     "import-discard": [Target("registrator", _import_run, page=("import-run", _import_run))],
+    "import-resume": [Target("registrator", _import_stuck, page=("import-run", _import_stuck))],
     "forbund-create": [Target("sysadmin", _nothing)],
     "forbund-parties": [Target("admin", _forbund), Target("sysadmin", _forbund)],
     "forbund-teams": [Target("admin", _forbund)],
@@ -318,6 +324,17 @@ def world(db):
     )
     value_set = StandardValueSet.objects.get(forbund=None, price_year=2025)
     evaluation = make_type_case_evaluation(admin, forbund, value_set, "Samverkansteamet")
+    # A check whose worker was killed (status "checking", no live process): the page
+    # offers to run it again.
+    import_stuck = imports.start_import(
+        user=registrator,
+        insats=insats,
+        kind="enrolments",
+        file_name="avbruten.csv",
+        data=b"Personnummer;Startdatum\n19900314-0000;2022-01-01\n",
+        queue=False,
+    )
+    ImportRun.objects.filter(pk=import_stuck.pk).update(status=Status.CHECKING)
     # A checked file with an unknown heading and value (the mapping form), and one
     # without errors (the confirm button).
     import_run = imports.start_import(
@@ -357,6 +374,7 @@ def world(db):
         evaluation=evaluation,
         import_run=import_run,
         import_ok=import_ok,
+        import_stuck=import_stuck,
     )
 
 

@@ -302,7 +302,17 @@ def test_a_teams_own_sheet_with_bad_rows_is_fixed_imported_and_counted(
         ],
     ]
     bad = [
-        [women[2][:-1] + "0", "K", "2021-05-01", None, None, "1", "AF", "Gymnasial"],
+        # A wrong check digit (one more than the right one, whatever the serial was).
+        [
+            women[2][:-1] + str((int(women[2][-1]) + 1) % 10),
+            "K",
+            "2021-05-01",
+            None,
+            None,
+            "1",
+            "AF",
+            "Gymnasial",
+        ],
         [
             make_pnr(dt.date(1990, 1, 1), man=True),
             "K",

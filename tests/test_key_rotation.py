@@ -63,3 +63,40 @@ def test_a_bad_key_list_is_a_clear_error_before_any_command(db, settings, value)
     for key in value.split(","):
         assert not key or key not in str(error.value)
     assert not Person.objects.exists()
+
+
+def test_rotation_re_encrypts_the_imports_file_and_error_list(db, settings, registrator, insats):
+    """An import's kept file and its error list (values may be personnummer) are
+    re-encrypted too (``personal_data.OTHER_CIPHERTEXTS``): after the old key is dropped
+    the report still has its error list and a checked file can still be imported."""
+    from samspar.imports.models import ImportRun
+
+    settings.SAMSPAR_FIELD_KEY = OLD
+    bad = "19800101-0000"
+    errors = [{"row": 3, "column": "Personnummer", "value": bad, "reason": "Fel"}]
+    checked = ImportRun(insats=insats, user=registrator, kind="enrolments", file_name="a.csv")
+    checked.set_file(f"Personnummer\n{bad}\n".encode())
+    checked.errors = errors
+    checked.save()
+    done = ImportRun(insats=insats, user=registrator, kind="enrolments", file_name="b.csv")
+    done.errors = errors
+    done.save()
+    empty = ImportRun.objects.create(
+        insats=insats, user=registrator, kind="enrolments", file_name="c.csv"
+    )
+
+    settings.SAMSPAR_FIELD_KEY = f"{NEW},{OLD}"
+    out = io.StringIO()
+    call_command("rotate-key", stdout=out)
+    assert "imports_importrun.data: 1 " in out.getvalue()
+    assert "imports_importrun.errors_encrypted: 2 " in out.getvalue()
+
+    settings.SAMSPAR_FIELD_KEY = NEW
+    for run in ImportRun.objects.filter(pk__in=[checked.pk, done.pk]):
+        assert run.errors == errors
+    assert ImportRun.objects.get(pk=checked.pk).file_bytes() == f"Personnummer\n{bad}\n".encode()
+    stored = ImportRun.objects.get(pk=empty.pk)
+    assert stored.data is None and stored.errors_encrypted == ""
+    # Without rotation the old key's error list would be lost: shown empty.
+    settings.SAMSPAR_FIELD_KEY = OLD
+    assert ImportRun.objects.get(pk=done.pk).errors == []

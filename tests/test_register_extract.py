@@ -175,3 +175,41 @@ def test_a_new_personal_data_table_appears_in_the_extract(world, forbund, monkey
     text = json.dumps(data["other"], ensure_ascii=False)
     assert "Inom ansvarsområdet" in text and "Utanför ansvarsområdet" not in text
     assert pnr.replace("-", "") in text  # the person table's ciphertext, decrypted
+
+
+def test_import_error_lists_holding_the_number_are_in_the_extract(client, world, forbund):
+    """An enrolment import's kept error list holds the file's values: an error whose
+    value is the person's number is in the extract of the insatser in scope (with file,
+    row, column and reason); another förbund's import is not; after the retention has
+    removed the list, nothing is."""
+    from samspar.imports.models import ImportRun, Status
+    from samspar.imports.services import remove_expired_personal_data
+
+    pnr, here, elsewhere, other_coach, _ = world
+    written = pnr.replace("-", "")  # as the file had it
+    other = make_pnr(dt.date(1986, 1, 2), man=True)
+
+    def run(insats, user, values):
+        r = ImportRun(insats=insats, user=user, kind="enrolments", file_name="deltagare.xlsx")
+        r.errors = [
+            {"row": row, "column": "Personnummer", "value": v, "reason": "Redan inskriven"}
+            for row, v in values
+        ]
+        r.status = Status.FAILED
+        r.save()
+        return r
+
+    mine = run(here.insats, here.created_by, [(4, written), (5, other), (6, "inte ett nr")])
+    run(elsewhere, other_coach, [(9, pnr)])
+    dpo = make_user("dso", Role.DPO, forbund=forbund)
+    data = json.loads(_extract(client, dpo, pnr).content)
+    assert [(e["file"], e["row"], e["column"], e["reason"]) for e in data["import_errors"]] == [
+        ("deltagare.xlsx", 4, "Personnummer", "Redan inskriven")
+    ]
+    assert data["import_errors"][0]["insats"] == here.insats.name
+    text = " ".join(pdf_text(_extract(client, dpo, pnr, fmt="pdf").content))
+    assert "deltagare.xlsx" in text and "Redan inskriven" in text
+
+    ImportRun.objects.filter(pk=mine.pk).update(written_at=dt.datetime(2020, 1, 1, tzinfo=dt.UTC))
+    remove_expired_personal_data()
+    assert json.loads(_extract(client, dpo, pnr).content)["import_errors"] == []

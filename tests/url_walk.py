@@ -104,6 +104,7 @@ KWARGS: dict[str, Callable[[World], Kwargs]] = {
     "import-mapping": lambda w: {"pk": w.import_run.pk},
     "import-confirm": lambda w: {"pk": w.import_run.pk},
     "import-discard": lambda w: {"pk": w.import_run.pk},
+    "import-resume": lambda w: {"pk": w.import_run.pk},
     "user-detail": lambda w: {"pk": w.a.users["board"].pk},
     "enrolment-list-export": lambda w: {"insats_id": w.a.personal.pk, "fmt": "xlsx"},
 }

@@ -120,6 +120,45 @@ def _other_tables(person: Person, insatser: QuerySet[Insats]) -> list[dict[str, 
     return tables
 
 
+def _import_errors(person: Person, insatser: QuerySet[Insats]) -> list[dict[str, Any]]:
+    """The errors of the kept error lists of enrolment imports into ``insatser`` whose
+    value is the person's number (an error list keeps the file's values for
+    ``SAMSPAR_IMPORT_RETENTION_DAYS``; docs/import.md, "Retention"). An error on another
+    column of the person's row holds that column's value, which names nobody, and is not
+    found."""
+    from samspar.imports.models import ImportRun
+
+    canonical = services.parse_personnummer(person.personnummer).canonical
+    runs = (
+        ImportRun.objects.filter(insats__in=insatser, kind="enrolments")
+        .exclude(errors_encrypted="")
+        .select_related("insats", "user")
+        .defer("data")
+        .order_by("created_at", "pk")
+    )
+    found = []
+    for run in runs:
+        for error in run.errors:
+            try:
+                number = services.parse_personnummer(str(error.get("value") or ""))
+            except ValidationError:
+                continue
+            if number.canonical != canonical:
+                continue
+            found.append(
+                {
+                    "file": run.file_name,
+                    "uploaded_at": timezone.localtime(run.created_at).isoformat(timespec="seconds"),
+                    "by": _who(run.user),
+                    "insats": run.insats.name,
+                    "row": error.get("row"),
+                    "column": error.get("column"),
+                    "reason": error.get("reason"),
+                }
+            )
+    return found
+
+
 def _who(user: Any) -> str:
     if user is None:
         return _("the server operator")
@@ -195,6 +234,7 @@ def register_extract(
         },
         "enrolments": [_enrolment(e) for e in enrolments],
         "other": _other_tables(person, insatser),
+        "import_errors": _import_errors(person, insatser),
         "access_log": None
         if not shows_log
         else [

@@ -1,11 +1,12 @@
 """Every table column that identifies a participant, in one list.
 
 Gallring (``gallring.py``) blanks these columns, key rotation (``rotation.py``)
-re-encrypts the ``encrypted`` ones, the register extract (``extract.py``) shows every
-row of a table marked ``in_extract``, and a test checks that no other text column of a
-listed table is left out. A new table holding names, numbers or free text about a
-person — a history table included — gets one ``Holder`` here, and is then removed by
-gallring, rotated, and shown in register extracts without further code.
+re-encrypts the ``encrypted`` ones (and those of ``OTHER_CIPHERTEXTS``), the register
+extract (``extract.py``) shows every row of a table marked ``in_extract``, and a test
+checks that no other text column of a listed table is left out. A new table holding
+names, numbers or free text about a person — a history table included — gets one
+``Holder`` here, and is then removed by gallring, rotated, and shown in register
+extracts without further code.
 """
 
 from __future__ import annotations
@@ -45,6 +46,21 @@ class Holder:
         return apps.get_model(self.model)
 
 
+@dataclass(frozen=True)
+class Ciphertext:
+    """An encrypted column of a table that is not about one person (so not a ``Holder``:
+    gallring and the register extract do not go through it by person), which key
+    rotation re-encrypts all the same. ``binary``: the column is a BinaryField holding
+    the token's bytes (None when empty) instead of text ("" when empty)."""
+
+    model: str
+    column: str
+    binary: bool = False
+
+    def model_class(self) -> type[models.Model]:
+        return apps.get_model(self.model)
+
+
 HOLDERS: tuple[Holder, ...] = (
     Holder(
         "registry.Person",
@@ -74,4 +90,12 @@ HOLDERS: tuple[Holder, ...] = (
         insats="enrolment__insats_id",
         in_extract=False,
     ),
+)
+
+
+# The import's kept file and its error list (whose values may be personnummer): see
+# docs/import.md; their retention is ``imports.services.remove_expired_personal_data``.
+OTHER_CIPHERTEXTS: tuple[Ciphertext, ...] = (
+    Ciphertext("imports.ImportRun", "data", binary=True),
+    Ciphertext("imports.ImportRun", "errors_encrypted"),
 )

@@ -66,6 +66,12 @@ class ImportRun(models.Model):
     # Headings matched to no variable, and values of code columns matched to no code:
     # what the mapping page asks about. {"headings": [...], "values": {"key": [...]}}
     unknown = models.JSONField(default=dict)
+    # The id of the task (django_tasks_db's DBTaskResult) last queued for the run: the
+    # page tells a run waiting for a worker from one whose worker was stopped.
+    task_id = models.CharField(max_length=64, blank=True, editable=False)
+    # When the retention period removed the error list and the unknown values (the
+    # counts stay): ``services.remove_expired_personal_data``, run by ``samspar gallring``.
+    personal_data_removed_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-created_at", "-pk"]

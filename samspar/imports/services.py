@@ -4,18 +4,21 @@ registry's and organisation's services (``kinds.py``)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from samspar.access.scoping import Action, can
-from samspar.imports import engine
+from samspar.imports import engine, liveness, selectors
 from samspar.imports.kinds import KINDS
 from samspar.imports.models import ImportMapping, ImportRun, Status
 
@@ -44,7 +47,9 @@ def _require(user: AbstractBaseUser, kind: engine.Kind, insats: Insats) -> None:
 def _enqueue(run: ImportRun) -> None:
     from samspar.imports.tasks import run_import
 
-    run_import.enqueue(run.pk)
+    result = run_import.enqueue(run.pk)
+    run.task_id = str(result.id)
+    ImportRun.objects.filter(pk=run.pk).update(task_id=run.task_id)
 
 
 @transaction.atomic
@@ -109,15 +114,77 @@ def confirm_import(*, user: AbstractBaseUser, run: ImportRun, queue: bool = True
 
 @transaction.atomic
 def discard_import(*, user: AbstractBaseUser, run: ImportRun) -> ImportRun:
-    """Drop a checked file without importing it (its copy is deleted)."""
+    """Drop a checked (or interrupted) file without importing it (its copy is deleted)."""
     _own(user, run)
     run = ImportRun.objects.select_for_update().get(pk=run.pk)
-    if run.status not in (Status.CHECKED, Status.QUEUED, Status.WRITE_QUEUED):
+    waiting = (Status.CHECKED, Status.QUEUED, Status.WRITE_QUEUED)
+    if run.status not in waiting and not selectors.run_state(run).interrupted:
         raise ValidationError(_("This import can no longer be discarded."))
     run.status = Status.DISCARDED
     run.data = None
     run.save(update_fields=["status", "data"])
     return run
+
+
+@transaction.atomic
+def resume_import(*, user: AbstractBaseUser, run: ImportRun, queue: bool = True) -> ImportRun:
+    """Queue again the phase of a run whose worker was stopped or killed. A check starts
+    over; so does a write, which is one transaction: a write that was cut off wrote
+    nothing, and the rows are checked again before they are written."""
+    _own(user, run)
+    run = ImportRun.objects.select_for_update().get(pk=run.pk)
+    if run.data is None or not selectors.run_state(run).interrupted:
+        raise ValidationError(_("This import is not interrupted."))
+    writing = run.status in (Status.WRITE_QUEUED, Status.WRITING)
+    run.status = Status.WRITE_QUEUED if writing else Status.QUEUED
+    run.progress_done = 0
+    run.save(update_fields=["status", "progress_done"])
+    if queue:
+        _enqueue(run)
+    return run
+
+
+def remove_expired_personal_data(*, now: dt.datetime | None = None, dry_run: bool = False) -> int:
+    """Retention (run by ``samspar gallring``): the runs whose last step (written,
+    checked, else uploaded) is at least ``SAMSPAR_IMPORT_RETENTION_DAYS`` old lose their
+    error list, unknown values and any kept file; their counts stay. A checked file
+    never confirmed, or a run whose worker was stopped, is discarded with it; a run
+    that is being carried out or waits for a worker is left alone. Returns how many
+    runs were (with ``dry_run``: would be) cleared."""
+    now = now or timezone.now()
+    cutoff = now - dt.timedelta(days=settings.SAMSPAR_IMPORT_RETENTION_DAYS)
+    due = (
+        ImportRun.objects.filter(personal_data_removed_at__isnull=True)
+        .annotate(last_step=Coalesce("written_at", "checked_at", "created_at"))
+        .filter(last_step__lte=cutoff)
+        .order_by("pk")
+    )
+    cleared = 0
+    for pk in due.values_list("pk", flat=True):
+        with transaction.atomic():
+            run = ImportRun.objects.select_for_update().defer("data").get(pk=pk)
+            state = selectors.run_state(run)
+            if run.running and not state.interrupted:
+                continue
+            cleared += 1
+            if dry_run:
+                continue
+            if run.status == Status.CHECKED or run.running:
+                run.status = Status.DISCARDED
+            run.data = None
+            run.errors_encrypted = ""  # error_count stays
+            run.unknown = {}
+            run.personal_data_removed_at = now
+            run.save(
+                update_fields=[
+                    "status",
+                    "data",
+                    "errors_encrypted",
+                    "unknown",
+                    "personal_data_removed_at",
+                ]
+            )
+    return cleared
 
 
 @transaction.atomic
@@ -184,7 +251,16 @@ def _report_aside(side: BaseDatabaseWrapper, run_id: int, done: int, total: int)
 
 def execute(run_id: int, progress: Progress | None = None) -> ImportRun:
     """Run the phase a run waits for: the check (dry run) or the write. Called by the
-    task worker (``tasks.run_import``) and the CLI."""
+    task worker (``tasks.run_import``) and the CLI. The run's lock (``liveness``) is
+    held throughout, so the page can tell a live run from one whose worker is gone; if
+    another live process holds it, this one leaves the run to it."""
+    with liveness.hold(run_id) as held:
+        if not held:
+            return ImportRun.objects.get(pk=run_id)
+        return _execute(run_id, progress)
+
+
+def _execute(run_id: int, progress: Progress | None) -> ImportRun:
     run = ImportRun.objects.select_related("insats__forbund", "user").get(pk=run_id)
     if run.status == Status.QUEUED:
         writing = False

@@ -13,5 +13,6 @@ urlpatterns = [
     path("import/<int:pk>/forlopp/", views.import_progress, name="import-progress"),
     path("import/<int:pk>/mappning/", views.import_mapping, name="import-mapping"),
     path("import/<int:pk>/bekrafta/", views.import_confirm, name="import-confirm"),
+    path("import/<int:pk>/kor-igen/", views.import_resume, name="import-resume"),
     path("import/<int:pk>/kasta/", views.import_discard, name="import-discard"),
 ]

@@ -4,8 +4,10 @@ the user who started it, and only while they may still do what it imports."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -81,7 +83,10 @@ def import_start(request: AuthenticatedRequest, insats_id: int) -> HttpResponse:
             "insats": insats,
             "form": form,
             "kinds": kinds,
-            "runs": selectors.runs(request.user, insats)[:20],
+            "runs": [
+                (run, run.running and selectors.run_state(run).interrupted)
+                for run in selectors.runs(request.user, insats)[:20]
+            ],
         },
     )
 
@@ -118,6 +123,14 @@ def import_run(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return render(request, "imports/run.html", {**_run_context(run, kind), "errors": errors})
 
 
+def _kept_until(run: ImportRun) -> object:
+    """The day the retention removes the run's error list (``samspar gallring``)."""
+    if run.running or run.personal_data_removed_at or not run.error_count:
+        return None
+    last = run.written_at or run.checked_at or run.created_at
+    return last + dt.timedelta(days=settings.SAMSPAR_IMPORT_RETENTION_DAYS)
+
+
 def _run_context(run: ImportRun, kind: Kind) -> dict[str, object]:
     unknown_values = []
     if run.status == Status.CHECKED:
@@ -134,8 +147,12 @@ def _run_context(run: ImportRun, kind: Kind) -> dict[str, object]:
                     "options": [(o.code, o.shown) for o in options],
                 }
             )
+    state = selectors.run_state(run)
     return {
         "run": run,
+        "state": state,
+        "live": run.running and not state.interrupted,
+        "kept_until": _kept_until(run),
         "insats": run.insats,
         "kind": kind,
         "columns": [(c.key, c.heading) for c in kind.columns],
@@ -153,8 +170,10 @@ def _run_context(run: ImportRun, kind: Kind) -> dict[str, object]:
 def import_progress(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """HTMX: the progress bar while the run works; the whole page again when it is done."""
     run = _run(request, pk)
-    response = render(request, "imports/_progress.html", {"run": run})
-    if not run.running:
+    state = selectors.run_state(run)
+    live = run.running and not state.interrupted
+    response = render(request, "imports/_progress.html", {"run": run, "state": state, "live": live})
+    if not live:
         response["HX-Refresh"] = "true"
     return response
 
@@ -192,6 +211,19 @@ def import_confirm(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         messages.error(request, " ".join(e.messages))
     else:
         messages.success(request, _("The import has started."))
+    return redirect("import-run", pk=run.pk)
+
+
+@login_required
+@require_POST
+def import_resume(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    run = _run(request, pk)
+    try:
+        services.resume_import(user=request.user, run=run)
+    except ValidationError as e:
+        messages.error(request, " ".join(e.messages))
+    else:
+        messages.success(request, _("The import is queued again."))
     return redirect("import-run", pk=run.pk)
 
 

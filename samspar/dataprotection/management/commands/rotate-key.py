@@ -14,9 +14,10 @@ from samspar.dataprotection import rotation
 
 class Command(BaseCommand):
     help = (
-        "Re-encrypt every stored personnummer (history tables included) under the first key "
-        "of SAMSPAR_FIELD_KEY. Set SAMSPAR_FIELD_KEY=<new key>,<old key> for the running "
-        "application and this command, run it, then remove the old key."
+        "Re-encrypt every stored personnummer (history tables included) and every kept "
+        "import file and error list under the first key of SAMSPAR_FIELD_KEY. Set "
+        "SAMSPAR_FIELD_KEY=<new key>,<old key> for the running application and this "
+        "command, run it, then remove the old key."
     )
 
     def handle(self, *args: Any, **options: Any) -> None:
