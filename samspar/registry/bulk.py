@@ -135,9 +135,16 @@ def _validated(
             services.check_enrolment_dates(fields, insats)
             if enrolment.start_date is None:
                 raise ValidationError({"start_date": _("Give the start date.")})
-            exclude = {"person", "insats", "created_by", *_FOREIGN_KEYS}
-            enrolment.full_clean(exclude=exclude, validate_constraints=False)
-            constraints.check(enrolment, exclude={"person", "insats", "created_by"})
+            try:
+                # Without a query: the foreign keys are checked below for all rows at
+                # once, the check constraints in Python.
+                exclude = {"person", "insats", "created_by", *_FOREIGN_KEYS}
+                enrolment.full_clean(exclude=exclude, validate_constraints=False)
+                constraints.check(enrolment, exclude=set())
+            except ValidationError:
+                # A refused row is named with the service's own messages: its check.
+                enrolment.full_clean(exclude=["person"])
+                raise
         except ValidationError as e:
             raise RowRefused(index, ValidationError(e.message_dict)) from None
         enrolments.append(enrolment)
