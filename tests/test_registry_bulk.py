@@ -19,10 +19,12 @@ from samspar.access.scoping import Role
 from samspar.codelists import models as codes
 from samspar.core import crypto, personnummer
 from samspar.imports.kinds import KINDS
+from samspar.imports.models import Status
 from samspar.organisation.models import FollowUpMethod, Municipality
 from samspar.registry import bulk, services
 from samspar.registry.models import Enrolment, Person
 from tests.factories import code, enrol, make_forbund, make_insats, make_pnr, make_user
+from tests.test_import_enrolments import MAN, _check, _full_row, _template_rows, _write
 
 pytestmark = pytest.mark.django_db
 
@@ -175,7 +177,10 @@ def _snapshot(insats, before: set[int]) -> list[dict[str, Any]]:
             if f.attname not in _SKIP
         }
         through = {
-            name: {t.pk: t.supplytype.code for t in getattr(Enrolment, name).through.objects.filter(enrolment=e)}
+            name: {
+                t.pk: t.supplytype.code
+                for t in getattr(Enrolment, name).through.objects.filter(enrolment=e)
+            }
             for name in ("supply_before", "supply_after")
         }
         records = []
@@ -242,7 +247,9 @@ def test_bulk_writes_what_the_services_write_one_by_one(world, monkeypatch, chun
     anna = got[1]
     assert anna["fields"]["first_name"] == "Anna"
     assert anna["fields"]["version"] == 2
-    assert [(v["history_type"], v["version"], v["history_user_id"]) for v, _m in anna["history"]] == [
+    assert [
+        (v["history_type"], v["version"], v["history_user_id"]) for v, _m in anna["history"]
+    ] == [
         ("~", 1, user.pk),
         ("~", 2, user.pk),
     ]
@@ -279,7 +286,9 @@ def _messages(error: ValidationError) -> list[str]:
 )
 def test_a_row_the_services_refuse_is_refused_and_nothing_is_written(world, over):
     user, insats, _other = world
-    good = _rows(make_pnr(dt.date(1960, 7, 7), man=False), make_pnr(dt.date(1966, 8, 8), man=True))[1]
+    good = _rows(make_pnr(dt.date(1960, 7, 7), man=False), make_pnr(dt.date(1966, 8, 8), man=True))[
+        1
+    ]
     fields = {**good.fields, **over}
     if isinstance(fields.get("end_reason"), str):
         fields["end_reason"] = code(codes.EndReason, fields["end_reason"])
@@ -319,7 +328,10 @@ def test_overlaps_with_stored_enrolments_and_within_the_rows_are_refused(world):
         ([row(fresh, dt.date(2021, 1, 1)), row(stored, dt.date(2021, 1, 1))], 1, "personnummer"),
         ([row(stored, dt.date(2018, 1, 1), dt.date(2020, 2, 1))], 0, "personnummer"),
         (
-            [row(fresh, dt.date(2021, 1, 1), dt.date(2021, 6, 1)), row(fresh, dt.date(2021, 5, 1), dt.date(2021, 8, 1))],
+            [
+                row(fresh, dt.date(2021, 1, 1), dt.date(2021, 6, 1)),
+                row(fresh, dt.date(2021, 5, 1), dt.date(2021, 8, 1)),
+            ],
             1,
             "start_date",
         ),
@@ -347,7 +359,9 @@ def test_overlaps_with_stored_enrolments_and_within_the_rows_are_refused(world):
 
 def test_scope_and_follow_up_method_are_checked(world):
     user, insats, _other = world
-    row = _rows(make_pnr(dt.date(1960, 7, 7), man=False), make_pnr(dt.date(1966, 8, 8), man=True))[1]
+    row = _rows(make_pnr(dt.date(1960, 7, 7), man=False), make_pnr(dt.date(1966, 8, 8), man=True))[
+        1
+    ]
     outsider = make_user("other", Role.REGISTRATOR, insats=make_insats(insats.forbund, "Tredje"))
     with pytest.raises(PermissionDenied):
         bulk.register_enrolments_bulk(user=outsider, insats=insats, rows=[row])
@@ -364,12 +378,10 @@ def test_the_import_refuses_a_file_whose_person_got_an_enrolment_after_its_check
     """Someone registers one of the file's persons between the write's check of the
     rows and their bulk insert: the whole write is refused, the row named, nothing
     written."""
-    from tests.test_import_enrolments import MAN, _check, _full_row, _template_rows, _write
-
-    from samspar.imports.models import Status
-
     user, insats, _other = world
-    data = _template_rows([_full_row(), _full_row(Personnummer=MAN, Slutdatum=None, Avslutsanledning=None)])
+    data = _template_rows(
+        [_full_row(), _full_row(Personnummer=MAN, Slutdatum=None, Avslutsanledning=None)]
+    )
     run = _check(user, insats, data)
     assert run.errors == [] and run.to_create == 2
     handler = KINDS["enrolments"].handler

@@ -17,8 +17,7 @@ from django.utils.translation import gettext_lazy
 
 from samspar.access.scoping import Action
 from samspar.codelists.models import EducationLevel
-from samspar.core import crypto
-from samspar.core import constraints
+from samspar.core import constraints, crypto
 from samspar.imports import values
 from samspar.imports.choices import Lookup, options
 from samspar.imports.engine import CREATE, SKIP, UPDATE, Column, Handler, Kind, Refused

@@ -251,7 +251,9 @@ def _insert(model: Any, objs: list[Any]) -> list[Any]:
     return created
 
 
-def _write(user: AbstractBaseUser, rows: Sequence[NewEnrolment], enrolments: list[Enrolment]) -> None:
+def _write(
+    user: AbstractBaseUser, rows: Sequence[NewEnrolment], enrolments: list[Enrolment]
+) -> None:
     """The enrolments, their supply rows and history as the per-row services write them:
     one history record (type "~", version 1) with the supply before, and for a row with
     a supply after a second one (version 2) with both lists."""
