@@ -167,7 +167,7 @@ def _person(person_id: int, before: set[int]) -> tuple[Any, ...]:
 
 def _snapshot(insats, before: set[int]) -> list[dict[str, Any]]:
     """Everything written for the insats's enrolments, without keys and times."""
-    history_model: Any = Enrolment.history.model  # type: ignore[attr-defined]
+    history_model: Any = Enrolment.history.model
     out = []
     for e in Enrolment.objects.filter(insats=insats).order_by("pk"):
         assert e.created_at is not None
@@ -301,13 +301,13 @@ def test_a_row_the_services_refuse_is_refused_and_nothing_is_written(world, over
         services.register_enrolment(
             user=user, insats=insats, personnummer_text=bad.personnummer.canonical, **fields
         )
-    counts = (Person.objects.count(), Enrolment.objects.count(), Enrolment.history.count())  # type: ignore[attr-defined]
+    counts = (Person.objects.count(), Enrolment.objects.count(), Enrolment.history.count())
     with pytest.raises(bulk.RowRefused) as refused:
         bulk.register_enrolments_bulk(user=user, insats=insats, rows=[good, bad])
     assert refused.value.index == 1
     assert _messages(refused.value) == _messages(by_service.value)
     assert set(refused.value.message_dict) == set(by_service.value.message_dict)
-    after = (Person.objects.count(), Enrolment.objects.count(), Enrolment.history.count())  # type: ignore[attr-defined]
+    after = (Person.objects.count(), Enrolment.objects.count(), Enrolment.history.count())
     assert after == counts
 
 

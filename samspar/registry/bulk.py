@@ -279,14 +279,14 @@ def _write(
             grouped[obj.enrolment_id].append(obj)
         by_enrolment[name] = grouped
 
-    history_model: Any = Enrolment.history.model  # type: ignore[attr-defined]
+    history_model: Any = Enrolment.history.model
     tracked = [f.attname for f in history_model.tracked_fields]
     now = timezone.now()
     records: list[Any] = []
     # (record, the supply lists it holds)
     holds: list[tuple[Any, tuple[str, ...]]] = []
     for row, enrolment in zip(rows, enrolments, strict=True):
-        versions = [(1, ("supply_before",))]
+        versions: list[tuple[int, tuple[str, ...]]] = [(1, ("supply_before",))]
         if row.supply_after:
             versions.append((2, ("supply_before", "supply_after")))
         for version, lists in versions:
