@@ -24,6 +24,7 @@ from samspar.organisation.models import FollowUpMethod, Municipality
 from samspar.registry import bulk, services
 from samspar.registry.models import Enrolment, Person
 from tests.factories import code, enrol, make_forbund, make_insats, make_pnr, make_user
+from tests.test_concurrency import _at_once, _one_success_one_refusal, at_once
 from tests.test_import_enrolments import MAN, _check, _full_row, _template_rows, _write
 
 pytestmark = pytest.mark.django_db
@@ -398,3 +399,37 @@ def test_the_import_refuses_a_file_whose_person_got_an_enrolment_after_its_check
     assert [(e["row"], e["column"]) for e in run.errors] == [(3, "Personnummer")]
     assert "active enrolment" in run.errors[0]["reason"] or "aktiv" in run.errors[0]["reason"]
     assert (Person.objects.count(), Enrolment.objects.count()) == counts
+
+
+@at_once
+@pytest.mark.django_db(transaction=True)
+def test_a_bulk_write_and_a_registration_at_the_same_moment_one_is_told(reference_data):
+    """The same person — new, then known from another insats — registered by hand while
+    a bulk write registers them: one wins, the other is refused with the service's
+    message; one person, one active enrolment (PostgreSQL: threads wait on locks)."""
+    forbund = make_forbund()
+    insats = make_insats(forbund)
+    other = make_insats(forbund, "Annan insats")
+    coach = make_user("coach", Role.REGISTRATOR, insats=insats)
+    colleague = make_user("kollega", Role.REGISTRATOR, insats=insats)
+    known = make_pnr(dt.date(1990, 6, 1), man=False)
+    enrol(make_user("annan", Role.REGISTRATOR, insats=other), other, personnummer_text=known)
+    for pnr in (make_pnr(dt.date(1985, 3, 15), man=True), known):
+        rows = [
+            bulk.NewEnrolment(
+                personnummer=_pnr(make_pnr(dt.date(1970, 1, 1), man=True)),
+                fields={"start_date": dt.date(2022, 3, 1), "education_level": None},
+            ),
+            bulk.NewEnrolment(
+                personnummer=_pnr(pnr),
+                fields={"start_date": dt.date(2022, 3, 1), "education_level": None},
+            ),
+        ]
+        results = _at_once(
+            lambda rows=rows: bulk.register_enrolments_bulk(user=coach, insats=insats, rows=rows),
+            lambda pnr=pnr: enrol(colleague, insats, personnummer_text=pnr),
+        )
+        _one_success_one_refusal(results, "Personen har redan en aktiv inskrivning")
+        digest = crypto.lookup_hash(_pnr(pnr).canonical)
+        assert Person.objects.filter(pnr_hash=digest).count() == 1
+        assert Enrolment.objects.filter(person__pnr_hash=digest, insats=insats).count() == 1
