@@ -7,6 +7,7 @@ persons got an overlapping enrolment after its check."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from decimal import Decimal
 from typing import Any
 
@@ -426,8 +427,8 @@ def test_a_bulk_write_and_a_registration_at_the_same_moment_one_is_told(referenc
             ),
         ]
         results = _at_once(
-            lambda rows=rows: bulk.register_enrolments_bulk(user=coach, insats=insats, rows=rows),
-            lambda pnr=pnr: enrol(colleague, insats, personnummer_text=pnr),
+            functools.partial(bulk.register_enrolments_bulk, user=coach, insats=insats, rows=rows),
+            functools.partial(enrol, colleague, insats, personnummer_text=pnr),
         )
         _one_success_one_refusal(results, "Personen har redan en aktiv inskrivning")
         digest = crypto.lookup_hash(_pnr(pnr).canonical)
