@@ -29,7 +29,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -79,7 +79,7 @@ class NewEnrolment:
     first_name: str = ""
     last_name: str = ""
     supply_before: Sequence[SupplyType] = ()
-    supply_after: Sequence[SupplyType] = field(default=())
+    supply_after: Sequence[SupplyType] = ()
 
 
 class RowRefused(ValidationError):
