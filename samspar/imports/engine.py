@@ -108,8 +108,23 @@ class Handler:
         match it: (CREATE, None), (UPDATE, stored object) or (SKIP, stored object)."""
         raise NotImplementedError
 
-    def write(self, action: str, row: dict[str, Any], stored: Any) -> None:
+    def write(self, action: str, row: dict[str, Any], stored: Any) -> bool | None:
+        """Write a checked row, or return True to have it written by ``flush`` at the
+        end of its chunk (in bulk)."""
         raise NotImplementedError
+
+    def flush(self) -> None:
+        """Write the rows ``write`` put off; a refusal is ``Refused`` naming which of
+        them (in the order they were put off)."""
+
+
+class Refused(ValidationError):
+    """A refused row of those a handler put off: ``index`` counts them in order; None
+    is a refusal of all of them."""
+
+    def __init__(self, index: int | None, error: ValidationError):
+        super().__init__(error)
+        self.index = index
 
 
 @dataclass(frozen=True)
@@ -235,17 +250,24 @@ def run(
             if not bad:
                 parsed.append((number, row, raw))
         handler.chunk([row for _n, row, _r in parsed])
+        put_off: list[tuple[int, dict[str, Any]]] = []
         for number, row, raw in parsed:
             try:
                 action, stored = handler.check(row)
-                if write and action != SKIP:
-                    handler.write(action, row, stored)
+                if write and action != SKIP and handler.write(action, row, stored):
+                    put_off.append((number, raw))
             except ValidationError as e:
                 _report(result, number, e, heading, raw)
                 continue
             result.created += action == CREATE
             result.updated += action == UPDATE
             result.skipped += action == SKIP
+        if write and result.ok:
+            try:
+                handler.flush()
+            except Refused as e:
+                number, raw = put_off[e.index] if e.index is not None else (0, {})
+                _report(result, number, e, heading, raw)
 
     def all_rows() -> None:
         chunk: list[tuple[int, list[Any]]] = []

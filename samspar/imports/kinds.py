@@ -17,13 +17,13 @@ from django.utils.translation import gettext_lazy
 
 from samspar.access.scoping import Action
 from samspar.codelists.models import EducationLevel
-from samspar.core import crypto
-from samspar.imports import constraints, values
+from samspar.core import constraints, crypto
+from samspar.imports import values
 from samspar.imports.choices import Lookup, options
-from samspar.imports.engine import CREATE, SKIP, UPDATE, Column, Handler, Kind
+from samspar.imports.engine import CREATE, SKIP, UPDATE, Column, Handler, Kind, Refused
 from samspar.organisation import services as setup
 from samspar.organisation.models import BudgetLine, Financing, Insats, InsatsYear, StaffMember
-from samspar.registry import services
+from samspar.registry import bulk, services
 from samspar.registry.models import (
     Enrolment,
     Person,
@@ -122,6 +122,7 @@ class EnrolmentHandler(CodeHandler):
         self.periods: dict[str, list[tuple[dt.date, dt.date | None, Any]]] = defaultdict(list)
         self.persons: dict[str, Person] = {}
         self.seen: set[tuple[str, dt.date]] = set()
+        self.pending: list[bulk.NewEnrolment] = []
         self.today = timezone.localdate()
         # Unknown education is stored as the code list's own "okänd", as the service does.
         self.unknown_education = EducationLevel.objects.filter(
@@ -242,7 +243,7 @@ class EnrolmentHandler(CodeHandler):
             s.pk for s in row["supply_before"]
         } and {s.pk for s in stored.supply_after.all()} == {s.pk for s in row["supply_after"]}
 
-    def write(self, action: str, row: dict[str, Any], stored: Any) -> None:
+    def write(self, action: str, row: dict[str, Any], stored: Any) -> bool:
         fields = self._fields(row)
         names: dict[str, Any] = {n: (row[n] or "").strip() for n in NAMES}
         if action == UPDATE:
@@ -254,21 +255,27 @@ class EnrolmentHandler(CodeHandler):
                 **names,
                 **fields,
             )
-            return
-        # A finished enrolment is registered in one step (the service takes the end
-        # variables too); only its supply after needs a second save.
-        enrolment = services.register_enrolment(
-            user=self.user,
-            insats=self.insats,
-            personnummer_text=row["personnummer"].canonical,
-            supply_before=row["supply_before"],
-            **names,
-            **fields,
-        )
-        if row["supply_after"]:
-            services.update_enrolment(
-                user=self.user, enrolment=enrolment, supply_after=row["supply_after"]
+            return False
+        # New enrolments are registered at the end of the chunk, in bulk: what
+        # ``register_enrolment`` (and ``update_enrolment`` for the supply after) would
+        # write one by one, with the same checks (``samspar.registry.bulk``).
+        self.pending.append(
+            bulk.NewEnrolment(
+                personnummer=row["personnummer"],
+                fields=fields,
+                supply_before=row["supply_before"],
+                supply_after=row["supply_after"],
+                **names,
             )
+        )
+        return True
+
+    def flush(self) -> None:
+        rows, self.pending = self.pending, []
+        try:
+            bulk.register_enrolments_bulk(user=self.user, insats=self.insats, rows=rows)
+        except bulk.RowRefused as e:
+            raise Refused(e.index, e) from None
 
 
 ENROLMENT_COLUMNS = (
