@@ -162,7 +162,7 @@ def _journey(page, url, tmp_path):
     page.wait_for_selector("input[name=municipalities][value='2084']")
     page.fill("#id_name", FORBUND)
     page.select_option("#id_county", "20")
-    page.fill("#id_organisation_number", "222000-1234")
+    page.fill("#id_organisation_number", "222000-1230")
     for municipality in ("2084", "2083", "2085"):  # Avesta, Hedemora, Ludvika
         page.check(f"input[name=municipalities][value='{municipality}']")
     page.fill("#id_admin_username", "anna.admin")
