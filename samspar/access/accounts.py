@@ -31,13 +31,12 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.contrib.auth.tokens import default_token_generator
-from django.contrib.sessions.models import Session
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
@@ -45,6 +44,7 @@ from django.utils.translation import gettext as _
 from samspar.access.models import ROLE_LABELS, RoleAssignment
 from samspar.access.scoping import Role
 from samspar.access.security_log import SecurityEvent, current_request, record
+from samspar.access.services import delete_sessions
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -377,16 +377,6 @@ def create_user(
     return user
 
 
-def _end_sessions(user: User) -> int:
-    """Delete every session of the user (the approach of ``services.end_all_sessions``)."""
-    ended = 0
-    for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
-        if session.get_decoded().get("_auth_user_id") == str(user.pk):
-            session.delete()
-            ended += 1
-    return ended
-
-
 @transaction.atomic
 def deactivate_user(*, actor: AbstractBaseUser, user: User) -> User:
     """End the account's access at once: inactive (no log-in, no role grants anything),
@@ -405,7 +395,7 @@ def deactivate_user(*, actor: AbstractBaseUser, user: User) -> User:
     user.is_active = False
     user._history_user = actor  # type: ignore[attr-defined]
     user.save(update_fields=["is_active"])
-    ended = _end_sessions(user)
+    ended = delete_sessions(user)
     record(
         SecurityEvent.Kind.USER_DEACTIVATED,
         username=user.get_username(),

@@ -87,6 +87,11 @@ def end_all_sessions(user: User, request: HttpRequest | None = None) -> int:
         user=user,
         request=request,
     )
+    return delete_sessions(user)
+
+
+def delete_sessions(user: User) -> int:
+    """Delete every live session of the user (the database holds sessions); how many."""
     ended = 0
     for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
         if session.get_decoded().get("_auth_user_id") == str(user.pk):
