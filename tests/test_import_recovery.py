@@ -12,12 +12,11 @@ import datetime as dt
 import io
 import subprocess
 import sys
-import time
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -334,10 +333,14 @@ def test_a_worker_process_killed_mid_check_leaves_a_run_that_is_run_again(
 ):
     """A real ``samspar db_worker`` process holds the run's lock while it checks; killed
     with SIGKILL, its task stays *running* in the queue, the lock is gone with its
-    session, and the page offers to run the check again, which then completes."""
+    session, and the page offers to run the check again, which then completes.
+
+    No race with the worker's speed: a second connection holds the run's row, so the
+    worker, once it has taken the task and the run's lock, waits at its first write of
+    the run until it is killed."""
     from tests.test_production_server import database_url, production_env
 
-    days = [dt.date(1950, 1, 1) + dt.timedelta(days=i) for i in range(6000)]
+    days = [dt.date(1950, 1, 1) + dt.timedelta(days=i) for i in range(600)]
     numbers = [make_pnr(day, man=i % 2 == 0) for i, day in enumerate(days)]
     client = _client(registrator)
     run = _upload(client, insats, _csv(*numbers))
@@ -347,6 +350,12 @@ def test_a_worker_process_killed_mid_check_leaves_a_run_that_is_run_again(
         SAMSPAR_FIELD_KEY=settings.SAMSPAR_FIELD_KEY,
         SAMSPAR_HASH_KEY=settings.SAMSPAR_HASH_KEY,
     )
+    holder = connections.create_connection(DEFAULT_DB_ALIAS)
+    with holder.cursor() as cursor:
+        cursor.execute("BEGIN")
+        cursor.execute(
+            f"SELECT id FROM {ImportRun._meta.db_table} WHERE id = %s FOR UPDATE", [run.pk]
+        )
     process = subprocess.Popen(
         [sys.executable, "-m", "samspar.cli", "db_worker", "--no-reload", "--no-startup-delay"],
         env=env,
@@ -354,22 +363,35 @@ def test_a_worker_process_killed_mid_check_leaves_a_run_that_is_run_again(
         stderr=subprocess.DEVNULL,
     )
     try:
-        # Bounded only so that a broken start fails instead of hanging.
-        for _attempt in range(3000):
-            run.refresh_from_db()
-            if run.status == Status.CHECKING and run.progress_done > 0:
+        # Until the worker holds the run's lock; the pause between looks is the wait for
+        # the process (bounded only so that a broken start fails instead of hanging).
+        for _look in range(3000):
+            if liveness.is_held(run.pk):
                 break
-            assert run.status in (Status.QUEUED, Status.CHECKING), run.status
-            assert process.poll() is None, "the worker ended"
-            time.sleep(0.1)
-        assert run.status == Status.CHECKING
-        assert liveness.is_held(run.pk)  # by the worker process
+            with pytest.raises(subprocess.TimeoutExpired):
+                process.wait(timeout=0.1)  # the worker must not end
+        assert liveness.is_held(run.pk)  # by the worker process, waiting for the row
+        run.refresh_from_db()
         assert not selectors.run_state(run).interrupted
     finally:
         process.kill()
         process.wait()
+        # The server notices a killed client only when it next talks to it: end the
+        # worker's sessions (every one in the database but the test's) before the row
+        # is let go, as a restart of the machine would.
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            (own,) = cursor.fetchone()
+        with holder.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_terminate_backend(pid, 60000) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid NOT IN (pg_backend_pid(), %s)",
+                [own],
+            )
+            cursor.execute("ROLLBACK")
+        holder.close()
     run.refresh_from_db()
-    assert run.status == Status.CHECKING
+    assert run.status == Status.QUEUED  # its first write never got through
     assert DBTaskResult.objects.get(pk=run.task_id).status == "RUNNING"
     assert not liveness.is_held(run.pk)
     # Ten seconds on (the grace for a worker between taking a task and its lock):
