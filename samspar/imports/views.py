@@ -5,6 +5,7 @@ the user who started it, and only while they may still do what it imports."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -201,40 +202,40 @@ def import_mapping(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return redirect("import-run", pk=run.pk)
 
 
-@login_required
-@require_POST
-def import_confirm(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+def _act(
+    request: AuthenticatedRequest,
+    pk: int,
+    action: Callable[..., ImportRun],
+    done: str,
+    *,
+    to_insats: bool = False,
+) -> HttpResponse:
+    """One button of a run's page: the service ``action``, its refusal as a message."""
     run = _run(request, pk)
     try:
-        services.confirm_import(user=request.user, run=run)
+        action(user=request.user, run=run)
     except ValidationError as e:
         messages.error(request, " ".join(e.messages))
     else:
-        messages.success(request, _("The import has started."))
+        messages.success(request, done)
+    if to_insats:
+        return redirect("import-start", insats_id=run.insats_id)
     return redirect("import-run", pk=run.pk)
+
+
+@login_required
+@require_POST
+def import_confirm(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    return _act(request, pk, services.confirm_import, _("The import has started."))
 
 
 @login_required
 @require_POST
 def import_resume(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    run = _run(request, pk)
-    try:
-        services.resume_import(user=request.user, run=run)
-    except ValidationError as e:
-        messages.error(request, " ".join(e.messages))
-    else:
-        messages.success(request, _("The import is queued again."))
-    return redirect("import-run", pk=run.pk)
+    return _act(request, pk, services.resume_import, _("The import is queued again."))
 
 
 @login_required
 @require_POST
 def import_discard(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    run = _run(request, pk)
-    try:
-        services.discard_import(user=request.user, run=run)
-    except ValidationError as e:
-        messages.error(request, " ".join(e.messages))
-    else:
-        messages.success(request, _("The file is discarded."))
-    return redirect("import-start", insats_id=run.insats_id)
+    return _act(request, pk, services.discard_import, _("The file is discarded."), to_insats=True)
