@@ -27,7 +27,7 @@ demo: system-packages $(STAMP)
 	$(BIN)/samspar demo --reset
 	@echo
 	@echo "Samspår is running on http://$(HOST):$(PORT)/  (stop with Ctrl-C)"
-	$(BIN)/samspar db_worker --no-reload & worker=$$!; \
+	$(BIN)/samspar worker --no-reload & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/samspar runserver $(HOST):$(PORT) --noreload
 

@@ -101,7 +101,7 @@ if not PRODUCTION:
     INSTALLED_APPS += DEVELOPMENT_APPS
 
 # Background work (an import's check and write) through Django's tasks framework
-# (the django-tasks backport) kept in the database: `samspar db_worker` runs them.
+# (the django-tasks backport) kept in the database: `samspar worker` runs them.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # Days a finished import's error list (whose values may be personnummer) is kept before
 # `samspar gallring` removes it; the counts stay (docs/import.md, docs/security.md §4).

@@ -9,7 +9,7 @@ maps what is unknown, sees every problem in the dry run, fixes the file, imports
 the Deltagare and Resultat reports show the figures counted by hand below.
 
 Everything after the first administrator goes through the pages; between steps the test
-runs the task worker once, as ``samspar db_worker`` does on a server. Drives Debian's
+runs the task worker once, as ``samspar worker`` does on a server. Drives Debian's
 chromium through Playwright (the ``page`` fixture of tests/conftest.py).
 """
 
@@ -375,9 +375,9 @@ def _open_report(page, key):
 
 
 def _work_and_wait(page):
-    """The task worker, once (``samspar db_worker``): every queued task, then it stops.
+    """The task worker, once (``samspar worker``): every queued task, then it stops.
     The run page polls its progress and shows the result when the run is done."""
-    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+    call_command("worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
     page.wait_for_selector("#import-rows")
 
 

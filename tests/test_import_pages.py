@@ -44,7 +44,7 @@ worker = pytest.mark.django_db(transaction=True)
 
 def _work():
     """The task worker, once: every queued task, then it stops."""
-    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+    call_command("worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
 
 
 def _client(user):

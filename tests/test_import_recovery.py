@@ -46,7 +46,7 @@ def _women(n: int) -> list[str]:
 
 
 def _work() -> None:
-    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+    call_command("worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
 
 
 def _client(user) -> Client:
@@ -201,7 +201,7 @@ def test_a_run_no_worker_takes_says_so(reference_data, registrator, insats):
     state = selectors.run_state(run)
     assert not state.interrupted and state.no_worker
     page = client.get(reverse("import-run", args=[run.pk])).content.decode()
-    assert 'id="import-no-worker"' in page and "samspar db_worker" in page
+    assert 'id="import-no-worker"' in page and "samspar worker" in page
     assert 'id="import-interrupted"' not in page
     fragment = client.get(reverse("import-progress", args=[run.pk]), HTTP_HX_REQUEST="true")
     assert "HX-Refresh" not in fragment.headers and b"import-no-worker" in fragment.content
@@ -331,7 +331,7 @@ def test_retention_removes_a_done_runs_errors_and_discards_interrupted_runs(
 def test_a_worker_process_killed_mid_check_leaves_a_run_that_is_run_again(
     reference_data, registrator, insats, settings, tmp_path
 ):
-    """A real ``samspar db_worker`` process holds the run's lock while it checks; killed
+    """A real ``samspar worker`` process holds the run's lock while it checks; killed
     with SIGKILL, its task stays *running* in the queue, the lock is gone with its
     session, and the page offers to run the check again, which then completes.
 
@@ -357,7 +357,7 @@ def test_a_worker_process_killed_mid_check_leaves_a_run_that_is_run_again(
             f"SELECT id FROM {ImportRun._meta.db_table} WHERE id = %s FOR UPDATE", [run.pk]
         )
     process = subprocess.Popen(
-        [sys.executable, "-m", "samspar.cli", "db_worker", "--no-reload", "--no-startup-delay"],
+        [sys.executable, "-m", "samspar.cli", "worker", "--no-reload", "--no-startup-delay"],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,

@@ -1,5 +1,5 @@
 """The background task: a file's check or write runs in the task worker
-(``samspar db_worker``), so it goes on when the browser is closed."""
+(``samspar worker``), so it goes on when the browser is closed."""
 
 from __future__ import annotations
 

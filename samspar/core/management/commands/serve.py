@@ -70,7 +70,7 @@ class Command(BaseCommand):
             return
 
         # ---- Background worker --------------------------------------------------------
-        # The task queue's worker (`samspar db_worker`, django-tasks: imports in the
+        # The task queue's worker (`samspar worker`, django-tasks: imports in the
         # background) is a process of its own beside this web server, started by the
         # service manager (docs/deployment.md, "Background worker"); it is not started
         # here.
