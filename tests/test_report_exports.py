@@ -312,7 +312,7 @@ def test_suppressed_cells_in_every_format(avesta):
     assert view.rows[total].cells[3].suppressed
 
 
-def test_charts_leave_out_the_total_row_and_suppressed_cells(avesta):
+def test_charts_leave_out_the_total_row_and_mark_suppressed_cells(avesta):
     table = REPORTS["deltagare"].build(_scope(avesta)).table("counts")
     spec = vega_lite_spec(table)
     assert spec is not None
@@ -324,7 +324,11 @@ def test_charts_leave_out_the_total_row_and_suppressed_cells(avesta):
     table.suppressed.add((0, "new"))
     spec = vega_lite_spec(table)
     assert spec is not None
-    assert len(spec["data"]["values"]) == 2 * 4 - 1
+    values = spec["data"]["values"]
+    assert len(values) == 2 * 4  # the hidden cell is drawn as hidden, not left out
+    [hidden] = [v for v in values if v["hidden"]]
+    assert (hidden["label"], hidden["series"]) == ("Kvinnor", "Nya under perioden")
+    assert hidden["value"] is None
     assert chart_svg(table).startswith("<svg")
     assert chart_png(table).startswith(b"\x89PNG")
 

@@ -10,7 +10,9 @@ from functools import cached_property
 
 from django.utils.safestring import SafeString, mark_safe
 
-from samspar.reports.charts import chart_png, chart_svg
+# A module import: charts imports exports.common, whose package (exports.pdf) imports
+# this module.
+from samspar.reports import charts
 from samspar.reports.exports.common import display
 from samspar.reports.tables import Column, Kind, Table, Value
 
@@ -48,18 +50,23 @@ class TableView:
         return bool(self.table.suppressed)
 
     @property
+    def hidden_note(self) -> str:
+        """What "–" means, under a table with a hidden cell (its chart says it too)."""
+        return str(charts.HIDDEN_NOTE)
+
+    @property
     def wide(self) -> bool:
         """Many columns: laid out with less room per column."""
         return len(self.table.columns) > self.wide_above
 
     @cached_property
     def chart_svg(self) -> SafeString | None:
-        svg = chart_svg(self.table)
+        svg = charts.chart_svg(self.table)
         # vl-convert escapes every text it draws, labels included: safe to inline.
         return mark_safe(svg) if svg else None
 
     def png(self) -> bytes | None:
-        return chart_png(self.table)
+        return charts.chart_png(self.table)
 
 
 def table_view(
