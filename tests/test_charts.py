@@ -12,9 +12,13 @@ from django.utils import translation
 
 from samspar.access.scoping import Role
 from samspar.annual.compose import build_annual_report
+from samspar.reports.catalogue import REPORTS
 from samspar.reports.charts import chart_png, chart_svg, vega_lite_spec
+from samspar.reports.presentation import table_view
+from samspar.reports.scope import Level, ReportScope
 from samspar.reports.tables import Chart, Column, Kind, Table
 from tests.factories import make_user
+from tests.seeds import AVESTA_YEAR
 
 YEAR = 2022
 pytestmark = pytest.mark.seed_002  # the module's insats holds seed 002 (for those asking)
@@ -230,3 +234,36 @@ def test_every_hidden_cell_of_the_boards_annual_report_charts_is_marked(board, i
     # The board does not see seed 002's small counts (2 early dropouts, 1 to other
     # rehabilitation …): some charted cell is hidden.
     assert marked > 0
+
+
+@pytest.mark.parametrize("exact", [True, False])
+def test_every_catalogue_chart_prints_its_cells_as_the_table_does(insats, exact):
+    """Every chart of the catalogue, bar, stacked and line: each datum's text is its
+    cell on the page, hidden or not, and no mark's name carries more decimals."""
+    scope = ReportScope.for_operator(
+        *AVESTA_YEAR, level=Level.INSATS, object_id=insats.pk, exact=exact
+    )
+    kinds, hidden, decimals = set(), 0, 0
+    for report_spec in REPORTS.values():
+        for table in report_spec.build(scope).tables:
+            spec = vega_lite_spec(table)
+            if spec is None:
+                continue
+            kinds.add(table.chart.kind)
+            view = table_view(table)
+            page = {
+                (str(row[0]), str(c.label)): view.rows[r].cells[i].text
+                for r, row in enumerate(table.rows)
+                for i, c in enumerate(table.columns)
+            }
+            for datum in spec["data"]["values"]:
+                assert datum["text"] == page[datum["label"], datum["series"]], table.key
+                hidden += datum["hidden"]
+                decimals += "," in datum["text"]
+            svg = chart_svg(table)
+            assert svg is not None
+            for label in _aria_labels(svg):
+                assert not re.search(r"\d[.,]\d{2}", label), (table.key, label)
+    assert kinds == {"bar", "stacked", "line"}
+    assert decimals > 0  # means and shares among them, with their one decimal
+    assert (hidden > 0) is not exact
