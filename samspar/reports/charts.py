@@ -91,7 +91,7 @@ def vega_lite_spec(table: Table) -> dict[str, Any] | None:
         "y": y,
         "tooltip": [
             {"field": "label", "type": "nominal", "title": x["title"] or ""},
-            {"field": "series", "type": "nominal", "title": " "},
+            {"field": "series", "type": "nominal"},
             {"field": "text", "type": "nominal", "title": y["title"] or ""},
         ],
         "description": {"field": "description"},
@@ -120,25 +120,35 @@ def vega_lite_spec(table: Table) -> dict[str, Any] | None:
         "height": _HEIGHT,
         "background": "white",
         "data": {"values": values},
+        "mark": shown_mark,
         "encoding": encoding,
         "config": {"font": "DejaVu Sans", "view": {"stroke": None}},
     }
-    if not hidden:
-        spec["mark"] = shown_mark
-        return spec
-    # Headroom above the highest shown value, so that a placeholder on top of the
-    # highest stack still shows.
+    if hidden:
+        _mark_hidden(spec, chart.kind, series_labels)
+    return spec
+
+
+def _mark_hidden(spec: dict[str, Any], kind: str, series_labels: list[str]) -> None:
+    """Layers ``spec``: the shown values, a placeholder for each hidden one and "–" over
+    it, with headroom above the highest shown value (or stack) so that a placeholder on
+    top of the highest stack still shows."""
+    values = spec["data"]["values"]
     highest = (
-        max(_tops(values).values())
-        if chart.kind == "stacked"
-        else max(v["value"] or 0.0 for v in values)
+        max(_tops(values).values()) if kind == "stacked" else max(v["value"] or 0.0 for v in values)
     )
-    y["scale"] = {"domainMax": _HEADROOM * highest}
+    spec["encoding"]["y"]["scale"] = {"domainMax": _HEADROOM * highest}
     # A line keeps its hidden points (as nulls: the line breaks there); bars drop them.
-    shown_filter = [] if chart.kind == "line" else [{"filter": "!datum.hidden"}]
+    shown_filter = [] if kind == "line" else [{"filter": "!datum.hidden"}]
+    # In a stack each hidden segment has a slot of its own (the bars share theirs).
+    slot = (
+        {"xOffset": {"field": "series", "sort": series_labels}}
+        if kind == "stacked" and len(series_labels) > 1
+        else {}
+    )
     spec["layer"] = [
-        {"mark": shown_mark, "transform": shown_filter},
-        _placeholder(chart.kind, series_labels),
+        {"mark": spec.pop("mark"), "transform": shown_filter},
+        _placeholder(kind, series_labels, slot),
         {
             "mark": {"type": "text", "baseline": "bottom", "dy": -2, "fontSize": 15},
             "transform": [{"filter": "datum.hidden"}],
@@ -146,15 +156,10 @@ def vega_lite_spec(table: Table) -> dict[str, Any] | None:
                 "y": {"value": 0},
                 "text": {"value": SUPPRESSED},
                 "color": {"value": "black"},
-                **(
-                    {"xOffset": {"field": "series", "sort": series_labels}}
-                    if chart.kind == "stacked" and len(series) > 1
-                    else {}
-                ),
+                **slot,
             },
         },
     ]
-    return spec
 
 
 def chart_svg(table: Table) -> str | None:
@@ -182,14 +187,19 @@ def _values(table: Table, label_key: str | None, series: list[Column]) -> list[d
         for column in series:
             value = row[table.column_index(column.key)]
             hidden = (r, column.key) in table.suppressed
-            if not hidden and not isinstance(value, int | float):
+            number: float | None
+            if hidden:
+                number = None
+            elif isinstance(value, int | float):
+                number = float(value)
+            else:
                 continue
             text = display(value, column, hidden)
             values.append(
                 {
                     "label": label,
                     "series": str(column.label),
-                    "value": None if hidden else float(value),  # type: ignore[arg-type]
+                    "value": number,
                     "hidden": hidden,
                     "text": text,
                     "description": f"{label}, {column.label}: {text}",
@@ -215,20 +225,19 @@ def _tops(values: list[dict[str, Any]]) -> dict[str, float]:
     return tops
 
 
-def _placeholder(kind: str, series_labels: list[str]) -> dict[str, Any]:
+def _placeholder(kind: str, series_labels: list[str], slot: dict[str, Any]) -> dict[str, Any]:
     """The layer drawing hidden cells: an empty dashed bar (in its series' slot of a
     group or of a stack) or, on a line, a dashed rule across the plot."""
     several = len(series_labels) > 1
     encoding: dict[str, Any] = {
         "y": {"field": "base", "type": "quantitative"},
         "y2": {"value": 0},  # the top of the plot
+        **slot,
     }
     if kind == "line":
         mark: dict[str, Any] = {"type": "rule", "strokeDash": _DASH, "strokeWidth": 1.5}
     else:
         mark = {"type": "rect", "fill": _PLACEHOLDER_FILL, "strokeDash": _DASH, "strokeWidth": 1.5}
-        if kind == "stacked" and several:
-            encoding["xOffset"] = {"field": "series", "sort": series_labels}
     if several:
         encoding["stroke"] = {
             "field": "series",
