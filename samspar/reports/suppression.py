@@ -129,7 +129,41 @@ def _protect(cells: Cells, small: set[Key]) -> set[Key]:
     for key in sorted(hidden - primary, key=lambda k: cost[k], reverse=True):
         if not _exposed(cells, (hidden - {key}) | implied, small):
             hidden.discard(key)
+    _swap_totals(cells, cost, hidden, primary, small, implied)
     return hidden
+
+
+def _swap_totals(
+    cells: Cells,
+    cost: dict[Key, Cost],
+    hidden: set[Key],
+    primary: set[Key],
+    small: set[Key],
+    implied: set[Key],
+) -> None:
+    """Each secondary total or sum, the most expensive first, gives way to the cheapest
+    inner count of its equations that protects as well (the greedy cover may have taken
+    it where a cell further off would also do)."""
+    for key in sorted(hidden - primary, key=lambda k: cost[k], reverse=True):
+        if cost[key][0] == INNER:
+            continue
+        near = {k for e in cells.equations if key in e for k in e}
+        near |= {k for e in cells.equations if near & e.keys() for k in e}
+        inner = sorted(
+            (
+                k
+                for k in near
+                if k in cost and cost[k][0] == INNER and k not in hidden
+                if cells.quantities[k].size
+            ),
+            key=lambda k: cost[k],
+        )
+        for other in inner:
+            swapped = (hidden - {key}) | {other}
+            if not _exposed(cells, swapped | implied, small):
+                hidden.discard(key)
+                hidden.add(other)
+                break
 
 
 def _exposed(cells: Cells, unknown: set[Key], small: set[Key]) -> list[Key]:
@@ -172,9 +206,7 @@ def _cover(
     return None
 
 
-def _cheapest(
-    cells: Cells, cost: dict[Key, Cost], keys: list[Key], hidden: set[Key]
-) -> Key | None:
+def _cheapest(cells: Cells, cost: dict[Key, Cost], keys: list[Key], hidden: set[Key]) -> Key | None:
     """The shown, not hidden, non-zero quantity of ``keys`` that costs least (a zero is
     no cover: a reader knows a hidden cell is never a zero hidden for being small)."""
     candidates = [
