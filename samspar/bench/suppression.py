@@ -131,10 +131,9 @@ def _operator(*, exact: bool) -> AbstractBaseUser:
 
 def _scopes(year: int, level: Level, object_id: int) -> tuple[ReportScope, ReportScope]:
     period = (dt.date(year, 1, 1), dt.date(year, 12, 31))
-    where = {"level": level, "object_id": object_id}
     return (
-        ReportScope.for_operator(*period, exact=True, **where),
-        ReportScope.for_operator(*period, published=True, **where),
+        ReportScope.for_operator(*period, exact=True, level=level, object_id=object_id),
+        ReportScope.for_operator(*period, level=level, object_id=object_id, published=True),
     )
 
 
