@@ -2,7 +2,7 @@
 small counts hidden from a reader who tries to work them out: from shares and their
 counts, from row and column sums and totals, from the same count in another table.
 (Subtracting a report from the same report without the gender filter or for the level
-above is met by the cell-key noise, not by hiding: docs/roles.md, "Small counts".) The
+above is met by the cell-key noise, not by hiding: docs/roles.md, "How suppression works".) The
 declarations suppression relies on (what a share is computed from, which
 counts add up, which are the same) are checked against the data first, so a new figure
 cannot forget one."""

@@ -2,7 +2,7 @@
 of the report or annual report that shows it; a change since the base year hides with
 the base year; the trend's implied early dropouts are protected. (Subtracting a report
 from the same report without the gender filter or for the level above is met by the
-cell-key noise, not by hiding: docs/roles.md, "Small counts".)"""
+cell-key noise, not by hiding: docs/roles.md, "How suppression works".)"""
 
 from __future__ import annotations
 

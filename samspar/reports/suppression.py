@@ -20,7 +20,7 @@ hidden in both (``reports.cells``).
 
 Differencing *across* publications (other periods, levels, the report without a gender
 filter) is not this module's concern: the shown counts are perturbed by their cell keys
-afterwards (docs/roles.md, "Small counts").
+afterwards (docs/roles.md, "How suppression works").
 """
 
 from __future__ import annotations
