@@ -126,11 +126,25 @@ def _protect(cells: Cells, small: set[Key]) -> set[Key]:
         if cover is None:  # nothing shown left to hide: cannot happen with shown counts
             break
         hidden.add(cover)
+    _prune(cells, cost, hidden, primary, small, implied)
+    if _swap_totals(cells, cost, hidden, primary, small, implied):
+        _prune(cells, cost, hidden, primary, small, implied)
+    return hidden
+
+
+def _prune(
+    cells: Cells,
+    cost: dict[Key, Cost],
+    hidden: set[Key],
+    primary: set[Key],
+    small: set[Key],
+    implied: set[Key],
+) -> None:
+    """Redundancy elimination: every secondary cell, the most expensive first, is shown
+    again if no small count then follows."""
     for key in sorted(hidden - primary, key=lambda k: cost[k], reverse=True):
         if not _exposed(cells, (hidden - {key}) | implied, small):
             hidden.discard(key)
-    _swap_totals(cells, cost, hidden, primary, small, implied)
-    return hidden
 
 
 def _swap_totals(
@@ -140,10 +154,11 @@ def _swap_totals(
     primary: set[Key],
     small: set[Key],
     implied: set[Key],
-) -> None:
+) -> bool:
     """Each secondary total or sum, the most expensive first, gives way to the cheapest
     inner count of its equations that protects as well (the greedy cover may have taken
-    it where a cell further off would also do)."""
+    it where a cell further off would also do). Whether any did."""
+    swapped_any = False
     for key in sorted(hidden - primary, key=lambda k: cost[k], reverse=True):
         if cost[key][0] == INNER:
             continue
@@ -163,7 +178,9 @@ def _swap_totals(
             if not _exposed(cells, swapped | implied, small):
                 hidden.discard(key)
                 hidden.add(other)
+                swapped_any = True
                 break
+    return swapped_any
 
 
 def _exposed(cells: Cells, unknown: set[Key], small: set[Key]) -> list[Key]:
