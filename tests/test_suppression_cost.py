@@ -218,13 +218,25 @@ def test_a_mean_over_too_few_is_hidden():
 
 def test_the_means_of_a_sum_of_rows_do_not_give_hidden_counts_back():
     """Women and men with their kept counts hidden under a shown total: the three means
-    would make one more equation (32 × 17.3 = 20 × w + 12 × m) and give both back, so
-    the means of the hidden rows go; the total's stays."""
-    rows = [("Women", 23, 3, 18.0), ("Men", 14, 2, 16.1), ("Total", 37, 5, 17.3)]
+    would make one more equation (32 × 17.2875 = 18 × w + 16.1 × m) and give both back,
+    so the means of the hidden rows go; the total's stays."""
+    rows = [("Women", 23, 3, 18.0), ("Men", 14, 2, 16.1), ("Total", 37, 5, 17.2875)]
     table = suppress_table(_throughput(rows, total_row=True), LIMIT)
     assert {("Women", "kept"), ("Men", "kept")} <= _hidden(table)
     assert {("Women", "months"), ("Men", "months")} <= _hidden(table)
-    assert table.value(2, "months") == 17.3
+    assert table.value(2, "months") == 17.2875
+
+
+def test_the_means_of_a_sum_of_rows_stay_where_they_give_nothing_small_back():
+    """Early dropouts 1, 1 and 2 (the year of an annual report): the kept counts 20, 12
+    and 32 are all hidden to cover them. The three means make one more equation, but it
+    leaves one early dropout of women against men open (0.75 w − 1.25 m = −0.5 has more
+    than one answer), so the means stay: 32 people, 17.25 months."""
+    rows = [("Women", 21, 1, 16.5), ("Men", 13, 1, 18.5), ("Total", 34, 2, 17.25)]
+    table = suppress_table(_throughput(rows, total_row=True), LIMIT)
+    assert {("Women", "kept"), ("Men", "kept"), ("Total", "kept")} <= _hidden(table)
+    assert [table.value(r, "months") for r in range(3)] == [16.5, 18.5, 17.25]
+    assert [table.value(r, "ended") for r in range(3)] == [21, 13, 34]
 
 
 # --- the issue's example -----------------------------------------------------------------

@@ -16,7 +16,8 @@ hidden in both (``reports.cells``).
   elimination). The same tables always give the same hidden cells.
 - *Derived cells*: a share hides with any count it is computed from (it would give one
   back from the other); a mean only when its own population is below the threshold, or
-  when the means of a sum of rows would give a hidden count back (``_hide_derived``).
+  when the means of a sum of rows would let a small count follow (``_hide_derived``,
+  ``_hide_weighted_means``).
 
 Differencing *across* publications (other periods, levels, the report without a gender
 filter) is not this module's concern: the shown counts are perturbed by their cell keys
@@ -27,6 +28,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
+from math import lcm
 
 from samspar.reports import linear
 from samspar.reports.cells import Cells, Key, collect
@@ -83,11 +87,16 @@ def suppress_table(table: Table, limit: int) -> Table:
 def _suppress(tables: list[Table], limit: int) -> None:
     cells = collect(tables)
     small = {k for k, q in cells.quantities.items() if any(0 < v < limit for v in q.values)}
-    for key in _protect(cells, small):
+    hidden = _protect(cells, small)
+    for key in hidden:
         for table, r, column in cells.quantities[key].positions:
             table.suppressed.add((r, column))
     for table in tables:
         _hide_derived(table, limit)
+    _hide_weighted_means(cells, tables, hidden, small)
+    for table in tables:
+        for r, key in table.suppressed:
+            table.rows[r][table.column_index(key)] = None
 
 
 def costs(cells: Cells) -> dict[Key, Cost]:
@@ -242,16 +251,13 @@ def is_mean(column: Column) -> bool:
 
 
 def _hide_derived(table: Table, limit: int) -> None:
-    """Hide shares and means that would give a hidden count back or cover too few;
-    then hidden cells become None.
+    """Hide the shares and means that would give a hidden count back or cover too few.
 
     - A share (a percent, a change of a count or of a share) hides with any count it is
       computed from: with the other one shown it gives the hidden one back.
-    - A mean hides only when its population is below the threshold (a mean over one
-      person is that person's value). A mean beside a hidden count of many persons is
-      shown — unless the means of a sum of rows (women, men, total) are all shown and
-      one of the counts hidden: then total × its mean = Σ part × its mean is one more
-      equation between the counts, and the means of the rows with hidden counts go.
+    - A mean hides when its population is below the threshold (a mean over one person
+      is that person's value); beside a hidden count of many persons it is shown, unless
+      the means of a sum of rows would give a hidden count back (_hide_weighted_means).
     """
     for column in (c for c in table.columns if c.sources):
         for r in range(len(table.rows)):
@@ -264,21 +270,57 @@ def _hide_derived(table: Table, limit: int) -> None:
                 hide = any(cell in table.suppressed for cell in cells)
             if hide:
                 table.suppressed.add((r, column.key))
-    _hide_weighted_means(table)
-    for r, key in table.suppressed:
-        table.rows[r][table.column_index(key)] = None
 
 
-def _hide_weighted_means(table: Table) -> None:
-    """A column of means over a sum of rows whose counts are partly hidden."""
+def _hide_weighted_means(
+    cells: Cells, tables: list[Table], hidden: set[Key], small: set[Key]
+) -> None:
+    """The means of a sum of rows (women, men, total) make one more equation between
+    their counts: total × its mean = Σ part × its mean. Where they are all shown and a
+    count of the sum is hidden, the equation joins the others (a reader has it too) if
+    no small count then follows; else the means of the rows with hidden counts go."""
+    where = {(id(t), r, c): k for k, q in cells.quantities.items() for t, r, c in q.positions}
+    unknown = hidden | {k for k, q in cells.quantities.items() if not q.shown}
+    equations = list(cells.equations)
+    for table in tables:
+        for column, rows in _mean_sums(table):
+            (source,) = column.sources
+            terms: dict[Key, Fraction] = {}
+            residual = Fraction(0)
+            for r, sign in zip(rows, (-1, *(1 for _ in rows[1:])), strict=True):
+                mean, n = table.value(r, column.key), table.value(r, source)
+                if isinstance(mean, int | float | Decimal) and isinstance(n, int):
+                    key = where[id(table), r, source]
+                    terms[key] = terms.get(key, Fraction(0)) + sign * Fraction(mean)
+                    residual += sign * n * Fraction(mean)
+            # Only a mean adds up so (the youngest and the oldest do not).
+            if abs(residual) > Fraction(1, 10**6) * (1 + sum(abs(c) for c in terms.values())):
+                continue
+            scale = lcm(*(c.denominator for c in terms.values()))
+            equation = {k: int(c * scale) for k, c in terms.items() if c}
+            if not equation:
+                continue
+            if any(k in small for k in linear.determined([*equations, equation], unknown)):
+                table.suppressed |= {
+                    (r, column.key) for r in rows if (r, source) in table.suppressed
+                }
+            else:
+                equations.append(equation)
+
+
+def _mean_sums(table: Table) -> list[tuple[Column, tuple[int, ...]]]:
+    """(mean column, (total row, part rows…)) where every mean is shown and a count of
+    the sum is hidden."""
     sums = dict(table.row_sums)
     if table.total_row is not None and table.total_row not in sums:
         sums[table.total_row] = tuple(r for r in range(len(table.rows)) if r != table.total_row)
+    found = []
     for column in (c for c in table.columns if is_mean(c) and c.base_row is None):
         (source,) = column.sources
         for total, parts in sums.items():
             rows = (total, *parts)
-            means_shown = all((r, column.key) not in table.suppressed for r in rows)
-            counts_hidden = [r for r in rows if (r, source) in table.suppressed]
-            if means_shown and counts_hidden:
-                table.suppressed |= {(r, column.key) for r in counts_hidden}
+            if all((r, column.key) not in table.suppressed for r in rows) and any(
+                (r, source) in table.suppressed for r in rows
+            ):
+                found.append((column, rows))
+    return found
