@@ -13,7 +13,8 @@ hidden in both (``reports.cells``).
   of a total row, of a column or a row that sums others), a small count before a large
   one, a count shown once before one shown in several tables. Then every secondary cell,
   the most expensive first, is shown again if the check still holds (redundancy
-  elimination). The same tables always give the same hidden cells.
+  elimination), and a secondary total gives way to an inner count that protects as well.
+  The same tables always give the same hidden cells.
 - *Derived cells*: a share hides with any count it is computed from (it would give one
   back from the other); a mean only when its own population is below the threshold, or
   when the means of a sum of rows would let a small count follow (``_hide_derived``,
@@ -132,7 +133,7 @@ def _protect(cells: Cells, small: set[Key]) -> set[Key]:
         if not exposed:
             break
         cover = _cover(cells, cost, hidden, implied, exposed)
-        if cover is None:  # nothing shown left to hide: cannot happen with shown counts
+        if cover is None:  # no shown count left that could cover it
             break
         hidden.add(cover)
     _prune(cells, cost, hidden, primary, small, implied)
