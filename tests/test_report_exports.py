@@ -497,10 +497,8 @@ def test_cli_errors(db, args, message):
 
 # --- queries -------------------------------------------------------------------------
 
-# The deltagare report for a förbund, suppressed, in any format: 11 queries today (eight
-# by-gender aggregations, the threshold, the insatser the reader may see for the
-# comparison reports (reports.comparisons; none is built here: the förbund is all the
-# operator sees), the organisation's name).
+# The deltagare report for a förbund, suppressed, in any format: eight by-gender
+# aggregations, the threshold and the organisation's name.
 QUERY_BOUND = 15
 
 

@@ -116,7 +116,7 @@ class _Tables:
                 population = figure.population.value
                 figure_scope = dataclasses.replace(figure_scope, population=population)
             self.reports[key] = spec.compute(figure_scope)
-            built.append(Built(self.reports[key], figure_scope, spec.compute))
+            built.append(Built(self.reports[key], figure_scope))
         if not scope.sees_exact_counts():
             suppress(built)
 

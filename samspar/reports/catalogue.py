@@ -33,7 +33,7 @@ class ReportSpec:
 
         report = self.compute(scope)
         if not scope.sees_exact_counts():
-            suppress([Built(report, scope, self.compute)])
+            suppress([Built(report, scope)])
         return report
 
     def compute(self, scope: ReportScope) -> Report:

@@ -4,17 +4,19 @@ Every shown count is known; the equations (sums and differences of counts, see
 ``reports.cells``) then fix some unknowns even when no single equation has only one of
 them, e.g. through a chain of tables. An unknown is determined exactly when its unit
 vector lies in the row space of the equations restricted to the unknowns: in the reduced
-row echelon form, its pivot row has no other entry. Exact arithmetic (fractions).
+row echelon form, its pivot row has no other entry. Exact arithmetic without fractions:
+rows of whole numbers, combined as a·row − b·pivot row and divided by their common
+divisor (suppression runs this check many times per publication).
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable
-from fractions import Fraction
+from math import gcd
 
 from samspar.reports.cells import Equation, Key
 
-Row = dict[Key, Fraction]
+Row = dict[Key, int]
 
 
 def determined(equations: Iterable[Equation], unknown: Collection[Key]) -> list[Key]:
@@ -22,26 +24,41 @@ def determined(equations: Iterable[Equation], unknown: Collection[Key]) -> list[
     order they first appear."""
     pivots: dict[Key, Row] = {}
     for equation in equations:
-        row: Row = {k: Fraction(c) for k, c in equation.items() if k in unknown}
+        row: Row = {k: c for k, c in equation.items() if k in unknown}
         for pivot in [k for k in row if k in pivots]:
-            _subtract(row, pivots[pivot], row[pivot])
+            row = _eliminate(row, pivots[pivot], pivot)
         if not row:
             continue
         pivot = next(iter(row))
-        scale = row[pivot]
-        row = {k: c / scale for k, c in row.items()}
-        for other in pivots.values():
+        row = _normalised(row, pivot)
+        for key, other in pivots.items():
             if pivot in other:
-                _subtract(other, row, other[pivot])
+                pivots[key] = _normalised(_eliminate(other, row, pivot), key)
         pivots[pivot] = row
     return [k for k, row in pivots.items() if len(row) == 1]
 
 
-def _subtract(row: Row, pivot_row: Row, factor: Fraction) -> None:
-    """row -= factor × pivot_row, dropping the entries that become zero."""
+def _eliminate(row: Row, pivot_row: Row, pivot: Key) -> Row:
+    """a·row − b·pivot_row, with a and b chosen so that ``pivot`` drops out; zeros go."""
+    a, b = pivot_row[pivot], row[pivot]
+    result = {k: a * c for k, c in row.items()}
     for key, c in pivot_row.items():
-        value = row.get(key, Fraction(0)) - factor * c
+        value = result.get(key, 0) - b * c
         if value:
-            row[key] = value
+            result[key] = value
         else:
-            row.pop(key, None)
+            result.pop(key, None)
+    divisor = 0
+    for c in result.values():
+        divisor = gcd(divisor, c)
+    return {k: c // divisor for k, c in result.items()} if divisor > 1 else result
+
+
+def _normalised(row: Row, pivot: Key) -> Row:
+    """The row divided by the common divisor of its entries, ``pivot``'s entry positive."""
+    divisor = 0
+    for c in row.values():
+        divisor = gcd(divisor, c)
+    if row[pivot] < 0:
+        divisor = -divisor
+    return {k: c // divisor for k, c in row.items()}

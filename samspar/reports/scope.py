@@ -7,7 +7,6 @@ restricted to the user's scope and never contain felregistreringar.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -156,19 +155,6 @@ class ReportScope:
         if self.level != Level.ALL:
             qs = qs.filter(**{_LEVEL_FIELD[self.level]: self.object_id})
         return qs
-
-    def hierarchy(self) -> list[tuple[int | str | None, ...]]:
-        """(insats, team, förbund, county) of every insats the reader may see, at any
-        level (reports.comparisons)."""
-        key = ("hierarchy", self._reader())
-        if key not in self._memo:
-            everything = dataclasses.replace(self, level=Level.ALL, object_id=None)
-            self._memo[key] = list(
-                everything.insatser().values_list(
-                    "pk", "team_id", "forbund_id", "forbund__county_id"
-                )
-            )
-        return cast(list[tuple[int | str | None, ...]], self._memo[key])
 
     def individual_insatser(self) -> QuerySet[Insats]:
         return self.insatser().filter(kind=InsatsKind.INDIVIDUAL)

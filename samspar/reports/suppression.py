@@ -1,32 +1,48 @@
 """Small-count suppression for outputs meant for others than the insats's registrators.
 
-It works on every table of a report (or of an annual report) at once, on quantities
-rather than cells: a cell's key (``Table.cell_key``) says what it counts, and the same
-quantity shown in two tables is hidden in both (``reports.cells``).
+It works on every table of one publication at once — a report, or an annual report
+with all its chapters — on quantities rather than cells: a cell's key
+(``Table.cell_key``) says what it counts, and the same quantity shown in two tables is
+hidden in both (``reports.cells``).
 
-- *Primary*: every count with 0 < n < threshold is hidden, and so is every count whose
-  difference from the same count in a report the reader could subtract it from (the
-  report without the gender filter, the levels above: ``reports.comparisons``) would
-  be one.
-- *Secondary*: where an equation (a total row, a row or column sum, an implied count)
-  has exactly one hidden or small unknown, the smallest non-zero shown count in it is
-  hidden too, until no equation has a lone one; then no hidden small count may follow
-  from all the equations together (``reports.linear``), else one more cell goes.
-- Derived cells (percent, mean) hide with any count they come from.
+- *Primary*: every count with 0 < n < threshold is hidden, shown or implied.
+- *Secondary*, chosen by cost as τ-ARGUS and sdcTable do: no hidden small count may
+  follow from the publication's equations (total rows, row and column sums, implied
+  counts, ``Table.lines``), checked exactly (``reports.linear``). Where one would, the
+  cheapest shown count that covers it is hidden: an inner cell before any total (a cell
+  of a total row, of a column or a row that sums others), a small count before a large
+  one, a count shown once before one shown in several tables. Then every secondary cell,
+  the most expensive first, is shown again if the check still holds (redundancy
+  elimination), and a secondary total gives way to an inner count that protects as well.
+  The same tables always give the same hidden cells.
+- *Derived cells*: a share hides with any count it is computed from (it would give one
+  back from the other); a mean only when its own population is below the threshold, or
+  when the means of a sum of rows would let a small count follow (``_hide_derived``,
+  ``_hide_weighted_means``).
+
+Differencing *across* publications (other periods, levels, the report without a gender
+filter) is not this module's concern: the shown counts are perturbed by their cell keys
+afterwards (docs/roles.md, "How suppression works").
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
+from math import lcm
 
 from samspar.reports import linear
-from samspar.reports.cells import Cells, Key, collect, keyed_values
-from samspar.reports.comparisons import comparisons
+from samspar.reports.cells import Cells, Key, collect
 from samspar.reports.scope import ReportScope
-from samspar.reports.tables import CellKey, Report, Table
+from samspar.reports.tables import Column, Kind, Report, Table
 
 DEFAULT_THRESHOLD = 5
+
+# A cell's rank in the cost of hiding it: a total hides last.
+INNER, SUM, TOTAL = 0, 1, 2
+Cost = tuple[int, int, int]  # (rank, size × tables shown in, order of appearance)
 
 
 def threshold(scope: ReportScope) -> int:
@@ -48,125 +64,166 @@ def shown_count(scope: ReportScope, n: int) -> int | None:
 
 @dataclass(frozen=True)
 class Built:
-    """A report, the scope it was built for, and how to build it for another scope."""
+    """A report and the scope it was built for."""
 
     report: Report
     scope: ReportScope
-    build: Callable[[ReportScope], Report]
 
 
 def suppress(parts: Sequence[Built]) -> None:
-    """Suppress the reports of ``parts`` together, as one publication."""
+    """Suppress the reports of ``parts`` together, as one publication, with the
+    strictest threshold among their scopes."""
     if not parts:
         return
     limit = max(threshold(part.scope) for part in parts)
-    cells = collect(table for part in parts for table in part.report.tables)
-    small = _small(cells, limit)
-    differenced, hidden_there = _differenced(parts, limit)
-    small += [k for k in differenced if k not in small]
-    hidden = _protect(cells, small, hidden_there)
-    for key in hidden:
-        for table, r, column in cells.quantities[key].positions:
-            table.suppressed.add((r, column))
-    for part in parts:
-        for table in part.report.tables:
-            _hide_derived(table)
+    _suppress([table for part in parts for table in part.report.tables], limit)
 
 
 def suppress_table(table: Table, limit: int) -> Table:
-    """One table on its own (no other tables, no comparisons)."""
-    cells = collect([table])
-    for key in _protect(cells, _small(cells, limit)):
-        for _table, r, column in cells.quantities[key].positions:
-            table.suppressed.add((r, column))
-    _hide_derived(table)
+    """One table on its own, as a publication of its own."""
+    _suppress([table], limit)
     return table
 
 
-def _small(cells: Cells, limit: int) -> list[Key]:
-    return [k for k, q in cells.quantities.items() if any(0 < v < limit for v in q.values)]
+def _suppress(tables: list[Table], limit: int) -> None:
+    cells = collect(tables)
+    small = {k for k, q in cells.quantities.items() if any(0 < v < limit for v in q.values)}
+    hidden = _protect(cells, small)
+    for key in hidden:
+        for table, r, column in cells.quantities[key].positions:
+            table.suppressed.add((r, column))
+    for table in tables:
+        _hide_derived(table, limit)
+    _hide_weighted_means(cells, tables, hidden, small)
+    for table in tables:
+        for r, key in table.suppressed:
+            table.rows[r][table.column_index(key)] = None
 
 
-def _differenced(parts: Sequence[Built], limit: int) -> tuple[list[Key], set[Key]]:
-    """The non-zero counts whose difference from a comparison report
-    (reports.comparisons) is a small count; and those the report without the gender
-    filter hides itself (its women are this report's women: the two must hide the same
-    cells, or one would uncover the other's). One more report per comparison."""
-    found: list[Key] = []
-    hidden_there: set[Key] = set()
-    for part in parts:
-        own = _values(part.report)
-        for comparison in comparisons(part.scope):
-            report = part.build(comparison.scope)
-            other = _values(report)
-            for (table_key, key), value in own.items():
-                twin = _without_gender(key) if comparison.without_gender else key
-                difference = other.get((table_key, twin), 0) - value
-                if value and 0 < difference < limit and key not in found:
-                    found.append(key)
-            if comparison.without_gender:
-                cells = collect(report.tables)
-                there = _protect(cells, _small(cells, limit))
-                hidden_there |= {k for (_t, k), value in own.items() if value and k in there}
-    return found, hidden_there
+def costs(cells: Cells) -> dict[Key, Cost]:
+    """What hiding each shown quantity costs the reader: its rank (a total, a sum of
+    other cells, an inner cell), then its size times the tables that show it; the order
+    of appearance breaks ties, so the choice is deterministic."""
+    result: dict[Key, Cost] = {}
+    for order, (key, quantity) in enumerate(cells.quantities.items()):
+        if quantity.shown:
+            rank = max(rank_of(table, r, column) for table, r, column in quantity.positions)
+            result[key] = (rank, quantity.size * len(quantity.positions), order)
+    return result
 
 
-def _values(report: Report) -> dict[tuple[str, CellKey], int]:
-    """The counts of a report that have a key, by table and key."""
-    return {
-        (table.key, key): value
-        for table in report.tables
-        for key, value in keyed_values(table).values()
-        if isinstance(key, frozenset)
-    }
+def rank_of(table: Table, row: int, column: str) -> int:
+    """TOTAL for a cell of the total row, SUM for a row or a column that sums others,
+    INNER for the rest."""
+    if row == table.total_row:
+        return TOTAL
+    return SUM if row in table.row_sums or column in table.column_sums else INNER
 
 
-def _without_gender(key: CellKey) -> CellKey:
-    return frozenset((d, v) for d, v in key if d != "gender")
-
-
-def _protect(cells: Cells, small: list[Key], hidden_too: Collection[Key] = ()) -> set[Key]:
-    """The quantities to hide: the small ones, ``hidden_too``, and enough others to cover
-    them."""
-    hidden = {k for k in [*small, *hidden_too] if cells.quantities[k].shown}
-    protected = set(small)
+def _protect(cells: Cells, small: set[Key]) -> set[Key]:
+    """The quantities to hide: the small shown ones, and the cheapest cover that keeps
+    every small one from following from the equations."""
+    cost = costs(cells)
     implied = {k for k, q in cells.quantities.items() if not q.shown}
+    primary = {k for k in small if k in cost}
+    hidden = set(primary)
     while True:
-        _cover_lone_unknowns(cells, hidden, protected, implied)
-        unknown = hidden | implied
-        exposed = [k for k in linear.determined(cells.equations, unknown) if k in protected]
-        cover = _cover(cells, hidden, implied, exposed)
-        if cover is None:
-            return hidden
+        _cover_lone_unknowns(cells, cost, hidden, small, implied)
+        exposed = _exposed(cells, hidden | implied, small)
+        if not exposed:
+            break
+        cover = _cover(cells, cost, hidden, implied, exposed)
+        if cover is None:  # no shown count left that could cover it
+            break
         hidden.add(cover)
+    _prune(cells, cost, hidden, primary, small, implied)
+    if _swap_totals(cells, cost, hidden, primary, small, implied):
+        _prune(cells, cost, hidden, primary, small, implied)
+    return hidden
+
+
+def _prune(
+    cells: Cells,
+    cost: dict[Key, Cost],
+    hidden: set[Key],
+    primary: set[Key],
+    small: set[Key],
+    implied: set[Key],
+) -> None:
+    """Redundancy elimination: every secondary cell, the most expensive first, is shown
+    again if no small count then follows."""
+    for key in sorted(hidden - primary, key=lambda k: cost[k], reverse=True):
+        if not _exposed(cells, (hidden - {key}) | implied, small):
+            hidden.discard(key)
+
+
+def _swap_totals(
+    cells: Cells,
+    cost: dict[Key, Cost],
+    hidden: set[Key],
+    primary: set[Key],
+    small: set[Key],
+    implied: set[Key],
+) -> bool:
+    """Each secondary total or sum, the most expensive first, gives way to the cheapest
+    inner count of its equations that protects as well (the greedy cover may have taken
+    it where a cell further off would also do). Whether any did."""
+    swapped_any = False
+    for key in sorted(hidden - primary, key=lambda k: cost[k], reverse=True):
+        if cost[key][0] == INNER:
+            continue
+        near = {k for e in cells.equations if key in e for k in e}
+        near |= {k for e in cells.equations if near & e.keys() for k in e}
+        inner = sorted(
+            (
+                k
+                for k in near
+                if k in cost and cost[k][0] == INNER and k not in hidden
+                if cells.quantities[k].size
+            ),
+            key=lambda k: cost[k],
+        )
+        for other in inner:
+            swapped = (hidden - {key}) | {other}
+            if not _exposed(cells, swapped | implied, small):
+                hidden.discard(key)
+                hidden.add(other)
+                swapped_any = True
+                break
+    return swapped_any
+
+
+def _exposed(cells: Cells, unknown: set[Key], small: set[Key]) -> list[Key]:
+    return [k for k in linear.determined(cells.equations, unknown) if k in small]
 
 
 def _cover_lone_unknowns(
-    cells: Cells, hidden: set[Key], protected: set[Key], implied: set[Key]
+    cells: Cells, cost: dict[Key, Cost], hidden: set[Key], small: set[Key], implied: set[Key]
 ) -> None:
-    """Secondary suppression: no equation may leave a hidden or small count as its only
-    unknown (an implied count that is not small may be worked out)."""
+    """No equation may leave a small count as its only unknown (an implied count that is
+    not small may be worked out): the cheapest other count of it is hidden too."""
     changed = True
     while changed:
         changed = False
         for equation in cells.equations:
             unknown = [k for k in equation if k in hidden or k in implied]
-            if len(unknown) != 1 or (unknown[0] not in hidden and unknown[0] not in protected):
+            if len(unknown) != 1 or unknown[0] not in small:
                 continue
-            cover = _smallest(cells, [k for k in equation if k not in hidden], hidden)
+            cover = _cheapest(cells, cost, list(equation), hidden)
             if cover is not None:
                 hidden.add(cover)
                 changed = True
 
 
-def _cover(cells: Cells, hidden: set[Key], implied: set[Key], exposed: list[Key]) -> Key | None:
-    """A count to hide so that the exposed ones may no longer follow: the smallest shown
+def _cover(
+    cells: Cells, cost: dict[Key, Cost], hidden: set[Key], implied: set[Key], exposed: list[Key]
+) -> Key | None:
+    """A count to hide so that the exposed ones may no longer follow: the cheapest shown
     count in an equation with one of them, else one equation further out."""
     reached = set(exposed)
     while reached:
         equations = [e for e in cells.equations if any(k in reached for k in e)]
-        candidates = [k for e in equations for k in e if k not in hidden]
-        cover = _smallest(cells, candidates, hidden)
+        cover = _cheapest(cells, cost, [k for e in equations for k in e], hidden)
         if cover is not None:
             return cover
         further = {k for e in equations for k in e if k in hidden or k in implied}
@@ -176,23 +233,95 @@ def _cover(cells: Cells, hidden: set[Key], implied: set[Key], exposed: list[Key]
     return None
 
 
-def _smallest(cells: Cells, keys: list[Key], hidden: set[Key]) -> Key | None:
-    """The shown, not hidden quantity with the smallest non-zero count (first on a tie)."""
-    shown = [
-        k
-        for k in dict.fromkeys(keys)
-        if k not in hidden and cells.quantities[k].shown and cells.quantities[k].size
+def _cheapest(cells: Cells, cost: dict[Key, Cost], keys: list[Key], hidden: set[Key]) -> Key | None:
+    """The shown, not hidden, non-zero quantity of ``keys`` that costs least (a zero is
+    no cover: a reader knows a hidden cell is never a zero hidden for being small)."""
+    candidates = [
+        k for k in dict.fromkeys(keys) if k in cost and k not in hidden and cells.quantities[k].size
     ]
-    return min(shown, key=lambda k: cells.quantities[k].size, default=None)
+    return min(candidates, key=lambda k: cost[k], default=None)
 
 
-def _hide_derived(table: Table) -> None:
-    """Percentages and means hide with any count they come from; hidden cells become
-    None."""
-    for column in table.columns:
+# --- derived cells -------------------------------------------------------------------
+
+
+def is_mean(column: Column) -> bool:
+    """A mean (or the youngest, the oldest, a mean's change) over the one count it
+    names, as against a share or a change of counts, which is a ratio of them."""
+    return column.kind == Kind.NUMBER and len(column.sources) == 1
+
+
+def _hide_derived(table: Table, limit: int) -> None:
+    """Hide the shares and means that would give a hidden count back or cover too few.
+
+    - A share (a percent, a change of a count or of a share) hides with any count it is
+      computed from: with the other one shown it gives the hidden one back.
+    - A mean hides when its population is below the threshold (a mean over one person
+      is that person's value); beside a hidden count of many persons it is shown, unless
+      the means of a sum of rows would give a hidden count back (_hide_weighted_means).
+    """
+    for column in (c for c in table.columns if c.sources):
         for r in range(len(table.rows)):
             rows = (r,) if column.base_row is None else (r, column.base_row)
-            if any((row, source) in table.suppressed for row in rows for source in column.sources):
+            cells = [(row, source) for row in rows for source in column.sources]
+            if is_mean(column):
+                values = [table.value(row, source) for row, source in cells]
+                hide = any(isinstance(v, int) and 0 < v < limit for v in values)
+            else:
+                hide = any(cell in table.suppressed for cell in cells)
+            if hide:
                 table.suppressed.add((r, column.key))
-    for r, key in table.suppressed:
-        table.rows[r][table.column_index(key)] = None
+
+
+def _hide_weighted_means(
+    cells: Cells, tables: list[Table], hidden: set[Key], small: set[Key]
+) -> None:
+    """The means of a sum of rows (women, men, total) make one more equation between
+    their counts: total × its mean = Σ part × its mean. Where they are all shown and a
+    count of the sum is hidden, the equation joins the others (a reader has it too) if
+    no small count then follows; else the means of the rows with hidden counts go."""
+    where = {(id(t), r, c): k for k, q in cells.quantities.items() for t, r, c in q.positions}
+    unknown = hidden | {k for k, q in cells.quantities.items() if not q.shown}
+    equations = list(cells.equations)
+    for table in tables:
+        for column, rows in _mean_sums(table):
+            (source,) = column.sources
+            terms: dict[Key, Fraction] = {}
+            residual = Fraction(0)
+            for r, sign in zip(rows, (-1, *(1 for _ in rows[1:])), strict=True):
+                mean, n = table.value(r, column.key), table.value(r, source)
+                if isinstance(mean, int | float | Decimal) and isinstance(n, int):
+                    key = where[id(table), r, source]
+                    terms[key] = terms.get(key, Fraction(0)) + sign * Fraction(mean)
+                    residual += sign * n * Fraction(mean)
+            # Only a mean adds up so (the youngest and the oldest do not).
+            if abs(residual) > Fraction(1, 10**6) * (1 + sum(abs(c) for c in terms.values())):
+                continue
+            scale = lcm(*(c.denominator for c in terms.values()))
+            equation = {k: int(c * scale) for k, c in terms.items() if c}
+            if not equation:
+                continue
+            if any(k in small for k in linear.determined([*equations, equation], unknown)):
+                table.suppressed |= {
+                    (r, column.key) for r in rows if (r, source) in table.suppressed
+                }
+            else:
+                equations.append(equation)
+
+
+def _mean_sums(table: Table) -> list[tuple[Column, tuple[int, ...]]]:
+    """(mean column, (total row, part rows…)) where every mean is shown and a count of
+    the sum is hidden."""
+    sums = dict(table.row_sums)
+    if table.total_row is not None and table.total_row not in sums:
+        sums[table.total_row] = tuple(r for r in range(len(table.rows)) if r != table.total_row)
+    found = []
+    for column in (c for c in table.columns if is_mean(c) and c.base_row is None):
+        (source,) = column.sources
+        for total, parts in sums.items():
+            rows = (total, *parts)
+            if all((r, column.key) not in table.suppressed for r in rows) and any(
+                (r, source) in table.suppressed for r in rows
+            ):
+                found.append((column, rows))
+    return found

@@ -1,24 +1,29 @@
 """`samspar bench reports`: how long the report set takes on generated data, next to a
 DuckDB reference (see samspar/bench/runner.py and docs/development.md, "Benchmarks");
-`samspar bench economics`: how long the socio-economic model takes (bench/economics.py)."""
+`samspar bench economics`: how long the socio-economic model takes (bench/economics.py);
+`samspar bench suppression`: how much small-count suppression hides (bench/suppression.py)."""
 
 from __future__ import annotations
 
 import argparse
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db.models import Model, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from samspar.bench import core, economics, formatting, runner
 from samspar.bench import imports as import_bench
+from samspar.bench import suppression as suppression_bench
 from samspar.bench.generate import DEFAULT_SEED
 from samspar.economics.model import InputError
+from samspar.organisation.models import Forbund
 from samspar.reports.catalogue import REPORTS
 
 DEFAULT_SIZES = (10_000, 100_000, 1_000_000)
+M = TypeVar("M", bound=Model)
 
 
 def _sizes(text: str) -> list[int]:
@@ -55,7 +60,8 @@ def _positive(text: str) -> int:
 class Command(BaseCommand):
     help = (
         "Benchmarks on generated data. Subcommands: reports (rolled back afterwards), "
-        "economics (no database), import (rolled back afterwards)."
+        "economics (no database), import (rolled back afterwards), suppression (reads "
+        "the database's own data)."
     )
 
     def add_arguments(self, parser: argparse.ArgumentParser) -> None:
@@ -131,9 +137,29 @@ class Command(BaseCommand):
             help="Also time the write through the services (rolled back afterwards).",
         )
         importing.add_argument("--seed", type=int, default=DEFAULT_SEED, help="Random seed.")
+        hiding = benchmarks.add_parser(
+            "suppression",
+            help=(
+                "Build every report exact and for publication, for a förbund and for one of "
+                "its insatser, and count the cells at or above the threshold that are hidden."
+            ),
+        )
+        hiding.add_argument(
+            "--forbund", default=None, help="Förbund, by id or name (default: the first)."
+        )
+        hiding.add_argument(
+            "--insats",
+            default=None,
+            help="Insats of the förbund, by id or name (default: its first with personal data).",
+        )
+        hiding.add_argument(
+            "--year", type=_positive, default=None, help="Calendar year (default: the last full)."
+        )
 
     def handle(self, *args: Any, benchmark: str, **options: Any) -> None:
-        if benchmark == "import":
+        if benchmark == "suppression":
+            self._suppression(options["forbund"], options["insats"], options["year"])
+        elif benchmark == "import":
             self._import(options["rows"], options["write"], options["seed"])
         elif benchmark == "economics":
             self._economics(
@@ -282,3 +308,86 @@ class Command(BaseCommand):
                     _("  Check: %(figures)s agree with DuckDB.") % {"figures": compared}
                 )
             )
+
+    def _suppression(
+        self, forbund_ref: str | None, insats_ref: str | None, year: int | None
+    ) -> None:
+        forbund = (
+            _find(Forbund.objects.all(), forbund_ref)
+            if forbund_ref
+            else suppression_bench.default_forbund()
+        )
+        if forbund is None:
+            raise CommandError(_("No such förbund."))
+        insats = (
+            _find(forbund.insatser.all(), insats_ref)
+            if insats_ref
+            else suppression_bench.default_insats(forbund)
+        )
+        if insats_ref and insats is None:
+            raise CommandError(_("No such insats in the förbund."))
+        year = year or runner.last_full_year(timezone.localdate())[0].year
+        write = self.stdout.write
+        write(
+            _(
+                "Suppression benchmark on %(database)s, %(year)s: every report exact and for "
+                "publication, compared cell by cell."
+            )
+            % {"database": runner.database_name(), "year": year}
+        )
+        sections = suppression_bench.run(forbund, insats, year)
+        for section in sections:
+            self._hiding(section)
+        met = all(section.total.meets_goal for section in sections)
+        verdict = _("Goal (at most %(percent)s %% hidden, no hidden total): %(result)s.") % {
+            "percent": formatting.number(suppression_bench.GOAL_PERCENT),
+            "result": _("met") if met else _("not met"),
+        }
+        write("")
+        write(self.style.SUCCESS(verdict) if met else self.style.WARNING(verdict))
+
+    def _hiding(self, section: suppression_bench.Section) -> None:
+        write = self.stdout.write
+        heads = [
+            _("cells ≥ threshold"),
+            _("hidden"),
+            "%",
+            _("totals ≥ threshold"),
+            _("hidden"),
+            _("shares and means"),
+            _("hidden"),
+        ]
+        width = max(len(_("all reports")), *(len(key) for key in section.reports)) + 2
+        widths = [max(len(head), 5) + 2 for head in heads]
+
+        def line(name: str, tally: suppression_bench.Tally) -> str:
+            cells = [
+                formatting.number(tally.counts),
+                formatting.number(tally.hidden),
+                formatting.decimal(tally.hidden_percent, 1),
+                formatting.number(tally.totals),
+                formatting.number(tally.totals_hidden),
+                formatting.number(tally.derived),
+                formatting.number(tally.derived_hidden),
+            ]
+            return f"  {name:<{width}}" + "".join(
+                f"{cell:>{w}}" for cell, w in zip(cells, widths, strict=True)
+            )
+
+        write("")
+        write(
+            _("%(name)s, threshold %(threshold)s")
+            % {"name": section.title, "threshold": section.threshold}
+        )
+        write(f"  {'':<{width}}" + "".join(f"{h:>{w}}" for h, w in zip(heads, widths, strict=True)))
+        for key, tally in section.reports.items():
+            name = _("annual report") if key == suppression_bench.ANNUAL else key
+            write(line(name, tally))
+        write(line(_("all reports"), section.total))
+
+
+def _find(objects: QuerySet[M], ref: str) -> M | None:
+    """The object of ``objects`` with ``ref`` as its id or name; None if none."""
+    if ref.isdigit():
+        return objects.filter(pk=int(ref)).first()
+    return objects.filter(name=ref).first()

@@ -1,0 +1,267 @@
+"""Secondary suppression by cost (issue 11, #1): the cheapest cover — an inner cell before
+a total — then redundancy elimination; no small count follows from what is shown, on
+random tables; shares and means hide only when they would give a hidden count back or
+cover too few; and a small anonymous count does not hide the persons worked with."""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+
+import numpy as np
+from hypothesis import given
+from hypothesis import strategies as st
+
+from samspar.access.scoping import Role
+from samspar.registry import services as registry
+from samspar.reports.catalogue import REPORTS
+from samspar.reports.cells import Key, collect
+from samspar.reports.scope import Level, ReportScope
+from samspar.reports.suppression import suppress_table
+from samspar.reports.tables import Column, Kind, Table, Value
+from tests.factories import make_user
+from tests.seeds import AVESTA_YEAR, P, register
+
+LIMIT = 5
+
+
+def _distribution(rows: list[tuple[int, int]]) -> Table:
+    """Categories by women and men, with a total column and a total row."""
+    counts = [[f"c{i}", w, m, w + m] for i, (w, m) in enumerate(rows)]
+    women, men = sum(w for w, _m in rows), sum(m for _w, m in rows)
+    counts.append(["Total", women, men, women + men])
+    return Table(
+        "t",
+        "T",
+        [
+            Column("group", "Group", Kind.LABEL),
+            Column("women", "Women"),
+            Column("men", "Men"),
+            Column("total", "Total"),
+        ],
+        [list[Value](row) for row in counts],
+        total_row=len(counts) - 1,
+        column_sums={"total": ("women", "men")},
+    )
+
+
+def _hidden(table: Table) -> set[tuple[str, str]]:
+    return {(str(table.rows[r][0]), key) for r, key in table.suppressed}
+
+
+def test_an_inner_cell_covers_before_a_total():
+    """One man in c0: the women of c0 (12) go with him, not the row's total (13), and
+    in the men's column the other small count (c1) already covers him."""
+    table = suppress_table(_distribution([(12, 1), (20, 3), (30, 30)]), LIMIT)
+    assert _hidden(table) == {("c0", "men"), ("c1", "men"), ("c0", "women"), ("c1", "women")}
+    assert [row[3] for row in table.rows] == [13, 23, 60, 96]
+    assert table.rows[-1][1:] == [62, 34, 96]
+
+
+def test_the_cheapest_inner_cover_is_the_smallest():
+    """Women 3 in c0: the men's column needs no cover, the women's takes the smallest
+    other women's count (8, not 40), and its row's men (c1: 9) go with it."""
+    table = suppress_table(_distribution([(3, 20), (8, 9), (40, 41)]), LIMIT)
+    assert _hidden(table) == {
+        ("c0", "women"),
+        ("c0", "men"),
+        ("c1", "women"),
+        ("c1", "men"),
+    }
+    assert all(table.rows[r][3] is not None for r in range(4))
+
+
+def test_a_cover_that_is_not_needed_is_shown_again():
+    """A small count covered twice over keeps only the cover it needs: c0's women (2)
+    and men (3) are both small, so they cover each other in their row, and the women's
+    and the men's columns each need one more hidden cell, not the whole row c1."""
+    table = suppress_table(_distribution([(2, 3), (10, 11), (30, 30)]), LIMIT)
+    assert _hidden(table) == {
+        ("c0", "women"),
+        ("c0", "men"),
+        ("c1", "women"),
+        ("c1", "men"),
+    }
+    assert table.rows[0][3] == 5  # the row total: 5 is no small count
+
+
+# --- random tables -----------------------------------------------------------------------
+
+cells = st.integers(min_value=0, max_value=30)
+tables = st.lists(st.tuples(cells, cells), min_size=1, max_size=7)
+
+
+@given(tables)
+def test_no_small_count_follows_from_a_random_table(rows):
+    table = suppress_table(_distribution(rows), LIMIT)
+    exact = _distribution(rows)
+    hidden = {(r, key) for r, key in table.suppressed}
+    assert not _derivable(exact, hidden)
+    # Every small count is hidden, every hidden count was needed (redundancy
+    # elimination): showing any secondary one again gives a small count away.
+    for cell, value in _counts(exact).items():
+        if 0 < value < LIMIT:
+            assert cell in hidden
+    for cell in hidden:
+        if not 0 < _counts(exact)[cell] < LIMIT:
+            assert _derivable(exact, hidden - {cell}), f"{cell} need not be hidden"
+
+
+@given(tables)
+def test_the_hidden_cells_are_the_same_every_time(rows):
+    first = suppress_table(_distribution(rows), LIMIT)
+    again = suppress_table(copy.deepcopy(_distribution(rows)), LIMIT)
+    assert first.suppressed == again.suppressed
+
+
+@given(tables)
+def test_no_total_is_hidden_where_an_inner_cell_could_cover_instead(rows):
+    """No hidden total (a cell of the total column or row) that is not small could be
+    swapped for a shown inner count, the table staying protected."""
+    table = suppress_table(_distribution(rows), LIMIT)
+    exact = _distribution(rows)
+    counts = _counts(exact)
+    hidden = set(table.suppressed)
+    last = len(exact.rows) - 1
+    inner = [
+        (r, key)
+        for r in range(last)
+        for key in ("women", "men")
+        if (r, key) not in hidden and counts[r, key]
+    ]
+    for cell in hidden:
+        if (cell[1] == "total" or cell[0] == last) and not 0 < counts[cell] < LIMIT:
+            for other in inner:
+                swapped = (hidden - {cell}) | {other}
+                assert _derivable(exact, swapped), f"{other} could cover instead of {cell}"
+
+
+def _counts(table: Table) -> dict[tuple[int, str], int]:
+    return {
+        (r, key): int(table.value(r, key))  # type: ignore[arg-type]
+        for r in range(len(table.rows))
+        for key in ("women", "men", "total")
+    }
+
+
+def _derivable(exact: Table, hidden: set[tuple[int, str]]) -> bool:
+    """Whether a small hidden count follows from the shown ones (numpy rank, not the
+    module under test)."""
+    cells = collect([exact])
+    key_of: dict[tuple[int, str], Key] = {
+        (t_r, col): k for k, q in cells.quantities.items() for _t, t_r, col in q.positions
+    }
+    unknown = [key_of[cell] for cell in sorted(hidden)]
+    if not unknown:
+        return False
+    index = {k: i for i, k in enumerate(unknown)}
+    rows = [[e.get(k, 0) for k in unknown] for e in cells.equations if any(k in index for k in e)]
+    if not rows:
+        return False
+    matrix = np.array(rows, dtype=float)
+    rank = np.linalg.matrix_rank(matrix)
+    for cell in hidden:
+        if 0 < _counts(exact)[cell] < LIMIT:
+            unit = np.zeros(len(unknown))
+            unit[index[key_of[cell]]] = 1
+            if np.linalg.matrix_rank(np.vstack([matrix, unit])) == rank:
+                return True
+    return False
+
+
+# --- shares and means -------------------------------------------------------------------
+
+
+def _throughput(rows: list[tuple[str, int, int, float]], *, total_row: bool = False) -> Table:
+    """Rows (label, ended, early dropouts, mean months of the others)."""
+    return Table(
+        "throughput",
+        "T",
+        [
+            Column("group", "Group", Kind.LABEL),
+            Column("ended", "Ended"),
+            Column("dropouts", "Early dropouts"),
+            Column("kept", "Ended, not early dropouts"),
+            Column("kept_percent", "Not dropouts (%)", Kind.PERCENT, ("kept", "ended")),
+            Column("months", "Mean months", Kind.NUMBER, "kept"),
+        ],
+        [
+            [label, ended, dropouts, ended - dropouts, 100 * (ended - dropouts) / ended, months]
+            for label, ended, dropouts, months in rows
+        ],
+        total_row=len(rows) - 1 if total_row else None,
+        column_sums={"ended": ("dropouts", "kept")},
+    )
+
+
+def test_a_mean_over_many_stays_shown_beside_its_hidden_count():
+    """35 ended, 3 early dropouts: the 32 others are hidden to cover the 3 (an inner
+    cell, not the ended), their share of the ended with them (it gives them back from
+    the 35), but their mean of 17.3 months stays: it gives no count back."""
+    table = suppress_table(_throughput([("2025", 35, 3, 17.3), ("2024", 40, 10, 15.0)]), LIMIT)
+    assert _hidden(table) == {("2025", "dropouts"), ("2025", "kept"), ("2025", "kept_percent")}
+    assert table.rows[0] == ["2025", 35, None, None, None, 17.3]
+
+
+def test_a_mean_over_too_few_is_hidden():
+    """4 ended who were not early dropouts: their count and their mean go, and the 5
+    dropouts cover them (inner, before the 9 ended); the 30 of 2024 keep theirs."""
+    table = suppress_table(_throughput([("2025", 9, 5, 11.0), ("2024", 40, 10, 15.0)]), LIMIT)
+    assert _hidden(table) == {
+        ("2025", "dropouts"),
+        ("2025", "kept"),
+        ("2025", "kept_percent"),
+        ("2025", "months"),
+    }
+    assert table.rows[1] == ["2024", 40, 10, 30, 75.0, 15.0]
+
+
+def test_the_means_of_a_sum_of_rows_do_not_give_hidden_counts_back():
+    """Women and men with their kept counts hidden under a shown total: the three means
+    would make one more equation (32 × 17.2875 = 18 × w + 16.1 × m) and give both back,
+    so the means of the hidden rows go; the total's stays."""
+    rows = [("Women", 23, 3, 18.0), ("Men", 14, 2, 16.1), ("Total", 37, 5, 17.2875)]
+    table = suppress_table(_throughput(rows, total_row=True), LIMIT)
+    assert {("Women", "kept"), ("Men", "kept")} <= _hidden(table)
+    assert {("Women", "months"), ("Men", "months")} <= _hidden(table)
+    assert table.value(2, "months") == 17.2875
+
+
+def test_the_means_of_a_sum_of_rows_stay_where_they_give_nothing_small_back():
+    """Early dropouts 1, 1 and 2 (the year of an annual report): the kept counts 20, 12
+    and 32 are all hidden to cover them. The three means make one more equation, but it
+    leaves one early dropout of women against men open (0.75 w − 1.25 m = −0.5 has more
+    than one answer), so the means stay: 32 people, 17.25 months."""
+    rows = [("Women", 21, 1, 16.5), ("Men", 13, 1, 18.5), ("Total", 34, 2, 17.25)]
+    table = suppress_table(_throughput(rows, total_row=True), LIMIT)
+    assert {("Women", "kept"), ("Men", "kept"), ("Total", "kept")} <= _hidden(table)
+    assert [table.value(r, "months") for r in range(3)] == [16.5, 18.5, 17.25]
+    assert [table.value(r, "ended") for r in range(3)] == [21, 13, 34]
+
+
+# --- the issue's example -----------------------------------------------------------------
+
+
+def test_a_small_anonymous_count_does_not_hide_the_persons_worked_with(
+    forbund, insats, registrator
+):
+    """12 women and 10 men, and one anonymous woman: a reader without exact counts sees
+    every 'worked with' (12, 10, 22), in both tables; the anonymous 1 is hidden, and
+    with it the method table's total of women and the grand total, not the persons."""
+    coach = registrator
+    people = [P(woman=i < 12, age=30 + i, start=dt.date(2022, 2, 1 + i)) for i in range(22)]
+    register(coach, insats, people)
+    registry.register_anonymous(
+        user=coach, insats=insats, gender="K", start_year=2022, reason="skyddad"
+    )
+    admin = make_user("analytiker", Role.FORBUND_ADMIN, forbund=forbund)
+    scope = ReportScope(*AVESTA_YEAR, user=admin, level=Level.FORBUND, object_id=forbund.pk)
+    report = REPORTS["deltagare"].build(scope)
+    counts, by_method = report.table("counts"), report.table("by_method")
+    assert [counts.value(r, "worked_with") for r in range(3)] == [12, 10, 22]
+    assert [by_method.value(r, "personal") for r in range(3)] == [12, 10, 22]
+    assert by_method.value(0, "anonymous") is None
+    assert by_method.value(2, "anonymous") is None
+    assert by_method.value(1, "total") == 10
+    exact = REPORTS["deltagare"].compute(scope).table("by_method")
+    assert exact.value(0, "anonymous") == 1 and exact.value(0, "total") == 13
