@@ -86,7 +86,8 @@ def test_the_population_of_age_and_time_in_support_is_a_filter(client, seed_002,
     query = {**YEAR_2022, "level": "insats", "object_id": seed_002.pk}
     new = _total(client.get("/api/v1/reports/alder", query).json(), "age")
     assert new["participants"] == 32
-    active = client.get("/api/v1/reports/alder", {**query, "population": "active_end"}).json()
+    at_end = {"population": "active_end", "age_on": "end"}  # the present age on 31/12
+    active = client.get("/api/v1/reports/alder", {**query, **at_end}).json()
     age = _total(active, "age")
     assert (age["participants"], round(age["mean_age"]), age["youngest"], age["oldest"]) == (
         52,

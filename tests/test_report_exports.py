@@ -243,7 +243,7 @@ def test_means_are_exact_in_json_and_excel_and_rounded_half_up_when_shown(avesta
 
 
 def test_whole_years_show_without_decimals(avesta):
-    scope = _scope(avesta, population="active_end")
+    scope = _scope(avesta, population="active_end", age_on="end")
     report = REPORTS["alder"].build(scope)
     total = table_view(report.table("age")).rows[-1].cells
     assert [c.text for c in total[1:5]] == ["52", "33,0", "20", "59"]
@@ -448,7 +448,8 @@ def test_cli_narrows_an_insats_by_its_forbund_and_takes_the_page_options(avesta)
         _call("deltagare", "--insats", "Samverkansteam Avesta", *PERIOD)
     forbund = avesta.forbund.name
     args = ("--forbund", forbund, "--insats", "Samverkansteam Avesta", *PERIOD, "--exact")
-    data = json.loads(_call("alder", *args, "--population", "active_end", "--age-bounds", "30"))
+    options = ("--population", "active_end", "--age-on", "end", "--age-bounds", "30")
+    data = json.loads(_call("alder", *args, *options))
     assert data["organisation"]["level"] == "insats"
     age = data["tables"][0]
     total = age["rows"][age["total_row"]]
