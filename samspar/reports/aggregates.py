@@ -46,6 +46,17 @@ def by_gender(
     return result
 
 
+def by_group(
+    qs: QuerySet[Any], group: str, aggregates: Mapping[str, Aggregate]
+) -> dict[Any, dict[str, Any]]:
+    """``aggregates`` per value of the field ``group`` (a team, an insats): {value: {...}};
+    a value with no rows is missing. One grouped query."""
+    return {
+        row[group]: {k: row[k] for k in aggregates}
+        for row in qs.order_by().values(group).annotate(**aggregates)
+    }
+
+
 def as_float(value: float | Decimal | None) -> float | None:
     """A mean from the database as a float, unrounded (the renderers round for display)."""
     return None if value is None else float(value)
