@@ -149,8 +149,8 @@ def test_csv_lists_every_table_after_its_title(avesta):
 def test_csv_numbers_have_a_decimal_comma(avesta):
     _header, tables = _csv_tables(_export(avesta, "genomstromning", "csv").content)
     throughput = {line[0]: line[1:] for line in tables["Genomströmningstid"][1:]}
-    assert throughput["Kvinnor"] == ["10", "9,5"]
-    assert throughput["Män"] == ["11", "11,4"]
+    assert throughput["Kvinnor"] == ["10", "9,5", "4", "7,2"]
+    assert throughput["Män"] == ["11", "11,4", "5", "8,5"]
 
 
 # --- JSON ----------------------------------------------------------------------------
@@ -200,7 +200,7 @@ def test_pdf_is_a_pdf(avesta, key):
 def test_pdf_tables_are_formatted_in_swedish_with_the_chart_inline(avesta):
     report = REPORTS["genomstromning"].build(_scope(avesta))
     view = table_view(report.table("throughput"))
-    assert [cell.text for cell in view.rows[0].cells] == ["Kvinnor", "10", "9,5"]
+    assert [cell.text for cell in view.rows[0].cells] == ["Kvinnor", "10", "9,5", "4", "7,2"]
     assert view.rows[-1].total  # the total row is marked
     assert view.chart_svg is not None and view.chart_svg.startswith("<svg")
 
