@@ -67,7 +67,7 @@ def _spread(total: int, n: int) -> tuple[int, ...]:
 
 
 ENDED = (
-    # 2015 (the base year): 35 ended, 10 early dropouts (Avesta's first months), 13 of 25.
+    # 2015 (the base year): 35 ended, 10 of them early dropouts, 13 of the 25 to goal.
     Ended(HEDEMORA, 2015, 25, 8, 9),
     Ended(AVESTA, 2015, 10, 2, 4),
     Ended(HEDEMORA, 2016, 25, 2, 13, before=23),

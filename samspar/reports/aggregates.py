@@ -47,13 +47,13 @@ def by_gender(
 
 
 def by_group(
-    qs: QuerySet[Any], group: str, aggregates: Mapping[str, Aggregate]
-) -> dict[Any, dict[str, Any]]:
-    """``aggregates`` per value of the field ``group`` (a team, an insats): {value: {...}};
-    a value with no rows is missing. One grouped query."""
+    qs: QuerySet[Any], fields: Sequence[str], aggregates: Mapping[str, Aggregate]
+) -> dict[tuple[Any, ...], dict[str, Any]]:
+    """``aggregates`` per combination of the values of ``fields`` (a team, an insats):
+    {(value, …): {...}}; a combination with no rows is missing. One grouped query."""
     return {
-        row[group]: {k: row[k] for k in aggregates}
-        for row in qs.order_by().values(group).annotate(**aggregates)
+        tuple(row[f] for f in fields): {k: row[k] for k in aggregates}
+        for row in qs.order_by().values(*fields).annotate(**aggregates)
     }
 
 

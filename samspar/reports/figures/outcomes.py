@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import Aggregate, Avg, Count, Q
+from django.db.models import Aggregate, Avg, Case, Count, F, Q, When
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -193,10 +193,15 @@ def throughput_by_team(scope: ReportScope) -> Table:
     … i Avesta … 15,6 månader och … i Hedemora runt 20 månader")."""
     kept = scope.enrolments().filter(Population.ENDED_KEPT.q(scope))
     aggregates = _throughput_aggregates()
-    teams = by_group(kept.filter(insats__team__isnull=False), "insats__team", aggregates)
-    alone = by_group(kept.filter(insats__team__isnull=True), "insats", aggregates)
-    found = {("team", k): v for k, v in teams.items()} | {
-        ("insats", k): v for k, v in alone.items()
+    # One group per team, and one per insats without a team.
+    units_qs = kept.annotate(
+        unit_team=F("insats__team"),
+        unit_insats=Case(When(insats__team__isnull=True, then=F("insats"))),
+    )
+    grouped = by_group(units_qs, ("unit_team", "unit_insats"), aggregates)
+    found = {
+        ("insats", insats) if team is None else ("team", team): values
+        for (team, insats), values in grouped.items()
     }
     units = _units(scope)
     if any(key not in units for key in found):  # ended in an insats that did not run
