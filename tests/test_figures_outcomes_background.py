@@ -12,7 +12,10 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from samspar.access.models import RoleAssignment
+from samspar.access.scoping import Role
 from samspar.codelists import models as codes
+from samspar.organisation.models import Team
 from samspar.reports.catalogue import REPORTS
 from samspar.reports.distribution import interval_labels
 from samspar.reports.figures import background, outcomes
@@ -20,7 +23,7 @@ from samspar.reports.populations import AgeOn, Population
 from samspar.reports.scope import Level, ReportScope
 from samspar.reports.suppression import suppress_table
 from samspar.reports.tables import Table
-from tests.factories import code, enrol, make_pnr
+from tests.factories import code, enrol, make_insats, make_pnr
 from tests.seeds import AVESTA_YEAR, register, seed_002_participants
 
 YEAR = (dt.date(2022, 1, 1), dt.date(2022, 12, 31))
@@ -207,6 +210,47 @@ def test_interval_labels():
 
 
 # --- edges on hand-built data --------------------------------------------------------------
+
+
+def test_throughput_per_team_groups_a_teams_insatser_and_keeps_an_insats_alone(
+    forbund, insats, registrator
+):
+    """A team's row is all its insatser; an insats without a team is a row of its own;
+    the total row is the whole selection, as in the throughput table."""
+    team = Team.objects.create(forbund=forbund, name="Kraften")
+    insats.team = team
+    insats.save()
+    second = make_insats(forbund, "Kraften skog")
+    second.team = team
+    second.save()
+    alone = make_insats(forbund, "Rådgivning")
+    for place in (second, alone):
+        RoleAssignment.objects.create(user=registrator, role=Role.REGISTRATOR, insats=place)
+    start = dt.date(2022, 1, 3)
+    month = 365.25 / 12
+    _participate(registrator, insats, start=start, end=start + dt.timedelta(days=200))
+    _participate(registrator, second, start=start, end=start + dt.timedelta(days=100))
+    _participate(
+        registrator, second, start=start, end=start + dt.timedelta(days=50), reason="avbrott"
+    )
+    _participate(registrator, alone, start=start, end=start + dt.timedelta(days=300))
+    scope = ReportScope(*YEAR, user=registrator, level=Level.FORBUND, object_id=forbund.pk)
+    table = outcomes.throughput_by_team(scope)
+    rows = {
+        str(r[0]): dict(zip([c.key for c in table.columns], r, strict=True)) for r in table.rows
+    }
+    assert list(rows) == ["Kraften", "Rådgivning", "Totalt"]
+    keys = ["ended_kept", "to_goal", "goal_percent", "months", "goal_months"]
+    assert [rows["Kraften"][k] for k in keys] == pytest.approx(
+        [3, 2, 200 / 3, 350 / 3 / month, 150 / month]
+    )
+    assert [rows["Rådgivning"][k] for k in keys] == pytest.approx(
+        [1, 1, 100.0, 300 / month, 300 / month]
+    )
+    assert [rows["Totalt"][k] for k in keys] == pytest.approx(
+        [4, 3, 75.0, 650 / 4 / month, 600 / 3 / month]
+    )
+    assert table.row_dims[:2] == [{"team": team.pk}, {"insats": alone.pk}]
 
 
 def test_a_wrong_registration_never_counts(insats, registrator):
