@@ -62,6 +62,12 @@ def _age_on(birth: dt.date, day: dt.date) -> int:
     return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
 
 
+def _age_at_start(age: int, start: dt.date, day: dt.date) -> int:
+    """The age at ``start`` of someone (born as ``_birth`` makes them) who is ``age``
+    years old on ``day``."""
+    return age - (_age_on(_birth(P(True, age, start)), day) - age)
+
+
 def seed_002_participants() -> list[P]:
     """Samverkansteam Avesta from its start on 2015-05-13 to 2022 (seed 002): the year
     2022 (``seed_002_year``) and the years before it (``seed_002_history``)."""
@@ -108,7 +114,9 @@ def seed_002_year() -> list[P]:
         people.append(
             P(False, age, dt.date(2021, 12, 1), dt.date(2022, 1, 20), "avbrott", dropout=True)
         )
-    # The 52 active on 31 December: mean age 33, youngest 20, oldest 59, 12 under 30.
+    # The 52 active on 31 December, their present age then ("Medelåldern … 33 år, den
+    # yngste deltagaren är 20 år och den äldsta 59 år … av de aktuella vid årets slut är 12
+    # personer under 30 år"): mean 33, youngest 20, oldest 59, 12 under 30.
     ages = [20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 29, 29]
     ages += [30 + (i * 7) % 10 for i in range(39)] + [59]
     ages[-2] += 33 * 52 - sum(ages)  # make the sum 1 716 = 33 × 52
@@ -125,15 +133,16 @@ def seed_002_year() -> list[P]:
     )
     for i, (referrer, supply) in enumerate(new_mix):
         start = dt.date(2022, 1, 10) + dt.timedelta(days=10 * i)
-        # The fourteenth, a woman of 37, had been in the team before (2015–2017).
+        # The fourteenth, a woman of 37 at the end of 2022, had been in the team before (2015–2017).
         person = RETURNING if i == 13 else ""
+        age = _age_at_start(ages[i], start, AVESTA_YEAR[1])
         people.append(
-            P(i < 19, ages[i], start, years=3, referrer=referrer, supply=supply, person=person)
+            P(i < 19, age, start, years=3, referrer=referrer, supply=supply, person=person)
         )
     # 20 carried over from earlier years and still active: 11 women, 9 men.
     for i in range(20):
         start = dt.date(2020, 3, 2) + dt.timedelta(days=20 * i)
-        people.append(P(i < 11, ages[32 + i], start, years=4))
+        people.append(P(i < 11, _age_at_start(ages[32 + i], start, AVESTA_YEAR[1]), start, years=4))
     return people
 
 

@@ -86,7 +86,8 @@ def test_the_population_of_age_and_time_in_support_is_a_filter(client, seed_002,
     query = {**YEAR_2022, "level": "insats", "object_id": seed_002.pk}
     new = _total(client.get("/api/v1/reports/alder", query).json(), "age")
     assert new["participants"] == 32
-    active = client.get("/api/v1/reports/alder", {**query, "population": "active_end"}).json()
+    at_end = {"population": "active_end", "age_on": "end"}  # the present age on 31/12
+    active = client.get("/api/v1/reports/alder", {**query, **at_end}).json()
     age = _total(active, "age")
     assert (age["participants"], round(age["mean_age"]), age["youngest"], age["oldest"]) == (
         52,
@@ -99,9 +100,9 @@ def test_the_population_of_age_and_time_in_support_is_a_filter(client, seed_002,
         "/api/v1/reports/forsorjningstid", {**query, "population": "ended_kept"}
     ).json()
     assert round(_total(ended, "public_support")["mean_years"], 1) == 4.8
-    bad = client.get("/api/v1/reports/alder", {**query, "population": "alla"})
+    bad = client.get("/api/v1/reports/alder", {**query, "population": "alla", "age_on": "nu"})
     assert bad.status_code == 400
-    assert set(bad.json()["errors"]) == {"population"}
+    assert set(bad.json()["errors"]) == {"population", "age_on"}
 
 
 def test_the_defaults_are_the_pages_defaults(client, registrator):
@@ -173,6 +174,7 @@ def test_the_openapi_schema_lists_the_endpoints(client, forbund):
         "to",
         "gender",
         "population",
+        "age_on",
         "age_bounds",
         "month_step",
         "base_year",

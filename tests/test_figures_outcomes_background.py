@@ -12,15 +12,18 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from samspar.access.models import RoleAssignment
+from samspar.access.scoping import Role
 from samspar.codelists import models as codes
+from samspar.organisation.models import Team
 from samspar.reports.catalogue import REPORTS
 from samspar.reports.distribution import interval_labels
 from samspar.reports.figures import background, outcomes
-from samspar.reports.populations import Population
+from samspar.reports.populations import AgeOn, Population
 from samspar.reports.scope import Level, ReportScope
 from samspar.reports.suppression import suppress_table
 from samspar.reports.tables import Table
-from tests.factories import code, enrol, make_pnr
+from tests.factories import code, enrol, make_insats, make_pnr
 from tests.seeds import AVESTA_YEAR, register, seed_002_participants
 
 YEAR = (dt.date(2022, 1, 1), dt.date(2022, 12, 31))
@@ -125,11 +128,34 @@ def test_seed_002_the_ended(avesta_2022):
 
 def test_seed_002_active_at_year_end(avesta_2022):
     """'Medelåldern … 33 år, den yngste 20 år och den äldsta 59 år … 12 personer under
-    30 år, alltså 23 %' — of the 52 active on 31 December."""
-    total = _gender_rows(background.age_summary(avesta_2022, Population.ACTIVE_END))["total"]
+    30 år, alltså 23 %' — the present age on 31 December of the 52 active then."""
+    active = Population.ACTIVE_END
+    total = _gender_rows(background.age_summary(avesta_2022, active, AgeOn.END))["total"]
     assert total["participants"] == 52
     assert (total["mean_age"], total["youngest"], total["oldest"]) == (33.0, 20, 59)
     assert (total["young"], total["young_percent"]) == (12, pytest.approx(100 * 12 / 52))
+    groups = _column(background.age_distribution(avesta_2022, active, AgeOn.END), "total")
+    assert (groups["–24"], groups["25–29"]) == (5, 7)  # 12 under 30
+    # At start the same 52 were younger: the 20 carried over started in 2020.
+    at_start = _gender_rows(background.age_summary(avesta_2022, active))["total"]
+    assert (at_start["youngest"], at_start["oldest"], at_start["young"]) == (19, 58, 16)
+    assert at_start["mean_age"] == pytest.approx(1676 / 52)
+    # The page's choice: the scope's age_on.
+    chosen = dataclasses.replace(avesta_2022, population="active_end", age_on="end")
+    assert _gender_rows(background.age_summary(chosen))["total"]["youngest"] == 20
+
+
+def test_age_at_the_end_of_the_period_is_on_the_last_day_in_it(registrator, insats):
+    """Age at the end of the period: on its last day for those still enrolled then, on
+    the end date for those who ended before it (the age at exit)."""
+    start = dt.date(2021, 7, 1)  # 29 then, born 1992-06-21: 30 on 2022-06-21
+    for end in (None, dt.date(2022, 6, 20), dt.date(2022, 6, 21)):
+        _participate(registrator, insats, age=29, start=start, end=end)
+    scope = _scope(insats, registrator, population="worked_with")
+    end = _gender_rows(background.age_summary(scope, age_on=AgeOn.END))["total"]
+    assert (end["participants"], end["youngest"], end["oldest"], end["young"]) == (3, 29, 30, 1)
+    start = _gender_rows(background.age_summary(scope))["total"]
+    assert (start["youngest"], start["oldest"], start["young"]) == (29, 29, 3)
 
 
 def test_seed_002_referrers_and_supply_of_the_new(avesta_2022):
@@ -184,6 +210,47 @@ def test_interval_labels():
 
 
 # --- edges on hand-built data --------------------------------------------------------------
+
+
+def test_throughput_per_team_groups_a_teams_insatser_and_keeps_an_insats_alone(
+    forbund, insats, registrator
+):
+    """A team's row is all its insatser; an insats without a team is a row of its own;
+    the total row is the whole selection, as in the throughput table."""
+    team = Team.objects.create(forbund=forbund, name="Kraften")
+    insats.team = team
+    insats.save()
+    second = make_insats(forbund, "Kraften skog")
+    second.team = team
+    second.save()
+    alone = make_insats(forbund, "Rådgivning")
+    for place in (second, alone):
+        RoleAssignment.objects.create(user=registrator, role=Role.REGISTRATOR, insats=place)
+    start = dt.date(2022, 1, 3)
+    month = 365.25 / 12
+    _participate(registrator, insats, start=start, end=start + dt.timedelta(days=200))
+    _participate(registrator, second, start=start, end=start + dt.timedelta(days=100))
+    _participate(
+        registrator, second, start=start, end=start + dt.timedelta(days=50), reason="avbrott"
+    )
+    _participate(registrator, alone, start=start, end=start + dt.timedelta(days=300))
+    scope = ReportScope(*YEAR, user=registrator, level=Level.FORBUND, object_id=forbund.pk)
+    table = outcomes.throughput_by_team(scope)
+    rows = {
+        str(r[0]): dict(zip([c.key for c in table.columns], r, strict=True)) for r in table.rows
+    }
+    assert list(rows) == ["Kraften", "Rådgivning", "Totalt"]
+    keys = ["ended_kept", "to_goal", "goal_percent", "months", "goal_months"]
+    assert [rows["Kraften"][k] for k in keys] == pytest.approx(
+        [3, 2, 200 / 3, 350 / 3 / month, 150 / month]
+    )
+    assert [rows["Rådgivning"][k] for k in keys] == pytest.approx(
+        [1, 1, 100.0, 300 / month, 300 / month]
+    )
+    assert [rows["Totalt"][k] for k in keys] == pytest.approx(
+        [4, 3, 75.0, 650 / 4 / month, 600 / 3 / month]
+    )
+    assert table.row_dims[:2] == [{"team": team.pk}, {"insats": alone.pk}]
 
 
 def test_a_wrong_registration_never_counts(insats, registrator):

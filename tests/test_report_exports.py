@@ -149,8 +149,8 @@ def test_csv_lists_every_table_after_its_title(avesta):
 def test_csv_numbers_have_a_decimal_comma(avesta):
     _header, tables = _csv_tables(_export(avesta, "genomstromning", "csv").content)
     throughput = {line[0]: line[1:] for line in tables["Genomströmningstid"][1:]}
-    assert throughput["Kvinnor"] == ["10", "9,5"]
-    assert throughput["Män"] == ["11", "11,4"]
+    assert throughput["Kvinnor"] == ["10", "9,5", "4", "7,2"]
+    assert throughput["Män"] == ["11", "11,4", "5", "8,5"]
 
 
 # --- JSON ----------------------------------------------------------------------------
@@ -200,7 +200,7 @@ def test_pdf_is_a_pdf(avesta, key):
 def test_pdf_tables_are_formatted_in_swedish_with_the_chart_inline(avesta):
     report = REPORTS["genomstromning"].build(_scope(avesta))
     view = table_view(report.table("throughput"))
-    assert [cell.text for cell in view.rows[0].cells] == ["Kvinnor", "10", "9,5"]
+    assert [cell.text for cell in view.rows[0].cells] == ["Kvinnor", "10", "9,5", "4", "7,2"]
     assert view.rows[-1].total  # the total row is marked
     assert view.chart_svg is not None and view.chart_svg.startswith("<svg")
 
@@ -243,7 +243,7 @@ def test_means_are_exact_in_json_and_excel_and_rounded_half_up_when_shown(avesta
 
 
 def test_whole_years_show_without_decimals(avesta):
-    scope = _scope(avesta, population="active_end")
+    scope = _scope(avesta, population="active_end", age_on="end")
     report = REPORTS["alder"].build(scope)
     total = table_view(report.table("age")).rows[-1].cells
     assert [c.text for c in total[1:5]] == ["52", "33,0", "20", "59"]
@@ -452,7 +452,8 @@ def test_cli_narrows_an_insats_by_its_forbund_and_takes_the_page_options(avesta)
         _call("deltagare", "--insats", "Samverkansteam Avesta", *PERIOD)
     forbund = avesta.forbund.name
     args = ("--forbund", forbund, "--insats", "Samverkansteam Avesta", *PERIOD, "--exact")
-    data = json.loads(_call("alder", *args, "--population", "active_end", "--age-bounds", "30"))
+    options = ("--population", "active_end", "--age-on", "end", "--age-bounds", "30")
+    data = json.loads(_call("alder", *args, *options))
     assert data["organisation"]["level"] == "insats"
     age = data["tables"][0]
     total = age["rows"][age["total_row"]]

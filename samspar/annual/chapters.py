@@ -13,7 +13,7 @@ from enum import StrEnum
 
 from django.utils.translation import gettext_lazy as _
 
-from samspar.reports.populations import Population
+from samspar.reports.populations import AgeOn, Population
 from samspar.reports.tables import Text
 
 
@@ -33,6 +33,12 @@ class Figure:
     table: str  # Table.key within that report
     population: Population | None = None  # for background figures; None = the report's own
     period: Period = Period.YEAR
+    age_on: AgeOn | None = None  # for the age: None = at start
+
+    @property
+    def key(self) -> tuple[str, Period, Population | None, AgeOn | None]:
+        """The report this figure's table is in: one per report, period and options."""
+        return (self.report, self.period, self.population, self.age_on)
 
 
 @dataclass(frozen=True)
@@ -52,9 +58,9 @@ CHAPTERS: tuple[Chapter, ...] = (
         _("1. Participants — the conditions of the insats"),
         (
             Figure("deltagare", "counts"),
-            # "Medelåldern … 33 år, den yngste 20 år … 12 personer under 30 år": the active
-            # at year end.
-            Figure("alder", "age", Population.ACTIVE_END),
+            # "Medelåldern … 33 år, den yngste 20 år … 12 personer under 30 år": the present
+            # age of the active at year end.
+            Figure("alder", "age", Population.ACTIVE_END, age_on=AgeOn.END),
             # "Handläggare och försörjningsgrund deltagare inskrivna under perioden": the new.
             Figure("remittenter", "referrers_by_supply", Population.NEW),
         ),

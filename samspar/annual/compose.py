@@ -21,7 +21,7 @@ from samspar.annual.models import ChapterText
 from samspar.organisation.models import Insats
 from samspar.reports.catalogue import REPORTS
 from samspar.reports.exports.common import rounded
-from samspar.reports.populations import Population
+from samspar.reports.populations import AgeOn, Population
 from samspar.reports.scope import Level, ReportScope
 from samspar.reports.suppression import Built, suppress
 from samspar.reports.tables import Report, Table, Value
@@ -94,27 +94,29 @@ KEY_FIGURES = {
     "results": Figure("resultat", "results"),
     "throughput": Figure("genomstromning", "throughput"),
     "support": Figure("forsorjningstid", "public_support", Population.ENDED_KEPT),
-    "age": Figure("alder", "age", Population.ACTIVE_END),
+    "age": Figure("alder", "age", Population.ACTIVE_END, age_on=AgeOn.END),
     "waiting": Figure("personal-vantelista", "waiting"),
 }
 
 
 class _Tables:
-    """Builds each (report, period, population) of ``figures`` once, suppresses them all
-    together unless the reader sees exact counts, and hands out their tables."""
+    """Builds each (report, period, population, age day) of ``figures`` once, suppresses
+    them all together unless the reader sees exact counts, and hands out their tables."""
 
     def __init__(self, insats: Insats, scope: ReportScope, figures: list[Figure]) -> None:
-        self.reports: dict[tuple[str, Period, Population | None], Report] = {}
+        self.reports: dict[tuple[str, Period, Population | None, AgeOn | None], Report] = {}
         built = []
         for figure in figures:
             spec = REPORTS.get(figure.report)
-            key = (figure.report, figure.period, figure.population)
+            key = figure.key
             if spec is None or key in self.reports:
                 continue
             figure_scope = _period_scope(scope, insats, figure.period)
             if figure.population is not None:
                 population = figure.population.value
                 figure_scope = dataclasses.replace(figure_scope, population=population)
+            if figure.age_on is not None:
+                figure_scope = dataclasses.replace(figure_scope, age_on=figure.age_on.value)
             self.reports[key] = spec.compute(figure_scope)
             built.append(Built(self.reports[key], figure_scope))
         if not scope.sees_exact_counts():
@@ -122,7 +124,7 @@ class _Tables:
 
     def get(self, figure: Figure) -> Table | None:
         """The figure's table; None if the catalogue has no such report or table."""
-        report = self.reports.get((figure.report, figure.period, figure.population))
+        report = self.reports.get(figure.key)
         if report is None:
             return None
         return next((t for t in report.tables if t.key == figure.table), None)

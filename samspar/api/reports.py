@@ -58,6 +58,11 @@ class ReportFilters(Schema):
         description="Whom age, education, time in public support and referrers cover: "
         "new (default), ended_kept, active_end or worked_with",
     )
+    age_on: str | None = Field(
+        None,
+        description="The day age is taken on: start (default) or end (the period's last "
+        "day, or the end date of an enrolment that ended before it)",
+    )
     age_bounds: str | None = Field(None, description="Ages where age groups start: 25,30,40")
     month_step: str | None = Field(None, description="Months per interval of time in insats")
     base_year: str | None = Field(None, description="Base year of the trend")

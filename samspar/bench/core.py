@@ -25,6 +25,7 @@ from samspar.organisation.models import Municipality
 from samspar.reports.aggregates import GENDER_ROWS, TOTAL
 from samspar.reports.distribution import GENDER_COLUMNS
 from samspar.reports.figures import background, geography, outcomes, participants
+from samspar.reports.populations import AgeOn
 from samspar.reports.scope import ReportScope
 from samspar.reports.tables import Table, Text
 
@@ -37,11 +38,15 @@ GENDER_ROW_FIGURES: dict[str, str] = {
     **{f"#1 {k}": k for k in COUNTS},
     **{f"#2 {k}": k for k in RESULTS},
     "#4 months": "months",
+    "#4 goal_months": "goal_months",
     "#5 unknown": "unknown",
     "#5 mean_years": "mean_years",
     "#6 mean_age": "mean_age",
 }
-MEANS = frozenset({"#4 months", "#5 mean_years", "#6 mean_age"})  # compared to 0.1
+# The mean age at the end of the period, besides at start (background.age_summary).
+AGE_AT_END = "#6 mean_age_end"
+# Compared to 0.1.
+MEANS = frozenset({"#4 months", "#4 goal_months", "#5 mean_years", "#6 mean_age", AGE_AT_END})
 # Every figure number compared, with what it covers (the check line names them).
 COMPARED: dict[str, Text] = {
     "#1": _("counts"),
@@ -106,6 +111,9 @@ def django_figures(scope: ReportScope) -> Figures:
         number = name.split()[0]
         for group in GROUPS:
             figures[group][name] = _figure(tables[number].value(rows[number][group], column))
+    at_end = background.age_summary(scope, age_on=AgeOn.END)
+    for group, row in _gender_rows(at_end).items():
+        figures[group][AGE_AT_END] = _figure(at_end.value(row, "mean_age"))
     _distribution(
         figures, "#7", background.education_distribution(scope), EducationLevel.objects.all()
     )

@@ -46,7 +46,8 @@ _GOAL = (ResultGroup.WORK.value, ResultGroup.STUDIES.value, ResultGroup.OTHER_RE
 _STEP, _OPEN = DEFAULT_MONTH_STEP, MONTHS_OPEN_FROM
 
 # Every enrolment but the felregistreringar, with the period's populations as flags.
-# Age: whole years on the start date. Time in the insats: the lower end of its interval
+# Age: whole years on the start date; age_end on the last day in the period (its last
+# day, or the end date if that is earlier). Time in the insats: the lower end of its interval
 # of completed months (the last one open), labelled as "3–5" and "36–".
 _ENROLMENTS = f"""
 WITH e AS (
@@ -64,7 +65,10 @@ WITH e AS (
         CASE WHEN months_from >= {_OPEN} THEN concat(months_from, '–')
             ELSE concat(months_from, '–', months_from + {_STEP - 1}) END AS months_interval,
         year(start_date) - year(birth)
-            - (strftime(start_date, '%m-%d') < strftime(birth, '%m-%d'))::INTEGER AS age
+            - (strftime(start_date, '%m-%d') < strftime(birth, '%m-%d'))::INTEGER AS age,
+        least(coalesce(end_date, $to), $to) AS age_day,
+        year(age_day) - year(birth)
+            - (strftime(age_day, '%m-%d') < strftime(birth, '%m-%d'))::INTEGER AS age_end
     FROM enrolments en
     LEFT JOIN end_reason r ON r.code = en.end_reason
     LEFT JOIN referring_actor a ON a.code = en.referring
@@ -97,9 +101,13 @@ SELECT
     ) AS "#2 to_goal",
     count(DISTINCT person) FILTER (WHERE active_end) AS "#2 active_end",
     avg(months) FILTER (WHERE ended AND NOT early_dropout) AS "#4 months",
+    avg(months) FILTER (
+        WHERE ended AND NOT early_dropout AND result_group IN {_GOAL}
+    ) AS "#4 goal_months",
     count(*) FILTER (WHERE new AND support_years IS NULL) AS "#5 unknown",
     avg(support_years) FILTER (WHERE new) AS "#5 mean_years",
-    avg(age) FILTER (WHERE new) AS "#6 mean_age"
+    avg(age) FILTER (WHERE new) AS "#6 mean_age",
+    avg(age_end) FILTER (WHERE new) AS "#6 mean_age_end"
 FROM e
 GROUP BY GROUPING SETS ((gender), ())
 """

@@ -46,6 +46,17 @@ def by_gender(
     return result
 
 
+def by_group(
+    qs: QuerySet[Any], fields: Sequence[str], aggregates: Mapping[str, Aggregate]
+) -> dict[tuple[Any, ...], dict[str, Any]]:
+    """``aggregates`` per combination of the values of ``fields`` (a team, an insats):
+    {(value, …): {...}}; a combination with no rows is missing. One grouped query."""
+    return {
+        tuple(row[f] for f in fields): {k: row[k] for k in aggregates}
+        for row in qs.order_by().values(*fields).annotate(**aggregates)
+    }
+
+
 def as_float(value: float | Decimal | None) -> float | None:
     """A mean from the database as a float, unrounded (the renderers round for display)."""
     return None if value is None else float(value)

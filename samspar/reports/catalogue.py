@@ -11,7 +11,14 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
-from samspar.reports.figures import background, geography, organisation, outcomes, participants
+from samspar.reports.figures import (
+    background,
+    geography,
+    organisation,
+    outcomes,
+    overview,
+    participants,
+)
 from samspar.reports.scope import ReportScope
 from samspar.reports.tables import Report, Table, Text
 
@@ -72,10 +79,11 @@ REPORTS: dict[str, ReportSpec] = {
             "genomstromning",
             _("Throughput time"),
             _(
-                "Mean months from start to end of the ended, early dropouts excluded; also "
-                "over rolling 12-month periods."
+                "Mean months from start to end of the ended, early dropouts excluded, in all "
+                "and of those who ended towards the goal; per team; and over rolling "
+                "12-month periods."
             ),
-            [outcomes.throughput, outcomes.throughput_rolling],
+            [outcomes.throughput, outcomes.throughput_by_team, outcomes.throughput_rolling],
             "4",
         ),
         ReportSpec(
@@ -173,6 +181,17 @@ REPORTS: dict[str, ReportSpec] = {
             ),
             [organisation.trend],
             "16",
+        ),
+        ReportSpec(
+            "oversikt",
+            _("Overview over the years and teams"),
+            _(
+                "Participants and ended per year with the change since a base year, each "
+                "team's result towards goal and throughput time in the latest year, and the "
+                "time in public support before of each year's ended."
+            ),
+            [organisation.trend, overview.latest_year_by_team, overview.support_by_year],
+            "2, 4, 5, 16",
         ),
         ReportSpec(
             "budget",

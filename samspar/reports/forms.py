@@ -25,7 +25,7 @@ from samspar.access.scoping import Action
 from samspar.organisation.models import County, Forbund, Insats, Team
 from samspar.registry.forms import DateInput
 from samspar.registry.models import GENDER_CHOICES
-from samspar.reports.populations import Population
+from samspar.reports.populations import AgeOn, Population
 from samspar.reports.scope import (
     DEFAULT_AGE_BOUNDS,
     DEFAULT_MONTH_STEP,
@@ -44,11 +44,12 @@ MAX_AGE_BOUNDS = 12
 COMMON_FIELDS = ("level", "object_id", "date_from", "date_to", "gender", "published")
 REPORT_OPTIONS: dict[str, tuple[str, ...]] = {
     "forsorjningstid": ("population",),
-    "alder": ("population", "age_bounds"),
+    "alder": ("population", "age_on", "age_bounds"),
     "utbildning": ("population",),
     "tid-i-insats": ("month_step",),
     "remittenter": ("population",),
     "trend": ("base_year",),
+    "oversikt": ("base_year",),
 }
 
 
@@ -114,6 +115,14 @@ class ReportFilterForm(forms.Form):
         choices=lambda: [(p.value, capfirst(str(p.label))) for p in Population],
         help_text=_("Whom age, education, time in public support and referrers cover."),
     )
+    age_on = forms.ChoiceField(
+        label=_("Age"),
+        choices=lambda: [(a.value, capfirst(str(a.label))) for a in AgeOn],
+        help_text=_(
+            "At the end of the period: the present age of those active then, the age at "
+            "exit of those who ended."
+        ),
+    )
     age_bounds = AgeBoundsField(
         label=_("Age groups start at"),
         max_length=100,
@@ -165,6 +174,7 @@ class ReportFilterForm(forms.Form):
             "date_to": date_to.isoformat(),
             "gender": "",
             "population": Population.NEW.value,
+            "age_on": AgeOn.START.value,
             "age_bounds": ", ".join(str(b) for b in DEFAULT_AGE_BOUNDS),
             "month_step": str(DEFAULT_MONTH_STEP),
             "base_year": "",
@@ -226,6 +236,7 @@ class ReportFilterForm(forms.Form):
             object_id=None if level == Level.ALL else data["object_id"],
             gender=data["gender"] or "",
             population=data["population"],
+            age_on=data["age_on"],
             age_bounds=data["age_bounds"] or DEFAULT_AGE_BOUNDS,
             month_step=data["month_step"],
             base_year=data["base_year"],

@@ -120,6 +120,8 @@ class ReportScope:
     # Whom the background figures (#5, #6, #7, #12) cover: a ``populations.Population``
     # value, or "" for each figure's default (those who started in the period).
     population: str = ""
+    # The day #6 takes the age on: a ``populations.AgeOn`` value, or "" for the start.
+    age_on: str = ""
     # Answers that depend only on who asks and which organisation, not on the period or
     # gender, so dataclasses.replace() shares them: the user's grants and whether they
     # see exact counts are read once per request, not once per figure.

@@ -1,9 +1,10 @@
 """Figures about the participants' background: #5 (time in public support before),
-#6 (age at start), #7 (education level) and #12 (referring actor, and referring actor ×
-support before) of DOMAIN.md §4. Definitions: docs/definitions.md.
+#6 (age), #7 (education level) and #12 (referring actor, and referring actor × support
+before) of DOMAIN.md §4. Definitions: docs/definitions.md.
 
 #5, #6, #7 and #12 take the population they cover (``Population``); by default the one a
-page asked for in ``scope.population``, else those who started in the period.
+page asked for in ``scope.population``, else those who started in the period. #6 also
+takes the day the age is on (``AgeOn``): the start, or the end of the period.
 """
 
 from __future__ import annotations
@@ -11,8 +12,8 @@ from __future__ import annotations
 from collections.abc import Hashable, Iterable, Sequence
 from typing import Any
 
-from django.db.models import Avg, Count, Max, Min, Q, QuerySet
-from django.db.models.functions import Coalesce
+from django.db.models import Avg, Count, DateField, Expression, Max, Min, Q, QuerySet, Value
+from django.db.models.functions import Coalesce, Least
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -36,7 +37,7 @@ from samspar.reports.distribution import (
     interval_index,
     interval_labels,
 )
-from samspar.reports.populations import Population
+from samspar.reports.populations import AgeOn, Population
 from samspar.reports.scope import ReportScope
 from samspar.reports.tables import (
     Chart,
@@ -47,9 +48,9 @@ from samspar.reports.tables import (
     Line,
     Table,
     Text,
-    Value,
     percent,
 )
+from samspar.reports.tables import Value as Cell
 
 # Time in public support, completed years: "0", "1", "2", "3–4", "5–9", "10–".
 YEAR_BOUNDS = (1, 2, 3, 5, 10)
@@ -57,8 +58,9 @@ YOUNG_AGE = 30  # seed 002: "12 personer under 30 år"
 # The column of #12's cross table for those with no support before registered.
 SUPPLY_UNKNOWN = "unknown"
 KNOWN_YEARS = {"years": "known"}
-YOUNG = {"age": "young"}
-NOT_YOUNG = {"age": "not_young"}
+# The under 30 and the rest, as the value of an age dim (_age_dimension).
+YOUNG = "young"
+NOT_YOUNG = "not_young"
 
 
 def _population(scope: ReportScope, population: Population | None) -> Population:
@@ -89,7 +91,7 @@ def _sum_lines(table: Table, whole: Dims, parts: Sequence[Dims]) -> list[Line]:
     ]
 
 
-def _gender_rows(counts: dict[str, dict[str, Any]], keys: list[str]) -> list[list[Value]]:
+def _gender_rows(counts: dict[str, dict[str, Any]], keys: list[str]) -> list[list[Cell]]:
     return [
         [label, *(counts[code][k] for k in keys)]
         for code, label in [*GENDER_ROWS, ("total", TOTAL)]
@@ -155,18 +157,50 @@ def public_support_distribution(scope: ReportScope, population: Population | Non
     return table
 
 
-# --- #6 age at start ----------------------------------------------------------------------
+# --- #6 age -------------------------------------------------------------------------------
 
 
-def _with_age(qs: QuerySet[Enrolment]) -> QuerySet[Enrolment]:
-    return qs.annotate(age=AgeAt("start_date", "person__birth_date"))
+def _age_on(scope: ReportScope, age_on: AgeOn | None) -> AgeOn:
+    return age_on or AgeOn.chosen(scope)
 
 
-def age_summary(scope: ReportScope, population: Population | None = None) -> Table:
-    """#6: mean, youngest and oldest age at start, and how many were under 30."""
+def _with_age(qs: QuerySet[Enrolment], scope: ReportScope, age_on: AgeOn) -> QuerySet[Enrolment]:
+    """``qs`` with ``age`` in whole years on the start date, or on the enrolment's last
+    day in the period (the period's last day, or its end date if that is earlier)."""
+    day: Expression | str = "start_date"
+    if age_on == AgeOn.END:
+        last = Value(scope.date_to, output_field=DateField())
+        day = Least(Coalesce("end_date", last), last, output_field=DateField())
+    return qs.annotate(age=AgeAt(day, "person__birth_date"))
+
+
+def _age_dimension(age_on: AgeOn) -> str:
+    """The dim of an age group: ages on different days are different counts."""
+    return "age" if age_on == AgeOn.START else f"age_{age_on.value}"
+
+
+_AGE_TITLES: dict[AgeOn, Text] = {
+    AgeOn.START: _("Age at start"),
+    AgeOn.END: _("Age at the end of the period"),
+}
+_AGE_NOTES: dict[AgeOn, Text] = {
+    AgeOn.START: _("Age in whole years on the start date of the enrolment."),
+    AgeOn.END: _(
+        "Age in whole years on the last day of the period, or on the end date for those "
+        "who ended before it."
+    ),
+}
+
+
+def age_summary(
+    scope: ReportScope, population: Population | None = None, age_on: AgeOn | None = None
+) -> Table:
+    """#6: mean, youngest and oldest age, and how many were under 30 — at start, or at
+    the end of the period (seed 002's 52 active on 31 December: 33, 20–59, 12 under 30)."""
     population = _population(scope, population)
+    age_on = _age_on(scope, age_on)
     counts = by_gender(
-        _with_age(_enrolments(scope, population)),
+        _with_age(_enrolments(scope, population), scope, age_on),
         {
             "participants": Count("pk"),
             "mean_age": Avg("age"),
@@ -182,9 +216,10 @@ def age_summary(scope: ReportScope, population: Population | None = None) -> Tab
         c["young_percent"] = percent(c["young"], c["participants"])
     keys = ["participants", "mean_age", "youngest", "oldest", "young", "young_percent"]
     rows = _gender_rows(counts, keys)
+    dimension = _age_dimension(age_on)
     return Table(
         key="age",
-        title=_title(_("Age at start"), population),
+        title=_title(_AGE_TITLES[age_on], population),
         columns=[
             Column("group", _("Group"), Kind.LABEL),
             Column("participants", _("Participants")),
@@ -192,7 +227,7 @@ def age_summary(scope: ReportScope, population: Population | None = None) -> Tab
             # Whole years: shown without decimals.
             Column("youngest", _("Youngest"), Kind.NUMBER, "participants", decimals=0),
             Column("oldest", _("Oldest"), Kind.NUMBER, "participants", decimals=0),
-            Column("young", _("Under 30"), dims=YOUNG),
+            Column("young", _("Under 30"), dims={dimension: YOUNG}),
             Column(
                 "young_percent",
                 _("Under 30 (%)"),
@@ -202,33 +237,40 @@ def age_summary(scope: ReportScope, population: Population | None = None) -> Tab
         ],
         rows=rows,
         total_row=len(rows) - 1,
-        note=_("Age in whole years on the start date of the enrolment."),
+        note=_AGE_NOTES[age_on],
         dims=_dims(scope, population),
         row_dims=GENDER_ROW_DIMS,
-        implied=[Implied("not_young", ("participants",), ("young",), NOT_YOUNG)],
+        implied=[Implied("not_young", ("participants",), ("young",), {dimension: NOT_YOUNG})],
     )
 
 
-def age_distribution(scope: ReportScope, population: Population | None = None) -> Table:
-    """#6: participants by age at start, in the intervals of ``scope.age_bounds``."""
+def age_distribution(
+    scope: ReportScope, population: Population | None = None, age_on: AgeOn | None = None
+) -> Table:
+    """#6: participants by age at start or at the end of the period, in the intervals of
+    ``scope.age_bounds``."""
     population = _population(scope, population)
+    age_on = _age_on(scope, age_on)
     bounds = scope.age_bounds
-    qs = _with_age(_enrolments(scope, population)).annotate(interval=interval_index("age", bounds))
+    qs = _with_age(_enrolments(scope, population), scope, age_on)
+    qs = qs.annotate(interval=interval_index("age", bounds))
+    dimension = _age_dimension(age_on)
     table = distribution_table(
         "age_distribution",
-        _title(_("Age at start"), population),
+        _title(_AGE_TITLES[age_on], population),
         _("Age"),
         list(enumerate(interval_labels(bounds))),
         counts_by(qs, "interval"),
         dims=_dims(scope, population),
-        dimension="age",
+        dimension=dimension,
+        note=_AGE_NOTES[age_on],
     )
     if YOUNG_AGE in bounds:  # the groups below it add up to the under 30 of age_summary
         cut = bounds.index(YOUNG_AGE) + 1
-        groups = [{"age": i} for i in range(len(bounds) + 1)]
+        groups = [{dimension: i} for i in range(len(bounds) + 1)]
         table.lines = [
-            *_sum_lines(table, YOUNG, groups[:cut]),
-            *_sum_lines(table, NOT_YOUNG, groups[cut:]),
+            *_sum_lines(table, {dimension: YOUNG}, groups[:cut]),
+            *_sum_lines(table, {dimension: NOT_YOUNG}, groups[cut:]),
         ]
     return table
 
@@ -350,7 +392,7 @@ def referrers_by_supply(scope: ReportScope, population: Population | None = None
     ]
     if None in by_top:
         shown.append((None, None, UNKNOWN_LABEL))
-    rows: list[list[Value]] = [
+    rows: list[list[Cell]] = [
         [label, *(by_top.get(pk, {}).get(k, 0) for k in keys)] for pk, _key, label in shown
     ]
     rows.append([TOTAL, *(total[k] or 0 for k in keys)])

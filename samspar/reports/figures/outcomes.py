@@ -4,8 +4,10 @@ insats) and #9 (end reasons) of DOMAIN.md §4. Definitions: docs/definitions.md.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
-from django.db.models import Aggregate, Avg, Count, Q
+from django.db.models import Aggregate, Avg, Case, Count, F, Q, When
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from samspar.codelists.models import EndReason, ResultGroup
@@ -15,6 +17,7 @@ from samspar.reports.aggregates import (
     TOTAL,
     as_float,
     by_gender,
+    by_group,
     scope_dims,
 )
 from samspar.reports.dbfunctions import MonthsBetween
@@ -24,9 +27,10 @@ from samspar.reports.distribution import (
     interval_index,
     interval_labels,
 )
+from samspar.reports.figures.participants import GOAL_GROUPS, NOT_TO_GOAL, goal_columns
 from samspar.reports.populations import Population
-from samspar.reports.scope import ReportScope, ended_q
-from samspar.reports.tables import Chart, Column, Implied, Kind, Table, Value, percent
+from samspar.reports.scope import ReportScope, ended_q, worked_with_q
+from samspar.reports.tables import Chart, Column, Implied, Kind, Table, Text, Value, percent
 
 # Time in insats: the last interval is open, from this many completed months.
 MONTHS_OPEN_FROM = 36
@@ -105,14 +109,47 @@ def works_or_studies_after(scope: ReportScope) -> Table:
     )
 
 
+def _throughput_aggregates() -> dict[str, Aggregate]:
+    """Over the ended who were not early dropouts: how many and their mean months, in
+    all and for those who ended towards the goal (seed 000: "18,8 månader i snitt per
+    deltagare som avslutar mot mål")."""
+    goal = Q(end_reason__result_group__in=GOAL_GROUPS)
+    return {
+        "ended_kept": Count("pk"),
+        "months": Avg(_months()),
+        "to_goal": Count("pk", filter=goal),
+        "goal_months": Avg(_months(), filter=goal),
+    }
+
+
+MONTHS = Column("months", _("Mean months in the insats"), Kind.NUMBER, "ended_kept")
+GOAL_MONTHS = Column(
+    "goal_months", _("Mean months, ended towards the goal"), Kind.NUMBER, "to_goal"
+)
+THROUGHPUT_NOTE = _(
+    "Months = days from start to end / (365.25 / 12). Early dropouts excluded. Towards "
+    "the goal = to work, studies or other work-oriented rehabilitation."
+)
+
+
+def _throughput_values(c: dict[str, Any]) -> tuple[int, float | None, int, float | None]:
+    """Ended (not early dropouts), their mean months, to goal, their mean months."""
+    return (
+        c["ended_kept"] or 0,
+        as_float(c["months"]),
+        c["to_goal"] or 0,
+        as_float(c["goal_months"]),
+    )
+
+
 def throughput(scope: ReportScope) -> Table:
-    """#4: mean months from start to end of the ended who were not early dropouts."""
+    """#4: mean months from start to end of the ended who were not early dropouts, and of
+    those of them who ended towards the goal."""
     counts = by_gender(
-        scope.enrolments().filter(Population.ENDED_KEPT.q(scope)),
-        {"ended_kept": Count("pk"), "months": Avg(_months())},
+        scope.enrolments().filter(Population.ENDED_KEPT.q(scope)), _throughput_aggregates()
     )
     rows: list[list[Value]] = [
-        [label, counts[code]["ended_kept"] or 0, as_float(counts[code]["months"])]
+        [label, *_throughput_values(counts[code])]
         for code, label in [*GENDER_ROWS, ("total", TOTAL)]
     ]
     return Table(
@@ -121,14 +158,87 @@ def throughput(scope: ReportScope) -> Table:
         columns=[
             Column("group", _("Group"), Kind.LABEL),
             ENDED_KEPT,
-            Column("months", _("Mean months in the insats"), Kind.NUMBER, "ended_kept"),
+            MONTHS,
+            *goal_columns(),
+            GOAL_MONTHS,
         ],
         rows=rows,
         total_row=len(rows) - 1,
-        chart=Chart("bar", ("months",), y_label=_("Months")),
-        note=_("Months = days from start to end / (365.25 / 12). Early dropouts excluded."),
+        chart=Chart("bar", ("months", "goal_months"), y_label=_("Months")),
+        note=THROUGHPUT_NOTE,
         dims=scope_dims(scope),
         row_dims=GENDER_ROW_DIMS,
+        implied=[NOT_TO_GOAL],
+    )
+
+
+def _units(scope: ReportScope, *, all_of_them: bool = False) -> dict[tuple[str, int], Text]:
+    """The teams of the individual insatser in scope that ran in the period (or of all
+    of them), and those insatser that have no team: {("team", pk) or ("insats", pk):
+    name}."""
+    insatser = scope.individual_insatser()
+    if not all_of_them:
+        insatser = insatser.filter(worked_with_q(scope.date_from, scope.date_to))
+    units: dict[tuple[str, int], Text] = {}
+    for pk, name, team, team_name in insatser.values_list("pk", "name", "team", "team__name"):
+        units[("insats", pk) if team is None else ("team", team)] = team_name or name
+    return units
+
+
+def throughput_by_team(scope: ReportScope) -> Table:
+    """#2 and #4 per team: the ended who were not early dropouts, the result towards goal
+    and the throughput time, in all and of those who ended towards the goal, for each
+    team — or insats without a team — in scope (seed 000: "Kraften Hedemora har 73
+    procent som når målet, Samverkansteam Avesta är det 50 procent … genomströmningstiden
+    … i Avesta … 15,6 månader och … i Hedemora runt 20 månader")."""
+    kept = scope.enrolments().filter(Population.ENDED_KEPT.q(scope))
+    aggregates = _throughput_aggregates()
+    # One group per team, and one per insats without a team.
+    units_qs = kept.annotate(
+        unit_team=F("insats__team"),
+        unit_insats=Case(When(insats__team__isnull=True, then=F("insats"))),
+    )
+    grouped = by_group(units_qs, ("unit_team", "unit_insats"), aggregates)
+    found = {
+        ("insats", insats) if team is None else ("team", team): values
+        for (team, insats), values in grouped.items()
+    }
+    units = _units(scope)
+    if any(key not in units for key in found):  # ended in an insats that did not run
+        units = _units(scope, all_of_them=True)
+    shown = sorted(units, key=lambda key: str(units[key]))
+    labelled = [(units[k], found.get(k, dict.fromkeys(aggregates))) for k in shown]
+    rows: list[list[Value]] = []
+    for label, c in [*labelled, (TOTAL, kept.aggregate(**aggregates))]:
+        n, months, to_goal, goal_months = _throughput_values(c)
+        rows.append([label, n, to_goal, percent(to_goal, n), months, goal_months])
+    return Table(
+        key="throughput_by_team",
+        title=_("Result and throughput time per team"),
+        columns=[
+            Column("team", _("Team"), Kind.LABEL),
+            ENDED_KEPT,
+            *goal_columns(),
+            Column(
+                "goal_percent",
+                _("Result towards goal (%)"),
+                Kind.PERCENT,
+                depends_on=("to_goal", "ended_kept"),
+            ),
+            MONTHS,
+            GOAL_MONTHS,
+        ],
+        rows=rows,
+        total_row=len(rows) - 1,
+        chart=Chart("bar", ("months", "goal_months"), x_label=_("Team"), y_label=_("Months")),
+        note=format_lazy(
+            "{} {}",
+            THROUGHPUT_NOTE,
+            _("An insats that belongs to no team has a row of its own."),
+        ),
+        dims=scope_dims(scope),
+        row_dims=[*({kind: pk} for kind, pk in shown), {}],
+        implied=[NOT_TO_GOAL],
     )
 
 

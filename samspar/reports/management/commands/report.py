@@ -20,7 +20,7 @@ from samspar.organisation.models import County, Forbund, Insats, Team
 from samspar.reports.catalogue import REPORTS
 from samspar.reports.exports import FORMATS, export
 from samspar.reports.forms import ReportFilterForm
-from samspar.reports.populations import Population
+from samspar.reports.populations import AgeOn, Population
 from samspar.reports.scope import (
     DEFAULT_AGE_BOUNDS,
     DEFAULT_MONTH_STEP,
@@ -46,7 +46,7 @@ _WITHIN: dict[str, dict[str, str]] = {
     "insats": {"lan": "forbund__county_id", "forbund": "forbund_id", "team": "team_id"},
 }
 # Options checked by the report pages' own form fields, so they accept what a page does.
-_FORM_OPTIONS = ("population", "age_bounds", "month_step", "base_year")
+_FORM_OPTIONS = ("population", "age_on", "age_bounds", "month_step", "base_year")
 
 
 def _date(text: str) -> dt.date:
@@ -84,6 +84,12 @@ class Command(BaseCommand):
             choices=[p.value for p in Population],
             help="Whom age, education, time in public support and referrers cover "
             "(default: new, those who started in the period).",
+        )
+        parser.add_argument(
+            "--age-on",
+            choices=[a.value for a in AgeOn],
+            help="The day age is taken on: start (default) or end (the period's last day, "
+            "or the end date of an enrolment that ended before it).",
         )
         parser.add_argument(
             "--age-bounds",
@@ -144,6 +150,7 @@ class Command(BaseCommand):
             object_id=object_id,
             gender=options["gender"],
             population=chosen.get("population") or "",
+            age_on=chosen.get("age_on") or "",
             age_bounds=chosen.get("age_bounds") or DEFAULT_AGE_BOUNDS,
             month_step=chosen.get("month_step") or DEFAULT_MONTH_STEP,
             base_year=chosen.get("base_year"),
