@@ -25,8 +25,10 @@ from lxml import html  # type: ignore[import-untyped]  # python-docx's dependenc
 
 from samspar.access.scoping import Role
 from samspar.codelists.models import EndReason
+from samspar.organisation.selectors import key_figures
 from samspar.registry import services as registry
 from samspar.reports.catalogue import REPORTS
+from samspar.reports.cellkey import perturbed, possible
 from tests import small_world
 from tests.factories import code, enrol, make_pnr, make_user
 from tests.small_world import World
@@ -81,7 +83,12 @@ def test_a_count_at_the_threshold_is_shown(client, forbund, insats, registrator)
         )
     client.force_login(make_user("styrelse", Role.BOARD, forbund=forbund))
     page = _page(client, reverse("insats-detail", args=[insats.pk]))
-    assert f'id="kf-anonymous">{forbund.suppression_threshold}<' in page
+    # Shown perturbed by its cell key, as the reports show it: never below the threshold.
+    exact = key_figures(insats, timezone.localdate()).anonymous_this_year
+    assert exact == forbund.suppression_threshold
+    shown = perturbed(exact, forbund.suppression_threshold)
+    assert shown in possible(exact, forbund.suppression_threshold)
+    assert f'id="kf-anonymous">{shown}<' in page
 
 
 # --- every page, on the small world ---------------------------------------------------

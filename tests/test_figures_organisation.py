@@ -24,6 +24,7 @@ from samspar.organisation import services as setup
 from samspar.organisation.models import FollowUpMethod, Municipality
 from samspar.registry import services as registry
 from samspar.reports.catalogue import get_report
+from samspar.reports.cellkey import perturbed
 from samspar.reports.exports import pdf
 from samspar.reports.figures.geography import ANONYMOUS
 from samspar.reports.scope import Level, ReportScope
@@ -238,23 +239,30 @@ class TestSeed003:
         assert _cells(county["Örebro län"], keys) == expected
 
     def test_suppressed_for_the_board(self, sydnarke):
-        """The board sees the same report with the small counts hidden, and no hidden count
-        can be recovered from a total."""
+        """The board sees the same report with the small counts hidden and the others
+        perturbed by their cell keys, and no hidden count can be recovered from a total."""
         report = _forbund_report(sydnarke, "hemvist", user=sydnarke.board)
         table = report.table("home_municipality")
         rows = _rows(table)
-        assert (rows[MT]["1882"], rows[MT]["total"]) == (27, 125)
+        scope = ReportScope(
+            *SYDNARKE_YEAR, user=sydnarke.board, level=Level.FORBUND, object_id=sydnarke.forbund.pk
+        )
+        exact = _rows(get_report("hemvist").compute(scope).table("home_municipality"))
+        assert (exact[MT]["1882"], exact[MT]["total"], exact["Totalt"]["total"]) == (27, 125, 430)
+        for row, key in ((MT, "1882"), (MT, "total"), ("Totalt", "total")):
+            assert rows[row][key] == perturbed(exact[row][key], 5)
         assert rows[VAXA_MT]["1882"] is None  # 1 participant from Askersund
         assert rows[VAXA_MT]["1882_percent"] is None
         assert rows[MT]["anonymous"] is None
-        assert rows["Totalt"]["total"] == 430
         _assert_no_lone_hidden_cell(table)
         budget = _rows(
             _forbund_report(sydnarke, "budgeterat-utfall", sydnarke.board).table(
                 "budgeted_structural"
             )
         )
-        assert budget["Totalt"]["actual"] == 342
+        structural = get_report("budgeterat-utfall").compute(scope).table("budgeted_structural")
+        actual = _rows(structural)["Totalt"]["actual"]
+        assert actual == 342 and budget["Totalt"]["actual"] == perturbed(actual, 5)
 
     @pytest.mark.parametrize(
         "key", ["resultat", "hemvist", "inflode", "utflode", "jamforelse", "trend"]

@@ -15,8 +15,10 @@ from django.urls import reverse
 from samspar.access.scoping import Role
 from samspar.codelists import models as codes
 from samspar.reports.catalogue import REPORTS
+from samspar.reports.cellkey import perturbed
 from samspar.reports.exports import CONTENT_TYPES, FORMATS
 from samspar.reports.forms import ReportFilterForm, last_full_year
+from samspar.reports.scope import ReportScope
 from tests.factories import code, enrol, make_forbund, make_insats, make_pnr, make_user
 from tests.seeds import register, seed_002_year
 
@@ -244,9 +246,12 @@ def test_no_one_reaches_another_forbunds_insats(client, seed_002, forbund_admin)
         {**YEAR_2022, "level": "insats", "object_id": other.pk},
     )
     assert export.status_code == 302  # back to the page and its error, no file
-    # Everything the analyst may see is their own förbund only.
+    # Everything the analyst may see is their own förbund only: its 75, perturbed.
     response = _page(client, "deltagare")
-    assert _row(response.content.decode(), "counts", "Totalt")[1] == "75"
+    scope = ReportScope(dt.date(2022, 1, 1), dt.date(2022, 12, 31), user=forbund_admin)
+    exact = REPORTS["deltagare"].compute(scope).table("counts").value(2, "worked_with")
+    assert exact == 75
+    assert _row(response.content.decode(), "counts", "Totalt")[1] == str(perturbed(exact, 5))
 
 
 def test_the_object_choices_follow_the_level(registrator, seed_002):

@@ -21,9 +21,10 @@ from samspar.annual.models import ChapterText
 from samspar.organisation.models import Insats
 from samspar.reports.catalogue import REPORTS
 from samspar.reports.exports.common import rounded
+from samspar.reports.perturbation import perturb
 from samspar.reports.populations import AgeOn, Population
 from samspar.reports.scope import Level, ReportScope
-from samspar.reports.suppression import Built, suppress
+from samspar.reports.suppression import Built, suppress, threshold
 from samspar.reports.tables import Report, Table, Value
 
 # The rolling throughput history covers the report year and this many years before it.
@@ -101,7 +102,8 @@ KEY_FIGURES = {
 
 class _Tables:
     """Builds each (report, period, population, age day) of ``figures`` once, suppresses
-    them all together unless the reader sees exact counts, and hands out their tables."""
+    them all together and perturbs their counts unless the reader sees exact counts, and
+    hands out their tables."""
 
     def __init__(self, insats: Insats, scope: ReportScope, figures: list[Figure]) -> None:
         self.reports: dict[tuple[str, Period, Population | None, AgeOn | None], Report] = {}
@@ -121,6 +123,8 @@ class _Tables:
             built.append(Built(self.reports[key], figure_scope))
         if not scope.sees_exact_counts():
             suppress(built)
+            limit = max((threshold(b.scope) for b in built), default=threshold(scope))
+            perturb((t for report in self.reports.values() for t in report.tables), limit)
 
     def get(self, figure: Figure) -> Table | None:
         """The figure's table; None if the catalogue has no such report or table."""

@@ -185,7 +185,9 @@ class KeyFigures:
 
 
 def key_figures(insats: Insats, today: dt.date) -> KeyFigures:
-    """Counted in the database; wrong registrations (felregistrering) never count."""
+    """Counted in the database; wrong registrations (felregistrering) never count. The
+    counts of persons carry their record keys (reports.cellkey), which the page perturbs
+    them by for readers without exact counts."""
     from samspar.registry.models import (
         AnonymousEnrolment,
         Enrolment,
@@ -193,21 +195,24 @@ def key_figures(insats: Insats, today: dt.date) -> KeyFigures:
         VolumeCount,
         WaitingListCount,
     )
+    from samspar.reports import cellkey
 
     year = today.year
-    enrolments = (
-        Enrolment.objects.filter(insats=insats)
-        .filter(Q(end_reason__isnull=True) | ~Q(end_reason__result_group=ResultGroup.CANCELLED))
-        .aggregate(
-            active=Count(
+    enrolments = cellkey.aggregate(
+        Enrolment.objects.filter(insats=insats).filter(
+            Q(end_reason__isnull=True) | ~Q(end_reason__result_group=ResultGroup.CANCELLED)
+        ),
+        {
+            "active": Count(
                 "pk",
                 filter=Q(start_date__lte=today)
                 & (Q(end_date__isnull=True) | Q(end_date__gte=today)),
             ),
-            started=Count("pk", filter=Q(start_date__year=year)),
-            ended=Count("pk", filter=Q(end_date__year=year)),
-        )
+            "started": Count("pk", filter=Q(start_date__year=year)),
+            "ended": Count("pk", filter=Q(end_date__year=year)),
+        },
     )
+    people = {"n": cellkey.SumOfCounts("count")}
     staff = current_staff(insats, today).aggregate(fte=Sum("fte_percent"), n=Count("pk"))
     plan = InsatsYear.objects.filter(insats=insats, year=year).first()
     waiting = WaitingListCount.objects.filter(insats=insats).order_by("-date").first()
@@ -216,19 +221,21 @@ def key_figures(insats: Insats, today: dt.date) -> KeyFigures:
         active_today=enrolments["active"],
         started_this_year=enrolments["started"],
         ended_this_year=enrolments["ended"],
-        anonymous_this_year=AnonymousEnrolment.objects.filter(
-            insats=insats, start_year=year
-        ).count(),
-        volume_this_year=VolumeCount.objects.filter(
-            insats=insats, period_start__year=year
-        ).aggregate(n=Coalesce(Sum("count"), 0))["n"],
-        structural_this_year=StructuralCount.objects.filter(
-            insats=insats, period_start__year=year
-        ).aggregate(n=Coalesce(Sum("count"), 0))["n"],
+        anonymous_this_year=cellkey.aggregate(
+            AnonymousEnrolment.objects.filter(insats=insats, start_year=year), {"n": Count("pk")}
+        )["n"],
+        volume_this_year=cellkey.aggregate(
+            VolumeCount.objects.filter(insats=insats, period_start__year=year), people
+        )["n"]
+        or 0,
+        structural_this_year=cellkey.aggregate(
+            StructuralCount.objects.filter(insats=insats, period_start__year=year), people
+        )["n"]
+        or 0,
         budgeted_this_year=plan.budgeted_participants if plan else None,
         staff_fte=staff["fte"] or Decimal(0),
         staff_count=staff["n"],
-        waiting_count=waiting.count if waiting else None,
+        waiting_count=cellkey.row_count(waiting),
         waiting_date=waiting.date if waiting else None,
     )
 

@@ -11,6 +11,7 @@ from django.db.models import Aggregate, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from samspar.core.personnummer import Gender
+from samspar.reports import cellkey
 from samspar.reports.scope import ReportScope
 from samspar.reports.tables import Dims, Text
 
@@ -36,13 +37,14 @@ def by_gender(
     """``aggregates`` per gender and in total: {"K": {...}, "M": {...}, "total": {...}}.
 
     The total is its own query, so distinct counts and means are right for it too.
+    Every count is keyed on its records (``cellkey.Counted``).
     """
     result: dict[str, dict[str, Any]] = {
         code: dict.fromkeys(aggregates, None) for code, _label in GENDER_ROWS
     }
-    for row in qs.order_by().values(gender_field).annotate(**aggregates):
+    for row in cellkey.annotate(qs.order_by().values(gender_field), aggregates):
         result[row[gender_field]] = {k: row[k] for k in aggregates}
-    result["total"] = qs.aggregate(**aggregates)
+    result["total"] = cellkey.aggregate(qs, aggregates)
     return result
 
 

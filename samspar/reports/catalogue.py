@@ -34,13 +34,16 @@ class ReportSpec:
     figures: str  # the DOMAIN.md §4 numbers it answers, e.g. "1, 2"
 
     def build(self, scope: ReportScope) -> Report:
-        """The report as the scope's reader may see it: small counts suppressed unless
-        ``scope.sees_exact_counts()``."""
-        from samspar.reports.suppression import Built, suppress
+        """The report as the scope's reader may see it: unless
+        ``scope.sees_exact_counts()``, small counts suppressed and the shown counts
+        perturbed by their cell keys (reports.perturbation)."""
+        from samspar.reports.perturbation import perturb
+        from samspar.reports.suppression import Built, suppress, threshold
 
         report = self.compute(scope)
         if not scope.sees_exact_counts():
             suppress([Built(report, scope)])
+            perturb(report.tables, threshold(scope))
         return report
 
     def compute(self, scope: ReportScope) -> Report:

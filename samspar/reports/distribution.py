@@ -14,6 +14,7 @@ from django.db.models import Case, Count, IntegerField, QuerySet, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from samspar.core.personnummer import Gender
+from samspar.reports import cellkey
 from samspar.reports.aggregates import TOTAL
 from samspar.reports.tables import Chart, Column, Dims, Kind, Table, Text, percent
 from samspar.reports.tables import Value as Cell
@@ -27,7 +28,7 @@ GENDER_DIMS: dict[str, Dims] = {
     "total": {},
 }
 
-Counts = dict[Hashable, dict[str, int]]
+Counts = dict[Hashable, dict[str, int]]  # the counts are ``cellkey.Counted``
 
 
 def interval_labels(bounds: Sequence[int], lowest: int | None = None) -> list[str]:
@@ -60,7 +61,8 @@ def interval_index(name: str, bounds: Sequence[int]) -> Case:
 def counts_by(qs: QuerySet[Any], group: str) -> Counts:
     """Enrolments per value of ``group`` and gender: {value: {"women", "men", "total"}}."""
     result: Counts = defaultdict(lambda: dict.fromkeys(GENDER_TOTAL_KEYS, 0))
-    for row in qs.order_by().values(group, "person__gender").annotate(n=Count("pk")):
+    grouped = qs.order_by().values(group, "person__gender")
+    for row in cellkey.annotate(grouped, {"n": Count("pk")}):
         cell = result[row[group]]
         cell[GENDER_COLUMNS[row["person__gender"]]] += row["n"]
         cell["total"] += row["n"]

@@ -12,6 +12,7 @@ import datetime as dt
 from typing import TYPE_CHECKING
 
 from samspar.organisation.selectors import KeyFigures, key_figures
+from samspar.reports.cellkey import perturbed
 from samspar.reports.scope import Level, ReportScope
 from samspar.reports.suppression import shown_count, threshold
 
@@ -24,8 +25,9 @@ if TYPE_CHECKING:
 def shown_key_figures(
     user: AbstractBaseUser | AnonymousUser, insats: Insats, today: dt.date
 ) -> KeyFigures:
-    """The key figures of ``insats`` for ``user``: small counts of persons are None
-    unless the user sees exact counts (a registrator of the insats)."""
+    """The key figures of ``insats`` for ``user``: unless the user sees exact counts (a
+    registrator of the insats), small counts of persons are None and the others are
+    perturbed by their cell keys as the reports' are."""
     figures = key_figures(insats, today)
     scope = ReportScope(
         dt.date(today.year, 1, 1), today, user=user, level=Level.INSATS, object_id=insats.pk
@@ -34,7 +36,8 @@ def shown_key_figures(
         return figures
 
     def shown(n: int | None) -> int | None:
-        return None if n is None else shown_count(scope, n)
+        shown = None if n is None else shown_count(scope, n)
+        return None if shown is None else perturbed(shown, threshold(scope))
 
     return dataclasses.replace(
         figures,

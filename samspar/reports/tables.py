@@ -43,11 +43,18 @@ class Column:
     kind: Kind = Kind.COUNT
     # For a PERCENT or NUMBER column: the COUNT column(s) it is computed from (numerator
     # and denominator), so that suppressing either also hides the derived value — a
-    # shown percent and a shown numerator would give a hidden denominator away.
+    # shown percent and a shown numerator would give a hidden denominator away. A
+    # PERCENT column is the first over the second less any further ones (the ended −
+    # early dropouts), or with ``base_row`` its one count over the base row's.
     depends_on: str | tuple[str, ...] = ()
     # The cells of ``depends_on`` in this row as well: the total row for a share of the
     # grand total, the base year's row for a change since the base year.
     base_row: int | None = None
+    # A change since ``base_row`` rather than a share: for a PERCENT column of one count,
+    # its change in per cent; for a NUMBER column of a (numerator, denominator) pair, the
+    # change of their percentage in percentage points (reports.perturbation recomputes
+    # both from the counts as shown).
+    change: bool = False
     # For a COUNT column: what its counts count, beside what the table and the row say.
     dims: Dims = field(default_factory=dict, hash=False)
     # Decimals shown (page, PDF, .docx, CSV, Excel's number format); None = the kind's

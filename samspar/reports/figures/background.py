@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from samspar.codelists.models import EducationLevel, Payer, ReferringActor
 from samspar.registry.models import UNKNOWN_LABEL, Enrolment
+from samspar.reports import cellkey
 from samspar.reports.aggregates import (
     GENDER_ROW_DIMS,
     GENDER_ROWS,
@@ -374,9 +375,9 @@ def referrers_by_supply(scope: ReportScope, population: Population | None = None
     top = Coalesce("referring_actor__parent_id", "referring_actor_id")
     by_top = {
         row["top"]: row
-        for row in qs.order_by().annotate(top=top).values("top").annotate(**aggregates)
+        for row in cellkey.annotate(qs.order_by().annotate(top=top).values("top"), aggregates)
     }
-    total = qs.aggregate(**aggregates)
+    total = cellkey.aggregate(qs, aggregates)
     tops = ReferringActor.objects.filter(parent__isnull=True)
     supply_keys = [p.value for p in payers]
     supply_columns = [Column(p.value, p.label, dims={"payer": p.value}) for p in payers]

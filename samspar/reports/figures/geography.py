@@ -12,12 +12,14 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Q
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from samspar.organisation.models import Insats, Municipality
+from samspar.reports import cellkey
 from samspar.reports.aggregates import TOTAL, scope_dims
+from samspar.reports.cellkey import SumOfCounts
 from samspar.reports.figures.participants import (
     ANONYMOUS_DIMS,
     GOAL_GROUPS,
@@ -59,16 +61,17 @@ def home_municipality(scope: ReportScope) -> Table:
     each cell's share of its row (seed 003 "Hemvist")."""
     f, t = scope.date_from, scope.date_to
     persons: dict[int, dict[str | None, int]] = defaultdict(dict)
-    for cell in (
-        scope.enrolments()
-        .filter(worked_with_q(f, t))
-        .order_by()
-        .values("insats", "municipality")
-        .annotate(n=Count("person", distinct=True))
+    for cell in cellkey.annotate(
+        scope.enrolments().filter(worked_with_q(f, t)).order_by().values("insats", "municipality"),
+        {"n": Count("person", distinct=True)},
     ):
         persons[cell["insats"]][cell["municipality"]] = cell["n"]
-    anonymous = _per_insats(scope.anonymous().order_by().values("insats").annotate(n=Count("pk")))
-    volume = _per_insats(scope.volume().order_by().values("insats").annotate(n=Sum("count")))
+    anonymous = _per_insats(
+        cellkey.annotate(scope.anonymous().order_by().values("insats"), {"n": Count("pk")})
+    )
+    volume = _per_insats(
+        cellkey.annotate(scope.volume().order_by().values("insats"), {"n": SumOfCounts("count")})
+    )
     places = _places({code for cells in persons.values() for code in cells})
     insatser = list(Insats.objects.filter(pk__in={*persons, *anonymous, *volume}))
 
@@ -156,16 +159,16 @@ def inflow(scope: ReportScope) -> Table:
     qs = scope.enrolments().filter(worked_with_q(f, t))
     by_place = {
         row["municipality"]: row
-        for row in qs.order_by().values("municipality").annotate(**aggregates)
+        for row in cellkey.annotate(qs.order_by().values("municipality"), aggregates)
     }
-    anonymous = scope.anonymous().count()
+    anonymous = cellkey.aggregate(scope.anonymous(), {"n": Count("pk")})["n"]
     rows: list[list[Value]] = []
     places = _places(set(by_place))
     for code, name in places:
         c = by_place[code]
         rows.append([name, c["carried_over"], c["new"], c["carried_over"] + c["new"]])
     rows.append([ANONYMOUS, 0, anonymous, anonymous])
-    total = qs.aggregate(**aggregates)
+    total = cellkey.aggregate(qs, aggregates)
     carried, new = total["carried_over"], total["new"] + anonymous
     rows.append([TOTAL, carried, new, carried + new])
     return Table(
@@ -223,13 +226,13 @@ def outflow(scope: ReportScope) -> Table:
     qs = scope.enrolments().filter(ended_q(f, t))
     by_place = {
         row["municipality"]: row
-        for row in qs.order_by().values("municipality").annotate(**aggregates)
+        for row in cellkey.annotate(qs.order_by().values("municipality"), aggregates)
     }
     keys = list(aggregates)
     rows: list[list[Value]] = []
     places = _places(set(by_place))
     labelled: list[tuple[Text, dict[str, Any]]] = [(name, by_place[code]) for code, name in places]
-    for label, c in [*labelled, (TOTAL, qs.aggregate(**aggregates))]:
+    for label, c in [*labelled, (TOTAL, cellkey.aggregate(qs, aggregates))]:
         kept_n = c["ended"] - c["dropouts"]
         rows.append([label, *(c[k] for k in keys), percent(c["to_goal"], kept_n)])
     return Table(

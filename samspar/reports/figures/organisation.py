@@ -27,7 +27,9 @@ from samspar.organisation.models import (
     StaffMember,
 )
 from samspar.registry.models import WaitingListCount
+from samspar.reports import cellkey
 from samspar.reports.aggregates import TOTAL, as_float, scope_dims
+from samspar.reports.cellkey import SumOfCounts
 from samspar.reports.figures.outcomes import ENDED_KEPT
 from samspar.reports.figures.outcomes import _months as months_in_insats
 from samspar.reports.figures.participants import (
@@ -52,6 +54,7 @@ from samspar.reports.tables import (
 )
 
 Grouped = dict[Any, dict[str, Any]]
+WAITING_KIND = WaitingListCount._meta.label_lower  # a waiting list's counts' record key
 
 
 def _years(scope: ReportScope) -> Q:
@@ -68,8 +71,8 @@ def _running(scope: ReportScope, kind: str) -> QuerySet[Insats]:
 def _grouped(qs: QuerySet[Any], group: str | None, aggregates: dict[str, Aggregate]) -> Grouped:
     """``aggregates`` per value of ``group``, or over everything under the key None."""
     if group is None:
-        return {None: qs.aggregate(**aggregates)}
-    return {row[group]: row for row in qs.order_by().values(group).annotate(**aggregates)}
+        return {None: cellkey.aggregate(qs, aggregates)}
+    return {row[group]: row for row in cellkey.annotate(qs.order_by().values(group), aggregates)}
 
 
 def _n(grouped: Grouped, key: Any, field: str = "n") -> int:
@@ -133,7 +136,7 @@ def budgeted_individual(scope: ReportScope) -> Table:
         {"n": Count("person", distinct=True)},
     )
     anonymous = _grouped(scope.anonymous(), "insats", {"n": Count("pk")})
-    volume = _grouped(scope.volume(), "insats", {"n": Sum("count")})
+    volume = _grouped(scope.volume(), "insats", {"n": SumOfCounts("count")})
     actual = {i.pk: _n(persons, i.pk) + _n(anonymous, i.pk) + _n(volume, i.pk) for i in insatser}
     return _budget_table(
         scope,
@@ -149,7 +152,7 @@ def budgeted_structural(scope: ReportScope) -> Table:
     """#14: budgeted and actual participants of the structural insatser (seed 003: 275
     budgeted, 342 actual)."""
     insatser = list(_running(scope, InsatsKind.STRUCTURAL))
-    counts = _grouped(scope.structural(), "insats", {"n": Sum("count")})
+    counts = _grouped(scope.structural(), "insats", {"n": SumOfCounts("count")})
     return _budget_table(
         scope,
         "budgeted_structural",
@@ -207,7 +210,7 @@ def _comparison_counts(scope: ReportScope, path: str | None) -> dict[Any, dict[s
             },
         ),
         _grouped(scope.anonymous(), via_insats, {"anonymous": Count("pk")}),
-        _grouped(scope.volume(), via_insats, {"volume": Sum("count")}),
+        _grouped(scope.volume(), via_insats, {"volume": SumOfCounts("count")}),
     ]
     merged: dict[Any, dict[str, Any]] = {}
     for part in parts:
@@ -308,7 +311,7 @@ def trend(scope: ReportScope) -> Table:
         aggregates[f"to_goal{y}"] = Count("pk", filter=towards_goal)
         aggregates[f"months{y}"] = Avg(months_in_insats(), filter=kept)
         aggregates[f"goal_months{y}"] = Avg(months_in_insats(), filter=towards_goal)
-    result = scope.enrolments().aggregate(**aggregates)
+    result = cellkey.aggregate(scope.enrolments(), aggregates)
     base = scope.base_year if scope.base_year in years else years[0]
 
     def goal(y: int) -> float | None:
@@ -370,6 +373,7 @@ def trend(scope: ReportScope) -> Table:
                 Kind.PERCENT,
                 "worked_with",
                 base_row=years.index(base),
+                change=True,
             ),
             Column(
                 "ended_change",
@@ -377,6 +381,7 @@ def trend(scope: ReportScope) -> Table:
                 Kind.PERCENT,
                 "ended",
                 base_row=years.index(base),
+                change=True,
             ),
             # seed 000: "Resultat mot mål … ökat från 52 till 65 procent"
             Column(
@@ -387,6 +392,7 @@ def trend(scope: ReportScope) -> Table:
                 Kind.NUMBER,
                 ("to_goal", "ended_kept"),
                 base_row=years.index(base),
+                change=True,
             ),
             Column(
                 "months_change",
@@ -523,11 +529,15 @@ def waiting_list(scope: ReportScope) -> Table:
         .annotate(
             counted_on=Subquery(latest.values("date")[:1]),
             waiting=Subquery(latest.values("count")[:1]),
+            waiting_id=Subquery(latest.values("pk")[:1]),
         )
         .filter(waiting__isnull=False)
     )
-    rows: list[list[Value]] = [[i.name, i.counted_on.isoformat(), i.waiting] for i in insatser]
-    rows.append([TOTAL, "", sum(i.waiting for i in insatser)])
+    counts = [cellkey.Counted(i.waiting, {WAITING_KIND: i.waiting_id}) for i in insatser]
+    rows: list[list[Value]] = [
+        [i.name, i.counted_on.isoformat(), n] for i, n in zip(insatser, counts, strict=True)
+    ]
+    rows.append([TOTAL, "", sum(counts)])
     return Table(
         key="waiting",
         title=_("Waiting list at the end of the period"),

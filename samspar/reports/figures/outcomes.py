@@ -11,6 +11,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from samspar.codelists.models import EndReason, ResultGroup
+from samspar.reports import cellkey
 from samspar.reports.aggregates import (
     GENDER_ROW_DIMS,
     GENDER_ROWS,
@@ -271,9 +272,8 @@ def throughput_rolling(scope: ReportScope) -> Table:
         ended = ended_q(start, end)
         aggregates[f"n{i}"] = Count("pk", filter=ended)
         aggregates[f"m{i}"] = Avg(_months(), filter=ended)
-    result = (
-        scope.enrolments().filter(early_dropout=False).aggregate(**aggregates) if windows else {}
-    )
+    kept = scope.enrolments().filter(early_dropout=False)
+    result = cellkey.aggregate(kept, aggregates) if windows else {}
     rows: list[list[Value]] = [
         [f"{start:%y%m}-{end:%y%m}", result[f"n{i}"], as_float(result[f"m{i}"])]
         for i, (start, end) in enumerate(windows)

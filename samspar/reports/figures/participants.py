@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
 from samspar.codelists.models import ResultGroup
 from samspar.registry.models import CountGender
 from samspar.reports.aggregates import GENDER_ROW_DIMS, GENDER_ROWS, TOTAL, by_gender, scope_dims
+from samspar.reports.cellkey import SumOfCounts
 from samspar.reports.scope import ReportScope, active_q, ended_q, new_q, worked_with_q
 from samspar.reports.tables import Chart, Column, Implied, Kind, Table, Value, percent
 
@@ -131,7 +132,7 @@ def participants_by_method(scope: ReportScope) -> Table:
         scope.enrolments(), {"n": Count("person", distinct=True, filter=worked_with_q(f, t))}
     )
     anonymous = by_gender(scope.anonymous(), {"n": Count("pk")}, gender_field="gender")
-    volume = by_gender(scope.volume(), {"n": Sum("count")}, gender_field="gender")
+    volume = by_gender(scope.volume(), {"n": SumOfCounts("count")}, gender_field="gender")
     columns = [
         Column("group", _("Group"), Kind.LABEL),
         Column("personal", _("With personal data"), dims={"population": "worked_with"}),
