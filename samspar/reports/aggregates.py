@@ -55,7 +55,7 @@ def by_group(
     {(value, …): {...}}; a combination with no rows is missing. One grouped query."""
     return {
         tuple(row[f] for f in fields): {k: row[k] for k in aggregates}
-        for row in qs.order_by().values(*fields).annotate(**aggregates)
+        for row in cellkey.annotate(qs.order_by().values(*fields), aggregates)
     }
 
 

@@ -210,7 +210,7 @@ def throughput_by_team(scope: ReportScope) -> Table:
     shown = sorted(units, key=lambda key: str(units[key]))
     labelled = [(units[k], found.get(k, dict.fromkeys(aggregates))) for k in shown]
     rows: list[list[Value]] = []
-    for label, c in [*labelled, (TOTAL, kept.aggregate(**aggregates))]:
+    for label, c in [*labelled, (TOTAL, cellkey.aggregate(kept, aggregates))]:
         n, months, to_goal, goal_months = _throughput_values(c)
         rows.append([label, n, to_goal, percent(to_goal, n), months, goal_months])
     return Table(

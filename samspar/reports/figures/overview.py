@@ -13,6 +13,7 @@ from django.db.models import Aggregate, Avg, Count, Q
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from samspar.reports import cellkey
 from samspar.reports.aggregates import as_float, scope_dims
 from samspar.reports.figures.background import KNOWN_YEARS
 from samspar.reports.figures.organisation import year_periods
@@ -46,7 +47,7 @@ def support_by_year(scope: ReportScope) -> Table:
         aggregates[f"participants{y}"] = Count("pk", filter=kept)
         aggregates[f"known{y}"] = Count("years_in_public_support", filter=kept)
         aggregates[f"mean_years{y}"] = Avg("years_in_public_support", filter=kept)
-    result = scope.enrolments().aggregate(**aggregates)
+    result = cellkey.aggregate(scope.enrolments(), aggregates)
     rows: list[list[Value]] = []
     for y in years:
         participants, known = result[f"participants{y}"] or 0, result[f"known{y}"] or 0
