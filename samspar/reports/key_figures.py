@@ -2,7 +2,8 @@
 
 ``organisation.selectors.key_figures`` counts exactly; here every count of persons goes
 through ``reports.suppression.shown_count`` with the scope a report of the insats for
-this year would have, so the page hides what that report hides from the same reader.
+this year would have, so the page hides what that report hides from the same reader,
+and is then perturbed by its cell key (``reports.cellkey``) as the reports' counts are.
 """
 
 from __future__ import annotations
