@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext_lazy as _
 
 from samspar.reports.figures import background, geography, organisation, outcomes, participants
-from samspar.reports.scope import ReportScope
+from samspar.reports.scope import ReportScope, publication_period_problems
 from samspar.reports.tables import Report, Table, Text
 
 Selector = Callable[[ReportScope], Table]
@@ -25,6 +25,21 @@ class ReportSpec:
     description: Text
     selectors: Sequence[Selector]
     figures: str  # the DOMAIN.md §4 numbers it answers, e.g. "1, 2"
+    # Its counts are per calendar year or are not counts of participants (the trend,
+    # budget, staff): a reader without exact counts may choose several whole calendar
+    # years, which give no count that the single years do not.
+    whole_years: bool = False
+
+    def period_problems(self, scope: ReportScope) -> dict[str, str]:
+        """What keeps ``scope``'s period from being one this report may cover for its
+        reader: any period for exact counts, a publication period otherwise
+        (``scope.publication_period_problems``). The report pages, downloads, API and
+        ``samspar report`` all ask here."""
+        if scope.sees_exact_counts():
+            return {}
+        return publication_period_problems(
+            scope.date_from, scope.date_to, whole_years=self.whole_years
+        )
 
     def build(self, scope: ReportScope) -> Report:
         """The report as the scope's reader may see it: small counts suppressed unless
@@ -173,6 +188,7 @@ REPORTS: dict[str, ReportSpec] = {
             ),
             [organisation.trend],
             "16",
+            whole_years=True,
         ),
         ReportSpec(
             "budget",
@@ -180,6 +196,7 @@ REPORTS: dict[str, ReportSpec] = {
             _("Budget, outcome and remaining per cost category."),
             [organisation.budget],
             "17",
+            whole_years=True,
         ),
         ReportSpec(
             "personal-vantelista",
@@ -190,6 +207,7 @@ REPORTS: dict[str, ReportSpec] = {
             ),
             [organisation.staff, organisation.staff_list, organisation.waiting_list],
             "18",
+            whole_years=True,
         ),
     ]
 }
