@@ -298,7 +298,7 @@ def test_suppressed_cells_in_every_format(avesta):
     headings = next(row for row in xlsx_rows if row[0] == "Grupp")
     xlsx_total = _body(xlsx_rows, "Grupp")["Totalt"]
     assert xlsx_total[headings.index("Varav tidiga avhopp") - 1] == "–"
-    assert any("Antal under 5 döljs" in str(row[1]) for row in xlsx_rows[:7])
+    assert any("Antal under 5 personer visas inte" in str(row[1]) for row in xlsx_rows[:7])
 
     header, tables = _csv_tables(export(report, scope, "csv").content)
     csv_total = tables["Resultat för de avslutade"][3]

@@ -256,6 +256,21 @@ class ReportScope:
 
     # --- suppression --------------------------------------------------------------
 
+    def for_any_reader(self) -> ReportScope:
+        """The scope as it is for every reader without exact counts: the operator's
+        without --exact, where the reader sees every insats of the level's object (an
+        insats always), so that the suppressed figures depend only on the object, the
+        period, the threshold and the filters, never on who else the reader may see
+        (docs/roles.md, "One view per audience"). Itself at the top level, or where
+        the reader sees only some of the object's insatser: their report covers only
+        those."""
+        if self.level == Level.ALL or isinstance(self.user, Operator):
+            return self
+        whole = Insats.objects.filter(**{_LEVEL_FIELD[Level(self.level)]: self.object_id})
+        if whole.exclude(pk__in=self.insatser()).exists():
+            return self
+        return dataclasses.replace(self, user=Operator(exact=False), _memo={})
+
     def sees_exact_counts(self) -> bool:
         """Exact counts only for the registrators of every insats in the report (who see
         the persons anyway), or for the operator who asked for them on the CLI; never in
