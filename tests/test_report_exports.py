@@ -28,6 +28,7 @@ from samspar.reports.scope import Level, ReportScope
 from samspar.reports.tables import Chart, Column, Kind, Report, Table
 from tests.factories import enrol, make_forbund, make_insats, make_user
 from tests.pdf_layout import page_texts, text_beyond_the_margin
+from tests.pdf_text import pdf_text
 from tests.seeds import AVESTA_YEAR, register, seed_002_participants
 
 PERIOD = ["--from", "2022-01-01", "--to", "2022-12-31"]
@@ -310,6 +311,10 @@ def test_suppressed_cells_in_every_format(avesta):
     assert view.has_suppressed
     assert view.rows[total].cells[3].text == "–"
     assert view.rows[total].cells[3].suppressed
+
+    # The PDF says what is hidden once, in its header, not again under the table.
+    text = " ".join(" ".join(pdf_text(export(report, scope, "pdf").content)).split())
+    assert text.count("visas inte (–)") == 1
 
 
 def test_charts_leave_out_the_total_row_and_suppressed_cells(avesta):
