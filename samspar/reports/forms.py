@@ -153,6 +153,7 @@ class ReportFilterForm(forms.Form):
         super().__init__(self._with_defaults(data, today))
         self.user = user
         self.report = report
+        self._scope: ReportScope | None = None
         self.today = today or timezone.localdate()
         self.visible = Insats.objects.restrict(user, Action.VIEW)
         self.object_choices = self._object_choices()
@@ -224,7 +225,14 @@ class ReportFilterForm(forms.Form):
         return data
 
     def scope(self) -> ReportScope:
-        """The report scope of the valid form (call ``is_valid()`` first)."""
+        """The report scope of the valid form (call ``is_valid()`` first). One scope per
+        form: what it read about the reader while the period was checked (whether they
+        see exact counts) is not read again for the report."""
+        if self._scope is None:
+            self._scope = self._new_scope()
+        return self._scope
+
+    def _new_scope(self) -> ReportScope:
         data = self.cleaned_data
         level = Level(data["level"])
         return ReportScope(
