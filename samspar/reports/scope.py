@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, cast
 
@@ -269,7 +269,7 @@ class ReportScope:
         whole = Insats.objects.filter(**{_LEVEL_FIELD[Level(self.level)]: self.object_id})
         if whole.exclude(pk__in=self.insatser()).exists():
             return self
-        return dataclasses.replace(self, user=Operator(exact=False), _memo={})
+        return replace(self, user=Operator(exact=False), _memo={})
 
     def sees_exact_counts(self) -> bool:
         """Exact counts only for the registrators of every insats in the report (who see
