@@ -818,7 +818,21 @@ def test_the_summary_keeps_its_results_and_throughput_lines_when_a_figure_is_hid
         "gick till arbete, studier eller annan arbetslivsinriktad rehabilitering visas inte.",
         "Genomströmningstiden för de avslutade deltagarna visas inte.",
     ]
-    results.suppressed.add((total, "ended_kept"))
+    results.suppressed.add((total, "ended_kept"))  # then all who ended, dropouts too
+    assert _summary(results, throughput)[0] == (
+        "23 personer har avslutats; hur många av dessa som gick till arbete, studier eller "
+        "annan arbetslivsinriktad rehabilitering visas inte."
+    )
+    results.suppressed.discard((total, "to_goal"))
+    assert _summary(results, throughput)[0] == (
+        "23 personer har avslutats; 9 av dessa gick till arbete, studier eller annan "
+        "arbetslivsinriktad rehabilitering."
+    )
+    results.suppressed.add((total, "ended"))
+    assert _summary(results, throughput)[0] == (
+        "9 av de avslutade gick till arbete, studier eller annan arbetslivsinriktad rehabilitering."
+    )
+    results.suppressed.add((total, "to_goal"))
     assert _summary(results, throughput)[0] == (
         "Hur många som har avslutats, och vart de gick, visas inte."
     )

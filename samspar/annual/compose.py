@@ -213,25 +213,45 @@ def _hidden(table: Table, key: str) -> bool:
 
 
 def _results_sentence(results: Table) -> str:
-    kept, to_goal, share = (_total(results, k) for k in ("ended_kept", "to_goal", "goal_percent"))
-    if _hidden(results, "ended_kept"):
-        return _("How many ended, and where they went, is not shown.")
-    if not kept:
-        return _("No one ended (early dropouts not counted).")
-    if _hidden(results, "to_goal"):
+    """How many ended and how many of them went towards the goal, with what is shown:
+    those who ended without the early dropouts, else all who ended."""
+    kept, ended, to_goal, share = (
+        _total(results, k) for k in ("ended_kept", "ended", "to_goal", "goal_percent")
+    )
+    goal_shown = not _hidden(results, "to_goal")
+    if not _hidden(results, "ended_kept"):
+        if not kept:
+            return _("No one ended (early dropouts not counted).")
+        if not goal_shown:
+            return _(
+                "%(kept)s ended (early dropouts not counted); how many of them went to work, "
+                "studies or other work-oriented rehabilitation is not shown."
+            ) % {"kept": kept}
+        if not isinstance(share, int | float):
+            return _(
+                "%(kept)s ended (early dropouts not counted); %(goal)s of them went to work, "
+                "studies or other work-oriented rehabilitation."
+            ) % {"kept": kept, "goal": to_goal}
         return _(
-            "%(kept)s ended (early dropouts not counted); how many of them went to work, "
-            "studies or other work-oriented rehabilitation is not shown."
-        ) % {"kept": kept}
-    if not isinstance(share, int | float):
+            "%(kept)s ended (early dropouts not counted); %(goal)s of them (%(share)s %%) "
+            "went to work, studies or other work-oriented rehabilitation."
+        ) % {"kept": kept, "goal": to_goal, "share": _number(share, 0)}
+    if not _hidden(results, "ended"):
+        if not goal_shown:
+            return _(
+                "%(ended)s ended; how many of them went to work, studies or other "
+                "work-oriented rehabilitation is not shown."
+            ) % {"ended": ended}
         return _(
-            "%(kept)s ended (early dropouts not counted); %(goal)s of them went to work, "
-            "studies or other work-oriented rehabilitation."
-        ) % {"kept": kept, "goal": to_goal}
-    return _(
-        "%(kept)s ended (early dropouts not counted); %(goal)s of them (%(share)s %%) "
-        "went to work, studies or other work-oriented rehabilitation."
-    ) % {"kept": kept, "goal": to_goal, "share": _number(share, 0)}
+            "%(ended)s ended; %(goal)s of them went to work, studies or other "
+            "work-oriented rehabilitation."
+        ) % {"ended": ended, "goal": to_goal}
+    if goal_shown:
+        return _(
+            "%(goal)s of those who ended went to work, studies or other work-oriented "
+            "rehabilitation."
+        ) % {"goal": to_goal}
+    return _("How many ended, and where they went, is not shown.")
 
 
 def _throughput_sentence(throughput: Table) -> str | None:
