@@ -4,6 +4,7 @@ registrations (tests/seeds.py), previewed and edited on its page, downloaded as 
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 from typing import Any
@@ -22,7 +23,8 @@ from samspar.annual.compose import build_annual_report
 from samspar.annual.models import ChapterText
 from samspar.annual.rendering import chapter_views
 from samspar.annual.services import save_chapter_text
-from tests.factories import make_forbund, make_insats, make_user
+from samspar.reports.catalogue import REPORTS
+from tests.factories import enrol, make_forbund, make_insats, make_pnr, make_user
 from tests.pdf_layout import page_texts, text_beyond_the_margin
 from tests.pdf_text import pdf_text
 from tests.seeds import register, seed_002_economy, seed_002_participants
@@ -700,10 +702,10 @@ def test_the_downloads_hide_small_counts_from_others_than_the_registrators(
 
     docx = client.get(_url("annual-report-docx", avesta, YEAR)).content
     assert _docx_tables(Document(io.BytesIO(docx)), report) == expected
-    assert "Antal under 5 döljs" in _docx_text(docx)
+    assert "Antal under 5 personer visas inte" in _docx_text(docx)
 
     text = pdf_text(client.get(_url("annual-report-pdf", avesta, YEAR)).content)
-    assert any("Antal under 5 döljs" in line for line in text)
+    assert any("Antal under 5 personer visas inte" in line for line in text)
     title = str(next(t for t in report.chapters[3].tables if t.key == "results").title)
     men = text.index("Män", text.index(title))
     assert text[men : men + len(results[2])] == results[2]
@@ -721,7 +723,7 @@ def test_a_registrator_downloads_the_report_for_publication(avesta, registrator,
     published = client.get(_url("annual-report", avesta, YEAR), {"published": "1"})
     tree = html.fromstring(published.content)
     note = tree.get_element_by_id("small-counts").text_content()
-    assert "För publicering." in note and "Antal under 5 döljs" in note
+    assert "För publicering." in note and "Antal under 5 personer visas inte" in note
     hrefs = {a.get("href") for a in tree.xpath("//a")}
     assert _url("annual-report-pdf", avesta, YEAR) + "?published=1" in hrefs
     assert _url("annual-report", avesta, YEAR) in hrefs  # back to the exact numbers
@@ -737,3 +739,121 @@ def test_a_registrator_downloads_the_report_for_publication(avesta, registrator,
     assert any("För publicering." in line and "5" in line for line in text)
     exact_docx = client.get(_url("annual-report-docx", avesta, YEAR)).content
     assert "Antal under" not in _docx_text(exact_docx)
+
+
+# --- one view per audience (issue 11, #4) ----------------------------------------------------
+
+
+def _catalogue(reader, insats) -> dict[str, list[tuple[list[list[Any]], set[tuple[int, str]]]]]:
+    """Every catalogue report of the insats and year as ``reader`` gets it: each table's
+    rows and hidden cells."""
+    scope = compose.year_scope(reader, insats, YEAR)
+    return {
+        key: [(t.rows, t.suppressed) for t in spec.build(scope).tables]
+        for key, spec in REPORTS.items()
+    }
+
+
+def test_every_reader_without_exact_counts_gets_the_same_figures(avesta, forbund, manager):
+    """The board, the insatsansvarig and the förbund administrator see the insats
+    through different windows (the board and the administrator also see a second
+    insats of the förbund); the annual report and every catalogue report of the insats
+    and year are the same for them cell by cell, hidden cells included."""
+    second = make_insats(forbund, "Arbetsträning")
+    coach = make_user("coach2", Role.REGISTRATOR, insats=second)
+    for day in (1, 2, 3):  # a förbund that differs from the insats by small counts
+        enrol(
+            coach,
+            second,
+            personnummer_text=make_pnr(dt.date(1985, 1, day), man=day % 2 == 0),
+            start_date=dt.date(YEAR, 3, day),
+            consent_date=dt.date(YEAR, 3, day),
+        )
+    readers = [
+        manager,
+        make_user("styrelse", Role.BOARD, forbund=forbund),
+        make_user("analytiker", Role.FORBUND_ADMIN, forbund=forbund),
+    ]
+    reports = [build_annual_report(reader, avesta, YEAR) for reader in readers]
+    assert not any(r.exact for r in reports)
+    tables = [_cell_texts(r) for r in reports]
+    assert tables[0]["participants-results", "results"][2][3] == "–"  # something is hidden
+    assert tables[1] == tables[0] and tables[2] == tables[0]
+    assert reports[1].key_figures == reports[0].key_figures == reports[2].key_figures
+    catalogue = _catalogue(readers[0], avesta)
+    assert any(hidden for tables_ in catalogue.values() for _rows, hidden in tables_)
+    for reader in readers[1:]:
+        assert _catalogue(reader, avesta) == catalogue
+
+
+# --- what is hidden, said once (issue 11, #4) -------------------------------------------------
+
+ONE_SENTENCE = (
+    "Antal under 5 personer visas inte (–) för att skydda deltagarna, och inte heller de "
+    "uppgifter som skulle avslöja dem; övriga antal kan avvika med några enheter, så en "
+    "tabell behöver inte summera exakt."
+)
+
+
+def test_the_report_says_once_what_is_hidden_and_why(avesta, forbund, client):
+    board = make_user("styrelse", Role.BOARD, forbund=forbund)
+    client.force_login(board)
+    page = client.get(_url("annual-report", avesta, YEAR)).content.decode()
+    note = html.fromstring(page).get_element_by_id("small-counts").text_content()
+    assert " ".join(note.split()) == ONE_SENTENCE
+    assert page.count("visas inte (–)") == 1
+    assert "–" in str(_preview_tables(page.encode()))  # the cells carry the mark alone
+
+    docx = _docx_text(client.get(_url("annual-report-docx", avesta, YEAR)).content)
+    assert docx.count(ONE_SENTENCE) == 1
+    text = " ".join(pdf_text(client.get(_url("annual-report-pdf", avesta, YEAR)).content))
+    assert " ".join(text.split()).count("visas inte (–)") == 1
+
+
+def _summary(results: Any, throughput: Any) -> list[str]:
+    class Tables:
+        def get(self, figure: Figure) -> Any:
+            return {"results": results, "throughput": throughput}.get(figure.table)
+
+    return compose._key_figures(Tables())  # type: ignore[arg-type]
+
+
+def test_the_summary_keeps_its_results_and_throughput_lines_when_a_figure_is_hidden(
+    avesta, registrator
+):
+    report = build_annual_report(registrator, avesta, YEAR)
+    results = next(t for t in report.chapters[3].tables if t.key == "results")
+    throughput = next(t for t in report.chapters[3].tables if t.key == "throughput")
+    total = results.total_row
+    assert _summary(results, throughput) == [
+        "21 personer har avslutats (tidiga avhopp ej medräknade); 9 (43 %) av dessa gick "
+        "till arbete, studier eller annan arbetslivsinriktad rehabilitering.",
+        "Genomströmningstiden för de avslutade deltagarna var 10,5 månader.",
+    ]
+    for key in ("to_goal", "goal_percent"):
+        results.suppressed.add((total, key))
+    throughput.suppressed.add((throughput.total_row, "months"))
+    throughput.rows[throughput.total_row][throughput.column_index("months")] = None
+    assert _summary(results, throughput) == [
+        "21 personer har avslutats (tidiga avhopp ej medräknade); hur många av dessa som "
+        "gick till arbete, studier eller annan arbetslivsinriktad rehabilitering visas inte.",
+        "Genomströmningstiden för de avslutade deltagarna visas inte.",
+    ]
+    results.suppressed.add((total, "ended_kept"))  # then all who ended, dropouts too
+    assert _summary(results, throughput)[0] == (
+        "23 personer har avslutats; hur många av dessa som gick till arbete, studier eller "
+        "annan arbetslivsinriktad rehabilitering visas inte."
+    )
+    results.suppressed.discard((total, "to_goal"))
+    assert _summary(results, throughput)[0] == (
+        "23 personer har avslutats; 9 av dessa gick till arbete, studier eller annan "
+        "arbetslivsinriktad rehabilitering."
+    )
+    results.suppressed.add((total, "ended"))
+    assert _summary(results, throughput)[0] == (
+        "9 av de avslutade gick till arbete, studier eller annan arbetslivsinriktad rehabilitering."
+    )
+    results.suppressed.add((total, "to_goal"))
+    assert _summary(results, throughput)[0] == (
+        "Hur många som har avslutats, och vart de gick, visas inte."
+    )

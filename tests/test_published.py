@@ -19,7 +19,7 @@ from openpyxl import load_workbook
 from tests.test_report_views import YEAR_2022, _page, _row
 
 PUBLISHED = {"published": "on"}
-NOTE = "Antal under 5 döljs"
+NOTE = "Antal under 5 personer visas inte"
 
 
 pytestmark = pytest.mark.seed_002  # the module's insats holds seed 002

@@ -29,6 +29,7 @@ from samspar.reports.scope import Level, ReportScope
 from samspar.reports.tables import Chart, Column, Kind, Report, Table
 from tests.factories import enrol, make_forbund, make_insats, make_user
 from tests.pdf_layout import page_texts, text_beyond_the_margin
+from tests.pdf_text import pdf_text
 from tests.seeds import AVESTA_YEAR, register, seed_002_participants
 
 PERIOD = ["--from", "2022-01-01", "--to", "2022-12-31"]
@@ -300,7 +301,7 @@ def test_suppressed_cells_in_every_format(avesta):
     headings = next(row for row in xlsx_rows if row[0] == "Grupp")
     xlsx_total = _body(xlsx_rows, "Grupp")["Totalt"]
     assert xlsx_total[headings.index("Varav tidiga avhopp") - 1] == "–"
-    assert any("Antal under 5 döljs" in str(row[1]) for row in xlsx_rows[:7])
+    assert any("Antal under 5 personer visas inte" in str(row[1]) for row in xlsx_rows[:7])
 
     header, tables = _csv_tables(export(report, scope, "csv").content)
     csv_total = tables["Resultat för de avslutade"][3]
@@ -312,6 +313,10 @@ def test_suppressed_cells_in_every_format(avesta):
     assert view.has_suppressed
     assert view.rows[total].cells[3].text == "–"
     assert view.rows[total].cells[3].suppressed
+
+    # The PDF says what is hidden once, in its header, not again under the table.
+    text = " ".join(" ".join(pdf_text(export(report, scope, "pdf").content)).split())
+    assert text.count("visas inte (–)") == 1
 
 
 def test_charts_leave_out_the_total_row_and_mark_suppressed_cells(avesta):

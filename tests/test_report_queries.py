@@ -21,9 +21,11 @@ TODAY = dt.date(2025, 1, 15)
 LAST_YEAR = TODAY.year - 1
 ENROLMENTS = 2_000
 
-# The heaviest report, jamforelse, counts per förbund and per county.
-QUERY_BOUND = {"jamforelse": 35}
-DEFAULT_QUERY_BOUND = 20
+# The heaviest report, jamforelse, counts per förbund and per county. Two of each bound
+# build the figures as any reader without exact counts (ReportScope.for_any_reader: one
+# check that the reader sees the whole förbund, and the threshold read for that scope).
+QUERY_BOUND = {"jamforelse": 37}
+DEFAULT_QUERY_BOUND = 22
 
 
 @pytest.fixture(scope="module")
@@ -36,11 +38,14 @@ def ten_years(django_db_setup, django_db_blocker):
         transaction.set_rollback(True)
 
 
-def _params(forbund) -> dict[str, str]:
+def _params(forbund, key: str) -> dict[str, str]:
+    # The administrator reads without exact counts: ten years only where a report counts
+    # per calendar year, else the last year (publication periods).
+    first = LAST_YEAR - YEARS + 1 if REPORTS[key].whole_years else LAST_YEAR
     return {
         "level": "forbund",
         "object_id": str(forbund.pk),
-        "date_from": f"{LAST_YEAR - YEARS + 1}-01-01",
+        "date_from": f"{first}-01-01",
         "date_to": f"{LAST_YEAR}-12-31",
         "base_year": str(LAST_YEAR - YEARS + 1),
     }
@@ -56,7 +61,7 @@ def test_the_forbund_has_ten_years_of_enrolments(ten_years, db):
 def test_a_page_and_its_exports_take_a_bounded_number_of_queries(
     ten_years, db, client, django_assert_max_num_queries, key
 ):
-    params = _params(ten_years.forbund)
+    params = _params(ten_years.forbund, key)
     client.force_login(ten_years.admin)
     bound = QUERY_BOUND.get(key, DEFAULT_QUERY_BOUND)
     with django_assert_max_num_queries(bound):

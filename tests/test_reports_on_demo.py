@@ -42,7 +42,9 @@ def _params(key: str) -> dict[str, str]:
     params = {
         "level": "forbund",
         "object_id": str(forbund.pk),
-        "date_from": f"{LAST_YEAR - 2}-01-01",
+        # The administrator reads without exact counts: several years only where a
+        # report counts per calendar year (publication periods, ReportSpec.whole_years).
+        "date_from": f"{LAST_YEAR - 2 if REPORTS[key].whole_years else LAST_YEAR}-01-01",
         "date_to": f"{LAST_YEAR}-12-31",
     }
     if key == "trend":
@@ -52,14 +54,15 @@ def _params(key: str) -> dict[str, str]:
 
 
 def _scope(user: User, key: str):
-    form = ReportFilterForm(_params(key), user=user)
+    form = ReportFilterForm(_params(key), user=user, report=REPORTS[key])
     assert form.is_valid(), form.errors
     return form.scope()
 
 
 @pytest.mark.parametrize("key", list(REPORTS))
 def test_the_report_has_data_for_the_demo_forbund(admin, key):
-    report = REPORTS[key].build(_scope(admin, key))
+    # The figures before suppression: one year of this small world has small counts.
+    report = REPORTS[key].compute(_scope(admin, key))
     numbers = [
         value
         for table in report.tables

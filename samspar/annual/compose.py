@@ -108,6 +108,9 @@ class _Tables:
     def __init__(self, insats: Insats, scope: ReportScope, figures: list[Figure]) -> None:
         self.reports: dict[tuple[str, Period, Population | None, AgeOn | None], Report] = {}
         built = []
+        exact = scope.sees_exact_counts()
+        if not exact:
+            scope = scope.for_any_reader()
         for figure in figures:
             spec = REPORTS.get(figure.report)
             key = figure.key
@@ -121,7 +124,7 @@ class _Tables:
                 figure_scope = dataclasses.replace(figure_scope, age_on=figure.age_on.value)
             self.reports[key] = spec.compute(figure_scope)
             built.append(Built(self.reports[key], figure_scope))
-        if not scope.sees_exact_counts():
+        if not exact:
             suppress(built)
             limit = max((threshold(b.scope) for b in built), default=threshold(scope))
             perturb((t for report in self.reports.values() for t in report.tables), limit)
@@ -174,7 +177,8 @@ def _total(table: Table | None, key: str) -> Value:
 
 def _key_figures(tables: _Tables) -> list[str]:
     """The summary's sentences with the year's numbers (seed 002's "Sammanfattning"); a
-    suppressed or missing number drops its sentence rather than printing a hole."""
+    missing or suppressed number drops its sentence rather than printing a hole, but
+    the results and the throughput time keep theirs, saying what is shown."""
     counts, results, throughput, support, age, waiting = (
         tables.get(figure) for figure in KEY_FIGURES.values()
     )
@@ -190,21 +194,11 @@ def _key_figures(tables: _Tables) -> list[str]:
     mean_age = _total(age, "mean_age")
     if isinstance(mean_age, int | float):
         sentences.append(_("Their mean age was %(age)s years.") % {"age": _number(mean_age, 0)})
-    kept, to_goal, share = (_total(results, k) for k in ("ended_kept", "to_goal", "goal_percent"))
-    if kept is not None and to_goal is not None and isinstance(share, int | float):
-        sentences.append(
-            _(
-                "%(kept)s ended (early dropouts not counted); %(goal)s of them (%(share)s %%) "
-                "went to work, studies or other work-oriented rehabilitation."
-            )
-            % {"kept": kept, "goal": to_goal, "share": _number(share, 0)}
-        )
-    months = _total(throughput, "months")
-    if isinstance(months, int | float):
-        sentences.append(
-            _("The throughput time of the ended was %(months)s months.")
-            % {"months": _number(months, 1)}
-        )
+    if results is not None:
+        sentences.append(_results_sentence(results))
+    through = None if throughput is None else _throughput_sentence(throughput)
+    if through is not None:
+        sentences.append(through)
     years = _total(support, "mean_years")
     if isinstance(years, int | float):
         sentences.append(
@@ -218,3 +212,62 @@ def _key_figures(tables: _Tables) -> list[str]:
             % {"waiting": queue}
         )
     return sentences
+
+
+def _hidden(table: Table, key: str) -> bool:
+    return (table.total_row, key) in table.suppressed
+
+
+def _results_sentence(results: Table) -> str:
+    """How many ended and how many of them went towards the goal, with what is shown:
+    those who ended without the early dropouts, else all who ended."""
+    kept, ended, to_goal, share = (
+        _total(results, k) for k in ("ended_kept", "ended", "to_goal", "goal_percent")
+    )
+    goal_shown = not _hidden(results, "to_goal")
+    if not _hidden(results, "ended_kept"):
+        if not kept:
+            return _("No one ended (early dropouts not counted).")
+        if not goal_shown:
+            return _(
+                "%(kept)s ended (early dropouts not counted); how many of them went to work, "
+                "studies or other work-oriented rehabilitation is not shown."
+            ) % {"kept": kept}
+        if not isinstance(share, int | float):
+            return _(
+                "%(kept)s ended (early dropouts not counted); %(goal)s of them went to work, "
+                "studies or other work-oriented rehabilitation."
+            ) % {"kept": kept, "goal": to_goal}
+        return _(
+            "%(kept)s ended (early dropouts not counted); %(goal)s of them (%(share)s %%) "
+            "went to work, studies or other work-oriented rehabilitation."
+        ) % {"kept": kept, "goal": to_goal, "share": _number(share, 0)}
+    if not _hidden(results, "ended"):
+        if not goal_shown:
+            return _(
+                "%(ended)s ended; how many of them went to work, studies or other "
+                "work-oriented rehabilitation is not shown."
+            ) % {"ended": ended}
+        return _(
+            "%(ended)s ended; %(goal)s of them went to work, studies or other "
+            "work-oriented rehabilitation."
+        ) % {"ended": ended, "goal": to_goal}
+    if goal_shown:
+        return _(
+            "%(goal)s of those who ended went to work, studies or other work-oriented "
+            "rehabilitation."
+        ) % {"goal": to_goal}
+    return _("How many ended, and where they went, is not shown.")
+
+
+def _throughput_sentence(throughput: Table) -> str | None:
+    """None when no one ended (the results' sentence says so); how many ended is the
+    results' sentence's to say."""
+    months = _total(throughput, "months")
+    if isinstance(months, int | float):
+        return _("The throughput time of the ended was %(months)s months.") % {
+            "months": _number(months, 1)
+        }
+    if _hidden(throughput, "months"):
+        return _("The throughput time of the ended is not shown.")
+    return None

@@ -42,14 +42,16 @@ class ReportFilters(Schema):
         None,
         alias="from",
         description="First day, YYYY-MM-DD (default: 1 Jan last year); from 1990, at most "
-        "20 years before the last day",
+        "20 years before the last day. Without exact counts: 1 January",
         json_schema_extra={"format": "date"},
     )
     date_to: str | None = Field(
         None,
         alias="to",
         description="Last day, YYYY-MM-DD (default: 31 Dec last year); at the latest "
-        "31 Dec next year",
+        "31 Dec next year. Without exact counts: the last day of a month of the first "
+        "day's year, or for trend, oversikt, budget and personal-vantelista also 31 "
+        "December of a later year (a publication period; else 400)",
         json_schema_extra={"format": "date"},
     )
     gender: str | None = Field(None, description="K, M or empty for both")
@@ -148,7 +150,7 @@ def get_report(request: HttpRequest, key: str, filters: Query[ReportFilters]) ->
         detail = _("No report '{key}'. Known reports: {names}.")
         return problem(request, 404, detail.format(key=key, names=", ".join(REPORTS)))
     given = {k: v for k, v in filters.dict().items() if v is not None}
-    form = ReportFilterForm(given, user=request.auth)  # type: ignore[attr-defined]
+    form = ReportFilterForm(given, user=request.auth, report=spec)  # type: ignore[attr-defined]
     if not form.may_see_anything():
         return problem(request, 403, _("You have no insatser in your scope."))
     if not form.is_valid():

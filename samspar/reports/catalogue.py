@@ -19,7 +19,7 @@ from samspar.reports.figures import (
     overview,
     participants,
 )
-from samspar.reports.scope import ReportScope
+from samspar.reports.scope import ReportScope, publication_period_problems
 from samspar.reports.tables import Report, Table, Text
 
 Selector = Callable[[ReportScope], Table]
@@ -32,6 +32,21 @@ class ReportSpec:
     description: Text
     selectors: Sequence[Selector]
     figures: str  # the DOMAIN.md §4 numbers it answers, e.g. "1, 2"
+    # Its counts are per calendar year or are not counts of participants (the trend,
+    # budget, staff): a reader without exact counts may choose several whole calendar
+    # years, which give no count that the single years do not.
+    whole_years: bool = False
+
+    def period_problems(self, scope: ReportScope) -> dict[str, str]:
+        """What keeps ``scope``'s period from being one this report may cover for its
+        reader: any period for exact counts, a publication period otherwise
+        (``scope.publication_period_problems``). The report pages, downloads, API and
+        ``samspar report`` all ask here."""
+        if scope.sees_exact_counts():
+            return {}
+        return publication_period_problems(
+            scope.date_from, scope.date_to, whole_years=self.whole_years
+        )
 
     def build(self, scope: ReportScope) -> Report:
         """The report as the scope's reader may see it: unless
@@ -40,10 +55,12 @@ class ReportSpec:
         from samspar.reports.perturbation import perturb
         from samspar.reports.suppression import Built, suppress, threshold
 
-        report = self.compute(scope)
-        if not scope.sees_exact_counts():
-            suppress([Built(report, scope)])
-            perturb(report.tables, threshold(scope))
+        if scope.sees_exact_counts():
+            return self.compute(scope)
+        anyone = scope.for_any_reader()
+        report = self.compute(anyone)
+        suppress([Built(report, anyone)])
+        perturb(report.tables, threshold(anyone))
         return report
 
     def compute(self, scope: ReportScope) -> Report:
@@ -184,6 +201,7 @@ REPORTS: dict[str, ReportSpec] = {
             ),
             [organisation.trend],
             "16",
+            whole_years=True,
         ),
         ReportSpec(
             "oversikt",
@@ -195,6 +213,7 @@ REPORTS: dict[str, ReportSpec] = {
             ),
             [organisation.trend, overview.latest_year_by_team, overview.support_by_year],
             "2, 4, 5, 16",
+            whole_years=True,
         ),
         ReportSpec(
             "budget",
@@ -202,6 +221,7 @@ REPORTS: dict[str, ReportSpec] = {
             _("Budget, outcome and remaining per cost category."),
             [organisation.budget],
             "17",
+            whole_years=True,
         ),
         ReportSpec(
             "personal-vantelista",
@@ -212,6 +232,7 @@ REPORTS: dict[str, ReportSpec] = {
             ),
             [organisation.staff, organisation.staff_list, organisation.waiting_list],
             "18",
+            whole_years=True,
         ),
     ]
 }

@@ -38,6 +38,8 @@ from samspar.reports.scope import (
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 
+    from samspar.reports.catalogue import ReportSpec
+
 MAX_AGE_BOUNDS = 12
 
 # Filters every report has, and the options only some reports use (by report key).
@@ -152,10 +154,15 @@ class ReportFilterForm(forms.Form):
         data: Mapping[str, Any] | None = None,
         *,
         user: AbstractBaseUser | AnonymousUser,
+        report: ReportSpec | None = None,
         today: dt.date | None = None,
     ) -> None:
+        """``report``: the report the filters are for, whose periods the reader may
+        choose (ReportSpec.period_problems); None where no report is built."""
         super().__init__(self._with_defaults(data, today))
         self.user = user
+        self.report = report
+        self._scope: ReportScope | None = None
         self.today = today or timezone.localdate()
         self.visible = Insats.objects.restrict(user, Action.VIEW)
         self.object_choices = self._object_choices()
@@ -222,10 +229,20 @@ class ReportFilterForm(forms.Form):
         chosen = data.get("object_id") is not None or "object_id" in self.errors
         if level and level != Level.ALL and not chosen:
             self.add_error("object_id", _("Choose one from the list."))
+        if self.report is not None and not self.errors:
+            for name, problem in self.report.period_problems(self.scope()).items():
+                self.add_error(name, problem)
         return data
 
     def scope(self) -> ReportScope:
-        """The report scope of the valid form (call ``is_valid()`` first)."""
+        """The report scope of the valid form (call ``is_valid()`` first). One scope per
+        form: what it read about the reader while the period was checked (whether they
+        see exact counts) is not read again for the report."""
+        if self._scope is None:
+            self._scope = self._new_scope()
+        return self._scope
+
+    def _new_scope(self) -> ReportScope:
         data = self.cleaned_data
         level = Level(data["level"])
         return ReportScope(

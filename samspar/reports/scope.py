@@ -8,7 +8,7 @@ restricted to the user's scope and never contain felregistreringar.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, cast
 
@@ -85,6 +85,41 @@ def period_problems(date_from: dt.date, date_to: dt.date, today: dt.date) -> dic
             "years": MAX_PERIOD_YEARS
         }
     return problems
+
+
+def publication_period_problems(
+    date_from: dt.date, date_to: dt.date, *, whole_years: bool
+) -> dict[str, str]:
+    """What keeps a period from being a publication period, by the date it is about;
+    empty when it is one (docs/definitions.md, "Report period"). A reader without exact
+    counts may only choose these, so that few overlapping reports exist to subtract
+    from each other: from 1 January to the last day of a month of the same year (the
+    year so far, or the calendar year), and with ``whole_years`` (a report that counts
+    per calendar year) also several whole calendar years."""
+    if (date_from.month, date_from.day) != (1, 1):
+        return {"date_from": _publication_period_rule(whole_years)}
+    month_end = (date_to + dt.timedelta(days=1)).day == 1
+    same_year = date_to.year == date_from.year
+    whole = (date_to.month, date_to.day) == (12, 31)
+    if (same_year and month_end) or (whole_years and whole):
+        return {}
+    return {"date_to": _publication_period_rule(whole_years)}
+
+
+def _publication_period_rule(whole_years: bool) -> str:
+    if whole_years:
+        return str(
+            _(
+                "Without exact counts this report covers 1 January to the last day of a "
+                "month of the same year, or whole calendar years."
+            )
+        )
+    return str(
+        _(
+            "Without exact counts a report covers 1 January to the last day of a month of "
+            "the same year, e.g. 2025-01-01 – 2025-08-31."
+        )
+    )
 
 
 # The insats field each level filters on.
@@ -208,6 +243,21 @@ class ReportScope:
         )
 
     # --- suppression --------------------------------------------------------------
+
+    def for_any_reader(self) -> ReportScope:
+        """The scope as it is for every reader without exact counts: the operator's
+        without --exact, where the reader sees every insats of the level's object (an
+        insats always), so that the suppressed figures depend only on the object, the
+        period, the threshold and the filters, never on who else the reader may see
+        (docs/roles.md, "One view per audience"). Itself at the top level, or where
+        the reader sees only some of the object's insatser: their report covers only
+        those."""
+        if self.level == Level.ALL or isinstance(self.user, Operator):
+            return self
+        whole = Insats.objects.filter(**{_LEVEL_FIELD[Level(self.level)]: self.object_id})
+        if whole.exclude(pk__in=self.insatser()).exists():
+            return self
+        return replace(self, user=Operator(exact=False), _memo={})
 
     def sees_exact_counts(self) -> bool:
         """Exact counts only for the registrators of every insats in the report (who see

@@ -60,7 +60,7 @@ def report_index(request: AuthenticatedRequest) -> HttpResponse:
 @vary_on_headers("HX-Request")
 def report_page(request: AuthenticatedRequest, key: str) -> HttpResponse:
     spec = _spec(key)
-    form = ReportFilterForm(request.GET, user=request.user)
+    form = ReportFilterForm(request.GET, user=request.user, report=spec)
     context: dict[str, object] = {"spec": spec, "form": form, "fields": form.fields_for(key)}
     if not form.may_see_anything():
         return render(request, "reports/nothing_to_see.html", context)
@@ -92,7 +92,7 @@ def report_export(request: AuthenticatedRequest, key: str, fmt: str) -> HttpResp
     spec = _spec(key)
     if fmt not in FORMATS:
         raise Http404(fmt)
-    form = ReportFilterForm(request.GET, user=request.user)
+    form = ReportFilterForm(request.GET, user=request.user, report=spec)
     if not form.may_see_anything() or not form.is_valid():
         # The report page shows what is wrong with the filters.
         query = request.GET.urlencode()

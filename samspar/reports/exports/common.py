@@ -93,9 +93,14 @@ def small_counts_note(scope: ReportScope) -> str:
 
 
 def suppression_note(limit: int) -> str:
+    """What is hidden and why, in one sentence: every output without exact counts says
+    it once (the annual report on its first page), and a hidden cell shows only the
+    mark. The shown counts may deviate by a few units (cell-key perturbation), so it
+    says that too."""
     return _(
-        "Counts below {threshold} are hidden ({mark}) to protect the participants, as are "
-        "the cells they could be calculated from and the shares and means based on them."
+        "Counts under {threshold} people are not shown ({mark}) to protect the "
+        "participants, nor are the figures that would reveal them; other counts may "
+        "deviate by a few units, so a table need not add up."
     ).format(threshold=limit, mark=SUPPRESSED)
 
 

@@ -62,7 +62,9 @@ class Command(BaseCommand):
     help = (
         "Write a report (see --list) for an organisation and a period as JSON, CSV, Excel "
         "or PDF. Without --from and --to it covers the last full calendar year. Counts "
-        "below the förbund's threshold are hidden unless --exact is given."
+        "below the förbund's threshold are hidden unless --exact is given; without "
+        "--exact the period runs from 1 January to the end of a month of the same year "
+        "(several whole years for trend, budget and personal-vantelista)."
     )
 
     def add_arguments(self, parser: argparse.ArgumentParser) -> None:
@@ -156,6 +158,9 @@ class Command(BaseCommand):
             base_year=chosen.get("base_year"),
             published=options["published"],
         )
+        refused = REPORTS[name].period_problems(scope)
+        if refused:
+            raise CommandError(" ".join(refused.values()))
         exported = export(REPORTS[name].build(scope), scope, fmt)
         if output is not None:
             output.write_bytes(exported.content)
