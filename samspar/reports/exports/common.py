@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from samspar.organisation.models import County, Forbund, Insats, Team
 from samspar.reports.aggregates import GENDER_ROWS
+from samspar.reports.cellkey import SUPPORT
 from samspar.reports.scope import LEVEL_LABELS, Level, ReportScope
 from samspar.reports.suppression import threshold
 from samspar.reports.tables import Column, Kind, Report, Value
@@ -93,10 +94,18 @@ def small_counts_note(scope: ReportScope) -> str:
 
 
 def suppression_note(limit: int) -> str:
-    return _(
+    """What a reader without exact counts gets: small counts hidden, and the others
+    perturbed, so that a reader who finds a row and its total off by one or two knows
+    why (docs/definitions.md, "Perturbed counts")."""
+    hidden = _(
         "Counts below {threshold} are hidden ({mark}) to protect the participants, as are "
         "the cells they could be calculated from and the shares and means based on them."
     ).format(threshold=limit, mark=SUPPRESSED)
+    perturbed = _(
+        "The other counts may differ from the exact ones by up to {most}, always by the "
+        "same for the same participants, so parts need not add up exactly to their total."
+    ).format(most=max(SUPPORT))
+    return f"{hidden} {perturbed}"
 
 
 def organisation_label(scope: ReportScope) -> str:
