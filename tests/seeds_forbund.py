@@ -42,7 +42,6 @@ AVESTA, HEDEMORA, SATER = (
 # Each team's insats and its start ("Samverkansteam Säter startade under sommaren 2018";
 # Avesta's start is seed 002's).
 STARTS = {HEDEMORA: dt.date(2013, 1, 1), AVESTA: dt.date(2015, 5, 13), SATER: dt.date(2018, 7, 1)}
-MONTH = 365.25 / 12  # days (docs/definitions.md #4)
 
 
 @dataclass(frozen=True)

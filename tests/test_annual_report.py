@@ -790,8 +790,8 @@ def test_every_reader_without_exact_counts_gets_the_same_figures(avesta, forbund
 
 ONE_SENTENCE = (
     "Antal under 5 personer visas inte (–) för att skydda deltagarna, och inte heller de "
-    "uppgifter som skulle avslöja dem; övriga antal kan avvika med några enheter, så en "
-    "tabell behöver inte summera exakt."
+    "uppgifter som skulle avslöja dem; övriga antal kan avvika med högst 2, alltid lika "
+    "mycket för samma deltagare, så en tabell behöver inte summera exakt."
 )
 
 

@@ -28,10 +28,11 @@ from samspar.reports.cellkey import (
     perturbed,
     possible,
 )
+from samspar.reports.perturbation import perturb
 from samspar.reports.populations import Population
 from samspar.reports.scope import Level, ReportScope
 from samspar.reports.suppression import threshold
-from samspar.reports.tables import Kind, Report, Table
+from samspar.reports.tables import Column, Kind, Report, Table
 from tests.factories import make_user
 from tests.random_world import build
 
@@ -70,6 +71,26 @@ def test_zero_stays_zero_and_no_count_falls_below_the_threshold():
             assert shown >= T and shown in possible(n, T) and n in consistent(shown, T)
     with pytest.raises(TypeError, match="no record key"):
         perturbed(7, T)  # a count that escaped its key is refused, never shown exact
+
+
+def test_means_are_rounded_and_whole_ages_stay_whole_numbers():
+    """Means are rounded to their decimals for a reader without exact counts; the
+    youngest and oldest age (no decimals) stay whole numbers, as JSON gives them to a
+    reader of exact counts (19, not 19.0)."""
+    table = Table(
+        "age",
+        "Age",
+        [
+            Column("group", "Group", Kind.LABEL),
+            Column("participants", "Participants"),
+            Column("mean_age", "Mean", Kind.NUMBER, "participants"),
+            Column("youngest", "Youngest", Kind.NUMBER, "participants", decimals=0),
+        ],
+        [["Totalt", 0, 36.2857142857, 19]],
+    )
+    perturb([table], T)
+    assert table.rows[0][2:] == [36.3, 19]
+    assert type(table.rows[0][3]) is int
 
 
 def test_the_same_records_show_the_same_value():

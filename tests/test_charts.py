@@ -125,6 +125,45 @@ def test_a_hidden_stack_segment_sits_on_top_of_the_shown_ones():
     )
 
 
+def _colours(svg: str, attribute: str, hidden: bool) -> dict[str, set[str]]:
+    """{series: the ``attribute`` colours of its hidden (or shown) cells' marks}."""
+    colours: dict[str, set[str]] = {}
+    for name, text, mark in re.findall(
+        r'<path aria-label="[^",]*, ([^":]*): ([^"]*)"([^>]*)>', svg
+    ):
+        found = re.search(rf' {attribute}="(#[0-9a-f]+)"', mark)
+        if found and (text == "–") == hidden:
+            colours.setdefault(name, set()).add(found.group(1))
+    return colours
+
+
+@pytest.mark.parametrize("kind", ["stacked", "bar"])
+def test_a_hidden_cell_is_outlined_in_its_own_series_colour(kind):
+    """The placeholder's outline is the colour its series has in the legend and the
+    shown bars, also when the first series hidden is not the first series (the results
+    chart outlined a hidden "Övrigt" in the colour of "Till studier")."""
+    series = [Column(k, k.title()) for k in ("work", "studies", "rehab", "comp", "other")]
+    table = _table(
+        kind,
+        [
+            ["Kvinnor", 8, 5, 9, None, 23],
+            ["Män", 5, 5, 11, None, None],
+            ["Totalt", 13, 10, 20, 3, 30],
+        ],
+        *series,
+    )
+    table.suppressed = {(0, "comp"), (1, "comp"), (1, "other"), (2, "comp")}
+    svg = chart_svg(table)
+    assert svg is not None
+    fills, outlines = _colours(svg, "fill", False), _colours(svg, "stroke", True)
+    assert set(outlines) == {"Comp", "Other"}
+    assert outlines["Other"] == fills["Other"]  # green, as Kvinnor's shown 23
+    assert len(fills["Work"] | fills["Studies"] | fills["Rehab"] | fills["Other"]) == 4
+    # "Comp" is hidden in every row: its outline is its own, no other series' colour.
+    assert len(outlines["Comp"]) == 1
+    assert not outlines["Comp"] & set().union(*fills.values())
+
+
 def test_a_hidden_point_breaks_the_line_with_a_marked_rule():
     months = Column("months", "Månader", Kind.NUMBER)
     table = _table(

@@ -111,3 +111,16 @@ def test_the_cli_marks_a_report_for_publication(seed_002):
     assert _call("resultat", *period)["suppression"]["published"] is False
     with pytest.raises(CommandError, match="--exact"):
         _call("resultat", *period, "--published", "--exact")
+
+
+def test_the_note_says_the_shown_counts_are_perturbed(client, seed_002):
+    """Perturbed counts need not add up (a team's rows against the total); the note that
+    says what is hidden says so too, in every output, with the perturbation's bound."""
+    perturbed = "övriga antal kan avvika med högst 2, alltid lika mycket för samma deltagare"
+    page = _page(client, "resultat", **seed_002, **PUBLISHED).content.decode()
+    assert perturbed in page
+    assert perturbed not in _page(client, "resultat", **seed_002).content.decode()
+    data = json.loads(_export(client, "resultat", "json", {**seed_002, **PUBLISHED}))
+    assert data["suppression"]["note"].endswith(
+        "alltid lika mycket för samma deltagare, så en tabell behöver inte summera exakt."
+    )

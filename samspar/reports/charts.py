@@ -65,7 +65,12 @@ def vega_lite_spec(table: Table) -> dict[str, Any] | None:
         _stack_bases(values)
     hidden = any(v["hidden"] for v in values)
     labels = list(dict.fromkeys(v["label"] for v in values))
-    series_labels = [str(c.label) for c in series]
+    # The series with a datum, in the table's order: the one colour domain of the fills
+    # and of the placeholders' outlines, so a hidden cell is outlined in its own series'
+    # colour, not in that of the first series that happens to be hidden.
+    series_labels = [
+        s for s in (str(c.label) for c in series) if any(v["series"] == s for v in values)
+    ]
     x: dict[str, Any] = {
         "field": "label",
         "type": "ordinal",
@@ -101,6 +106,7 @@ def vega_lite_spec(table: Table) -> dict[str, Any] | None:
             "field": "series",
             "type": "nominal",
             "sort": series_labels,
+            "scale": {"domain": series_labels},
             "title": None,
             "legend": {"orient": "bottom", "columns": 2, "labelLimit": 320},
         }
@@ -243,6 +249,7 @@ def _placeholder(kind: str, series_labels: list[str], slot: dict[str, Any]) -> d
             "field": "series",
             "type": "nominal",
             "sort": series_labels,
+            "scale": {"domain": series_labels},
             "legend": None,
         }
     else:

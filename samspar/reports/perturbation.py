@@ -61,7 +61,9 @@ class _Perturbed:
                 return None
             return now_share - then_share
         if isinstance(value, int | float | Decimal):
-            return float(rounded(value, column.places))
+            shown = rounded(value, column.places)
+            # A whole number (youngest, oldest) stays one, as for a reader of exact counts.
+            return int(shown) if column.places == 0 else float(shown)
         return value
 
     def shown(self, r: int, keys: tuple[str, ...]) -> int | None:

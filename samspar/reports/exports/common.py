@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from samspar.organisation.models import County, Forbund, Insats, Team
 from samspar.reports.aggregates import GENDER_ROWS
+from samspar.reports.cellkey import SUPPORT
 from samspar.reports.scope import LEVEL_LABELS, Level, ReportScope
 from samspar.reports.suppression import threshold
 from samspar.reports.tables import Column, Kind, Report, Value
@@ -100,8 +101,9 @@ def suppression_note(limit: int) -> str:
     return _(
         "Counts under {threshold} people are not shown ({mark}) to protect the "
         "participants, nor are the figures that would reveal them; other counts may "
-        "deviate by a few units, so a table need not add up."
-    ).format(threshold=limit, mark=SUPPRESSED)
+        "deviate by at most {most}, always the same for the same participants, so a table "
+        "need not add up."
+    ).format(threshold=limit, mark=SUPPRESSED, most=max(SUPPORT))
 
 
 def organisation_label(scope: ReportScope) -> str:
