@@ -8,6 +8,7 @@ explicit operator (``economics.selectors.evaluations(Operator())``).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import io
 import json
@@ -83,3 +84,18 @@ def test_samspar_economics_reads_as_the_explicit_operator(forbund, forbund_admin
     values = io.StringIO()
     call_command("economics", "values", "--id", str(own.pk), stdout=values)
     assert values.getvalue().splitlines()[0] == str(own)
+
+
+def test_each_level_has_its_own_threshold(forbund, insats):
+    """A scope and the scopes of the levels above it (reports.comparisons) share what
+    they remember of the reader; the threshold stays each level's own: the förbund's 5,
+    everything the operator sees 5 and 8."""
+    other = make_forbund("Strängare förbund", county="18")
+    other.suppression_threshold = 8
+    other.save(update_fields=["suppression_threshold"])
+    make_insats(other, "Deras insats")
+    own = ReportScope.for_operator(*YEAR, level=Level.FORBUND, object_id=forbund.pk)
+    assert own.thresholds() == {5}
+    everything = dataclasses.replace(own, level=Level.ALL, object_id=None)
+    assert everything.thresholds() == {5, 8}
+    assert own.thresholds() == {5}

@@ -25,7 +25,7 @@ from samspar.reports.catalogue import get_report
 from samspar.reports.populations import Population
 from samspar.reports.scope import Level, ReportScope
 from samspar.reports.tables import Report
-from tests.factories import code, enrol, make_insats, make_pnr, make_user
+from tests.factories import code, enrol, make_forbund, make_insats, make_pnr, make_user
 
 FIRST, LAST = dt.date(2022, 1, 1), dt.date(2022, 12, 31)
 DAY = dt.timedelta(days=1)
@@ -118,6 +118,36 @@ def world(forbund, insats, registrator):
             party=None,
             count=10 * n,
         )
+    # Another förbund's counts over the same period are never the report's.
+    other = make_forbund("Annat förbund", county="18")
+    their_volume = make_insats(other, "Deras rådgivning", method=FollowUpMethod.VOLUME)
+    their_structural = make_insats(
+        other, "Deras kompetens", kind=InsatsKind.STRUCTURAL, method=FollowUpMethod.VOLUME
+    )
+    theirs = make_user("chef-annat", Role.INSATS_MANAGER, insats=their_volume)
+    RoleAssignment.objects.create(user=theirs, role=Role.INSATS_MANAGER, insats=their_structural)
+    registry.record_volume_count(
+        user=theirs,
+        insats=their_volume,
+        period_start=FIRST,
+        period_end=LAST,
+        gender="K",
+        count=3000,
+    )
+    registry.record_structural_count(
+        user=theirs,
+        insats=their_structural,
+        period_start=FIRST,
+        period_end=LAST,
+        party=None,
+        count=30000,
+    )
+    their_team = make_insats(other, "Deras team")
+    their_coach = make_user("coach-annat", Role.REGISTRATOR, insats=their_team)
+    for gender in "KM":
+        registry.register_anonymous(
+            user=their_coach, insats=their_team, gender=gender, start_year=2022, reason="skyddad"
+        )
     # Insatser closed on the period's first day (ran in it) and on the day before (did not).
     for name, end in (("Stängd på årets första dag", FIRST), ("Stängd dagen före", FIRST - DAY)):
         closed = make_insats(forbund, name)
@@ -204,6 +234,12 @@ def test_follow_up_methods_anonymous_and_volume(world):
     assert _cells(_row(report, "by_method"), "personal anonymous volume total") == [11, 2, 7, 20]
     assert _cells(_row(report, "by_method", "Kvinnor"), "personal anonymous volume") == [3, 1, 7]
     assert _cells(_row(report, "by_method", "Män"), "personal anonymous volume") == [8, 1, 0]
+
+
+def test_a_gender_filter_applies_to_every_method(world):
+    """The men only: no volume count (all 7 are women), 1 anonymous man of 2022."""
+    report = _report(world, "deltagare", Level.FORBUND, gender="M")
+    assert _cells(_row(report, "by_method"), "personal anonymous volume total") == [8, 1, 0, 9]
 
 
 def test_insatser_running_in_the_period_and_structural_counts(world):
