@@ -30,7 +30,7 @@ YEAR = (dt.date(2022, 1, 1), dt.date(2022, 12, 31))
 def test_a_scope_without_a_reader_is_refused():
     with pytest.raises(TypeError):
         ReportScope(*YEAR)  # type: ignore[call-arg]
-    with pytest.raises(TypeError):
+    with pytest.raises(TypeError, match=r"^A ReportScope needs a user, or ReportScope\.for_"):
         ReportScope(*YEAR, user=None)  # type: ignore[arg-type]
 
 
@@ -99,3 +99,14 @@ def test_each_level_has_its_own_threshold(forbund, insats):
     everything = dataclasses.replace(own, level=Level.ALL, object_id=None)
     assert everything.thresholds() == {5, 8}
     assert own.thresholds() == {5}
+
+
+def test_exact_counts_are_decided_per_level(forbund, insats, registrator):
+    """The registrator sees their insats exactly, not the förbund with another insats
+    they manage, though the two scopes share what they remember of the reader."""
+    other = make_insats(forbund, "Annan insats")
+    registrator.role_assignments.create(role=Role.INSATS_MANAGER, insats=other)
+    own = ReportScope(*YEAR, user=registrator, level=Level.INSATS, object_id=insats.pk)
+    assert own.sees_exact_counts()
+    wider = dataclasses.replace(own, level=Level.FORBUND, object_id=forbund.pk)
+    assert not wider.sees_exact_counts()
