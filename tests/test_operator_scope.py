@@ -32,6 +32,8 @@ def test_a_scope_without_a_reader_is_refused():
         ReportScope(*YEAR)  # type: ignore[call-arg]
     with pytest.raises(TypeError, match=r"^A ReportScope needs a user, or ReportScope\.for_"):
         ReportScope(*YEAR, user=None)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match=r"^date_to is before date_from$"):
+        ReportScope(YEAR[1], YEAR[0], user=Operator())
 
 
 def test_the_operator_sees_every_insats_suppressed_unless_exact(forbund, insats, registrator):

@@ -185,6 +185,16 @@ def test_participant_counts_at_every_edge(world):
     assert _cells(_row(report, "counts", "Män"), keys) == [8, 3, 4, 7]
 
 
+def test_a_one_day_period(world):
+    """A report over 1 January alone: worked with and active that day 1+3+4 = 8 (the one
+    ending on it among them), new 3, ended 1."""
+    scope = ReportScope.for_operator(
+        FIRST, FIRST, exact=True, level=Level.INSATS, object_id=world.pk
+    )
+    row = _row(get_report("deltagare").build(scope), "counts")
+    assert _cells(row, "worked_with new ended active_end") == [8, 3, 1, 8]
+
+
 def test_results_enrolled_at_the_start_and_active_at_the_end(world):
     """#2: enrolled on 1 January 1+3+4 = 8 (ending on it or starting on it counts), ended
     5 of whom 1 early dropout, so 4 ended to work; active on 31 December 9."""
