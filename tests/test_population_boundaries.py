@@ -265,6 +265,9 @@ def test_insatser_running_in_the_period_and_structural_counts(world):
         "Totalt": 20,
     }
     assert _row(report, "budgeted_structural")["actual"] == 70
+    # The table picks the förbund's own insatser; the scope's counts are its own as well.
+    scope = ReportScope.for_operator(FIRST, LAST, level=Level.FORBUND, object_id=world.forbund_id)
+    assert [c.count for c in scope.structural()] == [70]
 
 
 def test_comparison_and_trend(world):
