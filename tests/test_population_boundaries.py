@@ -99,8 +99,8 @@ def world(forbund, insats, registrator):
     )
     manager = make_user("chef-volym", Role.INSATS_MANAGER, insats=volume)
     RoleAssignment.objects.create(user=manager, role=Role.INSATS_MANAGER, insats=structural)
-    # Counts whose period is exactly the report period (7 women, 70 in the structural
-    # insats) count; those that reach one day outside it (100, 1000 …) do not.
+    # Counts whose period is exactly the report period (7 women and 5 men, 70 in the
+    # structural insats) count; those that reach one day outside it (100, 1000 …) do not.
     periods = {
         (FIRST, LAST): 7,
         (FIRST - DAY, LAST): 100,
@@ -118,6 +118,9 @@ def world(forbund, insats, registrator):
             party=None,
             count=10 * n,
         )
+    registry.record_volume_count(
+        user=manager, insats=volume, period_start=FIRST, period_end=LAST, gender="M", count=5
+    )
     # Another förbund's counts over the same period are never the report's.
     other = make_forbund("Annat förbund", county="18")
     their_volume = make_insats(other, "Deras rådgivning", method=FollowUpMethod.VOLUME)
@@ -239,17 +242,17 @@ def test_each_population_of_the_background_figures(world, population, participan
 
 def test_follow_up_methods_anonymous_and_volume(world):
     """Anonymous participants count in their start year (2 of 2022, not 2021's or
-    2023's); a volume count counts when its period lies inside the report period (7)."""
+    2023's); a volume count counts when its period lies inside the report period (7 + 5)."""
     report = _report(world, "deltagare", Level.FORBUND)
-    assert _cells(_row(report, "by_method"), "personal anonymous volume total") == [11, 2, 7, 20]
+    assert _cells(_row(report, "by_method"), "personal anonymous volume total") == [11, 2, 12, 25]
     assert _cells(_row(report, "by_method", "Kvinnor"), "personal anonymous volume") == [3, 1, 7]
-    assert _cells(_row(report, "by_method", "Män"), "personal anonymous volume") == [8, 1, 0]
+    assert _cells(_row(report, "by_method", "Män"), "personal anonymous volume") == [8, 1, 5]
 
 
 def test_a_gender_filter_applies_to_every_method(world):
-    """The men only: no volume count (all 7 are women), 1 anonymous man of 2022."""
+    """The men only: 8 worked with, 1 anonymous man of 2022, 5 men volume-registered."""
     report = _report(world, "deltagare", Level.FORBUND, gender="M")
-    assert _cells(_row(report, "by_method"), "personal anonymous volume total") == [8, 1, 0, 9]
+    assert _cells(_row(report, "by_method"), "personal anonymous volume total") == [8, 1, 5, 14]
 
 
 def test_insatser_running_in_the_period_and_structural_counts(world):
@@ -259,10 +262,10 @@ def test_insatser_running_in_the_period_and_structural_counts(world):
     individual = report.table("budgeted_individual")
     actual = {str(row[0]): row[3] for row in individual.rows}
     assert actual == {
-        "Rådgivning": 7,
+        "Rådgivning": 12,
         "Samverkansteam Avesta": 11 + 2,
         "Stängd på årets första dag": 0,
-        "Totalt": 20,
+        "Totalt": 25,
     }
     assert _row(report, "budgeted_structural")["actual"] == 70
     # The table picks the förbund's own insatser; the scope's counts are its own as well.
@@ -280,7 +283,7 @@ def test_comparison_and_trend(world):
         6,
         5,
         2,
-        7,
+        12,
     ]
     trend = _row(_report(world, "trend"), "trend", "2022")
     assert _cells(trend, "worked_with ended ended_kept to_goal") == [11, 5, 4, 4]
