@@ -1,4 +1,4 @@
-"""Every edge of the period populations (docs/definitions.md, "Period populations";
+"""Every edge of the period populations (docs/definitions.md, "Populations";
 ``reports/scope.py`` and ``reports/populations.py``), pinned in the figures of real
 reports over 2022: an enrolment that ends ON the period's first day was worked with, ended
 in the period, enrolled at its start and carried over; one that starts ON its last day is
