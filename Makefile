@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export SAMSPAR_DEBUG ?= 1
 
-.PHONY: demo demo-code test lint typecheck messages serve clean bench system-packages
+.PHONY: demo demo-code test lint typecheck messages serve clean bench mutation system-packages
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -59,3 +59,8 @@ clean:
 bench: $(STAMP)
 	$(BIN)/samspar migrate --no-input -v 0
 	nice -n 10 $(BIN)/samspar bench reports
+
+## make mutation: mutation testing of the report definitions (mutmut; docs/development.md,
+## "Mutation testing"); not part of .ci/run, it takes about 12 minutes.
+mutation: $(STAMP)
+	BIN=$(BIN) sh scripts/mutation.sh

@@ -19,7 +19,7 @@ from samspar.codelists import models as codes
 from samspar.organisation.models import BudgetLine, Financing, FollowUpMethod, InsatsKind
 from samspar.registry.models import Enrolment, Person, StructuralCount, WaitingListCount
 from samspar.reports.forms import ReportFilterForm
-from samspar.reports.scope import MAX_PERIOD_YEARS
+from samspar.reports.scope import MAX_PERIOD_YEARS, period_problems
 from tests.factories import code, make_insats, make_user
 from tests.test_registration_views import form_data
 
@@ -151,6 +151,38 @@ def test_the_report_period_bounds(db, registrator, date_from, date_to, valid):
         {"date_from": date_from, "date_to": date_to}, user=registrator, today=TODAY
     )
     assert form.is_valid() is valid, form.errors
+
+
+@pytest.mark.parametrize(
+    ("date_from", "date_to", "problems"),
+    [
+        (dt.date(2022, 5, 1), dt.date(2022, 5, 1), {}),  # one day is a period
+        (
+            dt.date(1989, 12, 31),
+            dt.date(1990, 1, 1),
+            {"date_from": "En rapportperiod börjar tidigast 1990."},
+        ),
+        (
+            dt.date(2027, 1, 1),
+            dt.date(2028, 1, 1),
+            {"date_to": "En rapportperiod slutar senast 2027."},
+        ),
+        (
+            dt.date(2022, 5, 2),
+            dt.date(2022, 5, 1),
+            {"date_to": "Perioden kan inte sluta innan den börjar."},
+        ),
+        (
+            dt.date(2000, 3, 1),
+            dt.date(2020, 3, 1),
+            {"date_to": "En rapportperiod är högst 20 år lång."},
+        ),
+    ],
+)
+def test_each_refused_period_says_which_bound_in_swedish(date_from, date_to, problems):
+    """The whole message, with the year or length it names (TODAY is in 2026)."""
+    found = period_problems(date_from, date_to, TODAY)
+    assert {field: str(message) for field, message in found.items()} == problems
 
 
 def test_the_cli_refuses_the_same_periods(db):

@@ -8,6 +8,7 @@ explicit operator (``economics.selectors.evaluations(Operator())``).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import io
 import json
@@ -29,8 +30,10 @@ YEAR = (dt.date(2022, 1, 1), dt.date(2022, 12, 31))
 def test_a_scope_without_a_reader_is_refused():
     with pytest.raises(TypeError):
         ReportScope(*YEAR)  # type: ignore[call-arg]
-    with pytest.raises(TypeError):
+    with pytest.raises(TypeError, match=r"^A ReportScope needs a user, or ReportScope\.for_"):
         ReportScope(*YEAR, user=None)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match=r"^date_to is before date_from$"):
+        ReportScope(YEAR[1], YEAR[0], user=Operator())
 
 
 def test_the_operator_sees_every_insats_suppressed_unless_exact(forbund, insats, registrator):
@@ -83,3 +86,29 @@ def test_samspar_economics_reads_as_the_explicit_operator(forbund, forbund_admin
     values = io.StringIO()
     call_command("economics", "values", "--id", str(own.pk), stdout=values)
     assert values.getvalue().splitlines()[0] == str(own)
+
+
+def test_each_level_has_its_own_threshold(forbund, insats):
+    """A scope and the scopes of the levels above it (reports.comparisons) share what
+    they remember of the reader; the threshold stays each level's own: the förbund's 5,
+    everything the operator sees 5 and 8."""
+    other = make_forbund("Strängare förbund", county="18")
+    other.suppression_threshold = 8
+    other.save(update_fields=["suppression_threshold"])
+    make_insats(other, "Deras insats")
+    own = ReportScope.for_operator(*YEAR, level=Level.FORBUND, object_id=forbund.pk)
+    assert own.thresholds() == {5}
+    everything = dataclasses.replace(own, level=Level.ALL, object_id=None)
+    assert everything.thresholds() == {5, 8}
+    assert own.thresholds() == {5}
+
+
+def test_exact_counts_are_decided_per_level(forbund, insats, registrator):
+    """The registrator sees their insats exactly, not the förbund with another insats
+    they manage, though the two scopes share what they remember of the reader."""
+    other = make_insats(forbund, "Annan insats")
+    registrator.role_assignments.create(role=Role.INSATS_MANAGER, insats=other)
+    own = ReportScope(*YEAR, user=registrator, level=Level.INSATS, object_id=insats.pk)
+    assert own.sees_exact_counts()
+    wider = dataclasses.replace(own, level=Level.FORBUND, object_id=forbund.pk)
+    assert not wider.sees_exact_counts()
