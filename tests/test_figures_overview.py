@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import translation
 
 from samspar.reports.catalogue import get_report
+from samspar.reports.cellkey import possible
 from samspar.reports.presentation import table_view
 from samspar.reports.scope import Level, ReportScope
 from samspar.reports.tables import Report, Table
@@ -130,13 +131,27 @@ class TestSeed000:
             table.total_row, {"population": "ended_kept"}
         )
 
-    def test_overview_for_the_board_hides_no_figure_of_the_seed(self, world):
-        """The board gets small counts suppressed; the seed's figures are all large."""
-        report = _report(world, "oversikt", SEED_000_PERIOD, user=world.board)
-        years = _shown(report.table("trend"))
-        assert _cells(years["2018"], "worked_with_change ended_change") == ["50,0", "100,0"]
-        teams = _shown(report.table("latest_by_team"))
-        assert _cells(teams[HEDEMORA], "goal_percent goal_months") == ["73,3", "20,0"]
+    def test_overview_for_the_board_shows_the_seeds_figures_perturbed(self, world):
+        """The board gets small counts hidden and the others perturbed by their cell keys
+        (reports.cellkey): none of the seed's headline figures is hidden, each shown
+        count is the exact one as the perturbation table allows, and the change since
+        2015 is the change between the counts shown."""
+        exact = _report(world, "oversikt", SEED_000_PERIOD).table("trend")
+        board = _report(world, "oversikt", SEED_000_PERIOD, user=world.board).table("trend")
+        for r in (0, 3):  # 2015 and 2018
+            for key in ("worked_with", "ended"):
+                shown = board.value(r, key)
+                assert shown is not None, (r, key)
+                assert shown in possible(exact.value(r, key), 5), (r, key)
+        for key in ("worked_with", "ended"):
+            base, latest = board.value(0, key), board.value(3, key)
+            assert board.value(3, f"{key}_change") == pytest.approx(100 * (latest - base) / base)
+        teams = _shown(
+            _report(world, "oversikt", SEED_000_PERIOD, user=world.board).table("latest_by_team")
+        )
+        # A mean is not perturbed, only rounded as shown: Hedemora's 20,0 months.
+        assert teams[HEDEMORA]["goal_months"] == "20,0"
+        assert teams[HEDEMORA]["goal_percent"] != "–"
 
 
 @pytest.mark.django_db
