@@ -27,7 +27,6 @@ from collections.abc import Collection, Sequence
 import numpy as np
 from scipy.optimize import linprog  # type: ignore[import-untyped]
 
-from samspar.reports import linear
 from samspar.reports.cellkey import consistent, is_keyed, perturbed
 from samspar.reports.cells import Cells, Equation, Key
 
@@ -50,7 +49,7 @@ class Check:
 
     def __init__(self, cells: Cells, small: Collection[Key], limit: int) -> None:
         self.cells = cells
-        self.small = set(small)
+        self.small = [k for k in cells.quantities if k in small]  # in order of appearance
         self.limit = limit
         self.implied = {k for k, q in cells.quantities.items() if not q.shown}
         self.known: dict[Key, tuple[int, int]] = {}
@@ -64,8 +63,7 @@ class Check:
         ``extra`` equations besides the cells'."""
         equations = [*self.cells.equations, *extra]
         unknown = set(hidden) | self.implied
-        flagged = [k for k in linear.determined(equations, unknown) if k in self.small]
-        return [k for k in flagged if not self.protected(k, equations, unknown)]
+        return [k for k in self.small if k in unknown and not self.protected(k, equations, unknown)]
 
     def protected(self, key: Key, equations: Sequence[Equation], unknown: Collection[Key]) -> bool:
         low, high = self.range(key, equations, unknown)
@@ -79,6 +77,8 @@ class Check:
         """The least and greatest value of ``key`` the reader's knowledge allows (None:
         no greatest)."""
         system = _component(key, equations)
+        if not system:
+            return 1.0, None
         keys = list(dict.fromkeys(k for e in system for k in e))
         index = {k: i for i, k in enumerate(keys)}
         matrix = np.zeros((len(system), len(keys)))
