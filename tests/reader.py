@@ -29,10 +29,11 @@ def shown_counts(tables: list[Table], exact_tables: list[Table]) -> dict[Key, in
 
 
 def ranges(
-    tables: list[Table], exact_tables: list[Table], limit: int
+    tables: list[Table], exact_tables: list[Table], limit: int, *, perturbed: bool = True
 ) -> dict[Key, tuple[float, float]]:
     """Every hidden small count of ``exact_tables``: the least and greatest value the
-    reader of ``tables`` can give it (inf: no greatest)."""
+    reader of ``tables`` can give it (inf: no greatest). ``perturbed=False``: the shown
+    counts are exact (a table of plain numbers)."""
     cells = collect(exact_tables)
     shown = shown_counts(tables, exact_tables)
     keys = list(cells.quantities)
@@ -44,7 +45,7 @@ def ranges(
     bounds: list[tuple[float, float | None]] = []
     for k in keys:
         if k in shown:
-            values = consistent(shown[k], limit)
+            values = consistent(shown[k], limit) if perturbed else {shown[k]}
             bounds.append((min(values), max(values)))
         else:
             bounds.append((0 if not cells.quantities[k].shown else 1, None))
@@ -62,10 +63,12 @@ def ranges(
     return result
 
 
-def given_away(tables: list[Table], exact_tables: list[Table], limit: int) -> list[Key]:
+def given_away(
+    tables: list[Table], exact_tables: list[Table], limit: int, *, perturbed: bool = True
+) -> list[Key]:
     """The hidden small counts the reader can pin to one whole number."""
     return [
         k
-        for k, (low, high) in ranges(tables, exact_tables, limit).items()
+        for k, (low, high) in ranges(tables, exact_tables, limit, perturbed=perturbed).items()
         if high < math.inf and math.floor(high + 1e-6) - math.ceil(low - 1e-6) < 1
     ]
