@@ -13,10 +13,11 @@ A reader knows:
 - the equations between them (``reports.cells``).
 
 A hidden small count is *protected* when the equations leave it at least two whole
-numbers: its least and greatest value under those bounds (two linear programs, HiGHS)
-are at least 1 apart. The exact check of ``reports.linear`` comes first: a count that
-does not follow from the equations even with every shown count known exactly is safe
-without a linear program.
+numbers: its least and greatest value under those bounds (two linear programs, HiGHS,
+over the equations connected to it) are at least 1 apart. Every hidden small count is
+checked so, not only those the exact check of ``reports.linear`` finds: hidden counts
+that must each be at least 1 and add up to a shown total near their number are pinned
+by the bounds, though no equation gives them.
 """
 
 from __future__ import annotations

@@ -6,15 +6,17 @@ with all its chapters — on quantities rather than cells: a cell's key
 hidden in both (``reports.cells``).
 
 - *Primary*: every count with 0 < n < threshold is hidden, shown or implied.
-- *Secondary*, chosen by cost as τ-ARGUS and sdcTable do: no hidden small count may
-  follow from the publication's equations (total rows, row and column sums, implied
-  counts, ``Table.lines``), checked exactly (``reports.linear``). Where one would, the
-  cheapest shown count that covers it is hidden: an inner cell before any total (a cell
-  of a total row, of a column or a row that sums others), a small count before a large
-  one, a count shown once before one shown in several tables. Then every secondary cell,
-  the most expensive first, is shown again if the check still holds (redundancy
-  elimination), and a secondary total gives way to an inner count that protects as well.
-  The same tables always give the same hidden cells.
+- *Secondary*, chosen by cost as τ-ARGUS and sdcTable do: no hidden small count may be
+  pinned to one value by what a reader without exact counts knows — the publication's
+  equations (total rows, row and column sums, implied counts, ``Table.lines``), each
+  shown count as its perturbation allows, a hidden one as at least 1
+  (``reports.protection``, by linear programming). Where one would be, the cheapest
+  shown count that covers it is hidden: an inner cell before any total (a cell of a
+  total row, of a column or a row that sums others), a small count before a large one,
+  a count shown once before one shown in several tables. Then every secondary cell, the
+  most expensive first, is shown again if every small count stays protected (redundancy
+  elimination), and a secondary total gives way to an inner count that protects as
+  well. The same tables always give the same hidden cells.
 - *Derived cells*: a share hides with any count it is computed from (it would give one
   back from the other); a mean only when its own population is below the threshold, or
   when the means of a sum of rows would let a small count follow (``_hide_derived``,
