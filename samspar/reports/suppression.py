@@ -6,15 +6,17 @@ with all its chapters — on quantities rather than cells: a cell's key
 hidden in both (``reports.cells``).
 
 - *Primary*: every count with 0 < n < threshold is hidden, shown or implied.
-- *Secondary*, chosen by cost as τ-ARGUS and sdcTable do: no hidden small count may
-  follow from the publication's equations (total rows, row and column sums, implied
-  counts, ``Table.lines``), checked exactly (``reports.linear``). Where one would, the
-  cheapest shown count that covers it is hidden: an inner cell before any total (a cell
-  of a total row, of a column or a row that sums others), a small count before a large
-  one, a count shown once before one shown in several tables. Then every secondary cell,
-  the most expensive first, is shown again if the check still holds (redundancy
-  elimination), and a secondary total gives way to an inner count that protects as well.
-  The same tables always give the same hidden cells.
+- *Secondary*, chosen by cost as τ-ARGUS and sdcTable do: no hidden small count may be
+  pinned to one value by what a reader without exact counts knows — the publication's
+  equations (total rows, row and column sums, implied counts, ``Table.lines``), each
+  shown count as its perturbation allows, a hidden one as at least 1
+  (``reports.protection``, by linear programming). Where one would be, the cheapest
+  shown count that covers it is hidden: an inner cell before any total (a cell of a
+  total row, of a column or a row that sums others), a small count before a large one,
+  a count shown once before one shown in several tables. Then every secondary cell, the
+  most expensive first, is shown again if every small count stays protected (redundancy
+  elimination), and a secondary total gives way to an inner count that protects as
+  well. The same tables always give the same hidden cells.
 - *Derived cells*: a share hides with any count it is computed from (it would give one
   back from the other); a mean only when its own population is below the threshold, or
   when the means of a sum of rows would let a small count follow (``_hide_derived``,
@@ -33,8 +35,8 @@ from decimal import Decimal
 from fractions import Fraction
 from math import lcm
 
-from samspar.reports import linear
-from samspar.reports.cells import Cells, Key, collect
+from samspar.reports.cells import Cells, Equation, Key, collect
+from samspar.reports.protection import Check
 from samspar.reports.scope import ReportScope
 from samspar.reports.tables import Column, Kind, Report, Table
 
@@ -88,13 +90,14 @@ def suppress_table(table: Table, limit: int) -> Table:
 def _suppress(tables: list[Table], limit: int) -> None:
     cells = collect(tables)
     small = {k for k, q in cells.quantities.items() if any(0 < v < limit for v in q.values)}
-    hidden = _protect(cells, small)
+    check = Check(cells, small, limit)
+    hidden = _protect(check, costs(cells))
     for key in hidden:
         for table, r, column in cells.quantities[key].positions:
             table.suppressed.add((r, column))
     for table in tables:
         _hide_derived(table, limit)
-    _hide_weighted_means(cells, tables, hidden, small)
+    _hide_weighted_means(check, tables, hidden)
     for table in tables:
         for r, key in table.suppressed:
             table.rows[r][table.column_index(key)] = None
@@ -120,54 +123,36 @@ def rank_of(table: Table, row: int, column: str) -> int:
     return SUM if row in table.row_sums or column in table.column_sums else INNER
 
 
-def _protect(cells: Cells, small: set[Key]) -> set[Key]:
+def _protect(check: Check, cost: dict[Key, Cost]) -> set[Key]:
     """The quantities to hide: the small shown ones, and the cheapest cover that keeps
-    every small one from following from the equations."""
-    cost = costs(cells)
-    implied = {k for k, q in cells.quantities.items() if not q.shown}
-    primary = {k for k in small if k in cost}
+    every small one from being pinned to one value by what the reader knows."""
+    cells = check.cells
+    primary = {k for k in check.small if k in cost}
     hidden = set(primary)
-    while True:
-        _cover_lone_unknowns(cells, cost, hidden, small, implied)
-        exposed = _exposed(cells, hidden | implied, small)
-        if not exposed:
-            break
-        cover = _cover(cells, cost, hidden, implied, exposed)
+    while exposed := check.exposed(hidden):
+        cover = _cover(cells, cost, hidden, check.implied, exposed)
         if cover is None:  # no shown count left that could cover it
             break
         hidden.add(cover)
-    _prune(cells, cost, hidden, primary, small, implied)
-    if _swap_totals(cells, cost, hidden, primary, small, implied):
-        _prune(cells, cost, hidden, primary, small, implied)
+    _prune(check, cost, hidden, primary)
+    if _swap_totals(check, cost, hidden, primary):
+        _prune(check, cost, hidden, primary)
     return hidden
 
 
-def _prune(
-    cells: Cells,
-    cost: dict[Key, Cost],
-    hidden: set[Key],
-    primary: set[Key],
-    small: set[Key],
-    implied: set[Key],
-) -> None:
+def _prune(check: Check, cost: dict[Key, Cost], hidden: set[Key], primary: set[Key]) -> None:
     """Redundancy elimination: every secondary cell, the most expensive first, is shown
-    again if no small count then follows."""
+    again if no small count is then exposed."""
     for key in sorted(hidden - primary, key=lambda k: cost[k], reverse=True):
-        if not _exposed(cells, (hidden - {key}) | implied, small):
+        if not check.exposed(hidden - {key}):
             hidden.discard(key)
 
 
-def _swap_totals(
-    cells: Cells,
-    cost: dict[Key, Cost],
-    hidden: set[Key],
-    primary: set[Key],
-    small: set[Key],
-    implied: set[Key],
-) -> bool:
+def _swap_totals(check: Check, cost: dict[Key, Cost], hidden: set[Key], primary: set[Key]) -> bool:
     """Each secondary total or sum, the most expensive first, gives way to the cheapest
     inner count of its equations that protects as well (the greedy cover may have taken
     it where a cell further off would also do). Whether any did."""
+    cells = check.cells
     swapped_any = False
     for key in sorted(hidden - primary, key=lambda k: cost[k], reverse=True):
         if cost[key][0] == INNER:
@@ -185,34 +170,12 @@ def _swap_totals(
         )
         for other in inner:
             swapped = (hidden - {key}) | {other}
-            if not _exposed(cells, swapped | implied, small):
+            if not check.exposed(swapped):
                 hidden.discard(key)
                 hidden.add(other)
                 swapped_any = True
                 break
     return swapped_any
-
-
-def _exposed(cells: Cells, unknown: set[Key], small: set[Key]) -> list[Key]:
-    return [k for k in linear.determined(cells.equations, unknown) if k in small]
-
-
-def _cover_lone_unknowns(
-    cells: Cells, cost: dict[Key, Cost], hidden: set[Key], small: set[Key], implied: set[Key]
-) -> None:
-    """No equation may leave a small count as its only unknown (an implied count that is
-    not small may be worked out): the cheapest other count of it is hidden too."""
-    changed = True
-    while changed:
-        changed = False
-        for equation in cells.equations:
-            unknown = [k for k in equation if k in hidden or k in implied]
-            if len(unknown) != 1 or unknown[0] not in small:
-                continue
-            cover = _cheapest(cells, cost, list(equation), hidden)
-            if cover is not None:
-                hidden.add(cover)
-                changed = True
 
 
 def _cover(
@@ -273,16 +236,14 @@ def _hide_derived(table: Table, limit: int) -> None:
                 table.suppressed.add((r, column.key))
 
 
-def _hide_weighted_means(
-    cells: Cells, tables: list[Table], hidden: set[Key], small: set[Key]
-) -> None:
+def _hide_weighted_means(check: Check, tables: list[Table], hidden: set[Key]) -> None:
     """The means of a sum of rows (women, men, total) make one more equation between
     their counts: total × its mean = Σ part × its mean. Where they are all shown and a
     count of the sum is hidden, the equation joins the others (a reader has it too) if
     no small count then follows; else the means of the rows with hidden counts go."""
-    where = {(id(t), r, c): k for k, q in cells.quantities.items() for t, r, c in q.positions}
-    unknown = hidden | {k for k, q in cells.quantities.items() if not q.shown}
-    equations = list(cells.equations)
+    quantities = check.cells.quantities
+    where = {(id(t), r, c): k for k, q in quantities.items() for t, r, c in q.positions}
+    equations: list[Equation] = []
     for table in tables:
         for column, rows in _mean_sums(table):
             (source,) = column.sources
@@ -301,7 +262,7 @@ def _hide_weighted_means(
             equation = {k: int(c * scale) for k, c in terms.items() if c}
             if not equation:
                 continue
-            if any(k in small for k in linear.determined([*equations, equation], unknown)):
+            if check.exposed(hidden, [*equations, equation]):
                 table.suppressed |= {
                     (r, column.key) for r in rows if (r, source) in table.suppressed
                 }
