@@ -8,10 +8,8 @@ import datetime as dt
 import pytest
 
 from samspar.access.scoping import Role
-from samspar.reports import linear
 from samspar.reports.catalogue import REPORTS
 from samspar.reports.cellkey import perturbed
-from samspar.reports.cells import Equation
 from samspar.reports.scope import Level, ReportScope
 from samspar.reports.suppression import DEFAULT_THRESHOLD, suppress_table, threshold
 from samspar.reports.tables import Column, Implied, Kind, Table, Value
@@ -242,21 +240,6 @@ def test_seed_002_outflow_gives_no_hidden_count_away(insats, registrator):
     for r, row in enumerate(table.as_dicts()):
         if (r, "dropouts") in table.suppressed:  # to_goal / percent = ended − dropouts
             assert None in (row["to_goal"], row["goal_percent"])
-
-
-def test_a_count_that_follows_from_several_equations_together_is_found():
-    """Two blocks of four hidden cells joined by one more (rows r1–r4, columns c1–c4 of
-    a table with shown row and column totals): every row and column has two hidden
-    cells or more, yet r1 + r2 − c1 − c2 leaves the joining cell alone."""
-    block = [(r, c) for r in ("r1", "r2") for c in ("c1", "c2")]
-    block += [(r, c) for r in ("r3", "r4") for c in ("c3", "c4")]
-    unknown = [*block, ("r2", "c3")]
-    rows: list[Equation] = [{k: 1 for k in unknown if k[0] == r} for r in ("r1", "r2", "r3", "r4")]
-    columns: list[Equation] = [
-        {k: 1 for k in unknown if k[1] == c} for c in ("c1", "c2", "c3", "c4")
-    ]
-    assert linear.determined([*rows, *columns], unknown) == [("r2", "c3")]
-    assert linear.determined([*rows, *columns], block) == []
 
 
 def test_an_implied_count_below_the_threshold_takes_a_shown_one_with_it():

@@ -15,9 +15,9 @@ A reader knows:
 A hidden small count is *protected* when the equations leave it at least two whole
 numbers: its least and greatest value under those bounds (two linear programs, HiGHS,
 over the equations connected to it) are at least 1 apart. Every hidden small count is
-checked so, not only those the exact check of ``reports.linear`` finds: hidden counts
-that must each be at least 1 and add up to a shown total near their number are pinned
-by the bounds, though no equation gives them.
+checked so, not only those an exact linear check (is its unit vector in the row space of
+the equations?) would find: hidden counts that must each be at least 1 and add up to a
+shown total near their number are pinned by the bounds, though no equation gives them.
 """
 
 from __future__ import annotations
