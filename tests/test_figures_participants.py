@@ -136,3 +136,10 @@ def test_results_every_cell(world):
         ["Män", 2, 5, 2, 1, 0, 0, 1, 1, 1, 1, 3, pytest.approx(100 / 3)],
         ["Totalt", 3, 9, 3, 2, 1, 1, 1, 1, 3, 4, 6, pytest.approx(200 / 3)],
     ]
+
+
+def test_participants_by_method_counts_persons(world):
+    """With personal data 5 + 6 persons (the woman enrolled twice and the man in two
+    insatser once each); no anonymous or volume-registered participant, so those are 0."""
+    _labels, rows = _table(_report(world, "deltagare"), "by_method")
+    assert rows == [["Kvinnor", 5, 0, 0, 5], ["Män", 6, 0, 0, 6], ["Totalt", 11, 0, 0, 11]]
