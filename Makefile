@@ -61,6 +61,6 @@ bench: $(STAMP)
 	nice -n 10 $(BIN)/samspar bench reports
 
 ## make mutation: mutation testing of the report definitions (mutmut; docs/development.md,
-## "Mutation testing"); not part of .ci/run, it takes about 12 minutes.
+## "Mutation testing"); not part of .ci/run, it takes about 35 minutes.
 mutation: $(STAMP)
 	BIN=$(BIN) sh scripts/mutation.sh
