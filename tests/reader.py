@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from scipy.optimize import linprog
+from scipy.optimize import linprog  # type: ignore[import-untyped]
 
 from samspar.reports.cellkey import consistent
 from samspar.reports.cells import Key, collect, count_keys, keyed_values

@@ -236,8 +236,10 @@ def test_the_age_of_the_active_is_their_present_age_at_year_end(avesta, registra
     tables = {(c.chapter.code, t.key): t for c in report.chapters for t in c.tables}
     age = tables["participants-conditions", "age"]
     keys = ("participants", "mean_age", "youngest", "oldest", "young")
+    assert age.total_row is not None
     assert [age.value(age.total_row, k) for k in keys] == [52, 33.0, 20, 59, 12]
     ended = tables["participants-results", "age"]
+    assert ended.total_row is not None
     assert ended.value(ended.total_row, "participants") == 21
     with translation.override("sv"):
         assert str(age.title).startswith("Ålder vid periodens slut")
@@ -825,7 +827,8 @@ def test_the_summary_keeps_its_results_and_throughput_lines_when_a_figure_is_hid
     report = build_annual_report(registrator, avesta, YEAR)
     results = next(t for t in report.chapters[3].tables if t.key == "results")
     throughput = next(t for t in report.chapters[3].tables if t.key == "throughput")
-    total = results.total_row
+    total, throughput_total = results.total_row, throughput.total_row
+    assert total is not None and throughput_total is not None
     assert _summary(results, throughput) == [
         "21 personer har avslutats (tidiga avhopp ej medräknade); 9 (43 %) av dessa gick "
         "till arbete, studier eller annan arbetslivsinriktad rehabilitering.",
@@ -833,8 +836,8 @@ def test_the_summary_keeps_its_results_and_throughput_lines_when_a_figure_is_hid
     ]
     for key in ("to_goal", "goal_percent"):
         results.suppressed.add((total, key))
-    throughput.suppressed.add((throughput.total_row, "months"))
-    throughput.rows[throughput.total_row][throughput.column_index("months")] = None
+    throughput.suppressed.add((throughput_total, "months"))
+    throughput.rows[throughput_total][throughput.column_index("months")] = None
     assert _summary(results, throughput) == [
         "21 personer har avslutats (tidiga avhopp ej medräknade); hur många av dessa som "
         "gick till arbete, studier eller annan arbetslivsinriktad rehabilitering visas inte.",

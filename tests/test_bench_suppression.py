@@ -13,12 +13,15 @@ from django.utils import translation
 from samspar.bench.suppression import Tally, tally
 from samspar.registry import services as registry
 from samspar.reports.catalogue import REPORTS
-from samspar.reports.tables import Column, Kind, Table
+from samspar.reports.tables import Column, Kind, Table, Value
 from tests.seeds import P, register
 
 
 def _table(women: int, men: int, hidden: set[tuple[int, str]]) -> Table:
-    rows = [["Women", women, men, women + men], ["Total", women, men, women + men]]
+    rows: list[list[Value]] = [
+        ["Women", women, men, women + men],
+        ["Total", women, men, women + men],
+    ]
     return Table(
         "t",
         "T",
@@ -28,7 +31,7 @@ def _table(women: int, men: int, hidden: set[tuple[int, str]]) -> Table:
             Column("b", "B"),
             Column("total", "Total"),
         ],
-        [list(row) for row in rows],
+        rows,
         total_row=1,
         column_sums={"total": ("a", "b")},
         suppressed=hidden,

@@ -51,7 +51,8 @@ def test_counts_combine_their_record_keys():
     total = a + b
     assert total == 5 and isinstance(total, Counted)
     assert total.record_key == (("registry.anonymousenrolment", 7), ("registry.person", 14))
-    assert (total - b).record_key == a.record_key  # a set less a subset: the rest
+    rest = total - b
+    assert isinstance(rest, Counted) and rest.record_key == a.record_key  # the set less a subset
     assert sum([a, b]).record_key == total.record_key  # sum() starts from a plain 0
     assert not is_keyed(a + 1) and is_keyed(a + 0) and is_keyed(0)
 
@@ -170,6 +171,7 @@ def test_a_published_report_shows_every_count_perturbed(world):
             deviations.append(v - n)
     assert any(deviations)
     total = shown.total_row
+    assert total is not None
     assert shown.value(0, "new_percent") == pytest.approx(
         100 * shown.value(0, "new") / shown.value(total, "new")
     )

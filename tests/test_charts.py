@@ -43,6 +43,18 @@ def _datum(spec: dict[str, Any], label: str, series: str) -> dict[str, Any]:
     return datum
 
 
+def _svg(table: Table) -> str:
+    svg = chart_svg(table)
+    assert svg is not None
+    return svg
+
+
+def _spec(table: Table) -> dict[str, Any]:
+    spec = vega_lite_spec(table)
+    assert spec is not None
+    return spec
+
+
 def _aria_labels(svg: str) -> list[str]:
     return re.findall(r'aria-label="([^"]*)"', svg)
 
@@ -121,7 +133,7 @@ def test_a_hidden_stack_segment_sits_on_top_of_the_shown_ones():
     assert mark["encoding"]["xOffset"]["field"] == "series"
     assert spec["encoding"]["y"]["scale"]["domainMax"] == pytest.approx(10 * 1.15)
     assert {"Kvinnor, Studier: –", "Män, Arbete: –", "Män, Studier: –"} <= set(
-        _aria_labels(chart_svg(table))
+        _aria_labels(_svg(table))
     )
 
 
@@ -205,11 +217,11 @@ def test_chart_numbers_are_rounded_as_the_table_rounds_them():
     # The column's own decimals: a share with none.
     table.columns.append(share)
     table.chart = Chart("bar", ("share",))
-    assert [v["text"] for v in vega_lite_spec(table)["data"]["values"]] == ["43", "58"]
+    assert [v["text"] for v in _spec(table)["data"]["values"]] == ["43", "58"]
     # English pages: a decimal point.
     table.chart = Chart("bar", ("months",))
     with translation.override("en"):
-        assert "Kvinnor, Medel: 17.3" in _aria_labels(chart_svg(table))
+        assert "Kvinnor, Medel: 17.3" in _aria_labels(_svg(table))
 
 
 # --- seed 002's annual report ---------------------------------------------------------

@@ -155,10 +155,15 @@ def test_age_at_the_end_of_the_period_is_on_the_last_day_in_it(registrator, insa
     for end in (None, dt.date(2022, 6, 20), dt.date(2022, 6, 21)):
         _participate(registrator, insats, age=29, start=start, end=end)
     scope = _scope(insats, registrator, population="worked_with")
-    end = _gender_rows(background.age_summary(scope, age_on=AgeOn.END))["total"]
-    assert (end["participants"], end["youngest"], end["oldest"], end["young"]) == (3, 29, 30, 1)
-    start = _gender_rows(background.age_summary(scope))["total"]
-    assert (start["youngest"], start["oldest"], start["young"]) == (29, 29, 3)
+    at_end = _gender_rows(background.age_summary(scope, age_on=AgeOn.END))["total"]
+    assert (at_end["participants"], at_end["youngest"], at_end["oldest"], at_end["young"]) == (
+        3,
+        29,
+        30,
+        1,
+    )
+    at_start = _gender_rows(background.age_summary(scope))["total"]
+    assert (at_start["youngest"], at_start["oldest"], at_start["young"]) == (29, 29, 3)
 
 
 def test_seed_002_referrers_and_supply_of_the_new(avesta_2022):

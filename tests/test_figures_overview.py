@@ -83,6 +83,7 @@ class TestSeed000:
         total = _shown(report.table("throughput"))["Totalt"]
         assert _cells(total, "ended_kept to_goal goal_months") == ["69", "45", "18,8"]
         raw = report.table("throughput")
+        assert raw.total_row is not None
         assert raw.value(raw.total_row, "goal_months") == pytest.approx(25_788 / 45 / (365.25 / 12))
 
     def test_throughput_towards_the_goal_per_team(self, world):
@@ -127,6 +128,7 @@ class TestSeed000:
         assert _cells(teams["Totalt"], keys) == ["69", "65,2", "18,8"]
         # The latest year's total is the trend's 2018 row: one quantity, one key.
         trend = report.table("trend")
+        assert table.total_row is not None
         assert trend.cell_key(3, {"population": "ended_kept"}) == table.cell_key(
             table.total_row, {"population": "ended_kept"}
         )

@@ -27,7 +27,7 @@ LIMIT = 5
 
 def _distribution(rows: list[tuple[int, int]]) -> Table:
     """Categories by women and men, with a total column and a total row."""
-    counts = [[f"c{i}", w, m, w + m] for i, (w, m) in enumerate(rows)]
+    counts: list[list[Value]] = [[f"c{i}", w, m, w + m] for i, (w, m) in enumerate(rows)]
     women, men = sum(w for w, _m in rows), sum(m for _w, m in rows)
     counts.append(["Total", women, men, women + men])
     return Table(
@@ -39,7 +39,7 @@ def _distribution(rows: list[tuple[int, int]]) -> Table:
             Column("men", "Men"),
             Column("total", "Total"),
         ],
-        [list[Value](row) for row in counts],
+        counts,
         total_row=len(counts) - 1,
         column_sums={"total": ("women", "men")},
     )

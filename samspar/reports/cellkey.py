@@ -187,20 +187,22 @@ def perturbation(n: int, record_key: RecordKey) -> int:
     return PTABLE[-1][0]
 
 
-def perturbed(value: Counted | int, threshold: int) -> int:
+def perturbed(value: object, threshold: int) -> int:
     """The count as shown to a reader without exact counts: 0 stays 0; otherwise n + p,
     never below the threshold when n is at or above it (nor below 1 when it is not; a
     count below the threshold is suppressed before it is shown)."""
     if value == 0:
         return 0
     if not isinstance(value, Counted) or not value.record_key:
-        raise TypeError(f"count {int(value)} has no record key: it cannot be perturbed")
+        raise TypeError(f"count {value!r} has no record key: it cannot be perturbed")
     shown = int(value) + perturbation(int(value), value.record_key)
     return max(shown, threshold if value >= threshold else 1)
 
 
-def possible(n: int, threshold: int) -> set[int]:
+def possible(n: object, threshold: int) -> set[int]:
     """The values a count of ``n`` (at or above the threshold, or 0) may be shown as."""
+    if not isinstance(n, int):
+        raise TypeError(f"{n!r} is no count")
     if n == 0:
         return {0}
     return {max(n + p, threshold if n >= threshold else 1) for p in SUPPORT}

@@ -46,7 +46,7 @@ class _Perturbed:
 
     def cell(self, column: Column, r: int, value: Value) -> Value:
         if column.kind == Kind.COUNT:
-            return perturbed(value, self.threshold)  # type: ignore[arg-type]  # a count
+            return perturbed(value, self.threshold)
         if not column.sources or column.kind not in (Kind.PERCENT, Kind.NUMBER):
             return value
         base = column.base_row
