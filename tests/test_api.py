@@ -10,6 +10,7 @@ from django.utils.functional import Promise
 
 from samspar.access.scoping import Role
 from samspar.reports.catalogue import REPORTS
+from samspar.reports.cellkey import possible
 from tests.factories import make_user
 from tests.seeds import register, seed_002_year
 
@@ -69,7 +70,9 @@ def test_a_report_as_json_has_the_figures_of_its_page(
         assert got["rows"] == [{k: _plain(v) for k, v in row.items()} for row in table.as_dicts()]
         assert bool(got["suppressed"]) is suppressed
     total = data["tables"][0]["rows"][data["tables"][0]["total_row"]]
-    assert total["active_start"] == 43
+    # 43 exactly; perturbed by its cell key (its records' ids differ between databases)
+    # for a reader without exact counts.
+    assert total["active_start"] in (possible(43, 5) if suppressed else {43})
     assert total["dropouts"] == (None if suppressed else 2)
     assert data["suppression"]["applied"] is suppressed
 
