@@ -17,32 +17,13 @@ from samspar.reports.catalogue import REPORTS
 from samspar.reports.cellkey import perturbed
 from samspar.reports.scope import Level, ReportScope
 from samspar.reports.suppression import suppress_table
-from samspar.reports.tables import Column, Kind, Table, Value
+from samspar.reports.tables import Column, Kind, Table
 from tests.factories import make_user
+from tests.grid import gender_grid
 from tests.reader import given_away
 from tests.seeds import AVESTA_YEAR, P, register
 
 LIMIT = 5
-
-
-def _distribution(rows: list[tuple[int, int]]) -> Table:
-    """Categories by women and men, with a total column and a total row."""
-    counts: list[list[Value]] = [[f"c{i}", w, m, w + m] for i, (w, m) in enumerate(rows)]
-    women, men = sum(w for w, _m in rows), sum(m for _w, m in rows)
-    counts.append(["Total", women, men, women + men])
-    return Table(
-        "t",
-        "T",
-        [
-            Column("group", "Group", Kind.LABEL),
-            Column("women", "Women"),
-            Column("men", "Men"),
-            Column("total", "Total"),
-        ],
-        counts,
-        total_row=len(counts) - 1,
-        column_sums={"total": ("women", "men")},
-    )
 
 
 def _hidden(table: Table) -> set[tuple[str, str]]:
@@ -52,7 +33,7 @@ def _hidden(table: Table) -> set[tuple[str, str]]:
 def test_an_inner_cell_covers_before_a_total():
     """One man in c0: the women of c0 (12) go with him, not the row's total (13), and
     in the men's column the other small count (c1) already covers him."""
-    table = suppress_table(_distribution([(12, 1), (20, 3), (30, 30)]), LIMIT)
+    table = suppress_table(gender_grid([(12, 1), (20, 3), (30, 30)]), LIMIT)
     assert _hidden(table) == {("c0", "men"), ("c1", "men"), ("c0", "women"), ("c1", "women")}
     assert [row[3] for row in table.rows] == [13, 23, 60, 96]
     assert table.rows[-1][1:] == [62, 34, 96]
@@ -61,7 +42,7 @@ def test_an_inner_cell_covers_before_a_total():
 def test_the_cheapest_inner_cover_is_the_smallest():
     """Women 3 in c0: the men's column needs no cover, the women's takes the smallest
     other women's count (8, not 40), and its row's men (c1: 9) go with it."""
-    table = suppress_table(_distribution([(3, 20), (8, 9), (40, 41)]), LIMIT)
+    table = suppress_table(gender_grid([(3, 20), (8, 9), (40, 41)]), LIMIT)
     assert _hidden(table) == {
         ("c0", "women"),
         ("c0", "men"),
@@ -75,7 +56,7 @@ def test_a_cover_that_is_not_needed_is_shown_again():
     """A small count covered twice over keeps only the cover it needs: c0's women (2)
     and men (3) are both small, so they cover each other in their row, and the women's
     and the men's columns each need one more hidden cell, not the whole row c1."""
-    table = suppress_table(_distribution([(2, 3), (10, 11), (30, 30)]), LIMIT)
+    table = suppress_table(gender_grid([(2, 3), (10, 11), (30, 30)]), LIMIT)
     assert _hidden(table) == {
         ("c0", "women"),
         ("c0", "men"),
@@ -93,8 +74,8 @@ tables = st.lists(st.tuples(cells, cells), min_size=1, max_size=7)
 
 @given(tables)
 def test_no_small_count_follows_from_a_random_table(rows):
-    table = suppress_table(_distribution(rows), LIMIT)
-    exact = _distribution(rows)
+    table = suppress_table(gender_grid(rows), LIMIT)
+    exact = gender_grid(rows)
     hidden = {(r, key) for r, key in table.suppressed}
     assert not _derivable(exact, hidden)
     # Every small count is hidden, every hidden count was needed (redundancy
@@ -109,8 +90,8 @@ def test_no_small_count_follows_from_a_random_table(rows):
 
 @given(tables)
 def test_the_hidden_cells_are_the_same_every_time(rows):
-    first = suppress_table(_distribution(rows), LIMIT)
-    again = suppress_table(copy.deepcopy(_distribution(rows)), LIMIT)
+    first = suppress_table(gender_grid(rows), LIMIT)
+    again = suppress_table(copy.deepcopy(gender_grid(rows)), LIMIT)
     assert first.suppressed == again.suppressed
 
 
@@ -118,8 +99,8 @@ def test_the_hidden_cells_are_the_same_every_time(rows):
 def test_no_total_is_hidden_where_an_inner_cell_could_cover_instead(rows):
     """No hidden total (a cell of the total column or row) that is not small could be
     swapped for a shown inner count, the table staying protected."""
-    table = suppress_table(_distribution(rows), LIMIT)
-    exact = _distribution(rows)
+    table = suppress_table(gender_grid(rows), LIMIT)
+    exact = gender_grid(rows)
     counts = _counts(exact)
     hidden = set(table.suppressed)
     last = len(exact.rows) - 1

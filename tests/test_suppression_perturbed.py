@@ -17,29 +17,10 @@ from samspar.reports.cellkey import Counted, consistent, perturbation
 from samspar.reports.perturbation import perturb
 from samspar.reports.suppression import suppress_table
 from samspar.reports.tables import Column, Kind, Table, Value
+from tests.grid import gender_grid
 
 LIMIT = 5
 PERSON = "registry.person"
-
-
-def _grid(rows: list[tuple[Counted, Counted]]) -> Table:
-    """Categories by women and men, a total column and a total row."""
-    lines: list[list[Value]] = [[f"c{i}", w, m, w + m] for i, (w, m) in enumerate(rows)]
-    women, men = sum(w for w, _m in rows), sum(m for _w, m in rows)
-    lines.append(["Total", women, men, women + men])
-    return Table(
-        "t",
-        "T",
-        [
-            Column("group", "Group", Kind.LABEL),
-            Column("women", "Women"),
-            Column("men", "Men"),
-            Column("total", "Total"),
-        ],
-        lines,
-        total_row=len(lines) - 1,
-        column_sums={"total": ("women", "men")},
-    )
 
 
 def _parts(part: Counted, small: Counted) -> Table:
@@ -87,7 +68,10 @@ def test_a_small_count_the_intervals_pin_gets_a_cover():
 
 def test_the_same_table_hides_the_same_cells():
     rows = [(_counted(12, 3), _counted(1, 5)), (_counted(20, 8), _counted(3, 13))]
-    first, second = suppress_table(_grid(rows), LIMIT), suppress_table(_grid(rows), LIMIT)
+    first, second = (
+        suppress_table(gender_grid(rows), LIMIT),
+        suppress_table(gender_grid(rows), LIMIT),
+    )
     assert first.suppressed == second.suppressed
 
 
@@ -138,7 +122,7 @@ def _value(world: tuple[int, ...], r: int, c: int) -> int:
 @given(grids)
 def test_every_hidden_small_count_can_take_two_values(rows):
     counted = [(_counted(w, kw), _counted(m, km)) for (w, kw), (m, km) in rows]
-    exact = _grid(counted)
+    exact = gender_grid(counted)
     table = suppress_table(copy.deepcopy(exact), LIMIT)
     perturb([table], LIMIT)
     worlds = _worlds(table)
