@@ -12,21 +12,24 @@ fast enough for mutation testing (docs/development.md).
 from __future__ import annotations
 
 import datetime as dt
+import itertools
+from collections import defaultdict
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
+import numpy as np
 import pytest
 from django.db import transaction
 from django.utils.functional import Promise
 
 import samspar
 from samspar.reports.catalogue import REPORTS
-from samspar.reports.cells import collect, count, count_keys, keyed_values
+from samspar.reports.cells import Key, collect, count, count_keys, keyed_values
 from samspar.reports.scope import Level, Operator, ReportScope
-from samspar.reports.tables import Kind, Table
+from samspar.reports.tables import Kind, Table, percent
 from tests.random_world import build
 from tests.test_i18n import _entries, _unescape
 
@@ -191,6 +194,9 @@ def every_line_to_another_table_holds(reports):
 
 
 def a_total_row_is_the_sum_of_its_rows(reports):
+    """A total row counts what its rows count: their sum, or, where a person can fall in
+    several rows (two enrolments in two municipalities) and counts once in the total,
+    at least their largest and at most their sum."""
     for name, table in _tables(reports):
         sums = dict(table.row_sums)
         if table.total_row is not None and table.total_row not in sums:
@@ -198,7 +204,11 @@ def a_total_row_is_the_sum_of_its_rows(reports):
         for total, parts in sums.items():
             for key in count_keys(table):
                 part_values = [count(table, r, key) for r in parts]
-                assert count(table, total, key) == sum(part_values), f"{name}: {key}"
+                where = (
+                    f"{name}: {key} in row {total} is {count(table, total, key)} of {part_values}"
+                )
+                assert max(part_values, default=0) <= count(table, total, key), where
+                assert count(table, total, key) <= sum(part_values), where
 
 
 def every_count_is_keyed_by_what_it_counts(reports):
@@ -212,7 +222,108 @@ def every_count_is_keyed_by_what_it_counts(reports):
             assert value >= 0, f"{name}: {column} in row {r}"
 
 
+def every_count_has_a_key_of_its_own(reports):
+    """Suppression can only hide a count everywhere, and compare it with another report,
+    if it says what it counts: within a table no two counts share a key (with a gender
+    filter, its row is the total row)."""
+    for name, table in _tables(reports):
+        if count_keys(table) and "gender" not in table.dims:
+            keys = [key for key, _value in keyed_values(table).values()]
+            assert len(keys) == len(set(keys)), f"{name}: two cells share a key"
+
+
+def a_key_means_one_count_within_a_report(reports):
+    for name, report in reports.built:
+        values: dict[Key, set[int]] = defaultdict(set)
+        for table in report.tables:
+            for key, value in keyed_values(table).values():
+                values[key].add(value)
+        clashes = {k: v for k, v in values.items() if len(v) > 1}
+        assert not clashes, f"{name}: {clashes}"
+
+
+def every_sum_and_difference_of_counts_is_declared(reports):
+    """Relations between the counts of a row that hold in every row of every scope must
+    follow from the table's declarations (column sums, implied counts): a = b and
+    a = b + c. (That a part's rest in its whole, a − b, is declared as an implied count
+    cannot be found this way: a ≥ b also holds by chance.)"""
+    groups: dict[str, list[Table]] = defaultdict(list)
+    for name, table in _tables(reports):
+        groups[name.split(" ", 1)[0] + "/" + table.key].append(table)
+    failures: list[str] = []
+    for name, tables in groups.items():
+        columns = [c for c in count_keys(tables[0]) if all(c in count_keys(t) for t in tables)]
+        values = {c: [count(t, r, c) for t in tables for r in range(len(t.rows))] for c in columns}
+        varying = [c for c in columns if len(set(values[c])) > 1]
+        zeros = [c for c in columns if not any(values[c])]
+        relations: list[tuple[tuple[str, ...], tuple[str, ...]]] = []
+        for a, b in itertools.permutations(varying, 2):
+            if values[a] == values[b] and a < b:
+                relations.append(((a,), (b,)))
+        for a, b, c in itertools.permutations(varying, 3):
+            if b < c and all(
+                x == y + z for x, y, z in zip(values[a], values[b], values[c], strict=True)
+            ):
+                relations.append(((a,), (b, c)))
+        for table in tables:
+            failures += _undeclared(name, table, relations, zeros)
+    assert not failures, "\n".join(dict.fromkeys(failures))
+
+
+def _undeclared(
+    name: str,
+    table: Table,
+    relations: list[tuple[tuple[str, ...], tuple[str, ...]]],
+    zeros: list[str],
+) -> list[str]:
+    """The relations that do not follow from the table's equations and its columns that
+    are zero throughout (a = b follows from a = b + c where c is always 0)."""
+    cells = collect([table])
+    keys = list(cells.quantities)
+    index = {k: i for i, k in enumerate(keys)}
+    key = {cell: quantity for cell, (quantity, _v) in keyed_values(table).items()}
+    zero = [{key[r, c]: 1} for r in range(len(table.rows)) for c in zeros]
+    equations = [*cells.equations, *zero]
+    matrix = np.array([[e.get(k, 0) for k in keys] for e in equations] or [[0] * len(keys)])
+    rank = np.linalg.matrix_rank(matrix)
+
+    def follows(vector: np.ndarray) -> bool:
+        return bool(np.linalg.matrix_rank(np.vstack([matrix, vector])) == rank) or not vector.any()
+
+    failures = []
+    for r in range(len(table.rows)):
+        for left, right in relations:
+            vector = np.zeros(len(keys))
+            for k in left:
+                vector[index[key[r, k]]] += 1
+            for k in right:
+                vector[index[key[r, k]]] -= 1
+            if not follows(vector):
+                failures.append(f"{name}: {' + '.join(left)} = {' + '.join(right)} is undeclared")
+    return failures
+
+
+def every_share_is_computed_from_the_counts_it_names(reports):
+    """A share shown beside a count gives its other count away, so it must hide with
+    both: its value must follow from the counts its column names (Column.depends_on,
+    in its row and in Column.base_row)."""
+    for name, table in _tables(reports):
+        for column in (c for c in table.columns if c.kind == Kind.PERCENT):
+            for r in range(len(table.rows)):
+                value = table.value(r, column.key)
+                if value is None:
+                    continue
+                rows = (r,) if column.base_row is None else (r, column.base_row)
+                named = [count(table, row, s) for row in rows for s in column.sources]
+                pairs = itertools.product(named, repeat=2)
+                possible = {p for a, b in pairs for p in (percent(a, b), percent(a - b, b))}
+                triples = itertools.product(named, repeat=3)
+                possible |= {percent(a, b - c) for a, b, c in triples}
+                assert value in possible, f"{name}: {column.key} in row {r} is not from {named}"
+
+
 CHECKS = [
+    every_share_is_computed_from_the_counts_it_names,
     every_text_of_every_table_is_translated,
     every_table_has_a_title_and_labelled_columns,
     every_cell_is_of_its_columns_kind,
@@ -222,4 +333,7 @@ CHECKS = [
     every_line_to_another_table_holds,
     a_total_row_is_the_sum_of_its_rows,
     every_count_is_keyed_by_what_it_counts,
+    every_count_has_a_key_of_its_own,
+    a_key_means_one_count_within_a_report,
+    every_sum_and_difference_of_counts_is_declared,
 ]

@@ -11,25 +11,24 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-from collections import defaultdict
 from collections.abc import Iterator
 from types import SimpleNamespace
 from typing import Any
 
-import numpy as np
 import pytest
 from django.db import transaction
 
 from samspar.access.scoping import Role
 from samspar.annual.compose import build_annual_report
 from samspar.reports.catalogue import REPORTS
-from samspar.reports.cells import Key, collect, count_keys, keyed_values
+from samspar.reports.cells import Key, count_keys, keyed_values
 from samspar.reports.scope import Level, Operator, ReportScope
 from samspar.reports.suppression import is_mean, threshold
-from samspar.reports.tables import Kind, Report, Table, percent
+from samspar.reports.tables import Report, Table
 from tests.factories import make_user
 from tests.random_world import build
 from tests.reader import given_away
+from tests.test_report_declarations import CHECKS
 
 pytestmark = pytest.mark.django_db
 
@@ -86,107 +85,11 @@ def _tables(reports: list[tuple[Report, ReportScope]]) -> Iterator[tuple[str, Ta
 # --- the declarations hold -----------------------------------------------------------------
 
 
-def test_every_share_is_computed_from_the_counts_it_names(exact):
-    """A share shown beside a count gives its other count away, so it must hide with
-    both: its value must follow from the counts its column names (Column.depends_on,
-    in its row and in Column.base_row)."""
-    for name, table in _tables(exact):
-        for column in (c for c in table.columns if c.kind == Kind.PERCENT):
-            for r in range(len(table.rows)):
-                value = table.value(r, column.key)
-                if value is None:
-                    continue
-                rows = (r,) if column.base_row is None else (r, column.base_row)
-                named = [_int(table.value(row, s)) for row in rows for s in column.sources]
-                pairs = itertools.product(named, repeat=2)
-                possible = {p for a, b in pairs for p in (percent(a, b), percent(a - b, b))}
-                triples = itertools.product(named, repeat=3)
-                possible |= {percent(a, b - c) for a, b, c in triples}
-                assert value in possible, f"{name}: {column.key} in row {r} is not from {named}"
-
-
-def test_every_count_has_a_key_of_its_own(exact):
-    """Suppression can only hide a count everywhere, and compare it with another report,
-    if it says what it counts."""
-    for name, table in _tables(exact):
-        if not count_keys(table):
-            continue
-        assert table.dims, f"{name} has no dims"
-        for (_r, _key), (key, _value) in keyed_values(table).items():
-            assert isinstance(key, frozenset), name
-        if "gender" not in table.dims:  # with a gender filter, its row is the total row
-            keys = [key for key, _value in keyed_values(table).values()]
-            assert len(keys) == len(set(keys)), f"{name}: two cells share a key"
-
-
-def test_a_key_means_one_count_within_a_report(exact):
-    for report, scope in exact:
-        values: dict[Key, set[int]] = defaultdict(set)
-        for table in report.tables:
-            for key, value in keyed_values(table).values():
-                values[key].add(value)
-        clashes = {k: v for k, v in values.items() if len(v) > 1}
-        assert not clashes, f"{report.key} {_name(scope)}: {clashes}"
-
-
-def test_every_sum_and_difference_of_counts_is_declared(exact):
-    """Relations between the counts of a row that hold in every row of every scope must
-    follow from the table's declarations (column sums, implied counts): a = b and
-    a = b + c. (That a part's rest in its whole, a − b, is declared as an implied count
-    cannot be found this way: a ≥ b also holds by chance. Test those one by one.)"""
-    groups: dict[str, list[Table]] = defaultdict(list)
-    for name, table in _tables(exact):
-        groups[name].append(table)
-    failures: list[str] = []
-    for name, tables in groups.items():
-        columns = count_keys(tables[0])
-        values = {
-            c: [_int(t.value(r, c)) for t in tables for r in range(len(t.rows))] for c in columns
-        }
-        varying = [c for c in columns if len(set(values[c])) > 1]
-        relations: list[tuple[tuple[str, ...], tuple[str, ...]]] = []
-        for a, b in itertools.permutations(varying, 2):
-            va, vb = values[a], values[b]
-            if va == vb and a < b:
-                relations.append(((a,), (b,)))
-        for a, b, c in itertools.permutations(varying, 3):
-            if b < c and all(
-                x == y + z for x, y, z in zip(values[a], values[b], values[c], strict=True)
-            ):
-                relations.append(((a,), (b, c)))
-        for table in tables:
-            failures += _undeclared(name, table, relations)
-    assert not failures, "\n".join(dict.fromkeys(failures))
-
-
-def _undeclared(
-    name: str, table: Table, relations: list[tuple[tuple[str, ...], tuple[str, ...]]]
-) -> list[str]:
-    cells = collect([table])
-    keys = list(cells.quantities)
-    index = {k: i for i, k in enumerate(keys)}
-    matrix = np.array([[e.get(k, 0) for k in keys] for e in cells.equations] or [[0] * len(keys)])
-    rank = np.linalg.matrix_rank(matrix)
-    key = {cell: quantity for cell, (quantity, _v) in keyed_values(table).items()}
-
-    def follows(vector: np.ndarray) -> bool:
-        return bool(np.linalg.matrix_rank(np.vstack([matrix, vector])) == rank) or not vector.any()
-
-    failures = []
-    for r in range(len(table.rows)):
-        for left, right in relations:
-            vector = np.zeros(len(keys))
-            for k in left:
-                vector[index[key[r, k]]] += 1
-            for k in right:
-                vector[index[key[r, k]]] -= 1
-            if not follows(vector):
-                failures.append(f"{name}: {' + '.join(left)} = {' + '.join(right)} is undeclared")
-    return failures
-
-
-def _int(value: Any) -> int:
-    return value if isinstance(value, int) else 0
+def test_the_declarations_hold_on_a_larger_registry(exact):
+    """tests/test_report_declarations.py's checks, on more data and more scopes."""
+    reports = SimpleNamespace(built=[(f"{r.key} {_name(scope)}", r) for r, scope in exact])
+    for check in CHECKS:
+        check(reports)
 
 
 # --- the reader cannot work a small count out ------------------------------------------------
