@@ -2,8 +2,27 @@
 # Mutation testing (docs/development.md, "Mutation testing"): mutmut copies samspar/ to
 # mutants/, mutates the modules of pyproject.toml's [tool.mutmut] only_mutate, and runs
 # per mutant only the selected tests that reach the mutated function. Not part of .ci/run.
-# Arguments go to `mutmut run` (e.g. one mutant's name to run it again).
+# Arguments go to `mutmut run` (e.g. one mutant's name to run it again), after an optional
+# first one naming a group of modules:
+#   figures     the figure selectors, with the figure tests: the suppression tests, which
+#               pin suppression.py and protection.py and take 3–18 s each, are left out;
+#   protection  scope.py, populations.py, suppression.py and protection.py, with all.
 set -eu
+suppression_tests="tests/test_suppression.py tests/test_suppression_cost.py
+tests/test_suppression_perturbed.py tests/test_counts_suppressed.py tests/test_cellkey.py"
+case "${1:-}" in
+figures)
+    shift
+    set -- 'samspar.reports.figures.*' "$@"
+    for t in $suppression_tests; do PYTEST_ADDOPTS="${PYTEST_ADDOPTS:-} --deselect $t"; done
+    export PYTEST_ADDOPTS
+    ;;
+protection)
+    shift
+    set -- 'samspar.reports.scope.*' 'samspar.reports.populations.*' \
+        'samspar.reports.suppression.*' 'samspar.reports.protection.*' "$@"
+    ;;
+esac
 bin="${BIN:-.venv/bin}"
 cd "$(dirname "$0")/.."
 # One SQLite test database for the run, migrated once and reused by every mutant
