@@ -78,19 +78,22 @@ def _tables(reports: Any) -> Iterator[tuple[str, Table]]:
 
 def _messages(text: Promise) -> Iterator[str]:
     """The messages a lazily translated text is made of: its own, or, for a composed text
-    (format_lazy), those of its translated parts."""
+    (format_lazy), those of its translated parts; a part that is no text is an error."""
     reduced: Any = text.__reduce__()
     func, args, kw = reduced[1][:3]
     if func.__name__.endswith("gettext"):
         yield args[0]
+        return
     for part in (*args, *kw.values()):
+        assert isinstance(part, str | int | Promise), f"{part!r} in {func.__name__}{args}"
         if isinstance(part, Promise):
             yield from _messages(part)
 
 
 def every_text_of_every_table_is_translated(reports):
     """Titles, notes, column labels and chart axes are messages of the Swedish catalogue
-    (texts made up of translated parts: each part)."""
+    (texts made up of translated parts: each part); titles and column labels begin as a
+    sentence does (an axis may be a unit: "kr")."""
     msgids = {_unescape(msgid) for msgid, _msgstr, _fuzzy in _entries(PO.read_text("utf-8"))}
     untranslated = []
     for name, table in _tables(reports):
@@ -101,6 +104,8 @@ def every_text_of_every_table_is_translated(reports):
             assert isinstance(text, str | Promise), f"{name}: {text!r} is no text"
             if isinstance(text, Promise):
                 untranslated += [f"{name}: {m!r}" for m in _messages(text) if m not in msgids]
+        for text in (table.title, *(c.label for c in table.columns)):
+            assert not str(text)[:1].islower(), f"{name}: {text}"
     assert not untranslated, "\n".join(dict.fromkeys(untranslated))
 
 
