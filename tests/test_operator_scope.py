@@ -20,8 +20,9 @@ from django.core.management import call_command
 from samspar.access.scoping import Role
 from samspar.economics import selectors, services
 from samspar.reports.catalogue import REPORTS
+from samspar.reports.cellkey import possible
 from samspar.reports.scope import Level, Operator, ReportScope
-from tests.factories import enrol, make_forbund, make_insats, make_user
+from tests.factories import enrol, make_forbund, make_insats, make_pnr, make_user
 from tests.test_economics_services import seed_groups, seed_levels, shipped, type_case
 
 YEAR = (dt.date(2022, 1, 1), dt.date(2022, 12, 31))
@@ -112,3 +113,23 @@ def test_exact_counts_are_decided_per_level(forbund, insats, registrator):
     assert own.sees_exact_counts()
     wider = dataclasses.replace(own, level=Level.FORBUND, object_id=forbund.pk)
     assert not wider.sees_exact_counts()
+
+
+def test_a_reader_without_exact_counts_gets_everything_they_see_as_published(
+    forbund, insats, forbund_admin, registrator
+):
+    """At the top level the reader's own insatser are the report's: the förbund
+    administrator's report over everything is their förbund's, suppressed and perturbed
+    alike."""
+    make_insats(make_forbund("Annat förbund", county="18"), "Deras insats")
+    for n in range(7):
+        birth = dt.date(1980 + n, 5, 1)
+        enrol(registrator, insats, personnummer_text=make_pnr(birth, man=n % 2 == 0))
+    everything = ReportScope(*YEAR, user=forbund_admin, level=Level.ALL, object_id=None)
+    own = dataclasses.replace(everything, level=Level.FORBUND, object_id=forbund.pk)
+    assert not everything.sees_exact_counts()
+    assert set(everything.for_any_reader().insatser()) == {insats}
+    for key in ("deltagare", "resultat"):
+        assert REPORTS[key].build(everything).tables == REPORTS[key].build(own).tables
+    counts = REPORTS["deltagare"].build(everything).table("counts")
+    assert counts.value(2, "new") in possible(7, 5)

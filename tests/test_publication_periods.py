@@ -58,6 +58,8 @@ def test_whole_calendar_years_only_for_reports_counted_per_year():
     assert list(publication_period_problems(*years, whole_years=False)) == ["date_to"]
     part = dt.date(2020, 1, 1), dt.date(2025, 8, 31)  # the last year not whole
     assert YEARS_RULE in publication_period_problems(*part, whole_years=True)["date_to"]
+    late = dt.date(2020, 2, 1), dt.date(2025, 12, 31)  # the first year not whole
+    assert YEARS_RULE in publication_period_problems(*late, whole_years=True)["date_from"]
     assert {k for k, spec in REPORTS.items() if spec.whole_years} == {
         "trend",
         "oversikt",
