@@ -63,6 +63,7 @@ def test_the_board_does_not_see_one_anonymous_participant(client, forbund, insat
         page = _page(client, path)
         assert 'id="kf-anonymous">–<' in page, role
         assert 'id="kf-hidden"' in page
+        assert 'id="kf-ended">0<' in page, "a zero is shown: hiding it protects no one"
     manager = make_user("chef-2", Role.INSATS_MANAGER, insats=insats)
     client.force_login(manager)
     assert 'id="kf-anonymous">–<' in _page(client, path)
