@@ -114,13 +114,14 @@ def test_seed_002_the_ended(avesta_2022):
     months = [through[g]["months"] for g in ("women", "men", "total")]
     assert months == [pytest.approx(m, abs=0.05) for m in (9.5, 11.4, 10.5)]
 
-    support = _gender_rows(background.public_support_years(avesta_2022, Population.ENDED_KEPT))
+    ended_kept = dataclasses.replace(avesta_2022, population=Population.ENDED_KEPT.value)
+    support = _gender_rows(background.public_support_years(ended_kept))
     # The seed's 3,75 years for women is the exact mean (30 / 8); shown as 3,8.
     years = [support[g]["mean_years"] for g in ("women", "men", "total")]
     assert years == [3.75, pytest.approx(5.6), pytest.approx(4.8, abs=0.05)]
     assert (support["total"]["known"], support["total"]["unknown"]) == (18, 3)
 
-    age = _gender_rows(background.age_summary(avesta_2022, Population.ENDED_KEPT))
+    age = _gender_rows(background.age_summary(ended_kept))
     assert [round(age[g]["mean_age"]) for g in ("women", "men", "total")] == [29, 36, 33]
     assert age["total"]["participants"] == 21
 
@@ -132,15 +133,15 @@ def test_seed_002_the_ended(avesta_2022):
 def test_seed_002_active_at_year_end(avesta_2022):
     """'Medelåldern … 33 år, den yngste 20 år och den äldsta 59 år … 12 personer under
     30 år, alltså 23 %' — the present age on 31 December of the 52 active then."""
-    active = Population.ACTIVE_END
-    total = _gender_rows(background.age_summary(avesta_2022, active, AgeOn.END))["total"]
+    active = dataclasses.replace(avesta_2022, population=Population.ACTIVE_END.value)
+    total = _gender_rows(background.age_summary(active, AgeOn.END))["total"]
     assert total["participants"] == 52
     assert (total["mean_age"], total["youngest"], total["oldest"]) == (33.0, 20, 59)
     assert (total["young"], total["young_percent"]) == (12, pytest.approx(100 * 12 / 52))
-    groups = _column(background.age_distribution(avesta_2022, active, AgeOn.END), "total")
+    groups = _column(background.age_distribution(active, AgeOn.END), "total")
     assert (groups["–24"], groups["25–29"]) == (5, 7)  # 12 under 30
     # At start the same 52 were younger: the 20 carried over started in 2020.
-    at_start = _gender_rows(background.age_summary(avesta_2022, active))["total"]
+    at_start = _gender_rows(background.age_summary(active))["total"]
     assert (at_start["youngest"], at_start["oldest"], at_start["young"]) == (19, 58, 16)
     assert at_start["mean_age"] == pytest.approx(1676 / 52)
     # The page's choice: the scope's age_on.
@@ -434,6 +435,18 @@ def test_education_levels(insats, registrator):
     assert totals[code(codes.EducationLevel, "gymnasial").label] == 2
     assert totals[code(codes.EducationLevel, "forgymnasial").label] == 1
     assert (_total(table), _total(table, "percent")) == (3, 100.0)
+    # A level taken out of use stays while someone in the period has it; one no one has
+    # goes; a level in use is listed with its 0.
+    retired = code(codes.EducationLevel, "forgymnasial")
+    unused = code(codes.EducationLevel, "eftergymnasial-kort")
+    codes.EducationLevel.objects.filter(pk__in=[retired.pk, unused.pk]).update(active=False)
+    totals = _column(background.education_distribution(_scope(insats, registrator)), "total")
+    assert totals[retired.label] == 1
+    assert unused.label not in totals
+    assert all(
+        totals[level.label] == 0
+        for level in codes.EducationLevel.objects.filter(active=True).exclude(code="gymnasial")
+    )
 
 
 def test_referrers_with_sub_categories_and_supply_columns(insats, registrator):

@@ -2,9 +2,9 @@
 #6 (age), #7 (education level) and #12 (referring actor, and referring actor × support
 before) of DOMAIN.md §4. Definitions: docs/definitions.md.
 
-#5, #6, #7 and #12 take the population they cover (``Population``); by default the one a
-page asked for in ``scope.population``, else those who started in the period. #6 also
-takes the day the age is on (``AgeOn``): the start, or the end of the period.
+#5, #6, #7 and #12 cover the population a page asked for in ``scope.population``
+(``Population``), else those who started in the period. #6 also takes the day the age is
+on (``AgeOn``): the start, or the end of the period.
 """
 
 from __future__ import annotations
@@ -64,8 +64,8 @@ YOUNG = "young"
 NOT_YOUNG = "not_young"
 
 
-def _population(scope: ReportScope, population: Population | None) -> Population:
-    return population or Population.chosen(scope, Population.NEW)
+def _population(scope: ReportScope) -> Population:
+    return Population.chosen(scope, Population.NEW)
 
 
 def _enrolments(scope: ReportScope, population: Population) -> QuerySet[Enrolment]:
@@ -102,10 +102,10 @@ def _gender_rows(counts: dict[str, dict[str, Any]], keys: list[str]) -> list[lis
 # --- #5 time in public support before ---------------------------------------------------
 
 
-def public_support_years(scope: ReportScope, population: Population | None = None) -> Table:
+def public_support_years(scope: ReportScope) -> Table:
     """#5: mean years in public support before the insats, by gender; unknown values
     are left out of the mean and counted."""
-    population = _population(scope, population)
+    population = _population(scope)
     years = "years_in_public_support"
     counts = by_gender(
         _enrolments(scope, population),
@@ -137,9 +137,9 @@ def public_support_years(scope: ReportScope, population: Population | None = Non
     )
 
 
-def public_support_distribution(scope: ReportScope, population: Population | None = None) -> Table:
+def public_support_distribution(scope: ReportScope) -> Table:
     """#5: participants by completed years in public support before the insats."""
-    population = _population(scope, population)
+    population = _population(scope)
     qs = _enrolments(scope, population).annotate(
         interval=interval_index("years_in_public_support", YEAR_BOUNDS)
     )
@@ -193,12 +193,10 @@ _AGE_NOTES: dict[AgeOn, Text] = {
 }
 
 
-def age_summary(
-    scope: ReportScope, population: Population | None = None, age_on: AgeOn | None = None
-) -> Table:
+def age_summary(scope: ReportScope, age_on: AgeOn | None = None) -> Table:
     """#6: mean, youngest and oldest age, and how many were under 30 — at start, or at
     the end of the period (seed 002's 52 active on 31 December: 33, 20–59, 12 under 30)."""
-    population = _population(scope, population)
+    population = _population(scope)
     age_on = _age_on(scope, age_on)
     counts = by_gender(
         _with_age(_enrolments(scope, population), scope, age_on),
@@ -245,12 +243,10 @@ def age_summary(
     )
 
 
-def age_distribution(
-    scope: ReportScope, population: Population | None = None, age_on: AgeOn | None = None
-) -> Table:
+def age_distribution(scope: ReportScope, age_on: AgeOn | None = None) -> Table:
     """#6: participants by age at start or at the end of the period, in the intervals of
     ``scope.age_bounds``."""
-    population = _population(scope, population)
+    population = _population(scope)
     age_on = _age_on(scope, age_on)
     bounds = scope.age_bounds
     qs = _with_age(_enrolments(scope, population), scope, age_on)
@@ -279,11 +275,11 @@ def age_distribution(
 # --- #7 education level -------------------------------------------------------------------
 
 
-def education_distribution(scope: ReportScope, population: Population | None = None) -> Table:
+def education_distribution(scope: ReportScope) -> Table:
     """#7: participants by highest completed education level. Unknown education is the
     code list's own "okänd" entry (registry.services.UNKNOWN_EDUCATION), a row like any
     other."""
-    population = _population(scope, population)
+    population = _population(scope)
     counts = counts_by(_enrolments(scope, population), "education_level")
     levels = EducationLevel.objects.all()
     return distribution_table(
@@ -300,11 +296,11 @@ def education_distribution(scope: ReportScope, population: Population | None = N
 # --- #12 referring actor ------------------------------------------------------------------
 
 
-def referring_actors(scope: ReportScope, population: Population | None = None) -> Table:
+def referring_actors(scope: ReportScope) -> Table:
     """#12: participants by referring actor: each top-level actor with its sub-categories
     below it (seed 003: "Kommunen (AME-AMI/Socialtjänsten/Annan) 31 (7/20/4)"), and
     those whose referrer is unknown in a row of their own after them."""
-    population = _population(scope, population)
+    population = _population(scope)
     leaf_counts = counts_by(_enrolments(scope, population), "referring_actor")
     actors = list(ReferringActor.objects.select_related("parent"))
     children: dict[int, list[ReferringActor]] = {}
@@ -355,13 +351,13 @@ def _sum(counts: Iterable[dict[str, int]]) -> dict[str, int]:
     return total
 
 
-def referrers_by_supply(scope: ReportScope, population: Population | None = None) -> Table:
+def referrers_by_supply(scope: ReportScope) -> Table:
     """#12: top-level referring actor × who paid the support before the insats (seed 002's
     table for the 32 new: försörjning from social services 14, FK 13, other 5).
 
     Unknown values are their own row (referrer) and column (support before: none
     registered), each shown when someone has it."""
-    population = _population(scope, population)
+    population = _population(scope)
     payers = list(Payer)
     aggregates = {
         "total": Count("pk", distinct=True),
