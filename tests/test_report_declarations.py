@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import re
 from collections import defaultdict
 from collections.abc import Iterator
 from decimal import Decimal
@@ -84,6 +85,9 @@ def _messages(text: Promise) -> Iterator[str]:
     if func.__name__.endswith("gettext"):
         yield args[0]
         return
+    # The form of a composed text joins its parts; a word in it would go untranslated.
+    form = args[0]
+    assert not (isinstance(form, str) and re.search(r"[^\W\d_]", form)), f"words in {form!r}"
     for part in (*args, *kw.values()):
         assert isinstance(part, str | int | Promise), f"{part!r} in {func.__name__}{args}"
         if isinstance(part, Promise):
