@@ -129,6 +129,8 @@ def test_a_reader_without_exact_counts_gets_everything_they_see_as_published(
     own = dataclasses.replace(everything, level=Level.FORBUND, object_id=forbund.pk)
     assert not everything.sees_exact_counts()
     assert set(everything.for_any_reader().insatser()) == {insats}
+    # The view for any reader of the förbund: never exact, whoever asks.
+    assert own.for_any_reader().sees_exact_counts() is False
     for key in ("deltagare", "resultat"):
         assert REPORTS[key].build(everything).tables == REPORTS[key].build(own).tables
     counts = REPORTS["deltagare"].build(everything).table("counts")
