@@ -120,6 +120,9 @@ def every_table_has_a_title_and_labelled_columns(reports):
             assert str(column.label).strip(), f"{name}: {column.key}"
         keys = [c.key for c in table.columns]
         assert len(keys) == len(set(keys)), f"{name}: two columns share a key"
+        # The keys name the fields of the API and the CSV: lower-case identifiers.
+        for key in [table.key, *keys]:
+            assert isinstance(key, str) and re.fullmatch(r"[a-z0-9_-]+", key), f"{name}: {key!r}"
 
 
 def every_cell_is_of_its_columns_kind(reports):
