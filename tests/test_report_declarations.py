@@ -39,6 +39,7 @@ pytestmark = pytest.mark.django_db
 YEAR = (dt.date(2023, 1, 1), dt.date(2023, 12, 31))
 YEARS = (dt.date(2021, 1, 1), dt.date(2023, 12, 31))
 CHART_KINDS = {"bar", "stacked", "line"}  # what reports.charts draws
+UNITS = {"kr"}
 PO = Path(samspar.__file__).parent / "locale" / "sv" / "LC_MESSAGES" / "django.po"
 
 
@@ -96,8 +97,8 @@ def _messages(text: Promise) -> Iterator[str]:
 
 def every_text_of_every_table_is_translated(reports):
     """Titles, notes, column labels and chart axes are messages of the Swedish catalogue
-    (texts made up of translated parts: each part); titles and column labels begin as a
-    sentence does (an axis may be a unit: "kr")."""
+    (texts made up of translated parts: each part); titles, column labels and axes begin
+    as a sentence does, unless an axis is a unit."""
     msgids = {_unescape(msgid) for msgid, _msgstr, _fuzzy in _entries(PO.read_text("utf-8"))}
     untranslated = []
     for name, table in _tables(reports):
@@ -108,8 +109,9 @@ def every_text_of_every_table_is_translated(reports):
             assert isinstance(text, str | Promise), f"{name}: {text!r} is no text"
             if isinstance(text, Promise):
                 untranslated += [f"{name}: {m!r}" for m in _messages(text) if m not in msgids]
-        for text in (table.title, *(c.label for c in table.columns)):
-            assert not str(text)[:1].islower(), f"{name}: {text}"
+        axes = (table.chart.x_label, table.chart.y_label) if table.chart else ()
+        for text in (table.title, *(c.label for c in table.columns), *axes):
+            assert not str(text)[:1].islower() or str(text) in UNITS, f"{name}: {text}"
     assert not untranslated, "\n".join(dict.fromkeys(untranslated))
 
 
@@ -152,6 +154,8 @@ def every_declaration_names_columns_and_rows_of_its_table(reports):
             if column.base_row is not None:
                 assert 0 <= column.base_row < len(table.rows), f"{name}: {column.key}"
             if column.kind in (Kind.PERCENT, Kind.NUMBER) and not column.sources:
+                # Protected counts: a share or a mean hides with the counts it is over.
+                assert not table.dims, f"{name}: {column.key} names no counts"
                 assert column.base_row is None, f"{name}: {column.key}"
         for total, parts in table.column_sums.items():
             assert {total, *parts} <= counts, f"{name}: column sum {total} = {parts}"
