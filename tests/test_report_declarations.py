@@ -142,6 +142,7 @@ def every_cell_is_of_its_columns_kind(reports):
             assert len(row) == len(table.columns), f"{name}: row {r}"
             for column, value in zip(table.columns, row, strict=True):
                 where = f"{name}: {column.key} in row {r} is {value!r}"
+                assert column.kind in set(Kind), where
                 if column.kind == Kind.LABEL:
                     assert isinstance(value, str | Promise), where
                 elif column.kind == Kind.COUNT:
