@@ -173,5 +173,9 @@ class TestSeed001:
         support = _shown(report.table("support_by_year"))
         assert _cells(support["2020"], "participants known mean_years") == ["68", "68", "5,0"]
         assert support["2019"]["mean_years"] == "3,0"
-        chart = report.table("support_by_year").chart
+        table = report.table("support_by_year")
+        chart = table.chart
         assert chart is not None and (chart.kind, chart.y) == ("line", ("mean_years",))
+        # Years against years, and the note says whom the mean is over.
+        assert (str(chart.x_label), str(chart.y_label)) == ("År", "År")
+        assert "känd" in str(table.note)
