@@ -136,7 +136,8 @@ def test_seed_002_appendix_2_since_the_start(avesta_2022):
     ]
     assert _row(through, "Totalt")["ended_kept"] == 177
 
-    support = background.public_support_years(scope, Population.ENDED_KEPT)
+    ended_kept = dataclasses.replace(scope, population=Population.ENDED_KEPT.value)
+    support = background.public_support_years(ended_kept)
     assert [_row(support, g)["mean_years"] for g in ("Kvinnor", "Män", "Totalt")] == [
         _shown(5.5),
         _shown(4.8),
