@@ -199,6 +199,21 @@ class TestSeed003:
         assert pairs == [(100, 125), (100, 120), (10, 11), (15, 11), (150, 163)]
         assert (rows["Totalt"]["budgeted"], rows["Totalt"]["actual"]) == (375, 430)
         assert rows[ADVICE]["method"] == str(FollowUpMethod.VOLUME.label)
+        assert rows["Totalt"]["method"] == ""
+        # Actual in per cent of budgeted: 430 / 375, and 11 / 15 for Växa CT.
+        assert rows["Totalt"]["actual_percent"] == pytest.approx(100 * 430 / 375)
+        assert rows[VAXA_CT]["actual_percent"] == pytest.approx(100 * 11 / 15)
+        chart = report.table("budgeted_individual").chart
+        assert chart is not None and chart.y == ("budgeted", "actual")
+        # Another year's plan is not this year's budget.
+        with transaction.atomic():
+            mt = sydnarke.insatser[MT]
+            mt.years.create(year=SYDNARKE_YEAR[0].year + 1, budgeted_participants=999)
+            later = _rows(
+                _forbund_report(sydnarke, "budgeterat-utfall").table("budgeted_individual")
+            )
+            transaction.set_rollback(True)
+        assert (later[MT]["budgeted"], later["Totalt"]["budgeted"]) == (100, 375)
         structural = _rows(report.table("budgeted_structural"))
         assert {name: (r["budgeted"], r["actual"]) for name, r in structural.items()} == {
             "Kompetensutveckling till handläggare": (30, 25),

@@ -368,6 +368,9 @@ def test_time_in_insats_in_chosen_month_intervals(insats, registrator):
     by_six = outcomes.time_in_insats(dataclasses.replace(scope, month_step=6))
     assert [str(r[0]) for r in by_six.rows[:3]] == ["0–5", "6–11", "12–17"]
     assert _column(by_six, "total")["0–5"] == 3
+    monthly = _column(outcomes.time_in_insats(dataclasses.replace(scope, month_step=1)), "total")
+    assert (monthly["0"], monthly["2"], monthly["3"], monthly["13"]) == (1, 1, 1, 1)
+    assert list(monthly)[-3:] == ["35", "36–", "Totalt"]
 
 
 def test_end_reasons_one_per_ended_enrolment(insats, registrator):

@@ -28,6 +28,7 @@ from django.utils.functional import Promise
 
 import samspar
 from samspar.registry.models import Enrolment
+from samspar.reports.aggregates import TOTAL
 from samspar.reports.catalogue import REPORTS
 from samspar.reports.cells import Key, collect, count, count_keys, keyed_values
 from samspar.reports.scope import Level, Operator, ReportScope
@@ -173,6 +174,9 @@ def every_declaration_names_columns_and_rows_of_its_table(reports):
             assert implied.plus and implied.minus, f"{name}: {implied.key}"
         if table.total_row is not None:
             assert 0 <= table.total_row < len(table.rows), name
+        for r, row in enumerate(table.rows):
+            if str(row[0]) == str(TOTAL):  # a row that says it is the total is one
+                assert r == table.total_row or r in table.row_sums, f"{name}: row {r}"
         for total_row, rows in table.row_sums.items():
             assert {total_row, *rows} <= set(range(len(table.rows))), f"{name}: {total_row}"
         if table.row_dims:
