@@ -339,7 +339,9 @@ def test_works_or_studies_after(insats, registrator):
     _participate(registrator, insats, end=end, reason="annat", work_or_studies_increased=True)
     _participate(registrator, insats, end=end, reason="avbrott", early_dropout=True)
     _participate(registrator, insats)  # still active: not in the figure
-    rows = _gender_rows(outcomes.works_or_studies_after(_scope(insats, registrator)))
+    table = outcomes.works_or_studies_after(_scope(insats, registrator))
+    assert table.chart is not None and table.chart.y == ("works", "studies", "increased")
+    rows = _gender_rows(table)
     assert rows["women"] | {"group": None} == {
         "group": None,
         "ended": 2,

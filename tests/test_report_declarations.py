@@ -185,6 +185,8 @@ def every_declaration_names_columns_and_rows_of_its_table(reports):
             assert table.chart.kind in CHART_KINDS, f"{name}: chart {table.chart.kind}"
             assert table.chart.y, f"{name}: a chart of nothing"
             assert set(table.chart.y) <= keys, f"{name}: chart {table.chart.y}"
+            # Every axis has a title (reports.charts): several series need their own.
+            assert table.chart.y_label or len(table.chart.y) == 1, f"{name}: y axis"
 
 
 # Declared as a sum though only nearly one: someone worked with has ended or is still
