@@ -341,6 +341,7 @@ def test_works_or_studies_after(insats, registrator):
     _participate(registrator, insats)  # still active: not in the figure
     table = outcomes.works_or_studies_after(_scope(insats, registrator))
     assert table.chart is not None and table.chart.y == ("works", "studies", "increased")
+    assert "tidiga avhopp inräknade" in str(table.note)  # as the counts are
     rows = _gender_rows(table)
     assert rows["women"] | {"group": None} == {
         "group": None,
@@ -365,7 +366,9 @@ def test_time_in_insats_in_chosen_month_intervals(insats, registrator):
         _participate(registrator, insats, start=start, end=start + dt.timedelta(days=days))
         start += dt.timedelta(days=1)
     scope = _scope(insats, registrator, (dt.date(2021, 1, 1), dt.date(2024, 12, 31)))
-    by_three = _column(outcomes.time_in_insats(scope), "total")
+    table = outcomes.time_in_insats(scope)
+    assert "tidiga avhopp inräknade" in str(table.note)  # as the counts are
+    by_three = _column(table, "total")
     assert (by_three["0–2"], by_three["3–5"], by_three["12–14"], by_three["36–"]) == (2, 1, 1, 1)
     by_six = outcomes.time_in_insats(dataclasses.replace(scope, month_step=6))
     assert [str(r[0]) for r in by_six.rows[:3]] == ["0–5", "6–11", "12–17"]
