@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import re
+import string
 from collections import defaultdict
 from collections.abc import Iterator
 from decimal import Decimal
@@ -93,9 +94,11 @@ def _messages(text: Promise) -> Iterator[str]:
     if func.__name__.endswith("gettext"):
         yield args[0]
         return
-    # The form of a composed text joins its parts; a word in it would go untranslated.
-    form = args[0]
-    assert not (isinstance(form, str) and re.search(r"[^\W\d_]", form)), f"words in {form!r}"
+    # The form joins the parts, one field each: words in a plain form go untranslated.
+    form, parts = args[0], [*args[1:], *kw.values()]
+    fields = [f for _text, f, _spec, _conv in string.Formatter().parse(str(form)) if f is not None]
+    assert len(fields) == len(parts), f"the form {form!r} of {parts!r}"
+    assert isinstance(form, Promise) or not re.search(r"[^\W\d_]", form), f"words in {form!r}"
     for part in (*args, *kw.values()):
         assert isinstance(part, str | int | Promise), f"{part!r} in {func.__name__}{args}"
         if isinstance(part, Promise):
@@ -352,20 +355,17 @@ def every_share_is_computed_from_the_counts_it_names(reports):
 
 
 def the_same_count_in_two_tables_has_one_key(reports):
-    """Two tables' columns that count the same in every row (by its row dims) of every
+    """Two tables' columns that count the same in every row (by its label) of every
     scope count the same persons: suppression must know them as one count (a count
     hidden in one table and shown in the other is given away)."""
-    columns: dict[tuple[str, str], list[dict[frozenset[Any], tuple[Key, int]]]] = defaultdict(list)
+    columns: dict[tuple[str, str], list[dict[str, tuple[Key, int]]]] = defaultdict(list)
     for _name, report in reports.built:
         for table in report.tables:
             if not table.row_dims or not table.dims:
                 continue
             cells = keyed_values(table)
             for column in count_keys(table):
-                by_row = {
-                    frozenset(table.row_dims[r].items()): cells[r, column]
-                    for r in range(len(table.rows))
-                }
+                by_row = {str(table.rows[r][0]): cells[r, column] for r in range(len(table.rows))}
                 columns[table.key, column].append(by_row)
     for (a, first), (b, second) in itertools.combinations(columns.items(), 2):
         if a[0] == b[0] or len(first) != len(second):
