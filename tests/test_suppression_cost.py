@@ -8,6 +8,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -64,6 +65,14 @@ def test_a_cover_that_is_not_needed_is_shown_again():
         ("c1", "men"),
     }
     assert table.rows[0][3] == 5  # the row total: 5 is no small count
+
+
+@pytest.mark.parametrize("rows", [[(23, 2), (0, 28)], [(2, 24), (14, 0)], [(6, 4), (0, 6)]])
+def test_a_cover_one_equation_further_out(rows):
+    """The men's 2 of c0: every line through it holds only hidden counts and zeros (the
+    zero women of c1 is no cover), so the cover comes from a line one step further."""
+    table = suppress_table(gender_grid(rows), LIMIT)
+    assert not _derivable(gender_grid(rows), set(table.suppressed))
 
 
 # --- random tables -----------------------------------------------------------------------
