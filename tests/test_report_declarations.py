@@ -378,6 +378,66 @@ def the_same_count_in_two_tables_has_one_key(reports):
             assert all(p[0] == q[0] for p, q in pairs), f"{a} and {b} count the same"
 
 
+# What each table draws — kind, series, x axis, y axis — and whether a note explains it:
+# the printed report's charts, which readers compare from one year to the next.
+# ``MUNICIPALITIES``: a column per home municipality of the data, and the anonymous.
+MUNICIPALITIES = ("municipalities",)
+AGAINST_GENDER = ("women", "men")
+MONTHS = ("months", "goal_months")
+RESULTS = ("work", "studies", "other_rehab", "compensation", "other")
+COUNTS = ("participants", "new", "ended")
+DRAWN: dict[str, tuple[tuple[str, tuple[str, ...], str, str] | None, bool]] = {
+    "counts": (("bar", ("worked_with", "new", "ended", "active_end"), "", "Deltagare"), True),
+    "by_method": (None, True),
+    "results": (("stacked", RESULTS, "", "Avslutade"), True),
+    "after": (("bar", ("works", "studies", "increased"), "", "Avslutade"), True),
+    "throughput": (("bar", MONTHS, "", "Månader"), True),
+    "throughput_by_team": (("bar", MONTHS, "Team", "Månader"), True),
+    "throughput_rolling": (("line", ("months",), "Period", "Månader"), True),
+    "public_support": (("bar", ("mean_years",), "", "År"), True),
+    "public_support_distribution": (("bar", AGAINST_GENDER, "Hela år", "Deltagare"), False),
+    "age": (None, True),
+    "age_distribution": (("bar", AGAINST_GENDER, "Ålder", "Deltagare"), True),
+    "education": (("bar", AGAINST_GENDER, "Utbildningsnivå", "Deltagare"), False),
+    "time_in_insats": (("bar", AGAINST_GENDER, "Månader i insatsen", "Deltagare"), True),
+    "end_reasons": (("bar", AGAINST_GENDER, "Avslutsanledning", "Deltagare"), True),
+    "home_municipality": (("stacked", MUNICIPALITIES, "Insats", "Deltagare"), True),
+    "inflow": (("stacked", ("carried_over", "new"), "Kommun", "Deltagare"), True),
+    "referrers": (("bar", AGAINST_GENDER, "Remitterande aktör", "Deltagare"), False),
+    "referrers_by_supply": (("bar", ("kommun", "fk", "af", "other"), "", "Deltagare"), True),
+    "outflow": (("stacked", RESULTS, "Kommun", "Avslutade"), True),
+    "budgeted_individual": (("bar", ("budgeted", "actual"), "Insats", "Deltagare"), False),
+    "budgeted_structural": (("bar", ("budgeted", "actual"), "Insats", "Deltagare"), False),
+    "forbund_comparison": (("bar", COUNTS, "", "Deltagare"), True),
+    "county_comparison": (("bar", COUNTS, "", "Deltagare"), True),
+    "trend": (("line", ("worked_with", "ended"), "År", "Deltagare"), True),
+    "latest_by_team": (("bar", MONTHS, "Team", "Månader"), True),
+    "support_by_year": (("line", ("mean_years",), "År", "År"), True),
+    "budget": (("bar", ("budget", "outcome"), "Kostnadsslag", "kr"), True),
+    "staff": (("bar", ("fte",), "Anställande part", "Heltidstjänster"), True),
+    "staff_list": (None, True),
+    "waiting": (("bar", ("waiting",), "Insats", "Väntande"), True),
+}
+
+
+def every_table_draws_its_chart_and_keeps_its_note(reports):
+    """The chart and the note of each table as DRAWN says (in Swedish, the default)."""
+    for name, table in _tables(reports):
+        chart, note = DRAWN[table.key]
+        if chart is not None and chart[1] == MUNICIPALITIES:
+            places = tuple(c.key for c in table.columns if c.key not in ("insats", "volume"))
+            series = tuple(k for k in places if k != "total" and not k.endswith("_percent"))
+            chart = (chart[0], series, *chart[2:])
+        drawn = table.chart and (
+            table.chart.kind,
+            table.chart.y,
+            str(table.chart.x_label),
+            str(table.chart.y_label),
+        )
+        assert drawn == chart, f"{name}: draws {drawn}, not {chart}"
+        assert bool(table.note) == note, f"{name}: note {table.note!r}"
+
+
 CHECKS = [
     every_share_is_computed_from_the_counts_it_names,
     every_text_of_every_table_is_translated,
@@ -393,4 +453,5 @@ CHECKS = [
     a_key_means_one_count_within_a_report,
     every_sum_and_difference_of_counts_is_declared,
     the_same_count_in_two_tables_has_one_key,
+    every_table_draws_its_chart_and_keeps_its_note,
 ]
