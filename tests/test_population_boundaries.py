@@ -249,6 +249,19 @@ def test_follow_up_methods_anonymous_and_volume(world):
     assert _cells(_row(report, "by_method", "Män"), "personal anonymous volume") == [8, 1, 5]
 
 
+def test_a_volume_count_of_nobody_is_zero(world):
+    """#10: a volume insats that registered 0 participants for the period has a row of 0
+    in the home municipality table (it ran and counted), beside Rådgivning's 7 + 5."""
+    empty = make_insats(world.forbund, "Tom rådgivning", method=FollowUpMethod.VOLUME)
+    manager = make_user("chef-tom", Role.INSATS_MANAGER, insats=empty)
+    registry.record_volume_count(
+        user=manager, insats=empty, period_start=FIRST, period_end=LAST, gender="K", count=0
+    )
+    report = _report(world, "hemvist", Level.FORBUND)
+    assert _cells(_row(report, "home_municipality", "Tom rådgivning"), "volume total") == [0, 0]
+    assert _cells(_row(report, "home_municipality", "Rådgivning"), "volume total") == [12, 12]
+
+
 def test_a_gender_filter_applies_to_every_method(world):
     """The men only: 8 worked with, 1 anonymous man of 2022, 5 men volume-registered."""
     report = _report(world, "deltagare", Level.FORBUND, gender="M")

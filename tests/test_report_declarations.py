@@ -274,11 +274,15 @@ def a_key_means_one_count_within_a_report(reports):
         assert not clashes, f"{name}: {clashes}"
 
 
+Relation = tuple[tuple[str, ...], tuple[str, ...]]  # the counts on the left = on the right
+
+
 def every_sum_and_difference_of_counts_is_declared(reports):
     """Relations between the counts of a row that hold in every row of every scope must
-    follow from the table's declarations (column sums, implied counts): a = b and
-    a = b + c. (That a part's rest in its whole, a − b, is declared as an implied count
-    cannot be found this way: a ≥ b also holds by chance.)"""
+    follow from the table's declarations (column sums, implied counts): a = b,
+    a = b + c, and a = the sum of all the others. (That a part's rest in its whole,
+    a − b, is declared as an implied count cannot be found this way: a ≥ b also holds by
+    chance.)"""
     groups: dict[str, list[Table]] = defaultdict(list)
     for name, table in _tables(reports):
         groups[name.split(" ", 1)[0] + "/" + table.key].append(table)
@@ -288,7 +292,7 @@ def every_sum_and_difference_of_counts_is_declared(reports):
         values = {c: [count(t, r, c) for t in tables for r in range(len(t.rows))] for c in columns}
         varying = [c for c in columns if len(set(values[c])) > 1]
         zeros = [c for c in columns if not any(values[c])]
-        relations: list[tuple[tuple[str, ...], tuple[str, ...]]] = []
+        relations: list[Relation] = []
         for a, b in itertools.permutations(varying, 2):
             if values[a] == values[b] and a < b:
                 relations.append(((a,), (b,)))
@@ -297,15 +301,38 @@ def every_sum_and_difference_of_counts_is_declared(reports):
                 x == y + z for x, y, z in zip(values[a], values[b], values[c], strict=True)
             ):
                 relations.append(((a,), (b, c)))
-        for table in tables:
-            failures += _undeclared(name, table, relations, zeros)
+        # a = the sum of the rest, in every table of the report (each with its columns)
+        totals = [[_sum_of_the_rest(t, a) for t in tables] for a in varying]
+        for i, table in enumerate(tables):
+            of_many = [found[i] for found in totals if all(found)]
+            extra = [r for r in of_many if r is not None and len(r[1]) > 2]
+            failures += _undeclared(name, table, relations + extra, zeros + _zeros(table))
     assert not failures, "\n".join(dict.fromkeys(failures))
+
+
+def _sum_of_the_rest(table: Table, a: str) -> Relation | None:
+    """``a`` as the sum of all the other counts of its row that are not 0 throughout the
+    table, if it is that in every row (a total over as many municipalities as the data
+    has)."""
+    if a not in count_keys(table):
+        return None
+    rows = range(len(table.rows))
+    rest = tuple(k for k in count_keys(table) if k != a and k not in _zeros(table))
+    if all(count(table, r, a) == sum(count(table, r, k) for k in rest) for r in rows):
+        return ((a,), rest)
+    return None
+
+
+def _zeros(table: Table) -> list[str]:
+    """The count columns that are 0 in every row of the table (a shown 0 is exact)."""
+    rows = range(len(table.rows))
+    return [k for k in count_keys(table) if not any(count(table, r, k) for r in rows)]
 
 
 def _undeclared(
     name: str,
     table: Table,
-    relations: list[tuple[tuple[str, ...], tuple[str, ...]]],
+    relations: list[Relation],
     zeros: list[str],
 ) -> list[str]:
     """The relations that do not follow from the table's equations and its columns that
