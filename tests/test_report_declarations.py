@@ -275,14 +275,15 @@ def a_key_means_one_count_within_a_report(reports):
 
 
 Relation = tuple[tuple[str, ...], tuple[str, ...]]  # the counts on the left = on the right
+MAX_PARTS = 14  # columns searched for the parts of a sum (2^14 subsets)
 
 
 def every_sum_and_difference_of_counts_is_declared(reports):
     """Relations between the counts of a row that hold in every row of every scope must
     follow from the table's declarations (column sums, implied counts): a = b,
-    a = b + c, and a = the sum of all the others. (That a part's rest in its whole,
-    a − b, is declared as an implied count cannot be found this way: a ≥ b also holds by
-    chance.)"""
+    a = b + c + … of any of the other columns, and a = the sum of all the others. (That
+    a part's rest in its whole, a − b, is declared as an implied count cannot be found
+    this way: a ≥ b also holds by chance.)"""
     groups: dict[str, list[Table]] = defaultdict(list)
     for name, table in _tables(reports):
         groups[name.split(" ", 1)[0] + "/" + table.key].append(table)
@@ -296,11 +297,7 @@ def every_sum_and_difference_of_counts_is_declared(reports):
         for a, b in itertools.permutations(varying, 2):
             if values[a] == values[b] and a < b:
                 relations.append(((a,), (b,)))
-        for a, b, c in itertools.permutations(varying, 3):
-            if b < c and all(
-                x == y + z for x, y, z in zip(values[a], values[b], values[c], strict=True)
-            ):
-                relations.append(((a,), (b, c)))
+        relations += _sums(varying, values)
         # a = the sum of the rest, in every table of the report (each with its columns)
         totals = [[_sum_of_the_rest(t, a) for t in tables] for a in varying]
         for i, table in enumerate(tables):
@@ -308,6 +305,21 @@ def every_sum_and_difference_of_counts_is_declared(reports):
             extra = [r for r in of_many if r is not None and len(r[1]) > 2]
             failures += _undeclared(name, table, relations + extra, zeros + _zeros(table))
     assert not failures, "\n".join(dict.fromkeys(failures))
+
+
+def _sums(varying: list[str], values: dict[str, list[int]]) -> list[Relation]:
+    """Every a = b + c + … (two parts or more) among the columns, in every row."""
+    found: list[Relation] = []
+    for a in varying:
+        others = [c for c in varying if c != a][:MAX_PARTS]
+        if len(others) < 2:
+            continue
+        masks = np.array(list(itertools.product((0, 1), repeat=len(others))))
+        masks = masks[masks.sum(axis=1) >= 2]
+        sums = masks @ np.array([values[c] for c in others])
+        for mask in masks[(sums == np.array(values[a])).all(axis=1)]:
+            found.append(((a,), tuple(c for c, m in zip(others, mask, strict=True) if m)))
+    return found
 
 
 def _sum_of_the_rest(table: Table, a: str) -> Relation | None:
