@@ -139,3 +139,19 @@ def test_a_referral_with_several_supports_counts_once(world):
     payer and in total: 4, 1 and 4, not 4, 2 and 6."""
     row = _row(_forbund(world, "remittenter"), "referrers_by_supply", "Region")
     assert [row["kommun"], row["fk"], row["total"]] == [4, 1, 4]
+
+
+def test_a_share_of_nobody_is_no_share(world):
+    """#1 for Hälsoteamet over 2023: Erik and Anna worked with and active, nobody new, so
+    the new have no gender shares (not 0 %)."""
+    scope = ReportScope.for_operator(
+        dt.date(2023, 1, 1),
+        dt.date(2023, 12, 31),
+        exact=True,
+        level=Level.INSATS,
+        object_id=world["health"].pk,
+    )
+    table = get_report("deltagare").build(scope).table("counts")
+    assert [table.value(r, "new") for r in range(3)] == [0, 0, 0]
+    assert [table.value(r, "new_percent") for r in range(3)] == [None, None, None]
+    assert [table.value(r, "worked_with_percent") for r in range(3)] == [50.0, 50.0, 100.0]
