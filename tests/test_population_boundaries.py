@@ -262,6 +262,22 @@ def test_a_volume_count_of_nobody_is_zero(world):
     assert _cells(_row(report, "home_municipality", "Rådgivning"), "volume total") == [12, 12]
 
 
+def test_anonymous_participants_of_unknown_gender_have_a_row(world, registrator):
+    """#1: two anonymous participants of 2022 whose gender was not registered get a row
+    of their own (the volume counts all have a gender), so the rows add up to the total:
+    1 + 1 + 2 anonymous, 25 + 2 in all."""
+    for _ in range(2):
+        registry.register_anonymous(
+            user=registrator, insats=world, gender="X", start_year=2022, reason="skyddad"
+        )
+    report = _report(world, "deltagare", Level.FORBUND)
+    labels = [str(row[0]) for row in report.table("by_method").rows]
+    assert labels == ["Kvinnor", "Män", "Kön okänt", "Totalt"]
+    keys = "personal anonymous volume total"
+    assert _cells(_row(report, "by_method", "Kön okänt"), keys) == [0, 2, 0, 2]
+    assert _cells(_row(report, "by_method"), keys) == [11, 4, 12, 27]
+
+
 def test_a_gender_filter_applies_to_every_method(world):
     """The men only: 8 worked with, 1 anonymous man of 2022, 5 men volume-registered."""
     report = _report(world, "deltagare", Level.FORBUND, gender="M")
