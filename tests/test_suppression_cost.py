@@ -18,9 +18,9 @@ from samspar.reports.catalogue import REPORTS
 from samspar.reports.cellkey import perturbed
 from samspar.reports.scope import Level, ReportScope
 from samspar.reports.suppression import suppress_table
-from samspar.reports.tables import Column, Kind, Table, Value
+from samspar.reports.tables import Column, Kind, Table
 from tests.factories import make_user
-from tests.grid import gender_grid
+from tests.grid import gender_grid, grid
 from tests.reader import given_away
 from tests.seeds import AVESTA_YEAR, P, register
 
@@ -90,34 +90,13 @@ def test_the_cover_comes_from_a_line_of_the_small_count():
     assert [table.value(r, "total") for r in range(4)] == [52, 30, 41, 123]
 
 
-def _three_columns(rows: list[tuple[int, int, int]]) -> Table:
-    """Rows (a, b, c) with a total column and a total row, like ``gender_grid``."""
-    lines: list[list[Value]] = [[f"c{i}", *row, sum(row)] for i, row in enumerate(rows)]
-    totals = [sum(column) for column in zip(*rows, strict=True)]
-    lines.append(["Total", *totals, sum(totals)])
-    return Table(
-        "t3",
-        "T",
-        [
-            Column("group", "Group", Kind.LABEL),
-            Column("a", "A"),
-            Column("b", "B"),
-            Column("c", "C"),
-            Column("total", "Total"),
-        ],
-        lines,
-        total_row=len(lines) - 1,
-        column_sums={"total": ("a", "b", "c")},
-    )
-
-
 def test_a_cover_further_out_goes_through_hidden_counts_not_shown_zeros():
     """The 1 of c1 (b): its row and column hold, besides zeros, only c1's 29, the 15 of
     c2 and their totals; once those are hidden the cover goes one line further out
     through them and closes the one rectangle of four (c1, c2 × b, c). A shown zero is
     known, no way further: through the zeros beside the 1 the cover would reach c0's 19
     and 8 and c2's 20 and hide a ring of six instead."""
-    table = suppress_table(_three_columns([(19, 0, 8), (0, 1, 29), (20, 15, 29)]), LIMIT)
+    table = suppress_table(grid([(19, 0, 8), (0, 1, 29), (20, 15, 29)], "abc"), LIMIT)
     assert _hidden(table) == {("c1", "b"), ("c1", "c"), ("c2", "b"), ("c2", "c")}
     assert [table.value(r, "total") for r in range(4)] == [27, 30, 64, 121]
     assert table.rows[-1][1:] == [39, 16, 66, 121]
