@@ -19,6 +19,7 @@ from samspar.organisation.models import Team
 from samspar.reports.catalogue import REPORTS
 from samspar.reports.cellkey import perturbed
 from samspar.reports.distribution import interval_labels
+from samspar.reports.exports.common import display
 from samspar.reports.figures import background, outcomes
 from samspar.reports.perturbation import perturb
 from samspar.reports.populations import AgeOn, Population
@@ -138,6 +139,12 @@ def test_seed_002_active_at_year_end(avesta_2022):
     assert total["participants"] == 52
     assert (total["mean_age"], total["youngest"], total["oldest"]) == (33.0, 20, 59)
     assert (total["young"], total["young_percent"]) == (12, pytest.approx(100 * 12 / 52))
+    # … and shown in whole years, as the seed writes them (page, PDF, .docx)
+    table = background.age_summary(active, AgeOn.END)
+    shown = {
+        c.key: display(v, c, False) for c, v in zip(table.columns, table.rows[-1], strict=True)
+    }
+    assert (shown["youngest"], shown["oldest"]) == ("20", "59")
     groups = _column(background.age_distribution(active, AgeOn.END), "total")
     assert (groups["–24"], groups["25–29"]) == (5, 7)  # 12 under 30
     # At start the same 52 were younger: the 20 carried over started in 2020.
@@ -431,8 +438,10 @@ def test_time_in_public_support_leaves_unknown_out_of_the_mean(insats, registrat
     total = _gender_rows(background.public_support_years(scope))["total"]
     assert (total["participants"], total["known"], total["unknown"]) == (4, 3, 1)
     assert total["mean_years"] == pytest.approx((0.5 + 2 + 6.5) / 3)
-    counts = list(_column(background.public_support_distribution(scope), "total").values())
-    assert counts == [1, 0, 1, 0, 1, 0, 1, 4]  # 0, 1, 2, 3–4, 5–9, 10–, unknown, total
+    column = _column(background.public_support_distribution(scope), "total")
+    assert list(column.values()) == [1, 0, 1, 0, 1, 0, 1, 4]
+    # Completed years: less than one whole year is "0" (not "–0"), then 1, 2, 3–4, …
+    assert list(column)[:6] == ["0", "1", "2", "3–4", "5–9", "10–"]
 
 
 def test_education_levels(insats, registrator):

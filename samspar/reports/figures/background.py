@@ -211,7 +211,6 @@ def age_summary(scope: ReportScope, age_on: AgeOn | None = None) -> Table:
     for c in counts.values():
         c["participants"] = c["participants"] or 0
         c["young"] = c["young"] or 0
-        c["mean_age"] = as_float(c["mean_age"])
         c["young_percent"] = percent(c["young"], c["participants"])
     keys = ["participants", "mean_age", "youngest", "oldest", "young", "young_percent"]
     rows = _gender_rows(counts, keys)
