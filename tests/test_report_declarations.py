@@ -50,11 +50,16 @@ def scopes(django_db_setup, django_db_blocker):
     """A förbund (one year and three, and one year for women) and an insats, exact."""
     with django_db_blocker.unblock(), transaction.atomic():
         world = build(seed=31, size=160)
-        # Some times in public support unknown, so that the known are not everyone.
+        # Some times in public support unknown, so that the known are not everyone …
         enrolments = Enrolment.objects.filter(insats__forbund=world.forbund).order_by("pk")
         Enrolment.objects.filter(pk__in=list(enrolments.values_list("pk", flat=True)[::7])).update(
             years_in_public_support=None
         )
+        # … and some with no support before registered (its own column in #12).
+        through = Enrolment.supply_before.through
+        through.objects.filter(
+            enrolment__in=list(enrolments.values_list("pk", flat=True)[::5])
+        ).delete()
         user = Operator(exact=True)
         forbund, insats = world.forbund.pk, world.insatser[0].pk
         yield [
@@ -247,7 +252,7 @@ def every_count_that_rows_of_another_table_add_up_to_is_declared(reports):
     for a, b in itertools.permutations(range(len(keys[0])), 2):
         whole = [ts[a] for ts in tables]
         split = [ts[b] for ts in tables]
-        if not all(_same_rows(t) for t in (whole, split)):
+        if not all(_same_shape(t) for t in (whole, split)):
             continue
         for (r, c), values in _counts_by_cell(whole).items():
             if len(set(values)) < 2:  # a count the same in every scope may match by chance
@@ -281,10 +286,13 @@ def _splits(whole: Table, cell: tuple[int, str], split: Table, rows: range, colu
     return len(differ[0]) == 1 and all(d == differ[0] for d in differ)
 
 
-def _same_rows(tables: list[Table]) -> bool:
-    return all(
-        [str(row[0]) for row in t.rows] == [str(row[0]) for row in tables[0].rows] for t in tables
-    )
+def _same_shape(tables: list[Table]) -> bool:
+    """Whether the tables have the same rows (by label) and the same counts."""
+
+    def shape(t: Table) -> tuple[list[str], list[str]]:
+        return [str(row[0]) for row in t.rows], count_keys(t)
+
+    return all(shape(t) == shape(tables[0]) for t in tables)
 
 
 def _counts_by_cell(tables: list[Table]) -> dict[tuple[int, str], list[int]]:
@@ -532,6 +540,8 @@ def the_same_count_in_two_tables_has_one_key(reports):
 # the printed report's charts, which readers compare from one year to the next.
 # ``MUNICIPALITIES``: a column per home municipality of the data, and the anonymous.
 MUNICIPALITIES = ("municipalities",)
+# ``SUPPLY``: who paid the support before, and "unknown" where someone had none registered.
+SUPPLY = ("kommun", "fk", "af", "other")
 AGAINST_GENDER = ("women", "men")
 MONTHS = ("months", "goal_months")
 RESULTS = ("work", "studies", "other_rehab", "compensation", "other")
@@ -554,7 +564,7 @@ DRAWN: dict[str, tuple[tuple[str, tuple[str, ...], str, str] | None, bool]] = {
     "home_municipality": (("stacked", MUNICIPALITIES, "Insats", "Deltagare"), True),
     "inflow": (("stacked", ("carried_over", "new"), "Kommun", "Deltagare"), True),
     "referrers": (("bar", AGAINST_GENDER, "Remitterande aktör", "Deltagare"), False),
-    "referrers_by_supply": (("bar", ("kommun", "fk", "af", "other"), "", "Deltagare"), True),
+    "referrers_by_supply": (("bar", SUPPLY, "", "Deltagare"), True),
     "outflow": (("stacked", RESULTS, "Kommun", "Avslutade"), True),
     "budgeted_individual": (("bar", ("budgeted", "actual"), "Insats", "Deltagare"), False),
     "budgeted_structural": (("bar", ("budgeted", "actual"), "Insats", "Deltagare"), False),
@@ -578,6 +588,8 @@ def every_table_draws_its_chart_and_keeps_its_note(reports):
             places = tuple(c.key for c in table.columns if c.key not in ("insats", "volume"))
             series = tuple(k for k in places if k != "total" and not k.endswith("_percent"))
             chart = (chart[0], series, *chart[2:])
+        if chart is not None and chart[1] == SUPPLY and "unknown" in count_keys(table):
+            chart = (chart[0], (*SUPPLY, "unknown"), *chart[2:])
         drawn = table.chart and (
             table.chart.kind,
             table.chart.y,
