@@ -190,6 +190,9 @@ def test_seed_002_referrers_and_supply_of_the_new(avesta_2022):
     ]
     region = _row(cross, label["region"])
     assert (region["fk"], region["other"]) == (8, 5)  # psychiatry on FK support, primary care none
+    # Every top-level actor of the code list has its row, those who referred nobody too.
+    tops = codes.ReferringActor.objects.filter(parent__isnull=True).order_by("sort_order")
+    assert [str(row[0]) for row in cross.rows[:-1]] == [a.label for a in tops]
 
     tree = background.referring_actors(avesta_2022)
     assert _row(tree, label["region"])["total"] == 13
@@ -199,6 +202,16 @@ def test_seed_002_referrers_and_supply_of_the_new(avesta_2022):
     for parent_row, child_rows in tree.row_sums.items():
         parts = [tree.value(r, "total") for r in child_rows]
         assert tree.value(parent_row, "total") == sum(p for p in parts if isinstance(p, int))
+
+
+def test_a_retired_referrer_keeps_its_row_while_someone_it_referred_is_counted(insats, registrator):
+    ovrig, annat = (code(codes.ReferringActor, c) for c in ("ovrig", "annat-forbund"))
+    _participate(registrator, insats, referring_actor=ovrig)
+    codes.ReferringActor.objects.filter(pk__in=[ovrig.pk, annat.pk]).update(active=False)
+    cross = background.referrers_by_supply(_scope(insats, registrator))
+    labels = [str(row[0]) for row in cross.rows]
+    assert ovrig.label in labels and annat.label not in labels
+    assert _row(cross, ovrig.label)["total"] == 1
 
 
 def test_rolling_windows_are_labelled_as_in_seed_002():

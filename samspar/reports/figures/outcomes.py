@@ -273,7 +273,7 @@ def throughput_rolling(scope: ReportScope) -> Table:
         aggregates[f"n{i}"] = Count("pk", filter=ended)
         aggregates[f"m{i}"] = Avg(_months(), filter=ended)
     kept = scope.enrolments().filter(early_dropout=False)
-    result = cellkey.aggregate(kept, aggregates) if windows else {}
+    result = cellkey.aggregate(kept, aggregates)
     rows: list[list[Value]] = [
         [f"{start:%y%m}-{end:%y%m}", result[f"n{i}"], as_float(result[f"m{i}"])]
         for i, (start, end) in enumerate(windows)
