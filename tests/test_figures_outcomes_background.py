@@ -214,6 +214,45 @@ def test_a_retired_referrer_keeps_its_row_while_someone_it_referred_is_counted(i
     assert _row(cross, ovrig.label)["total"] == 1
 
 
+def test_the_referrer_tree_keeps_every_active_actor_and_a_retired_one_with_participants(
+    insats, registrator
+):
+    """Every active actor has its row; a retired one only while someone it referred is
+    counted; someone registered on a top-level actor that has sub-categories is in a row
+    of its own under them."""
+    actor = {c: code(codes.ReferringActor, c) for c in ("kommun", "kommun-ame", "annat-forbund")}
+    retired = {
+        c: code(codes.ReferringActor, c)
+        for c in ("region-habilitering", "region-annan", "egen", "ovrig")
+    }
+    for c in ("kommun", "kommun-ame", "region-habilitering", "ovrig"):
+        _participate(registrator, insats, referring_actor=code(codes.ReferringActor, c))
+    codes.ReferringActor.objects.filter(pk__in=[a.pk for a in retired.values()]).update(
+        active=False
+    )
+    scope = _scope(insats, registrator)
+    tree = background.referring_actors(scope)
+    labels = [str(row[0]) for row in tree.rows]
+    tops = codes.ReferringActor.objects.filter(parent__isnull=True, active=True)
+    assert {a.label for a in tops} <= set(labels)  # annat förbund: no one, still active
+    assert actor["annat-forbund"].label in labels
+    # retired: habilitering and övrig referred someone, the rest did not
+    assert retired["region-habilitering"].label in labels and retired["ovrig"].label in labels
+    assert retired["region-annan"].label not in labels and retired["egen"].label not in labels
+    kommun = labels.index(actor["kommun"].label)
+    assert labels[kommun + 1 : kommun + 5] == [
+        *(code(codes.ReferringActor, c).label for c in ("kommun-socialtjanst", "kommun-ame")),
+        code(codes.ReferringActor, "kommun-annan").label,
+        "Kommun: ej specificerat",
+    ]
+    assert _row(tree, "Kommun: ej specificerat")["total"] == 1
+    with CaptureQueriesContext(connection) as queries:  # the counts; the code list in one
+        background.referring_actors(scope)
+    assert len(queries.captured_queries) == 2
+    assert _row(tree, actor["kommun"].label)["total"] == 2
+    assert _total(tree) == 4
+
+
 def test_rolling_windows_are_labelled_as_in_seed_002():
     windows = outcomes.rolling_windows(dt.date(2020, 1, 1), dt.date(2022, 12, 31))
     labels = [f"{start:%y%m}-{end:%y%m}" for start, end in windows]
