@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Hashable, Iterable, Sequence
 from typing import Any
 
-from django.db.models import Avg, Count, DateField, Expression, Max, Min, Q, QuerySet, Value
+from django.db.models import Avg, Count, Expression, Max, Min, Q, QuerySet, Value
 from django.db.models.functions import Coalesce, Least
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
@@ -170,8 +170,8 @@ def _with_age(qs: QuerySet[Enrolment], scope: ReportScope, age_on: AgeOn) -> Que
     day in the period (the period's last day, or its end date if that is earlier)."""
     day: Expression | str = "start_date"
     if age_on == AgeOn.END:
-        last = Value(scope.date_to, output_field=DateField())
-        day = Least(Coalesce("end_date", last), last, output_field=DateField())
+        last = Value(scope.date_to)
+        day = Least(Coalesce("end_date", last), last)
     return qs.annotate(age=AgeAt(day, "person__birth_date"))
 
 
