@@ -15,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from samspar.access.models import RoleAssignment
 from samspar.access.scoping import Role
 from samspar.codelists import models as codes
-from samspar.organisation.models import Team
+from samspar.organisation.models import Insats, Team
 from samspar.reports.catalogue import REPORTS
 from samspar.reports.cellkey import perturbed
 from samspar.reports.distribution import interval_labels
@@ -302,12 +302,22 @@ def test_throughput_per_team_groups_a_teams_insatser_and_keeps_an_insats_alone(
         registrator, second, start=start, end=start + dt.timedelta(days=50), reason="avbrott"
     )
     _participate(registrator, alone, start=start, end=start + dt.timedelta(days=300))
+    # A team whose insats comes first by name and last by the team's: rows go by the
+    # row's own name. An insats that closed before the year has no row.
+    west = make_insats(forbund, "Arbetsträning Väst")
+    west.team = Team.objects.create(forbund=forbund, name="Västra teamet")
+    west.save()
+    closed = make_insats(forbund, "Nedlagd")
+    Insats.objects.filter(pk=closed.pk).update(end_date=dt.date(2020, 12, 31))
+    for place in (west, closed):
+        RoleAssignment.objects.create(user=registrator, role=Role.REGISTRATOR, insats=place)
+    _participate(registrator, west, start=start, end=start + dt.timedelta(days=30))
     scope = ReportScope(*YEAR, user=registrator, level=Level.FORBUND, object_id=forbund.pk)
     table = outcomes.throughput_by_team(scope)
     rows = {
         str(r[0]): dict(zip([c.key for c in table.columns], r, strict=True)) for r in table.rows
     }
-    assert list(rows) == ["Kraften", "Rådgivning", "Totalt"]
+    assert list(rows) == ["Kraften", "Rådgivning", "Västra teamet", "Totalt"]
     keys = ["ended_kept", "to_goal", "goal_percent", "months", "goal_months"]
     assert [rows["Kraften"][k] for k in keys] == pytest.approx(
         [3, 2, 200 / 3, 350 / 3 / month, 150 / month]
@@ -316,9 +326,24 @@ def test_throughput_per_team_groups_a_teams_insatser_and_keeps_an_insats_alone(
         [1, 1, 100.0, 300 / month, 300 / month]
     )
     assert [rows["Totalt"][k] for k in keys] == pytest.approx(
-        [4, 3, 75.0, 650 / 4 / month, 600 / 3 / month]
+        [5, 4, 80.0, 680 / 5 / month, 630 / 4 / month]
     )
     assert table.row_dims[:2] == [{"team": team.pk}, {"insats": alone.pk}]
+
+
+def test_throughput_per_team_keeps_those_who_ended_after_their_insats_closed(
+    forbund, insats, registrator
+):
+    """Registered data can have someone end after the insats's own end date: the insats
+    did not run in the year, and still has its row, with every other insats in scope."""
+    _participate(registrator, insats, start=dt.date(2021, 3, 1), end=dt.date(2022, 3, 1))
+    Insats.objects.filter(pk=insats.pk).update(end_date=dt.date(2021, 12, 31))
+    other = make_insats(forbund, "Rådgivning")
+    RoleAssignment.objects.create(user=registrator, role=Role.REGISTRATOR, insats=other)
+    scope = ReportScope(*YEAR, user=registrator, level=Level.FORBUND, object_id=forbund.pk)
+    table = outcomes.throughput_by_team(scope)
+    assert [str(r[0]) for r in table.rows] == ["Rådgivning", insats.name, "Totalt"]
+    assert [r[1] for r in table.rows] == [0, 1, 1]
 
 
 def test_a_wrong_registration_never_counts(insats, registrator):

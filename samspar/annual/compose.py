@@ -23,7 +23,7 @@ from samspar.reports.catalogue import REPORTS
 from samspar.reports.exports.common import rounded
 from samspar.reports.perturbation import perturb
 from samspar.reports.populations import AgeOn, Population
-from samspar.reports.scope import Level, ReportScope
+from samspar.reports.scope import Level, Operator, ReportScope
 from samspar.reports.suppression import Built, suppress, threshold
 from samspar.reports.tables import Report, Table, Value
 
@@ -68,7 +68,7 @@ class AnnualReport:
 
 
 def year_scope(
-    user: AbstractBaseUser, insats: Insats, year: int, *, published: bool = False
+    user: AbstractBaseUser | Operator, insats: Insats, year: int, *, published: bool = False
 ) -> ReportScope:
     return ReportScope(
         dt.date(year, 1, 1),
@@ -138,7 +138,7 @@ class _Tables:
 
 
 def build_annual_report(
-    user: AbstractBaseUser, insats: Insats, year: int, *, published: bool = False
+    user: AbstractBaseUser | Operator, insats: Insats, year: int, *, published: bool = False
 ) -> AnnualReport:
     """The report as ``user`` may see it: exact counts for the insats's registrators,
     small counts suppressed for everyone else (ReportScope.sees_exact_counts)."""

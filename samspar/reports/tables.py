@@ -96,6 +96,12 @@ class Implied:
     dims: Dims = field(default_factory=dict, hash=False)
 
 
+# Populations of one day of the period — its first (0) or its last (1): a count of them is
+# the same count for every period that starts or ends on that day (the annual report shows
+# the active at the end of the year and of the years since the start), so its key names
+# the day instead of the period.
+ON_ONE_DAY = {"active_end": 1, "active_start": 0, "carried_over": 0}
+
 # An equation between cells of a report, by their keys: sum of the left = sum of the right.
 Line = tuple[tuple[CellKey, ...], tuple[CellKey, ...]]
 
@@ -141,7 +147,12 @@ class Table:
 
     def key_of(self, dims: Dims) -> CellKey:
         """The key of a count with ``dims`` under this table's dims (for ``lines``)."""
-        return frozenset({**self.dims, **dims}.items())
+        merged = {**self.dims, **dims}
+        period, population = merged.get("period"), merged.get("population")
+        day = ON_ONE_DAY.get(population) if isinstance(population, str) else None
+        if isinstance(period, tuple) and len(period) == 2 and day is not None:
+            merged["period"] = ("on", period[day])
+        return frozenset(merged.items())
 
     def row_by_label(self, label: str) -> list[Value]:
         """The row whose first cell is ``label`` (handy in tests and templates)."""
