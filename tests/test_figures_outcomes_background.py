@@ -263,6 +263,17 @@ def test_rolling_windows_are_labelled_as_in_seed_002():
         dt.date(2021, 12, 1),
         dt.date(2022, 11, 30),
     )
+    # A period that ends in July steps through January; a window that ends on the
+    # period's first day ends inside it.
+    july = outcomes.rolling_windows(dt.date(2020, 8, 1), dt.date(2022, 7, 31))
+    assert [f"{start:%y%m}-{end:%y%m}" for start, end in july] == [
+        "2002-2101",
+        "2008-2107",
+        "2102-2201",
+        "2108-2207",
+    ]
+    from_a_last_day = outcomes.rolling_windows(dt.date(2021, 12, 31), dt.date(2022, 12, 31))
+    assert from_a_last_day[0] == (dt.date(2021, 1, 1), dt.date(2021, 12, 31))
 
 
 def test_interval_labels():
@@ -460,6 +471,15 @@ def test_time_in_insats_in_chosen_month_intervals(insats, registrator):
     monthly = _column(outcomes.time_in_insats(dataclasses.replace(scope, month_step=1)), "total")
     assert (monthly["0"], monthly["2"], monthly["3"], monthly["13"]) == (1, 1, 1, 1)
     assert list(monthly)[-3:] == ["35", "36–", "Totalt"]
+
+
+def test_a_retired_end_reason_keeps_its_row_while_someone_ended_with_it(insats, registrator):
+    flytt, annat = (code(codes.EndReason, c) for c in ("flytt", "annat"))
+    _participate(registrator, insats, end=dt.date(2022, 8, 1), reason="flytt")
+    codes.EndReason.objects.filter(pk__in=[flytt.pk, annat.pk]).update(active=False)
+    column = _column(outcomes.end_reasons(_scope(insats, registrator)), "total")
+    assert column[flytt.label] == 1 and annat.label not in column
+    assert column[code(codes.EndReason, "arbete").label] == 0  # active, no one
 
 
 def test_end_reasons_one_per_ended_enrolment(insats, registrator):
