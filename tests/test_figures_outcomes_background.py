@@ -18,6 +18,7 @@ from samspar.codelists import models as codes
 from samspar.organisation.models import Insats, Team
 from samspar.reports.catalogue import REPORTS
 from samspar.reports.cellkey import perturbed
+from samspar.reports.cells import keyed_values
 from samspar.reports.distribution import interval_labels
 from samspar.reports.exports.common import display
 from samspar.reports.figures import background, outcomes
@@ -129,6 +130,10 @@ def test_seed_002_the_ended(avesta_2022):
     rolling = outcomes.throughput_rolling(avesta_2022)
     assert [row[0] for row in rolling.rows] == ["2107-2206", "2201-2212"]
     assert rolling.rows[-1][1:] == [21, pytest.approx(10.5, abs=0.05)]  # the report year
+    # … the same count as the throughput table's total, which suppression must know
+    table = outcomes.throughput(avesta_2022)
+    last = keyed_values(rolling)[len(rolling.rows) - 1, "ended_kept"]
+    assert last == keyed_values(table)[table.total_row or 0, "ended_kept"]
 
 
 def test_seed_002_active_at_year_end(avesta_2022):
