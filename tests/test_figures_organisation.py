@@ -26,9 +26,10 @@ from samspar.registry import services as registry
 from samspar.reports.catalogue import get_report
 from samspar.reports.cellkey import perturbed
 from samspar.reports.exports import pdf
+from samspar.reports.exports.common import display
 from samspar.reports.figures.geography import ANONYMOUS
 from samspar.reports.scope import Level, ReportScope
-from samspar.reports.tables import Report, Table
+from samspar.reports.tables import Kind, Report, Table
 from tests.factories import code, enrol, make_forbund, make_insats, make_pnr, make_user
 from tests.pdf_layout import page_texts, text_beyond_the_margin
 from tests.reader import given_away
@@ -340,7 +341,7 @@ def test_seed_002_staff_and_waiting_list(avesta_economy, registrator):
         ("Jan Pettersson", "Coach", "Avesta kommun", 80),
         ("Anna-Lena Holmberg", "Representant socialtjänsten", "Avesta kommun", 20),
         ("Karin Dilts Lindblom", "Representant vuxenpsykiatrin", "Region Dalarna", 20),
-        ("Veronica Stenbäck", "Handläggare (ca 2 tim/månad)", "Försäkringskassan", Decimal("1.2")),
+        ("Veronica Stenbäck", "Handläggare (ca 2 tim/månad)", "Försäkringskassan", 1.2),
     ]
     coaches = [Decimal(str(p["fte_percent"])) for p in people if "oach" in str(p["role"])]
     assert sum(coaches) / 100 == Decimal("2.8")  # "fasta personal": the summary's 2,8
@@ -379,6 +380,73 @@ def test_staff_who_left_and_counts_outside_the_period_do_not_count(
     report = _avesta(avesta_economy, registrator, "personal-vantelista")
     assert _rows(report.table("staff"))["Totalt"]["staff"] == 6  # as without the leaver
     assert _rows(report.table("waiting"))["Totalt"]["waiting"] == 6
+
+
+def test_an_insats_report_keeps_to_its_own_organisation_and_the_forbund_has_all(
+    avesta_economy, forbund, registrator
+):
+    """Budget, staff and waiting lists of the förbund's other insatser, and budgets of
+    other years, stay out of an insats's report; the förbund's has every insats, its
+    staff list with a column that says which (in the insatser's order)."""
+    avesta = avesta_economy
+    kraften, closed = make_insats(forbund, "Kraften"), make_insats(forbund, "Gamla projektet")
+    kraften_manager = make_user("kraften", Role.INSATS_MANAGER, insats=kraften)
+    closed_manager = make_user("gamla", Role.INSATS_MANAGER, insats=closed)
+    lokaler = code(codes.CostCategory, "lokaler")
+    setup.set_budget_line(kraften_manager, kraften, 2022, lokaler, 0, 500)  # no budget
+    avesta_manager = make_user("avesta", Role.INSATS_MANAGER, insats=avesta)
+    setup.set_budget_line(avesta_manager, avesta, 2021, lokaler, 99_000, 98_000)
+    setup.add_staff_member(
+        kraften_manager,
+        kraften,
+        name="Ny coach",
+        role="Coach",
+        fte_percent=50,
+        start_date=dt.date(2022, 1, 1),
+    )
+    for user, place, day, n in [
+        (kraften_manager, kraften, dt.date(2022, 6, 30), 4),
+        (avesta_manager, avesta, dt.date(2022, 6, 30), 9),  # before the latest, 6
+        (closed_manager, closed, dt.date(2021, 12, 31), 7),  # before the year
+    ]:
+        registry.record_waiting_count(user=user, insats=place, date=day, count=n)
+    for place in (kraften, closed):
+        RoleAssignment.objects.create(user=registrator, role=Role.REGISTRATOR, insats=place)
+
+    budget = _rows(_avesta(avesta, registrator, "budget").table("budget"))
+    assert _cells(budget["Lokaler"], ["budget", "outcome"]) == [40_000, 8_460]
+    assert _cells(budget["Totalt"], ["budget", "outcome"]) == [2_300_000, 2_152_194]
+    kraften_budget = _rows(_avesta(kraften, registrator, "budget").table("budget"))
+    assert _cells(kraften_budget["Lokaler"], ["budget", "outcome", "remaining"]) == [0, 500, -500]
+    assert _cells(kraften_budget["Totalt"], ["budget", "outcome", "remaining"]) == [0, 500, -500]
+
+    report = _avesta(avesta, registrator, "personal-vantelista")
+    assert _rows(report.table("staff"))["Totalt"]["staff"] == 6
+    people = report.table("staff_list")
+    assert "insats" not in [c.key for c in people.columns]  # one insats: no column for it
+    malin = people.rows[0]
+    shown = [display(v, c, False) for c, v in zip(people.columns, malin, strict=True)]
+    assert shown == ["Malin Hagström", "Coach", "Avesta kommun", "100"]  # whole per cent
+    assert _rows(report.table("waiting"))["Totalt"]["waiting"] == 6
+    nobody = _rows(_avesta(closed, registrator, "personal-vantelista").table("staff"))
+    assert nobody["Totalt"]["staff"] == 0
+
+    everyone = _build("personal-vantelista", registrator, Level.FORBUND, forbund.pk, AVESTA_YEAR)
+    staff = _rows(everyone.table("staff"))
+    assert _cells(staff["Arbetsgivare ej angiven"], ["staff", "fte"]) == [1, 0.5]
+    assert staff["Totalt"]["staff"] == 7
+    listed = everyone.table("staff_list")
+    insats_column = listed.columns[listed.column_index("insats")]
+    assert (str(insats_column.label), insats_column.kind) == ("Insats", Kind.LABEL)
+    rows = listed.as_dicts()
+    assert [(r["insats"], r["name"]) for r in rows][:2] == [
+        ("Kraften", "Ny coach"),
+        (avesta.name, "Malin Hagström"),
+    ]
+    assert rows[0]["employer"] == ""
+    waiting = _rows(everyone.table("waiting"))
+    assert [waiting[i.name]["waiting"] for i in (avesta, kraften)] == [6, 4]
+    assert closed.name not in waiting  # its count is from before the year
 
 
 # --- #16 trend ----------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ import re
 import string
 from collections import defaultdict
 from collections.abc import Iterator
+from decimal import Decimal
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any, cast
@@ -30,7 +31,7 @@ from django.utils.functional import Promise
 
 import samspar
 from samspar.annual.compose import build_annual_report
-from samspar.organisation.models import Insats
+from samspar.organisation.models import Insats, StaffMember
 from samspar.registry.models import Enrolment
 from samspar.reports.aggregates import TOTAL
 from samspar.reports.catalogue import REPORTS
@@ -59,6 +60,18 @@ def scopes(django_db_setup, django_db_blocker):
         Enrolment.objects.filter(pk__in=list(enrolments.values_list("pk", flat=True)[::7])).update(
             years_in_public_support=None
         )
+        # Staff in two insatser, one without employer (#18's rows and its list's insats
+        # column).
+        parties = [world.forbund.parties.first(), None]
+        for place, employer in zip(world.insatser[:2], parties, strict=True):
+            StaffMember.objects.create(
+                insats=place,
+                name=f"Coach {place.pk}",
+                role="Coach",
+                fte_percent=Decimal("80"),
+                employer=employer,
+                start_date=dt.date(2020, 1, 1),
+            )
         # … and some with no support before registered (its own column in #12).
         through = Enrolment.supply_before.through
         through.objects.filter(

@@ -496,7 +496,7 @@ def staff_list(scope: ReportScope) -> Table:
     )
     several = len({m[-1] for m in members}) > 1  # then a column says which insats
     rows: list[list[Value]] = [
-        [name, role, employer or "", fte, *([insats] if several else [])]
+        [name, role, employer or "", float(fte), *([insats] if several else [])]
         for name, role, employer, fte, insats in members
     ]
     columns = [
