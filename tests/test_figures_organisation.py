@@ -518,9 +518,9 @@ def test_comparison_sets_forbund_and_counties_side_by_side(insats, registrator):
     other = make_forbund("Finsam Lekeberg och Örebro", county="18")
     theirs = make_insats(other, "Lekeberg team")
     RoleAssignment.objects.create(user=registrator, role=Role.REGISTRATOR, insats=theirs)
-    setup.set_insats_year(
-        make_user("lekeberg-admin", Role.FORBUND_ADMIN, forbund=other), theirs, 2022, 40
-    )
+    admin = make_user("lekeberg-admin", Role.FORBUND_ADMIN, forbund=other)
+    setup.set_insats_year(admin, theirs, 2022, 40)
+    setup.set_insats_year(admin, theirs, 2021, 25)  # another year's plan
     for start in (dt.date(2021, 2, 1), dt.date(2022, 3, 1)):
         _person(registrator, insats, start)
     _person(registrator, theirs, dt.date(2022, 2, 1), dt.date(2022, 6, 1))
@@ -534,6 +534,9 @@ def test_comparison_sets_forbund_and_counties_side_by_side(insats, registrator):
     assert _cells(forbund[other.name], keys) == [1, 40, 1, 1, 1, 1]
     assert _cells(forbund["Totalt"], keys) == [2, 40, 3, 2, 1, 1]
     counties = _rows(report.table("county_comparison"))
+    # In the order of their names (Örebro län's code, 18, comes before Dalarna's, 20)
+    assert list(forbund) == [other.name, insats.forbund.name, "Totalt"]
+    assert list(counties) == ["Dalarnas län", "Örebro län", "Totalt"]
     assert _cells(counties["Dalarnas län"], keys) == [1, 0, 2, 1, 0, 0]
     assert _cells(counties["Örebro län"], keys) == [1, 40, 1, 1, 1, 1]
 
