@@ -447,6 +447,7 @@ def test_an_insats_report_keeps_to_its_own_organisation_and_the_forbund_has_all(
     waiting = _rows(everyone.table("waiting"))
     assert [waiting[i.name]["waiting"] for i in (avesta, kraften)] == [6, 4]
     assert closed.name not in waiting  # its count is from before the year
+    assert (waiting["Totalt"]["date"], waiting["Totalt"]["waiting"]) == ("", 10)
 
 
 # --- #16 trend ----------------------------------------------------------------------------------
