@@ -89,3 +89,56 @@ def test_the_trend_hides_the_change_with_its_base_year_and_protects_the_dropouts
     assert table.value(1, "worked_with_change") is None
     # The dropouts (2) = ended − ended_kept, both perturbed: not one value left.
     assert not given_away([table], [exact], 5)
+
+
+def test_the_trend_shows_each_change_from_the_counts_as_shown(forbund):
+    """A change since the base year that a reader without exact counts sees is worked
+    out from the counts as shown (perturbed), as the shares are: a count's change in per
+    cent of the base year's, a result's in percentage points."""
+    insats = make_insats(forbund, "Växande", start=dt.date(2015, 1, 1))
+    coach = make_user("vaxcoach", Role.REGISTRATOR, insats=insats)
+    # 2015: twelve start, six of them end in work
+    people = [
+        P(
+            woman=i % 2 == 0,
+            age=25 + i,
+            start=dt.date(2015, 3, 2 + i),
+            end=dt.date(2015, 10, 1 + i) if i < 6 else None,
+            reason="arbete" if i < 6 else None,
+        )
+        for i in range(12)
+    ]
+    for i in range(14):  # 2016: fourteen new, ten end — five in work, five otherwise
+        ends = i < 10
+        people.append(
+            P(
+                woman=i % 2 == 0,
+                age=30 + i,
+                start=dt.date(2016, 3, 1 + i),
+                end=dt.date(2016, 10, 1 + i) if ends else None,
+                reason=("arbete" if i < 5 else "annat") if ends else None,
+            )
+        )
+    register(coach, insats, people)
+    admin = make_user("vaxanalytiker", Role.FORBUND_ADMIN, forbund=forbund)
+    scope = ReportScope(
+        dt.date(2015, 1, 1),
+        dt.date(2016, 12, 31),
+        user=admin,
+        level=Level.INSATS,
+        object_id=insats.pk,
+    )
+    exact = REPORTS["trend"].compute(scope).table("trend")
+    assert [exact.value(r, "worked_with") for r in (0, 1)] == [12, 20]
+    table = REPORTS["trend"].build(scope).table("trend")
+
+    def shown(r: int, key: str) -> int:
+        value = table.value(r, key)
+        assert isinstance(value, int), (r, key, value)
+        return value
+
+    for count in ("worked_with", "ended"):
+        now, then = shown(1, count), shown(0, count)
+        assert table.value(1, f"{count}_change") == pytest.approx(100 * (now - then) / then)
+    shares = [100 * shown(r, "to_goal") / shown(r, "ended_kept") for r in (0, 1)]
+    assert table.value(1, "goal_change") == pytest.approx(shares[1] - shares[0])
