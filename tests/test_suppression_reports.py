@@ -147,3 +147,27 @@ def test_the_trend_shows_each_change_from_the_counts_as_shown(forbund, monkeypat
         assert table.value(1, f"{count}_change") == pytest.approx(100 * (now - then) / then)
     shares = [100 * shown(r, "to_goal") / shown(r, "ended_kept") for r in (0, 1)]
     assert table.value(1, "goal_change") == pytest.approx(shares[1] - shares[0])
+
+
+def test_the_trend_hides_a_change_of_a_mean_over_a_few_in_the_base_year(forbund):
+    """2015's throughput time is a mean over three: hidden, and so is 2016's change
+    since then (2016's own mean, over ten, is shown)."""
+    insats = make_insats(forbund, "Liten start", start=dt.date(2015, 1, 1))
+    coach = make_user("litencoach", Role.REGISTRATOR, insats=insats)
+    people = [
+        P(woman=i % 2 == 0, age=30 + i, start=dt.date(2015, 2, 2 + i), end=end, reason="arbete")
+        for i, end in enumerate([dt.date(2015, 9, 1)] * 3 + [dt.date(2016, 9, 1)] * 10)
+    ]
+    register(coach, insats, people)
+    admin = make_user("litenanalytiker", Role.FORBUND_ADMIN, forbund=forbund)
+    scope = ReportScope(
+        dt.date(2015, 1, 1),
+        dt.date(2016, 12, 31),
+        user=admin,
+        level=Level.INSATS,
+        object_id=insats.pk,
+    )
+    assert REPORTS["trend"].compute(scope).table("trend").value(0, "ended_kept") == 3
+    table = REPORTS["trend"].build(scope).table("trend")
+    assert table.value(0, "months") is None and table.value(1, "months") is not None
+    assert table.value(1, "months_change") is None
