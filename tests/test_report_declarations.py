@@ -101,40 +101,6 @@ def test_the_declarations_of_every_table_hold(scopes, key):
         check(built)
 
 
-# The checks between the tables of a report, which the annual report needs too: it puts
-# tables of several reports side by side, and suppresses them together.
-BETWEEN_TABLES = [
-    "every_line_to_another_table_holds",
-    "every_count_that_rows_of_another_table_add_up_to_is_declared",
-    "a_key_means_one_count_within_a_report",
-    "the_same_count_in_two_tables_has_one_key",
-]
-
-
-def test_the_annual_report_declares_the_counts_its_tables_share(scopes):
-    """The annual report of the förbund's busiest insats, exact, for three years: a count
-    it shows in two tables (the ended of the participants table and the total of the end
-    reasons) is one count, or the equations make it one."""
-    insats = (
-        Insats.objects.filter(forbund_id=scopes[0].object_id)
-        .annotate(n=Count("enrolments"))
-        .order_by("-n", "pk")
-        .first()
-    )
-    assert insats is not None
-    built = []
-    for year in (2021, 2022, 2023):
-        report = build_annual_report(Operator(exact=True), insats, year)
-        tables = [
-            dataclasses.replace(t, key=f"{c.chapter.code}-{i}-{t.key}")
-            for c in report.chapters
-            for i, t in enumerate(c.tables)
-        ]
-        built.append((f"annual {year}", SimpleNamespace(tables=tables)))
-    for check in BETWEEN_TABLES:
-        globals()[check](SimpleNamespace(built=built))
-
-
 def _tables(reports: Any) -> Iterator[tuple[str, Table]]:
     for name, report in reports.built:
         for table in report.tables:
@@ -688,3 +654,37 @@ CHECKS = [
     every_table_draws_its_chart_and_keeps_its_note,
     every_near_sum_is_declared,
 ]
+
+
+# The checks between the tables of a report, which the annual report needs too: it puts
+# tables of several reports side by side, and suppresses them together.
+BETWEEN_TABLES = [
+    every_line_to_another_table_holds,
+    every_count_that_rows_of_another_table_add_up_to_is_declared,
+    a_key_means_one_count_within_a_report,
+    the_same_count_in_two_tables_has_one_key,
+]
+
+
+def test_the_annual_report_declares_the_counts_its_tables_share(scopes):
+    """The annual report of the förbund's busiest insats, exact, for three years: a count
+    it shows in two tables (the ended of the participants table and the total of the end
+    reasons) is one count, or the equations make it one."""
+    insats = (
+        Insats.objects.filter(forbund_id=scopes[0].object_id)
+        .annotate(n=Count("enrolments"))
+        .order_by("-n", "pk")
+        .first()
+    )
+    assert insats is not None
+    built = []
+    for year in (2021, 2022, 2023):
+        report = build_annual_report(Operator(exact=True), insats, year)
+        tables = [
+            dataclasses.replace(t, key=f"{c.chapter.code}-{i}-{t.key}")
+            for c in report.chapters
+            for i, t in enumerate(c.tables)
+        ]
+        built.append((f"annual {year}", SimpleNamespace(tables=tables)))
+    for check in BETWEEN_TABLES:
+        check(SimpleNamespace(built=built))
