@@ -66,18 +66,23 @@ def _trend_people() -> list[P]:
     return people
 
 
-def test_the_trend_hides_the_change_with_its_base_year_and_protects_the_dropouts(forbund):
-    insats = make_insats(forbund, "Trendteamet", start=dt.date(2015, 1, 1))
-    coach = make_user("trendcoach", Role.REGISTRATOR, insats=insats)
-    register(coach, insats, _trend_people())
-    admin = make_user("trendanalytiker", Role.FORBUND_ADMIN, forbund=forbund)
-    scope = ReportScope(
+def _trend_scope(forbund, name: str, people: list[P]) -> ReportScope:
+    """An insats ``name`` started in 2015 with ``people`` registered, and the trend's
+    scope over 2015–2016 for a förbund administrator (no exact counts)."""
+    insats = make_insats(forbund, name, start=dt.date(2015, 1, 1))
+    register(make_user(f"{name} coach", Role.REGISTRATOR, insats=insats), insats, people)
+    admin = make_user(f"{name} analytiker", Role.FORBUND_ADMIN, forbund=forbund)
+    return ReportScope(
         dt.date(2015, 1, 1),
         dt.date(2016, 12, 31),
         user=admin,
         level=Level.INSATS,
         object_id=insats.pk,
     )
+
+
+def test_the_trend_hides_the_change_with_its_base_year_and_protects_the_dropouts(forbund):
+    scope = _trend_scope(forbund, "Trendteamet", _trend_people())
     exact = REPORTS["trend"].compute(scope).table("trend")
     assert exact.value(0, "worked_with") == 3 and exact.value(
         1, "worked_with_change"
@@ -99,8 +104,6 @@ def test_the_trend_shows_each_change_from_the_counts_as_shown(forbund, monkeypat
     one to every count, so that a change of the exact counts tells itself apart; the
     real one is keyed on the records' ids and may leave these counts as they are.)"""
     monkeypatch.setattr(perturbation, "perturbed", lambda n, _threshold: n + 1 if n else 0)
-    insats = make_insats(forbund, "Växande", start=dt.date(2015, 1, 1))
-    coach = make_user("vaxcoach", Role.REGISTRATOR, insats=insats)
     # 2015: twelve start, six of them end in work
     people = [
         P(
@@ -123,15 +126,7 @@ def test_the_trend_shows_each_change_from_the_counts_as_shown(forbund, monkeypat
                 reason=("arbete" if i < 7 else "annat") if ends else None,
             )
         )
-    register(coach, insats, people)
-    admin = make_user("vaxanalytiker", Role.FORBUND_ADMIN, forbund=forbund)
-    scope = ReportScope(
-        dt.date(2015, 1, 1),
-        dt.date(2016, 12, 31),
-        user=admin,
-        level=Level.INSATS,
-        object_id=insats.pk,
-    )
+    scope = _trend_scope(forbund, "Växande", people)
     exact = REPORTS["trend"].compute(scope).table("trend")
     assert [exact.value(r, "worked_with") for r in (0, 1)] == [12, 20]
     table = REPORTS["trend"].build(scope).table("trend")
@@ -152,21 +147,11 @@ def test_the_trend_shows_each_change_from_the_counts_as_shown(forbund, monkeypat
 def test_the_trend_hides_a_change_of_a_mean_over_a_few_in_the_base_year(forbund):
     """2015's throughput time is a mean over three: hidden, and so is 2016's change
     since then (2016's own mean, over ten, is shown)."""
-    insats = make_insats(forbund, "Liten start", start=dt.date(2015, 1, 1))
-    coach = make_user("litencoach", Role.REGISTRATOR, insats=insats)
     people = [
         P(woman=i % 2 == 0, age=30 + i, start=dt.date(2015, 2, 2 + i), end=end, reason="arbete")
         for i, end in enumerate([dt.date(2015, 9, 1)] * 3 + [dt.date(2016, 9, 1)] * 10)
     ]
-    register(coach, insats, people)
-    admin = make_user("litenanalytiker", Role.FORBUND_ADMIN, forbund=forbund)
-    scope = ReportScope(
-        dt.date(2015, 1, 1),
-        dt.date(2016, 12, 31),
-        user=admin,
-        level=Level.INSATS,
-        object_id=insats.pk,
-    )
+    scope = _trend_scope(forbund, "Liten start", people)
     assert REPORTS["trend"].compute(scope).table("trend").value(0, "ended_kept") == 3
     table = REPORTS["trend"].build(scope).table("trend")
     assert table.value(0, "months") is None and table.value(1, "months") is not None
