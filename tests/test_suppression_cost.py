@@ -16,8 +16,9 @@ from samspar.access.scoping import Role
 from samspar.registry import services as registry
 from samspar.reports.catalogue import REPORTS
 from samspar.reports.cellkey import perturbed
+from samspar.reports.cells import collect
 from samspar.reports.scope import Level, ReportScope
-from samspar.reports.suppression import suppress_table
+from samspar.reports.suppression import INNER, SUM, TOTAL, costs, rank_of, suppress_table
 from samspar.reports.tables import Column, Kind, Table
 from tests.factories import make_user
 from tests.grid import gender_grid, grid
@@ -38,6 +39,79 @@ def test_an_inner_cell_covers_before_a_total():
     assert _hidden(table) == {("c0", "men"), ("c1", "men"), ("c0", "women"), ("c1", "women")}
     assert [row[3] for row in table.rows] == [13, 23, 60, 96]
     assert table.rows[-1][1:] == [62, 34, 96]
+
+
+def test_the_total_row_stays_shown_where_inner_cells_can_cover():
+    """The men's 1 and 1 of c1 and c2 add up to 2 under the men's total 11 beside c0's
+    9, so each is 1: a cover must go in the men's column. The total row's 11 is the
+    smaller count, but a total is hidden last: c0's men (9) go, and its row total with
+    them; the total row stays whole."""
+    table = suppress_table(gender_grid([(0, 9), (3, 1), (4, 1)]), LIMIT)
+    assert _hidden(table) == {
+        ("c0", "men"),
+        ("c0", "total"),
+        ("c1", "women"),
+        ("c1", "men"),
+        ("c1", "total"),
+        ("c2", "women"),
+        ("c2", "men"),
+    }
+    assert table.rows[-1] == ["Total", 7, 11, 18]
+
+
+def _by_group(
+    key: str,
+    groups: list[tuple[str, int, int]],
+    *,
+    total_row: int | None,
+    row_sums: dict[int, tuple[int, ...]],
+) -> Table:
+    """Rows (group, women, men) and their total column; every cell keyed by its group
+    and gender, so that another table can show the same count."""
+    return Table(
+        key,
+        key.capitalize(),
+        [
+            Column("group", "Group", Kind.LABEL),
+            Column("women", "Women", dims={"gender": "K"}),
+            Column("men", "Men", dims={"gender": "M"}),
+            Column("total", "Total"),
+        ],
+        [[group, w, m, w + m] for group, w, m in groups],
+        total_row=total_row,
+        column_sums={"total": ("women", "men")},
+        row_sums=row_sums,
+        dims={"population": "new"},
+        row_dims=[{"group": group} for group, _w, _m in groups],
+    )
+
+
+def test_what_hiding_a_count_costs():
+    """A cell of the total row ranks highest, then one of a row or a column that sums
+    others, then an inner cell; within a rank, its size times the tables that show it."""
+    groups = _by_group(
+        "groups",
+        [("A", 9, 4), ("A1", 6, 1), ("A2", 3, 3), ("B", 20, 8), ("Total", 29, 12)],
+        total_row=4,
+        row_sums={0: (1, 2), 4: (0, 3)},
+    )
+    assert [rank_of(groups, 1, key) for key in ("women", "men", "total")] == [INNER, INNER, SUM]
+    assert [rank_of(groups, 0, key) for key in ("women", "men", "total")] == [SUM, SUM, SUM]
+    assert [rank_of(groups, 4, key) for key in ("women", "men", "total")] == [TOTAL] * 3
+    # The women of A1 shown again, in a table of their own.
+    again = _by_group("again", [("A1", 6, 1)], total_row=None, row_sums={})
+    cells = collect([groups, again])
+    cost = {
+        (table.key, r, column): cost[:2]
+        for key, cost in costs(cells).items()
+        for table, r, column in cells.quantities[key].positions
+    }
+    assert cost["groups", 1, "women"] == cost["again", 0, "women"] == (INNER, 12)
+    assert cost["groups", 2, "women"] == (INNER, 3)
+    assert cost["groups", 3, "total"] == (SUM, 28)
+    assert cost["groups", 0, "men"] == (SUM, 4)
+    assert cost["groups", 4, "men"] == (TOTAL, 12)
+    assert cost["groups", 4, "total"] == (TOTAL, 41)
 
 
 def test_the_cheapest_inner_cover_is_the_smallest():
@@ -240,6 +314,16 @@ def test_the_means_of_a_sum_of_rows_stay_where_they_give_nothing_small_back():
     assert {("Women", "kept"), ("Men", "kept"), ("Total", "kept")} <= _hidden(table)
     assert [table.value(r, "months") for r in range(3)] == [16.5, 18.5, 17.25]
     assert [table.value(r, "ended") for r in range(3)] == [21, 13, 34]
+
+
+def test_the_means_hide_where_they_leave_a_hidden_count_one_whole_number():
+    """Early dropouts 2, 2 and 2 of 24, 11 and 23 ended, every kept count hidden to
+    cover them: the means' equation leaves c0's dropouts between 1.07 and 2.48, only
+    the whole number 2, so the means of the three rows go; the total's stays."""
+    rows = [("c0", 24, 2, 2.3), ("c1", 11, 2, 16.6), ("c2", 23, 2, 9.7), ("Total", 58, 6, 7.763462)]
+    table = suppress_table(_throughput(rows, total_row=True), LIMIT)
+    assert {(label, "kept") for label in ("c0", "c1", "c2")} <= _hidden(table)
+    assert [table.value(r, "months") for r in range(4)] == [None, None, None, 7.763462]
 
 
 # --- the issue's example -----------------------------------------------------------------
