@@ -59,6 +59,26 @@ def test_the_total_row_stays_shown_where_inner_cells_can_cover():
     assert table.rows[-1] == ["Total", 7, 11, 18]
 
 
+def test_a_secondary_total_gives_way_to_an_inner_count_that_protects_as_well():
+    """The men's 4 of c3, beside c0's 19 under the men's total of 23: c0's men go to
+    cover it, and then a shown count of c3's lines, where only totals are left — the
+    search takes c0's row total of 56 (a sum, before the totals 23 and 65). c0's women
+    (37), an inner count one equation further out, protect as well, so the 56 gives way
+    to them and stays shown."""
+    table = suppress_table(gender_grid([(37, 19), (4, 0), (1, 0), (0, 4)]), LIMIT)
+    assert _hidden(table) == {
+        ("c0", "women"),
+        ("c0", "men"),
+        ("c1", "women"),
+        ("c1", "total"),
+        ("c2", "women"),
+        ("c2", "total"),
+        ("c3", "men"),
+        ("c3", "total"),
+    }
+    assert table.rows[0] == ["c0", None, None, 56]
+
+
 def _by_group(
     key: str,
     groups: list[tuple[str, int, int]],
