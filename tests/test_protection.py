@@ -6,6 +6,8 @@ reader knows exactly (no record keys, so no perturbation)."""
 
 from __future__ import annotations
 
+import pytest
+
 from samspar.reports.cells import collect
 from samspar.reports.protection import Check
 from samspar.reports.suppression import suppress_table
@@ -97,3 +99,13 @@ def test_a_count_no_table_shows_may_be_zero():
     (rest,) = check.implied
     assert check.bounds(rest, check.implied) == (0.0, None)
     assert _hidden(suppress_table(table, LIMIT)) == {("row", "work"), ("row", "studies")}
+
+
+def test_a_shown_count_that_is_not_a_whole_number_is_an_error():
+    """A count column holding a mean is a mistake in the report, not something to
+    protect: it stops with the value named."""
+    table = _one_row({"a": 2, "b": 30})
+    table.rows[0][2] = 30.5
+    cells = collect([table])
+    with pytest.raises(TypeError, match=r"a shown count is a whole number, not 30\.5"):
+        Check(cells, [], LIMIT)

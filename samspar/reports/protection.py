@@ -51,7 +51,6 @@ class Check:
     def __init__(self, cells: Cells, small: Collection[Key], limit: int) -> None:
         self.cells = cells
         self.small = [k for k in cells.quantities if k in small]  # in order of appearance
-        self.limit = limit
         self.implied = {k for k, q in cells.quantities.items() if not q.shown}
         self.known: dict[Key, tuple[int, int]] = {}
         for key, quantity in cells.quantities.items():
