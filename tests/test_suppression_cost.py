@@ -79,6 +79,48 @@ def test_a_secondary_total_gives_way_to_an_inner_count_that_protects_as_well():
     assert table.rows[0] == ["c0", None, None, 56]
 
 
+@pytest.mark.parametrize(
+    ("rows", "hidden"),
+    [
+        # c2's row total (6) covers the women's 2 of c3 through the total column; the
+        # inner counts near it are hidden already or would leave a small count pinned.
+        (
+            [(0, 0), (3, 5), (2, 4), (2, 0)],
+            {"c1 women", "c1 men", "c2 women", "c2 men", "c2 total", "c3 women", "c3 total"},
+        ),
+        # The women's total (108) covers the men's total of 4: shown, it would give the
+        # 4 back from the grand total, whichever inner count went instead.
+        (
+            [(31, 2), (40, 0), (33, 0), (4, 2)],
+            {"c0 women", "c0 men", "c3 women", "c3 men", "Total women", "Total men"},
+        ),
+    ],
+)
+def test_a_secondary_total_stays_where_no_inner_count_protects_as_well(rows, hidden):
+    table = suppress_table(gender_grid(rows), LIMIT)
+    assert {f"{label} {key}" for label, key in _hidden(table)} == hidden
+
+
+def test_an_inner_cover_is_not_swapped():
+    """Only totals and sums give way: c2's men (35), an inner cover, stay hidden though
+    c2's women (39) would protect as well."""
+    table = suppress_table(
+        grid([(3, 3, 0), (4, 0, 1), (39, 35, 2)], ("women", "men", "other")), LIMIT
+    )
+    assert ("c2", "men") in _hidden(table)
+    assert table.rows[2][1] == 39
+
+
+def test_redundancy_elimination_shows_the_most_expensive_cover_again():
+    """c0's one woman: the search hides c0's other (11), then c0's men (30), then c2's
+    women (37). Either of the 11 and the 30 keeps row c0 open; the most expensive is
+    tried first, so the 30 is shown again and the 11 stays hidden."""
+    rows = [(1, 30, 11), (0, 2, 4), (37, 4, 3)]
+    table = suppress_table(grid(rows, ("women", "men", "other")), LIMIT)
+    assert ("c0", "other") in _hidden(table)
+    assert table.rows[0] == ["c0", None, 30, None, 42]
+
+
 def _by_group(
     key: str,
     groups: list[tuple[str, int, int]],
