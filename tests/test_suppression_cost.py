@@ -355,6 +355,22 @@ def test_a_mean_over_too_few_is_hidden():
     assert table.rows[1] == ["2024", 40, 10, 30, 75.0, 15.0]
 
 
+def test_a_mean_hides_exactly_when_its_population_is_below_the_threshold():
+    """Means over 1 and 4 people hide; over 5 (the threshold) and 30 they show; over
+    nobody there is no mean, and an empty cell is not marked hidden."""
+    rows = [
+        ("none", 10, 10, None),
+        ("one", 10, 9, 12.0),
+        ("four", 10, 6, 11.0),
+        ("five", 10, 5, 9.5),
+        ("many", 40, 10, 15.0),
+    ]
+    table = suppress_table(_throughput(rows), LIMIT)  # type: ignore[arg-type]
+    hidden = [(r, "months") in table.suppressed for r in range(len(rows))]
+    assert hidden == [False, True, True, False, False]
+    assert [table.value(r, "months") for r in (3, 4)] == [9.5, 15.0]
+
+
 def test_the_means_of_a_sum_of_rows_do_not_give_hidden_counts_back():
     """Women and men with their kept counts hidden under a shown total: the three means
     would make one more equation (32 × 17.2875 = 18 × w + 16.1 × m) and give both back,
