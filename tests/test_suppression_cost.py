@@ -382,6 +382,22 @@ def test_the_means_of_a_sum_of_rows_do_not_give_hidden_counts_back():
     assert table.value(2, "months") == 17.2875
 
 
+def test_the_youngest_make_no_equation_for_the_means_after_them():
+    """The youngest of a sum of rows do not add up as means do (19 × 32 ≠ 19 × 20 +
+    21 × 12): they make no equation — taken as one, it would have no answer and leave
+    the reader's check of the means after them without a claim. The youngest stay
+    shown; the means of the rows with hidden kept counts go, as without them."""
+    table = _throughput(
+        [("Women", 23, 3, 18.0), ("Men", 14, 2, 16.1), ("Total", 37, 5, 17.2875)], total_row=True
+    )
+    table.columns.insert(-1, Column("youngest", "Youngest", Kind.NUMBER, "kept"))
+    for row, youngest in zip(table.rows, (19, 21, 19), strict=True):
+        row.insert(-1, youngest)
+    suppress_table(table, LIMIT)
+    assert [table.value(r, "youngest") for r in range(3)] == [19, 21, 19]
+    assert [table.value(r, "months") for r in range(3)] == [None, None, 17.2875]
+
+
 def test_the_means_of_a_sum_of_rows_stay_where_they_give_nothing_small_back():
     """Early dropouts 1, 1 and 2 (the year of an annual report): the kept counts 20, 12
     and 32 are all hidden to cover them. The three means make one more equation, but it
