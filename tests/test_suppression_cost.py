@@ -382,19 +382,27 @@ def test_the_means_of_a_sum_of_rows_do_not_give_hidden_counts_back():
     assert table.value(2, "months") == 17.2875
 
 
-def test_the_youngest_make_no_equation_for_the_means_after_them():
-    """The youngest of a sum of rows do not add up as means do (19 × 32 ≠ 19 × 20 +
-    21 × 12): they make no equation — taken as one, it would have no answer and leave
-    the reader's check of the means after them without a claim. The youngest stay
-    shown; the means of the rows with hidden kept counts go, as without them."""
+@pytest.mark.parametrize(
+    "before",
+    [
+        # The youngest do not add up as means do (19 × 32 ≠ 19 × 20 + 21 × 12): taken
+        # as an equation, it would have no answer and leave the check without a claim.
+        (19, 21, 19),
+        # A mean of 0 in every row gives an equation with no terms.
+        (0.0, 0.0, 0.0),
+    ],
+)
+def test_a_column_that_makes_no_equation_leaves_the_means_after_it_to_their_check(before):
+    """A NUMBER column before the months that makes no equation of a sum of rows: it
+    stays shown, and the means of the rows with hidden kept counts go, as without it."""
     table = _throughput(
         [("Women", 23, 3, 18.0), ("Men", 14, 2, 16.1), ("Total", 37, 5, 17.2875)], total_row=True
     )
-    table.columns.insert(-1, Column("youngest", "Youngest", Kind.NUMBER, "kept"))
-    for row, youngest in zip(table.rows, (19, 21, 19), strict=True):
-        row.insert(-1, youngest)
+    table.columns.insert(-1, Column("before", "Before", Kind.NUMBER, "kept"))
+    for row, value in zip(table.rows, before, strict=True):
+        row.insert(-1, value)
     suppress_table(table, LIMIT)
-    assert [table.value(r, "youngest") for r in range(3)] == [19, 21, 19]
+    assert tuple(table.value(r, "before") for r in range(3)) == before
     assert [table.value(r, "months") for r in range(3)] == [None, None, 17.2875]
 
 
