@@ -428,6 +428,35 @@ def test_the_means_hide_where_they_leave_a_hidden_count_one_whole_number():
     assert [table.value(r, "months") for r in range(4)] == [None, None, None, 7.763462]
 
 
+def test_two_means_that_give_nothing_small_back_are_each_checked_with_the_other():
+    """The year of test_the_means_of_a_sum_of_rows_stay_…, with a second mean (age at
+    the end: 30, 38 and 33 years): its equation joins the months' — a reader has both —
+    and together they still leave the early dropouts open, so both stay shown."""
+    table = _throughput(
+        [("Women", 21, 1, 16.5), ("Men", 13, 1, 18.5), ("Total", 34, 2, 17.25)], total_row=True
+    )
+    table.columns.append(Column("age", "Mean age", Kind.NUMBER, "kept"))
+    for row, age in zip(table.rows, (30.0, 38.0, 33.0), strict=True):
+        row.append(age)
+    suppress_table(table, LIMIT)
+    assert [table.value(r, "months") for r in range(3)] == [16.5, 18.5, 17.25]
+    assert [table.value(r, "age") for r in range(3)] == [30.0, 38.0, 33.0]
+
+
+def test_a_row_with_nobody_to_average_adds_nothing_to_the_means_equation():
+    """Three ended who were all early dropouts have no mean months (an empty cell, not a
+    hidden one); the means of women and men still go with their hidden kept counts."""
+    rows = [
+        ("Women", 23, 3, 18.0),
+        ("Men", 14, 2, 16.1),
+        ("Unknown", 3, 3, None),
+        ("Total", 40, 8, 17.2875),
+    ]
+    table = suppress_table(_throughput(rows, total_row=True), LIMIT)  # type: ignore[arg-type]
+    assert [table.value(r, "months") for r in range(4)] == [None, None, None, 17.2875]
+    assert (2, "months") not in table.suppressed
+
+
 # --- the issue's example -----------------------------------------------------------------
 
 
