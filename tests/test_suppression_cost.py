@@ -457,6 +457,16 @@ def test_a_row_with_nobody_to_average_adds_nothing_to_the_means_equation():
     assert (2, "months") not in table.suppressed
 
 
+def test_a_sum_of_rows_with_a_hidden_mean_makes_no_equation():
+    """c1's and c2's means are over 3 people each and hidden: a reader lacks them, so
+    the means of the sum make no equation, and c0's mean over 14 stays shown beside its
+    hidden kept count."""
+    rows = [("c0", 15, 1, 6.2), ("c1", 7, 4, 9.0), ("c2", 3, 0, 4.9), ("Total", 25, 5, 6.425)]
+    table = suppress_table(_throughput(rows, total_row=True), LIMIT)
+    assert ("c0", "kept") in _hidden(table)
+    assert [table.value(r, "months") for r in range(4)] == [6.2, None, None, 6.425]
+
+
 # --- the issue's example -----------------------------------------------------------------
 
 
