@@ -390,6 +390,8 @@ def test_the_means_of_a_sum_of_rows_do_not_give_hidden_counts_back():
         (19, 21, 19),
         # A mean of 0 in every row gives an equation with no terms.
         (0.0, 0.0, 0.0),
+        # The youngest 19.0, 19.05 and 19.0 miss a mean's sum by 0.6 only.
+        (19.0, 19.05, 19.0),
     ],
 )
 def test_a_column_that_makes_no_equation_leaves_the_means_after_it_to_their_check(before):
