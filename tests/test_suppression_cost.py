@@ -43,9 +43,9 @@ def test_an_inner_cell_covers_before_a_total():
 
 def test_the_total_row_stays_shown_where_inner_cells_can_cover():
     """The men's 1 and 1 of c1 and c2 add up to 2 under the men's total 11 beside c0's
-    9, so each is 1: a cover must go in the men's column. The total row's 11 is the
-    smaller count, but a total is hidden last: c0's men (9) go, and its row total with
-    them; the total row stays whole."""
+    9: covers go in the men's column and c0's row. The search takes the total row's men
+    on the way, but a total ranks highest, so redundancy elimination shows it again
+    first: c0's men (9) and c0's total stay hidden, and the total row stays whole."""
     table = suppress_table(gender_grid([(0, 9), (3, 1), (4, 1)]), LIMIT)
     assert _hidden(table) == {
         ("c0", "men"),
