@@ -79,6 +79,18 @@ def test_a_secondary_total_gives_way_to_an_inner_count_that_protects_as_well():
     assert table.rows[0] == ["c0", None, None, 56]
 
 
+def test_every_secondary_total_that_can_give_way_does():
+    """The table of the test above twice, in columns a–b and c–d: each copy's row total
+    of 56 gives way to its inner count of 37, the second as well as the first."""
+    rows = [(37, 19), (4, 0), (1, 0), (0, 4)]
+    table = suppress_table(
+        grid([(*r, 0, 0) for r in rows] + [(0, 0, *r) for r in rows], ("a", "b", "c", "d")),
+        LIMIT,
+    )
+    assert [table.rows[r][5] for r in (0, 4)] == [56, 56]
+    assert {("c0", "a"), ("c0", "b"), ("c4", "c"), ("c4", "d")} <= _hidden(table)
+
+
 @pytest.mark.parametrize(
     ("rows", "hidden"),
     [
