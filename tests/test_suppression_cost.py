@@ -91,6 +91,27 @@ def test_every_secondary_total_that_can_give_way_does():
     assert {("c0", "a"), ("c0", "b"), ("c4", "c"), ("c4", "d")} <= _hidden(table)
 
 
+def test_after_a_swap_a_cover_no_longer_needed_is_shown_again():
+    """c0's row total (56) gives way to c0's a (37), as in the tests above; with the 37
+    hidden, c1's row total of 7, which the search had taken as well, is needed no more
+    and is shown again."""
+    table = suppress_table(
+        grid([(37, 19, 0), (4, 0, 3), (1, 0, 2), (0, 4, 0)], ("a", "b", "c")), LIMIT
+    )
+    assert [table.rows[r][4] for r in (0, 1)] == [56, 7]
+    assert _hidden(table) == {
+        ("c0", "a"),
+        ("c0", "b"),
+        ("c1", "a"),
+        ("c1", "c"),
+        ("c2", "a"),
+        ("c2", "c"),
+        ("c2", "total"),
+        ("c3", "b"),
+        ("c3", "total"),
+    }
+
+
 @pytest.mark.parametrize(
     ("rows", "hidden"),
     [
