@@ -134,6 +134,16 @@ def test_a_secondary_total_stays_where_no_inner_count_protects_as_well(rows, hid
     assert {f"{label} {key}" for label, key in _hidden(table)} == hidden
 
 
+def test_a_secondary_total_gives_way_to_an_inner_count_only():
+    """The total row's c (56) covers in the total row; no inner count protects as well,
+    so it stays hidden — the total row's a (42), cheaper but a total too, is no
+    replacement."""
+    table = suppress_table(
+        grid([(37, 18, 0), (4, 0, 35), (1, 0, 19), (0, 4, 2)], ("a", "b", "c")), LIMIT
+    )
+    assert table.rows[-1] == ["Total", 42, None, None, 120]
+
+
 def test_an_inner_cover_is_not_swapped():
     """Only totals and sums give way: c2's men (35), an inner cover, stay hidden though
     c2's women (39) would protect as well."""
