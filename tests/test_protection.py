@@ -21,7 +21,7 @@ def _hidden(table: Table) -> set[tuple[str, str]]:
     return {(str(table.rows[r][0]), key) for r, key in table.suppressed}
 
 
-def _one_row(counts: dict[str, int], **extra: object) -> Table:
+def _one_row(counts: dict[str, int]) -> Table:
     """One row of counts and the total column that sums them."""
     keys = tuple(counts)
     return Table(
@@ -34,7 +34,6 @@ def _one_row(counts: dict[str, int], **extra: object) -> Table:
         ],
         [["row", *counts.values(), sum(counts.values())]],
         column_sums={"total": keys},
-        **extra,  # type: ignore[arg-type]
     )
 
 
