@@ -207,8 +207,8 @@ def test_what_hiding_a_count_costs():
     again = _by_group("again", [("A1", 6, 1)], total_row=None, row_sums={})
     cells = collect([groups, again])
     cost = {
-        (table.key, r, column): cost[:2]
-        for key, cost in costs(cells).items()
+        (table.key, r, column): each[:2]
+        for key, each in costs(cells).items()
         for table, r, column in cells.quantities[key].positions
     }
     assert cost["groups", 1, "women"] == cost["again", 0, "women"] == (INNER, 12)
