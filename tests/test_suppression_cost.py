@@ -91,7 +91,23 @@ def test_every_secondary_total_that_can_give_way_does():
     assert {("c0", "a"), ("c0", "b"), ("c4", "c"), ("c4", "d")} <= _hidden(table)
 
 
-def test_after_a_swap_a_cover_no_longer_needed_is_shown_again():
+@pytest.mark.parametrize(
+    ("rows", "sums"),
+    [
+        ([(1, 3, 19), (1, 0, 0), (0, 4, 20), (25, 0, 20)], ("c0", "c3")),
+        # The same rows, the one with the larger total first.
+        ([(25, 0, 20), (1, 3, 19), (1, 0, 0), (0, 4, 20)], ("c1", "c0")),
+    ],
+)
+def test_the_most_expensive_secondary_total_gives_way_first(rows, sums):
+    """The search covers with the row totals of 23 (1, 3, 19) and 45 (25, 0, 20). Either
+    could give way to the 20 in c of the row (0, 4, 20), but only one of them: with the
+    20 hidden, the other one is needed. The 45 costs more and is tried first, wherever
+    its row stands, so it is the one shown and the 23 stays hidden."""
+    table = suppress_table(grid(rows, ("a", "b", "c")), LIMIT)
+    small, large = (table.row_by_label(label) for label in sums)
+    assert (small[4], large[4]) == (None, 45)
+    assert large[1:4] == [None, 0, None]
     """c0's row total (56) gives way to c0's a (37), as in the tests above; with the 37
     hidden, c1's row total of 7, which the search had taken as well, is needed no more
     and is shown again."""
