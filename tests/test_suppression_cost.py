@@ -108,6 +108,23 @@ def test_the_most_expensive_secondary_total_gives_way_first(rows, sums):
     small, large = (table.row_by_label(label) for label in sums)
     assert (small[4], large[4]) == (None, 45)
     assert large[1:4] == [None, 0, None]
+
+
+def test_a_secondary_total_gives_way_to_the_cheapest_inner_count_one_equation_further_out():
+    """c2's 1 and 2 add up to a small 3 in the total column: with c0's b (19) and d (50)
+    hidden for c3's 4 and c4's 2, the rest of that column would give it back, so the
+    search hides c1's row total (7). c1's own counts are small or zero, but opening
+    c0's row, one equation further out, protects as well: its c (37) is hidden instead,
+    the cheapest of c0's 60 and 37, and the 7 is shown."""
+    table = suppress_table(
+        grid([(60, 19, 37, 50), (4, 0, 3, 0), (1, 0, 2, 0), (0, 4, 0, 0), (0, 0, 0, 2)], "abcd"),
+        LIMIT,
+    )
+    assert table.rows[0] == ["c0", 60, None, None, None, 166]
+    assert table.rows[1] == ["c1", None, 0, None, 0, 7]
+
+
+def test_after_a_swap_a_cover_no_longer_needed_is_shown_again():
     """c0's row total (56) gives way to c0's a (37), as in the tests above; with the 37
     hidden, c1's row total of 7, which the search had taken as well, is needed no more
     and is shown again."""
