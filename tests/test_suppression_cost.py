@@ -124,6 +124,17 @@ def test_a_secondary_total_gives_way_to_the_cheapest_inner_count_one_equation_fu
     assert table.rows[1] == ["c1", None, 0, None, 0, 7]
 
 
+def test_a_total_that_gives_way_is_shown_before_the_next_is_tried():
+    """The search covers with the row totals of c4 (14) and c0 (5). The 14 gives way to
+    c4's d (9) and is shown at once. c0's 5 could give way to c5's b (5) only with the
+    14 still hidden, so it stays hidden beside c2's a (10), and the 5 of c5 is shown."""
+    rows = [(2, 0, 0, 3), (0, 5, 1, 0), (10, 5, 1, 0), (0, 0, 1, 0), (0, 0, 5, 9), (2, 5, 0, 1)]
+    table = suppress_table(grid(rows, "abcd"), LIMIT)
+    assert table.rows[4] == ["c4", 0, 0, None, None, 14]
+    assert table.rows[5] == ["c5", None, 5, 0, None, 8]
+    assert _hidden(table) >= {("c0", "total"), ("c2", "a")}
+
+
 def test_after_a_swap_a_cover_no_longer_needed_is_shown_again():
     """c0's row total (56) gives way to c0's a (37), as in the tests above; with the 37
     hidden, c1's row total of 7, which the search had taken as well, is needed no more
