@@ -18,8 +18,16 @@ from samspar.reports.catalogue import REPORTS
 from samspar.reports.cellkey import perturbed
 from samspar.reports.cells import collect
 from samspar.reports.scope import Level, ReportScope
-from samspar.reports.suppression import INNER, SUM, TOTAL, costs, rank_of, suppress_table
-from samspar.reports.tables import Column, Kind, Table
+from samspar.reports.suppression import (
+    INNER,
+    SUM,
+    TOTAL,
+    costs,
+    rank_of,
+    suppress_table,
+    suppress_tables,
+)
+from samspar.reports.tables import Column, Dims, Kind, Table
 from tests.factories import make_user
 from tests.grid import gender_grid, grid
 from tests.reader import given_away
@@ -554,6 +562,59 @@ def test_a_sum_of_rows_with_a_hidden_mean_makes_no_equation():
     table = suppress_table(_throughput(rows, total_row=True), LIMIT)
     assert ("c0", "kept") in _hidden(table)
     assert [table.value(r, "months") for r in range(4)] == [6.2, None, None, 6.425]
+
+
+def _women(key: str, mean: str, rows: list[tuple[str, Dims, int, int, float | None]]) -> Table:
+    """A throughput table of a report filtered to women: rows (label, dims, ended, early
+    dropouts, ``mean`` of the others), the last the total row. Without a gender of its
+    own, a row counts the women, as the filter says."""
+    return Table(
+        key,
+        key,
+        [
+            Column("group", "Group", Kind.LABEL),
+            Column("ended", "Ended", dims={"outcome": "ended"}),
+            Column("dropouts", "Early dropouts", dims={"outcome": "dropout"}),
+            Column("kept", "Ended, not early dropouts", dims={"outcome": "kept"}),
+            Column(mean, mean.capitalize(), Kind.NUMBER, "kept"),
+        ],
+        [[label, ended, out, ended - out, value] for label, _dims, ended, out, value in rows],
+        total_row=len(rows) - 1,
+        column_sums={"ended": ("dropouts", "kept")},
+        dims={"gender": "K", "population": "ended"},
+        row_dims=[dims for _label, dims, *_rest in rows],
+    )
+
+
+def test_a_sum_of_rows_that_counts_the_same_people_twice_makes_no_means_equation():
+    """Filtered to women, the women's row and the total row of a table by gender are one
+    count: their terms in the means' equation cancel, and it has none. (Had they not,
+    it would say 22 × 31.5 = 0 — nobody — and with no answer, leave the check of every
+    mean linked to it without a claim.) The table by group shows c0's 22 as well, and its
+    means leave c0's early dropouts one whole number, so they go; the ages stay."""
+    by_gender = _women(
+        "by_gender",
+        "age",
+        [
+            ("Women", {"group": "c0"}, 24, 2, 31.5),
+            ("Men", {"group": "c0", "gender": "M"}, 0, 0, None),
+            ("Total", {"group": "c0"}, 24, 2, 31.5),
+        ],
+    )
+    by_group = _women(
+        "by_group",
+        "months",
+        [
+            ("c0", {"group": "c0"}, 24, 2, 2.3),
+            ("c1", {"group": "c1"}, 11, 2, 16.6),
+            ("c2", {"group": "c2"}, 23, 2, 9.7),
+            ("Total", {}, 58, 6, 7.763462),
+        ],
+    )
+    suppress_tables([by_gender, by_group], LIMIT)
+    assert (0, "kept") in by_gender.suppressed
+    assert [by_gender.value(r, "age") for r in range(3)] == [31.5, None, 31.5]
+    assert [by_group.value(r, "months") for r in range(4)] == [None, None, None, 7.763462]
 
 
 # --- the issue's example -----------------------------------------------------------------

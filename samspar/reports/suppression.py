@@ -78,16 +78,17 @@ def suppress(parts: Sequence[Built]) -> None:
     if not parts:
         return
     limit = max(threshold(part.scope) for part in parts)
-    _suppress([table for part in parts for table in part.report.tables], limit)
+    suppress_tables([table for part in parts for table in part.report.tables], limit)
 
 
 def suppress_table(table: Table, limit: int) -> Table:
     """One table on its own, as a publication of its own."""
-    _suppress([table], limit)
+    suppress_tables([table], limit)
     return table
 
 
-def _suppress(tables: list[Table], limit: int) -> None:
+def suppress_tables(tables: list[Table], limit: int) -> None:
+    """The tables of one publication together, with ``limit`` as the threshold."""
     cells = collect(tables)
     small = {k for k, q in cells.quantities.items() if any(0 < v < limit for v in q.values)}
     check = Check(cells, small, limit)
