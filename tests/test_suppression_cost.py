@@ -406,7 +406,12 @@ def _derivable(exact: Table, hidden: set[tuple[int, str]]) -> bool:
 # --- shares and means -------------------------------------------------------------------
 
 
-def _throughput(rows: list[tuple[str, int, int, float]], *, total_row: bool = False) -> Table:
+def _throughput(
+    rows: list[tuple[str, int, int, float]],
+    *,
+    total_row: bool = False,
+    row_sums: dict[int, tuple[int, ...]] | None = None,
+) -> Table:
     """Rows (label, ended, early dropouts, mean months of the others)."""
     return Table(
         "throughput",
@@ -425,6 +430,7 @@ def _throughput(rows: list[tuple[str, int, int, float]], *, total_row: bool = Fa
         ],
         total_row=len(rows) - 1 if total_row else None,
         column_sums={"ended": ("dropouts", "kept")},
+        row_sums=row_sums or {},
     )
 
 
@@ -552,6 +558,28 @@ def test_a_row_with_nobody_to_average_adds_nothing_to_the_means_equation():
     table = suppress_table(_throughput(rows, total_row=True), LIMIT)  # type: ignore[arg-type]
     assert [table.value(r, "months") for r in range(4)] == [None, None, None, 17.2875]
     assert (2, "months") not in table.suppressed
+
+
+def test_the_means_of_a_sum_of_rows_whose_every_count_is_hidden_are_checked_too():
+    """A is A1 and A2; the total is A and B. A's early dropouts 1, 2 and 3 are hidden,
+    and so are their kept counts 11, 5 and 16 that cover them, every count of A's sum.
+    Its means still make an equation (16 × 10.8375 = 11 × 12.9 + 5 × 6.3): with the 5
+    dropouts of the total, it leaves A2's between 2 and 2.31, so A's means go. Then the
+    total's sum lacks A's mean and makes no equation: B's 21.0 stays."""
+    rows = [
+        ("A", 19, 3, 10.8375),
+        ("A1", 12, 1, 12.9),
+        ("A2", 7, 2, 6.3),
+        ("B", 27, 2, 21.0),
+        ("Total", 46, 5, 17.034146),
+    ]
+    table = suppress_table(
+        _throughput(rows, total_row=True, row_sums={0: (1, 2), 4: (0, 3)}), LIMIT
+    )
+    assert {(label, key) for label in ("A", "A1", "A2") for key in ("dropouts", "kept")} <= (
+        _hidden(table)
+    )
+    assert [table.value(r, "months") for r in range(5)] == [None, None, None, 21.0, 17.034146]
 
 
 def test_a_sum_of_rows_with_a_hidden_mean_makes_no_equation():

@@ -29,7 +29,7 @@ afterwards (docs/roles.md, "How suppression works").
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
@@ -271,13 +271,13 @@ def _hide_weighted_means(check: Check, tables: list[Table], hidden: set[Key]) ->
                 equations.append(equation)
 
 
-def _mean_sums(table: Table) -> list[tuple[Column, tuple[int, ...]]]:
+def _mean_sums(table: Table) -> Iterator[tuple[Column, tuple[int, ...]]]:
     """(mean column, (total row, part rows…)) where every mean is shown and a count of
-    the sum is hidden."""
+    the sum is hidden. A generator: each sum is looked at once the sums before it are
+    checked, so a sum whose mean one of them hid gives no equation (a reader lacks it)."""
     sums = dict(table.row_sums)
     if table.total_row is not None and table.total_row not in sums:
         sums[table.total_row] = tuple(r for r in range(len(table.rows)) if r != table.total_row)
-    found = []
     for column in (c for c in table.columns if is_mean(c) and c.base_row is None):
         (source,) = column.sources
         for total, parts in sums.items():
@@ -285,5 +285,4 @@ def _mean_sums(table: Table) -> list[tuple[Column, tuple[int, ...]]]:
             if all((r, column.key) not in table.suppressed for r in rows) and any(
                 (r, source) in table.suppressed for r in rows
             ):
-                found.append((column, rows))
-    return found
+                yield column, rows
