@@ -158,8 +158,7 @@ def _swap_totals(check: Check, cost: dict[Key, Cost], hidden: set[Key], primary:
     for key in sorted(hidden - primary, key=lambda k: cost[k], reverse=True):
         if cost[key][0] == INNER:
             continue
-        near = {k for e in cells.equations if key in e for k in e}
-        near |= {k for e in cells.equations if near & e.keys() for k in e}
+        near = _around(cells, _around(cells, {key}))
         inner = sorted(
             (
                 k
@@ -186,23 +185,26 @@ def _cover(
     count in an equation with one of them, else one equation further out."""
     reached = set(exposed)
     while reached:
-        equations = [e for e in cells.equations if any(k in reached for k in e)]
-        cover = _cheapest(cells, cost, [k for e in equations for k in e], hidden)
+        around = _around(cells, reached)
+        cover = _cheapest(cells, cost, around, hidden)
         if cover is not None:
             return cover
-        further = {k for e in equations for k in e if k in hidden or k in implied}
+        further = {k for k in around if k in hidden or k in implied}
         if further <= reached:
             return None
         reached |= further
     return None
 
 
-def _cheapest(cells: Cells, cost: dict[Key, Cost], keys: list[Key], hidden: set[Key]) -> Key | None:
+def _around(cells: Cells, keys: set[Key]) -> set[Key]:
+    """The quantities of every equation that holds one of ``keys``."""
+    return {k for e in cells.equations if not keys.isdisjoint(e) for k in e}
+
+
+def _cheapest(cells: Cells, cost: dict[Key, Cost], keys: set[Key], hidden: set[Key]) -> Key | None:
     """The shown, not hidden, non-zero quantity of ``keys`` that costs least (a zero is
     no cover: a reader knows a hidden cell is never a zero hidden for being small)."""
-    candidates = [
-        k for k in dict.fromkeys(keys) if k in cost and k not in hidden and cells.quantities[k].size
-    ]
+    candidates = [k for k in keys if k in cost and k not in hidden and cells.quantities[k].size]
     return min(candidates, key=lambda k: cost[k], default=None)
 
 
