@@ -175,6 +175,7 @@ def test_every_text_column_of_a_person_table_is_listed():
         "registry.Enrolment": {"residence_kind"},
         "registry.HistoricalEnrolment": {"residence_kind", "history_type", "history_change_reason"},
         "registry.FollowUp": set(),
+        "registry.HistoricalFollowUp": {"history_type", "history_change_reason"},
     }
     for holder in HOLDERS:
         model = holder.model_class()

@@ -48,6 +48,7 @@ ENROLMENT_FIELDS = [
 FOLLOW_UP_FIELDS = [
     "months_after",
     "date",
+    "reached",
     "supply",
     "occupation",
     "occupation_percent",

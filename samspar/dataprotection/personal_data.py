@@ -90,6 +90,13 @@ HOLDERS: tuple[Holder, ...] = (
         insats="enrolment__insats_id",
         in_extract=False,
     ),
+    Holder(
+        "registry.HistoricalFollowUp",
+        person="enrolment__person_id",
+        erase={"notes": ""},
+        insats="enrolment__insats_id",
+        in_extract=False,
+    ),
 )
 
 

@@ -47,6 +47,7 @@ from samspar.access.scoping import Role
 from samspar.access.twofactor import requires_two_factor
 from samspar.codelists import models as codes
 from samspar.core import crypto
+from samspar.core.months import add_months
 from samspar.core.personnummer import age_on, luhn_check_digit
 from samspar.demo import names, world
 from samspar.economics import seed004, typecases
@@ -188,12 +189,6 @@ def _poisson(rng: random.Random, lam: float) -> int:
         if p <= limit:
             return k
         k += 1
-
-
-def _add_months(day: dt.date, months: int) -> dt.date:
-    month0 = day.month - 1 + months
-    year, month = day.year + month0 // 12, month0 % 12 + 1
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def _weekday(day: dt.date) -> dt.date:
@@ -1063,7 +1058,7 @@ class _Builder:
             return
         works, studies = plan.works, plan.studies
         for months, keep in ((6, 1.0), (12, 0.7)):
-            day = _add_months(plan.end, months)
+            day = add_months(plan.end, months)
             if day > self.today or rng.random() >= keep:
                 return
             works = rng.random() < (0.85 if works else 0.1)

@@ -3,6 +3,7 @@ insats's plan, budget, financing and staff."""
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
@@ -164,6 +165,36 @@ class FollowUpMethod(models.TextChoices):
     VOLUME = "volume", _("Volume (counts only)")
 
 
+# At most this many follow-ups after exit per enrolment, each 1–60 months after the end.
+MAX_FOLLOW_UPS = 4
+FOLLOW_UP_MONTHS_MAX = 60
+
+
+def default_follow_up_months() -> list[int]:
+    """Six and twelve months after the end, as the förbund's follow-ups usually are."""
+    return [6, 12]
+
+
+def validate_follow_up_months(value: object) -> None:
+    """Whole months from 1 to 60, each once, in rising order, at most four."""
+    ok = (
+        isinstance(value, list)
+        and len(value) <= MAX_FOLLOW_UPS
+        and all(isinstance(m, int) and not isinstance(m, bool) for m in value)
+        and all(1 <= m <= FOLLOW_UP_MONTHS_MAX for m in value)
+        and value == sorted(set(value))
+    )
+    if not ok:
+        raise ValidationError(
+            _(
+                "Give at most %(count)s whole numbers of months from 1 to %(max)s, each "
+                "once, from the earliest, e.g. 6, 12."
+            ),
+            params={"count": MAX_FOLLOW_UPS, "max": FOLLOW_UP_MONTHS_MAX},
+            code="follow_up_months",
+        )
+
+
 class Insats(models.Model):
     forbund = models.ForeignKey(
         Forbund, models.PROTECT, related_name="insatser", verbose_name=_("samordningsförbund")
@@ -186,6 +217,16 @@ class Insats(models.Model):
     target_group = models.TextField(_("target group"), blank=True)
     trial_period_months = models.PositiveSmallIntegerField(
         _("trial period (months)"), default=0, validators=[MaxValueValidator(24)]
+    )
+    follow_up_months = models.JSONField(
+        _("follow-up after end (months)"),
+        default=default_follow_up_months,
+        blank=True,
+        validators=[validate_follow_up_months],
+        help_text=_(
+            "When the ended participants are followed up, in months after the end, e.g. "
+            "6, 12. Empty: no follow-up after exit."
+        ),
     )
 
     objects = RestrictedQuerySet["Insats"].as_manager()

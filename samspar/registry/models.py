@@ -277,13 +277,21 @@ class FollowUpQuerySet(RestrictedQuerySet["FollowUp"]):
 
 
 class FollowUp(models.Model):
-    """A follow-up some months after the end of an enrolment."""
+    """A participant's situation some months after the end of an enrolment (follow-up
+    after exit; the insats's ``follow_up_months``), or that they could not be reached.
+    The situation has the variables of the end: support, occupation and its extent,
+    works, studies."""
 
     enrolment = models.ForeignKey(Enrolment, models.CASCADE, related_name="follow_ups")
     months_after = models.PositiveSmallIntegerField(
         _("months after end"), validators=[MinValueValidator(1), MaxValueValidator(60)]
     )
     date = models.DateField(_("date"))
+    reached = models.BooleanField(
+        _("reached"),
+        default=True,
+        help_text=_("Untick if the participant could not be reached: no situation is kept."),
+    )
     supply = models.ManyToManyField("codelists.SupplyType", blank=True, verbose_name=_("support"))
     occupation = models.ForeignKey(
         "codelists.OccupationType",
@@ -298,6 +306,9 @@ class FollowUp(models.Model):
     works = models.BooleanField(_("works"), default=False)
     studies = models.BooleanField(_("studies"), default=False)
     notes = models.TextField(_("notes"), blank=True)
+    # As on Enrolment: every save through the services increments it (core.concurrency).
+    version = models.PositiveIntegerField(default=1, editable=False)
+    history = HistoricalRecords(m2m_fields=[supply])
 
     objects = FollowUpQuerySet.as_manager()
 
@@ -306,8 +317,37 @@ class FollowUp(models.Model):
         verbose_name = _("follow-up")
         verbose_name_plural = _("follow-ups")
         constraints = [
-            models.UniqueConstraint(fields=["enrolment", "months_after"], name="followup_unique")
+            models.UniqueConstraint(
+                fields=["enrolment", "months_after"],
+                name="followup_unique",
+                violation_error_message=_(
+                    "This follow-up is already registered for the enrolment."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(reached=True)
+                | Q(
+                    occupation__isnull=True,
+                    occupation_percent__isnull=True,
+                    works=False,
+                    studies=False,
+                ),
+                name="followup_not_reached_has_no_situation",
+                violation_error_message=_(
+                    "A participant who was not reached has no registered situation."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(occupation__isnull=False) | Q(occupation_percent__isnull=True),
+                name="followup_extent_needs_occupation",
+                violation_error_message=_(
+                    "An extent needs an occupation; leave both empty if unknown."
+                ),
+            ),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.enrolment_id}: {self.months_after}"
 
 
 class AnonymousReason(models.TextChoices):

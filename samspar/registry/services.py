@@ -21,11 +21,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from samspar.access.scoping import Action, can
-from samspar.codelists.models import EducationLevel, SupplyType
+from samspar.codelists.models import EducationLevel, OccupationType, SupplyType
 from samspar.core import concurrency, crypto, personnummer
+from samspar.registry import follow_ups
 from samspar.registry.models import (
     AnonymousEnrolment,
     Enrolment,
+    FollowUp,
     Person,
     StructuralCount,
     VolumeCount,
@@ -144,20 +146,21 @@ def _find_or_create_person(pnr: personnummer.Personnummer) -> Person:
 
 
 def _save_with_history(
-    enrolment: Enrolment, user: AbstractBaseUser, m2m: dict[str, Iterable[SupplyType] | None]
+    row: Enrolment | FollowUp, user: AbstractBaseUser, m2m: dict[str, Iterable[SupplyType] | None]
 ) -> None:
     """Save fields and supply types as ONE history record (simple-history would write one
-    per save and one per M2M change)."""
-    enrolment._history_user = user  # type: ignore[attr-defined]
-    enrolment.skip_history_when_saving = True  # type: ignore[attr-defined]
+    per save and one per M2M change); the record is a change ("~") even for a new row,
+    its first record."""
+    row._history_user = user  # type: ignore[union-attr]
+    row.skip_history_when_saving = True  # type: ignore[union-attr]
     try:
-        enrolment.save()
+        row.save()
         for name, values in m2m.items():
             if values is not None:
-                getattr(enrolment, name).set(list(values))
+                getattr(row, name).set(list(values))
     finally:
-        del enrolment.skip_history_when_saving  # type: ignore[attr-defined]
-    enrolment.save()
+        del row.skip_history_when_saving  # type: ignore[union-attr]
+    row.save()
 
 
 def _with_unknown_education(fields: dict[str, Any]) -> dict[str, Any]:
@@ -347,6 +350,126 @@ def end_enrolment(
         supply_after,
         {"end_date": end_date, "end_reason": end_reason, **fields},
     )
+
+
+def _check_follow_up(follow_up: FollowUp, supply: list[SupplyType]) -> None:
+    enrolment = follow_up.enrolment
+    problem = follow_ups.problem(enrolment)
+    if problem is not None:
+        raise ValidationError(problem)
+    assert enrolment.end_date is not None  # problem() said so
+    errors: dict[str, str] = {}
+    earliest = follow_ups.earliest(enrolment.end_date, follow_up.months_after)
+    if follow_up.date > timezone.localdate():
+        errors["date"] = _("The date cannot be in the future.")
+    elif follow_up.date < earliest:
+        errors["date"] = _(
+            "A follow-up %(months)s months after the end (%(end)s) can be made from %(date)s."
+        ) % {"months": follow_up.months_after, "end": enrolment.end_date, "date": earliest}
+    situation = (
+        supply,
+        follow_up.occupation,
+        follow_up.occupation_percent is not None,
+        follow_up.works,
+        follow_up.studies,
+    )
+    if not follow_up.reached and any(situation):
+        errors["reached"] = _(
+            "A participant who was not reached has no registered situation: empty it, or "
+            "tick Reached."
+        )
+    if errors:
+        raise ValidationError(errors)
+    try:
+        follow_up.full_clean(exclude=["enrolment"])
+    except ValidationError as e:
+        raise ValidationError(e.message_dict) from None
+
+
+@transaction.atomic
+def register_follow_up(
+    *,
+    user: AbstractBaseUser,
+    enrolment: Enrolment,
+    months_after: int,
+    date: dt.date,
+    reached: bool = True,
+    supply: Iterable[SupplyType] = (),
+    occupation: OccupationType | None = None,
+    occupation_percent: int | None = None,
+    works: bool = False,
+    studies: bool = False,
+    notes: str = "",
+) -> FollowUp:
+    """Register the participant's situation ``months_after`` months after the end of
+    ``enrolment`` (one of its insats's follow-up points), or that they were not reached
+    (``reached=False``, and no situation)."""
+    _require(user, Action.REGISTER, enrolment.insats)
+    if months_after not in enrolment.insats.follow_up_months:
+        raise ValidationError(
+            {
+                "months_after": _("The insats does not follow up %(months)s months after the end.")
+                % {"months": months_after}
+            }
+        )
+    if enrolment.follow_ups.filter(months_after=months_after).exists():
+        raise ValidationError(_("This follow-up is already registered for the enrolment."))
+    follow_up = FollowUp(
+        enrolment=enrolment,
+        months_after=months_after,
+        date=date,
+        reached=reached,
+        occupation=occupation,
+        occupation_percent=occupation_percent,
+        works=works,
+        studies=studies,
+        notes=notes.strip(),
+    )
+    chosen = list(supply)
+    _check_follow_up(follow_up, chosen)
+    with concurrency.unique_insert(
+        _("This follow-up was registered by someone else at the same moment.")
+    ):
+        _save_with_history(follow_up, user, {"supply": chosen})
+    return follow_up
+
+
+@transaction.atomic
+def update_follow_up(
+    *,
+    user: AbstractBaseUser,
+    follow_up: FollowUp,
+    version: int | None,
+    date: dt.date,
+    reached: bool,
+    supply: Iterable[SupplyType],
+    occupation: OccupationType | None,
+    occupation_percent: int | None,
+    works: bool,
+    studies: bool,
+    notes: str,
+) -> FollowUp:
+    """Correct a follow-up; the change is kept in its history. ``version`` as in
+    ``update_enrolment``: a save based on another version is refused."""
+    _require(user, Action.REGISTER, follow_up.enrolment.insats)
+    stored = concurrency.locked(follow_up)
+    concurrency.check_version(stored.version, version)
+    follow_up.date, follow_up.reached, follow_up.notes = date, reached, notes.strip()
+    follow_up.occupation, follow_up.occupation_percent = occupation, occupation_percent
+    follow_up.works, follow_up.studies = works, studies
+    chosen = list(supply)
+    _check_follow_up(follow_up, chosen)
+    follow_up.version = stored.version + 1
+    _save_with_history(follow_up, user, {"supply": chosen})
+    return follow_up
+
+
+@transaction.atomic
+def delete_follow_up(*, user: AbstractBaseUser, follow_up: FollowUp) -> None:
+    """Remove a follow-up registered by mistake; its history keeps what it said."""
+    _require(user, Action.REGISTER, follow_up.enrolment.insats)
+    follow_up._history_user = user  # type: ignore[attr-defined]
+    follow_up.delete()
 
 
 @transaction.atomic
