@@ -102,6 +102,33 @@ def enrol(user: User, insats: Insats, **overrides: Any) -> Enrolment:
     return services.register_enrolment(user=user, insats=insats, **start_fields(**overrides))
 
 
+def ended_enrolment(
+    user: User,
+    insats: Insats,
+    end: dt.date,
+    *,
+    reason: str = "arbete",
+    n: int = 0,
+    **end_fields: Any,
+) -> Enrolment:
+    """The ``n``th participant (born 1980-01-01 + n days), enrolled 200 days before
+    ``end`` and ended then with the end reason of code ``reason``."""
+    enrolment = enrol(
+        user,
+        insats,
+        personnummer_text=make_pnr(dt.date(1980, 1, 1) + dt.timedelta(days=n), man=n % 2 == 0),
+        start_date=end - dt.timedelta(days=200),
+        consent_date=end - dt.timedelta(days=200),
+    )
+    return services.end_enrolment(
+        user=user,
+        enrolment=enrolment,
+        end_date=end,
+        end_reason=code(codes.EndReason, reason),
+        **end_fields,
+    )
+
+
 def make_type_case_evaluation(
     user: User, forbund: Forbund, value_set: StandardValueSet, name: str = "Typfall"
 ) -> Evaluation:

@@ -35,7 +35,7 @@ from samspar.organisation.models import (
     StaffMember,
 )
 from samspar.registry import services as registry
-from samspar.registry.models import CountGender, Enrolment
+from samspar.registry.models import CountGender, Enrolment, FollowUp
 from tests.factories import (
     code,
     enrol,
@@ -81,6 +81,8 @@ class World:
     b: Side
     sysadmin: User
     enrolment: Enrolment
+    ended: Enrolment  # ended today, its follow-up a month after the end not registered
+    follow_up: FollowUp  # of another enrolment ended today
     staff: StaffMember
     evaluation: Evaluation  # type cases
     individuals: Evaluation  # registered individuals
@@ -213,6 +215,13 @@ def build() -> World:
     sysadmin.role_assignments.create(role=Role.SYSADMIN)
     a.users["sysadmin"] = b.users["sysadmin"] = sysadmin
     enrolment = _counts(a, today)
+    # A follow-up a month after the end may be registered from the end date on.
+    a.personal.follow_up_months = [1, 12]
+    a.personal.save(update_fields=["follow_up_months"])
+    ended, followed = Enrolment.objects.filter(insats=a.personal, end_date=today)[:2]
+    follow_up = registry.register_follow_up(
+        user=a.users["registrator"], enrolment=followed, months_after=1, date=today, reached=False
+    )
     organisation.set_insats_year(a.users["insats_manager"], a.personal, today.year, 30)
     staff = organisation.add_staff_member(
         a.users["insats_manager"],
@@ -238,6 +247,8 @@ def build() -> World:
         b=b,
         sysadmin=sysadmin,
         enrolment=enrolment,
+        ended=ended,
+        follow_up=follow_up,
         staff=staff,
         evaluation=evaluation,
         individuals=individuals,

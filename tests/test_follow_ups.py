@@ -17,7 +17,15 @@ from samspar.organisation.models import Insats
 from samspar.registry import follow_ups
 from samspar.registry import services as registry
 from samspar.registry.models import Enrolment, FollowUp
-from tests.factories import code, enrol, make_forbund, make_insats, make_pnr, make_user
+from tests.factories import (
+    code,
+    ended_enrolment,
+    enrol,
+    make_forbund,
+    make_insats,
+    make_pnr,
+    make_user,
+)
 
 TODAY = dt.date(2025, 5, 15)
 
@@ -50,23 +58,6 @@ def world(db):
     return insats, coach
 
 
-def _ended(coach, insats, end: dt.date, reason: str = "arbete", n: int = 0, **end_fields):
-    enrolment = enrol(
-        coach,
-        insats,
-        personnummer_text=make_pnr(dt.date(1980, 1, 1) + dt.timedelta(days=n), man=n % 2 == 0),
-        start_date=end - dt.timedelta(days=200),
-        consent_date=end - dt.timedelta(days=200),
-    )
-    return registry.end_enrolment(
-        user=coach,
-        enrolment=enrolment,
-        end_date=end,
-        end_reason=code(codes.EndReason, reason),
-        **end_fields,
-    )
-
-
 def _due(coach, today=TODAY) -> list[tuple[int, int, dt.date, bool]]:
     return [
         (d.enrolment.pk, d.months_after, d.due, d.upcoming)
@@ -80,11 +71,11 @@ def test_follow_ups_are_due_from_three_months_ago_to_a_month_ahead(world):
     of one on 15 December 2024 (due 15 June, upcoming); not one due 14 February or 16
     June. The 12-month point has its own window."""
     insats, coach = world
-    first = _ended(coach, insats, dt.date(2024, 8, 15), n=1)
-    _ended(coach, insats, dt.date(2024, 8, 14), n=2)  # due 14 February: too late
-    last = _ended(coach, insats, dt.date(2024, 12, 15), n=3)
-    _ended(coach, insats, dt.date(2024, 12, 16), n=4)  # due 16 June: not yet
-    year = _ended(coach, insats, dt.date(2024, 4, 30), n=5)  # 12 months: 30 April 2025
+    first = ended_enrolment(coach, insats, dt.date(2024, 8, 15), n=1)
+    ended_enrolment(coach, insats, dt.date(2024, 8, 14), n=2)  # due 14 February: too late
+    last = ended_enrolment(coach, insats, dt.date(2024, 12, 15), n=3)
+    ended_enrolment(coach, insats, dt.date(2024, 12, 16), n=4)  # due 16 June: not yet
+    year = ended_enrolment(coach, insats, dt.date(2024, 4, 30), n=5)  # 12 months: 30 April 2025
     assert _due(coach) == [
         (first.pk, 6, dt.date(2025, 2, 15), False),
         (year.pk, 12, dt.date(2025, 4, 30), False),
@@ -96,7 +87,7 @@ def test_a_month_end_is_due_on_the_last_day_of_a_shorter_month(world):
     """31 August + 6 months is 28 February: due on the 28th, listed from a month before
     (28 January) to the last day whose three months back reach it (31 May)."""
     insats, coach = world
-    enrolment = _ended(coach, insats, dt.date(2024, 8, 31), n=1)
+    enrolment = ended_enrolment(coach, insats, dt.date(2024, 8, 31), n=1)
     assert _due(coach, dt.date(2025, 1, 27)) == []
     assert _due(coach, dt.date(2025, 1, 28)) == [(enrolment.pk, 6, dt.date(2025, 2, 28), True)]
     assert _due(coach, dt.date(2025, 5, 31)) == [(enrolment.pk, 6, dt.date(2025, 2, 28), False)]
@@ -105,10 +96,10 @@ def test_a_month_end_is_due_on_the_last_day_of_a_shorter_month(world):
 
 def test_what_is_registered_early_dropouts_and_wrong_registrations_are_not_due(world):
     insats, coach = world
-    done = _ended(coach, insats, dt.date(2024, 11, 1), n=1)
-    _ended(coach, insats, dt.date(2024, 11, 2), n=2, early_dropout=True)
-    _ended(coach, insats, dt.date(2024, 11, 3), reason="felregistrering", n=3)
-    due = _ended(coach, insats, dt.date(2024, 11, 4), n=4)
+    done = ended_enrolment(coach, insats, dt.date(2024, 11, 1), n=1)
+    ended_enrolment(coach, insats, dt.date(2024, 11, 2), n=2, early_dropout=True)
+    ended_enrolment(coach, insats, dt.date(2024, 11, 3), reason="felregistrering", n=3)
+    due = ended_enrolment(coach, insats, dt.date(2024, 11, 4), n=4)
     registry.register_follow_up(
         user=coach, enrolment=done, months_after=6, date=dt.date(2025, 5, 2), reached=False
     )
@@ -126,15 +117,16 @@ def test_each_insats_has_its_own_follow_up_points(world):
     other.save()
     coach_both = make_user("both", Role.REGISTRATOR, insats=other)
     coach_both.role_assignments.create(role=Role.REGISTRATOR, insats=insats)
-    three = _ended(coach, insats, dt.date(2025, 2, 1), n=1)
-    _ended(coach, insats, dt.date(2024, 11, 14), n=2)  # 6 months (14 May): not a point here
-    _ended(coach_both, other, dt.date(2024, 11, 15), n=3)
+    three = ended_enrolment(coach, insats, dt.date(2025, 2, 1), n=1)
+    # 6 months after the next end (14 May) is not a point here.
+    ended_enrolment(coach, insats, dt.date(2024, 11, 14), n=2)
+    ended_enrolment(coach_both, other, dt.date(2024, 11, 15), n=3)
     assert _due(coach_both) == [(three.pk, 3, dt.date(2025, 5, 1), False)]
 
 
 def test_a_coach_sees_only_the_follow_ups_of_insatser_they_register_for(world):
     insats, coach = world
-    _ended(coach, insats, dt.date(2024, 11, 15), n=1)
+    ended_enrolment(coach, insats, dt.date(2024, 11, 15), n=1)
     other = make_insats(insats.forbund, "Ung framtid")
     stranger = make_user("stranger", Role.REGISTRATOR, insats=other)
     board = make_user("board", Role.BOARD, forbund=insats.forbund)
@@ -145,11 +137,11 @@ def test_a_coach_sees_only_the_follow_ups_of_insatser_they_register_for(world):
 
 def test_the_database_and_python_agree_on_who_is_followed_up(world):
     insats, coach = world
-    _ended(coach, insats, dt.date(2024, 11, 1), n=1)
-    _ended(coach, insats, dt.date(2024, 11, 2), n=2, early_dropout=True)
-    _ended(coach, insats, dt.date(2024, 11, 3), reason="felregistrering", n=3)
+    ended_enrolment(coach, insats, dt.date(2024, 11, 1), n=1)
+    ended_enrolment(coach, insats, dt.date(2024, 11, 2), n=2, early_dropout=True)
+    ended_enrolment(coach, insats, dt.date(2024, 11, 3), reason="felregistrering", n=3)
     enrol(coach, insats, personnummer_text=make_pnr(dt.date(1970, 5, 5), man=False))
-    gone = _ended(coach, insats, dt.date(2024, 11, 4), n=4)
+    gone = ended_enrolment(coach, insats, dt.date(2024, 11, 4), n=4)
     gone.person.anonymised_at = dt.datetime(2025, 1, 1, tzinfo=dt.UTC)
     gone.person.save()
     enrolments = Enrolment.objects.select_related("person", "end_reason")
@@ -175,7 +167,7 @@ def _register(coach, enrolment, **overrides):
 
 def test_a_follow_up_is_registered_with_its_situation_and_history(world):
     insats, coach = world
-    enrolment = _ended(coach, insats, dt.date(2024, 8, 20), n=1)
+    enrolment = ended_enrolment(coach, insats, dt.date(2024, 8, 20), n=1)
     follow_up = _register(coach, enrolment)
     stored = FollowUp.objects.get(pk=follow_up.pk)
     assert (stored.reached, stored.works, stored.occupation_percent) == (True, True, 75)
@@ -202,7 +194,7 @@ def test_a_follow_up_is_registered_with_its_situation_and_history(world):
 )
 def test_a_follow_up_that_does_not_add_up_is_refused_at_its_field(world, overrides, field, message):
     insats, coach = world
-    enrolment = _ended(coach, insats, dt.date(2024, 8, 20), n=1)
+    enrolment = ended_enrolment(coach, insats, dt.date(2024, 8, 20), n=1)
     with pytest.raises(ValidationError) as caught:
         _register(coach, enrolment, **overrides)
     assert message in " ".join(caught.value.message_dict[field])
@@ -219,7 +211,9 @@ def test_a_follow_up_that_does_not_add_up_is_refused_at_its_field(world, overrid
 def test_only_an_enrolment_that_ended_for_real_is_followed_up(world, end_fields, message):
     insats, coach = world
     reason = end_fields.pop("end_reason", "arbete")
-    enrolment = _ended(coach, insats, dt.date(2024, 8, 20), reason=reason, n=1, **end_fields)
+    enrolment = ended_enrolment(
+        coach, insats, dt.date(2024, 8, 20), reason=reason, n=1, **end_fields
+    )
     with pytest.raises(ValidationError, match=message):
         _register(coach, enrolment)
     active = enrol(coach, insats, personnummer_text=make_pnr(dt.date(1970, 5, 5), man=False))
@@ -229,7 +223,7 @@ def test_only_an_enrolment_that_ended_for_real_is_followed_up(world, end_fields,
 
 def test_a_follow_up_is_registered_once_and_only_by_its_registrators(world):
     insats, coach = world
-    enrolment = _ended(coach, insats, dt.date(2024, 8, 20), n=1)
+    enrolment = ended_enrolment(coach, insats, dt.date(2024, 8, 20), n=1)
     board = make_user("board", Role.BOARD, forbund=insats.forbund)
     with pytest.raises(PermissionDenied):
         _register(board, enrolment)
@@ -249,7 +243,7 @@ def test_a_follow_up_is_registered_once_and_only_by_its_registrators(world):
 
 def test_a_follow_up_is_corrected_on_its_version_and_removed_with_history(world):
     insats, coach = world
-    enrolment = _ended(coach, insats, dt.date(2024, 8, 20), n=1)
+    enrolment = ended_enrolment(coach, insats, dt.date(2024, 8, 20), n=1)
     follow_up = _register(coach, enrolment)
     changes = {
         "date": dt.date(2025, 2, 21),

@@ -32,6 +32,7 @@ from samspar.access import accounts, apitokens
 from samspar.access.scoping import Role
 from samspar.annual.chapters import CHAPTERS
 from samspar.codelists import models as codes
+from samspar.core.months import add_months
 from samspar.economics.models import Method, StandardValueSet
 from samspar.imports import services as imports
 from samspar.imports.models import ImportRun, Status
@@ -40,6 +41,7 @@ from samspar.organisation.models import FollowUpMethod, InsatsKind, MemberParty
 from samspar.registry import services as registry_services
 from tests.factories import (
     code,
+    ended_enrolment,
     enrol,
     make_forbund,
     make_insats,
@@ -172,6 +174,10 @@ TARGETS: dict[str, list[Target]] = {
     "enrolment-detail": [Target("registrator", _enrolment)],
     "enrolment-edit": [Target("registrator", _enrolment)],
     "enrolment-end": [Target("registrator", _enrolment)],
+    "follow-ups-due": [Target("registrator", _nothing)],
+    "follow-up-create": [Target("registrator", lambda w: {"pk": w.ended.pk, "months": 6})],
+    "follow-up-edit": [Target("registrator", lambda w: {"pk": w.follow_up.pk})],
+    "follow-up-delete": [Target("registrator", lambda w: {"pk": w.follow_up.pk})],
     "annual-report-latest": [Target("registrator", lambda w: {"pk": w.insats.pk})],
     "annual-report": [Target("registrator", _annual)],
     "annual-report-pdf": [Target("registrator", _annual, examples=DOCUMENT_EXAMPLES)],
@@ -283,6 +289,16 @@ def world(db):
         forbund=forbund,
     )
     enrolment = enrol(registrator, insats)
+    # Ended six months ago: its 6-month follow-up may be registered, its 12-month one
+    # not yet; and one registered a month earlier, to correct and remove.
+    ended = ended_enrolment(registrator, insats, add_months(timezone.localdate(), -6), n=1)
+    follow_up = registry_services.register_follow_up(
+        user=registrator,
+        enrolment=ended_enrolment(registrator, insats, add_months(timezone.localdate(), -7), n=2),
+        months_after=6,
+        date=timezone.localdate(),
+        reached=False,
+    )
     apitokens.create_token(  # so that the key page has a revoke button to fuzz
         user=registrator, name="System", expires_on=timezone.localdate() + dt.timedelta(days=9)
     )
@@ -369,6 +385,8 @@ def world(db):
         sysadmin=sysadmin,
         newcomer=newcomer,
         enrolment=enrolment,
+        ended=ended,
+        follow_up=follow_up,
         staff=staff,
         value_set=value_set,
         evaluation=evaluation,

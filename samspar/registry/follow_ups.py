@@ -128,16 +128,20 @@ class Point:
 
 
 def points(enrolment: Enrolment, today: dt.date) -> list[Point]:
-    """The follow-up points of ``enrolment`` (its insats's, and any other registered
-    before the insats changed them); none when it is not followed up."""
-    if problem(enrolment) is not None:
+    """The follow-up points of an ended ``enrolment``: its insats's, if it is followed
+    up, and every one registered (also one the insats no longer has, or of an enrolment
+    corrected since into one that is not followed up)."""
+    if enrolment.end_date is None:
         return []
-    assert enrolment.end_date is not None  # problem() said so
-    registered = {f.months_after: f for f in enrolment.follow_ups.all()}
+    followed = problem(enrolment) is None
+    registered = {
+        f.months_after: f
+        for f in enrolment.follow_ups.select_related("occupation").prefetch_related("supply")
+    }
+    planned = set(enrolment.insats.follow_up_months) if followed else set()
     result = []
-    for months in sorted(set(enrolment.insats.follow_up_months) | registered.keys()):
-        due = add_months(enrolment.end_date, months)
+    for months in sorted(planned | registered.keys()):
         follow_up = registered.get(months)
-        may = follow_up is None and earliest(enrolment.end_date, months) <= today
-        result.append(Point(months, due, follow_up, may))
+        may = followed and follow_up is None and earliest(enrolment.end_date, months) <= today
+        result.append(Point(months, add_months(enrolment.end_date, months), follow_up, may))
     return result

@@ -35,14 +35,16 @@ from samspar.registry.models import (
     UNKNOWN_LABEL,
     AnonymousEnrolment,
     Enrolment,
+    FollowUp,
 )
 from samspar.registry.unknowns import parse_years
 
 if TYPE_CHECKING:
     _EnrolmentForm = forms.ModelForm[Enrolment]
     _AnonymousForm = forms.ModelForm[AnonymousEnrolment]
+    _FollowUpForm = forms.ModelForm[FollowUp]
 else:  # ModelForm is generic only in the type stubs
-    _EnrolmentForm = _AnonymousForm = forms.ModelForm
+    _EnrolmentForm = _AnonymousForm = _FollowUpForm = forms.ModelForm
 
 
 class DateInput(forms.DateInput):
@@ -244,7 +246,7 @@ class EnrolmentFieldsForm(_EnrolmentForm):
                 del self.fields[name]
         for name, model in _CODE_LISTS.items():
             if name in self.fields:
-                self._limit_to_active(name, model)
+                _limit_to_active(self.fields[name], model, current, name)
         if "version" in self.fields and current is not None:
             self.fields["version"].initial = current.version
         if "municipality" in self.fields:
@@ -287,19 +289,6 @@ class EnrolmentFieldsForm(_EnrolmentForm):
                 else _("Ended early; the insats has no trial period set.")
             )
 
-    def _limit_to_active(self, name: str, model: type[CodeListEntry]) -> None:
-        """Only entries in use, plus those the enrolment already has."""
-        field = self.fields[name]
-        assert isinstance(field, forms.ModelChoiceField)
-        keep = Q(active=True)
-        if self.current is not None:
-            value = getattr(self.current, name)
-            if isinstance(value, Model):
-                keep |= Q(pk=value.pk)
-            elif value is not None and hasattr(value, "all"):
-                keep |= Q(pk__in=[o.pk for o in value.all()])
-        field.queryset = model._default_manager.filter(keep).order_by("sort_order", "code")
-
     def fieldsets(self) -> list[tuple[Any, list[forms.BoundField]]]:
         """The form's fields in the page's groups (Person / Start / Background / End)."""
         groups = []
@@ -320,6 +309,22 @@ class EnrolmentFieldsForm(_EnrolmentForm):
         if self.current is not None and data.get("version") is not None:
             services.check_unchanged(self.current, data["version"], ending=self.ends)
         return data
+
+
+def _limit_to_active(
+    field: forms.Field, model: type[CodeListEntry], current: Model | None, name: str
+) -> None:
+    """Only the code list's entries in use, plus those ``current`` (the record edited)
+    already has in its field ``name``."""
+    assert isinstance(field, forms.ModelChoiceField)
+    keep = Q(active=True)
+    if current is not None:
+        value = getattr(current, name)
+        if isinstance(value, Model):
+            keep |= Q(pk=value.pk)
+        elif value is not None and hasattr(value, "all"):
+            keep |= Q(pk__in=[o.pk for o in value.all()])
+    field.queryset = model._default_manager.filter(keep).order_by("sort_order", "code")
 
 
 def _names() -> tuple[forms.CharField, forms.CharField]:
@@ -428,6 +433,54 @@ class EndEnrolmentForm(EnrolmentFieldsForm):
 
     def service_kwargs(self) -> dict[str, Any]:
         """Arguments of ``services.end_enrolment``."""
+        return dict(self.cleaned_data)
+
+
+# --- Follow-up after exit ---------------------------------------------------------------
+
+
+class FollowUpForm(_FollowUpForm):
+    """The situation at one follow-up point, or "not reached". Like the enrolment forms
+    it never saves: the view calls ``register_follow_up`` or ``update_follow_up``."""
+
+    class Meta:
+        model = FollowUp
+        fields = [
+            "date",
+            "reached",
+            "supply",
+            "occupation",
+            "occupation_percent",
+            "works",
+            "studies",
+            "notes",
+        ]
+        widgets = {
+            "date": DateInput(),
+            "supply": _checks(),
+            "occupation_percent": _percent(),
+            "notes": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args: Any, current: FollowUp | None = None, **kwargs: Any) -> None:
+        if current is not None and not args and "data" not in kwargs:
+            kwargs.setdefault("initial", model_to_dict(current, fields=self.Meta.fields))
+        super().__init__(*args, **kwargs)
+        self.current = current
+        if current is None:
+            self.fields["date"].initial = timezone.localdate()
+        else:
+            self.fields["version"] = concurrency.version_field()
+            self.fields["version"].initial = current.version
+        occupation = self.fields["occupation"]
+        assert isinstance(occupation, forms.ModelChoiceField)
+        occupation.empty_label = str(UNKNOWN_LABEL)
+        for name, model in (("occupation", OccupationType), ("supply", SupplyType)):
+            _limit_to_active(self.fields[name], model, current, name)
+        self.fields["supply"].help_text = _("Leave every box empty if it is not known.")
+
+    def service_kwargs(self) -> dict[str, Any]:
+        """Arguments of ``register_follow_up`` / ``update_follow_up``."""
         return dict(self.cleaned_data)
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from samspar.registry import views
+from samspar.registry import follow_up_views, views
 
 urlpatterns = [
     path("insats/<int:insats_id>/deltagare/", views.enrolment_list, name="enrolment-list"),
@@ -14,4 +14,14 @@ urlpatterns = [
     path("deltagare/<int:pk>/", views.enrolment_detail, name="enrolment-detail"),
     path("deltagare/<int:pk>/andra/", views.enrolment_edit, name="enrolment-edit"),
     path("deltagare/<int:pk>/avsluta/", views.enrolment_end, name="enrolment-end"),
+    path("uppfoljning/", follow_up_views.follow_ups_due, name="follow-ups-due"),
+    path(
+        "deltagare/<int:pk>/uppfoljning/<int:months>/",
+        follow_up_views.follow_up_create,
+        name="follow-up-create",
+    ),
+    path("uppfoljning/<int:pk>/andra/", follow_up_views.follow_up_edit, name="follow-up-edit"),
+    path(
+        "uppfoljning/<int:pk>/ta-bort/", follow_up_views.follow_up_delete, name="follow-up-delete"
+    ),
 ]

@@ -13,6 +13,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -21,7 +22,7 @@ from samspar.access.models import AccessLog
 from samspar.access.scoping import Action, can
 from samspar.core import concurrency
 from samspar.organisation.models import Insats
-from samspar.registry import forms, selectors, services
+from samspar.registry import follow_ups, forms, selectors, services
 from samspar.registry.models import CountGender, Enrolment
 
 if TYPE_CHECKING:
@@ -42,7 +43,8 @@ def _insats(request: AuthenticatedRequest, insats_id: int, action: Action) -> In
     )
 
 
-def _enrolment(request: AuthenticatedRequest, pk: int, action: Action) -> Enrolment:
+def enrolment_or_404(request: AuthenticatedRequest, pk: int, action: Action) -> Enrolment:
+    """The enrolment if the user may ``action`` on its insats; 404 otherwise."""
     return get_object_or_404(
         Enrolment.objects.restrict(request.user, action).select_related(
             "person", "insats__forbund"
@@ -155,7 +157,7 @@ def _check(request: AuthenticatedRequest, insats: Insats, text: str) -> dict[str
 
 @login_required
 def enrolment_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    enrolment = _enrolment(request, pk, Action.VIEW_PERSONAL)
+    enrolment = enrolment_or_404(request, pk, Action.VIEW_PERSONAL)
     others = list(selectors.other_enrolments(request.user, enrolment))
     log_personal_data_read(
         request.user,
@@ -177,6 +179,7 @@ def enrolment_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "others": others,
             "history": selectors.enrolment_history(enrolment),
             "can_register": can(request.user, Action.REGISTER, enrolment.insats_id),
+            "follow_up_points": follow_ups.points(enrolment, timezone.localdate()),
         },
     )
 
@@ -184,7 +187,7 @@ def enrolment_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def enrolment_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    enrolment = _enrolment(request, pk, Action.REGISTER)
+    enrolment = enrolment_or_404(request, pk, Action.REGISTER)
     insats = enrolment.insats
     if request.method == "POST":
         form = forms.EditEnrolmentForm(request.POST, insats=insats, current=enrolment)
@@ -218,7 +221,7 @@ def enrolment_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def enrolment_end(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    enrolment = _enrolment(request, pk, Action.REGISTER)
+    enrolment = enrolment_or_404(request, pk, Action.REGISTER)
     insats = enrolment.insats
     if enrolment.end_date is not None and request.method == "GET":
         messages.error(request, _("The enrolment has already ended."))
