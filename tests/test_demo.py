@@ -233,10 +233,15 @@ class TestDemoWorld:
         assert not active.filter(
             Q(supply_after__isnull=False) | Q(works_after=True) | Q(occupation_after__isnull=False)
         ).exists()
-        for follow_up in FollowUp.objects.select_related("enrolment"):
+        for follow_up in FollowUp.objects.select_related("enrolment__insats"):
             assert follow_up.enrolment.end_date is not None
             assert not follow_up.enrolment.early_dropout
             assert follow_up.date > follow_up.enrolment.end_date
+            assert follow_up.months_after in follow_up.enrolment.insats.follow_up_months
+        # Some could not be reached, and have no situation.
+        not_reached = FollowUp.objects.filter(reached=False)
+        assert 0.05 < not_reached.count() / FollowUp.objects.count() < 0.3
+        assert not not_reached.filter(Q(works=True) | Q(occupation__isnull=False)).exists()
 
     def test_persons_have_valid_encrypted_identity_numbers(self, demo):
         persons = list(Person.objects.all())

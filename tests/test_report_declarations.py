@@ -596,6 +596,11 @@ DRAWN: dict[str, tuple[tuple[str, tuple[str, ...], str, str] | None, bool]] = {
     "education": (("bar", AGAINST_GENDER, "Utbildningsnivå", "Deltagare"), False),
     "time_in_insats": (("bar", AGAINST_GENDER, "Månader i insatsen", "Deltagare"), True),
     "end_reasons": (("bar", AGAINST_GENDER, "Avslutsanledning", "Deltagare"), True),
+    **{
+        f"follow_up_{by}_{months}": (("bar", ("works", "studies"), label, "Nådda (antal)"), True)
+        for by, label in (("gender", ""), ("end", "Vid avslutet"))
+        for months in (6, 12)
+    },
     "home_municipality": (("stacked", MUNICIPALITIES, "Insats", "Deltagare"), True),
     "inflow": (("stacked", ("carried_over", "new"), "Kommun", "Deltagare"), True),
     "referrers": (("bar", AGAINST_GENDER, "Remitterande aktör", "Deltagare"), False),

@@ -106,6 +106,8 @@ DROPOUT_SHARE = 0.08
 REENROL_SHARE = 0.04  # a new enrolment of someone who took part before
 TRANSFER_SHARE = 0.3  # of a team's new participants, those coming from its feeder team
 FOLLOW_UP_SHARE = 0.35
+# Of the follow-ups made, the share where the participant could not be reached.
+NOT_REACHED_SHARE = 0.15
 BATCH = 500
 
 # Relative number of starts per calendar month (summer and Christmas are quiet).
@@ -253,6 +255,7 @@ class _FollowUpPlan:
     percent: int
     works: bool
     studies: bool
+    reached: bool = True
 
 
 @dataclass(slots=True)
@@ -344,6 +347,9 @@ def build(*, seed: int = DEFAULT_SEED, scale: float = 1.0, today: dt.date | None
 class _Builder:
     def __init__(self, seed: int, scale: float, today: dt.date) -> None:
         self.rng = random.Random(seed)
+        # Whether a follow-up reached the participant: drawn apart, so that the rest of
+        # the world is what the main generator made before follow-ups could fail.
+        self.reach = random.Random(f"{seed}-reach")
         self.seed = seed
         self.scale = scale
         self.today = today
@@ -1070,6 +1076,9 @@ class _Builder:
             else:
                 occupation, percent = ("arbetssokande", 100) if rng.random() < 0.3 else ("ingen", 0)
                 supply = plan.supply_after or plan.supply_before
+            if self.reach.random() < NOT_REACHED_SHARE:
+                plan.follow_ups.append(_FollowUpPlan(months, day, [], "", 0, False, False, False))
+                continue
             plan.follow_ups.append(
                 _FollowUpPlan(months, day, list(supply), occupation, percent, works, studies)
             )
@@ -1121,8 +1130,9 @@ class _Builder:
                         enrolment=e,
                         months_after=f.months,
                         date=f.date,
-                        occupation_id=self.occupation_ids[f.occupation],
-                        occupation_percent=f.percent,
+                        reached=f.reached,
+                        occupation_id=self.occupation_ids[f.occupation] if f.reached else None,
+                        occupation_percent=f.percent if f.reached else None,
                         works=f.works,
                         studies=f.studies,
                     )

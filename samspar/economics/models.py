@@ -244,6 +244,18 @@ class Evaluation(models.Model):
     attribution_high = bound_field(_("attribution, high (%)"))
     drop_off_low = bound_field(_("drop-off, low (%)"))
     drop_off_high = bound_field(_("drop-off, high (%)"))
+    drop_off_measured = models.BooleanField(
+        _("drop-off measured by the follow-ups after exit"),
+        default=False,
+        help_text=_(
+            "At every save the drop-off and its range are measured from the follow-ups "
+            "of the evaluation's insats (or förbund) and period: of those who worked or "
+            "studied at the end, how many still do."
+        ),
+    )
+    # What a measured drop-off rests on (economics.persistence): {"months", "reached",
+    # "kept"}; None when the drop-off is assumed.
+    drop_off_basis = models.JSONField(null=True, blank=True, editable=False)
     spread_a = percent_field(_("spread of grade A values (± %)"), SPREADS["A"])
     spread_b = percent_field(_("spread of grade B values (± %)"), SPREADS["B"])
     spread_c = percent_field(_("spread of grade C values (± %)"), SPREADS["C"])

@@ -58,6 +58,9 @@ class EconomicsReport:
     switching_target: int = SWITCHING_MONTHS[0]
     # Individuals: the förbund's threshold that protects small groups (``privacy``).
     small_groups: int | None = None
+    # What a measured drop-off rests on (``persistence.MeasuredDropOff.as_json``); None
+    # when it is assumed.
+    drop_off_basis: dict[str, int] | None = None
 
     @property
     def switching_needed(self) -> float | None:

@@ -545,6 +545,7 @@ def evaluation_report(evaluation: Evaluation, *, with_simulation: bool = True) -
             for v in evaluation.value_set.values.all()
         ],
         created=timezone.localdate(evaluation.created_at),
+        drop_off_basis=evaluation.drop_off_basis,
         mapping=mapping_views(evaluation) if evaluation.method == Method.INDIVIDUALS else [],
         registry_as_of=evaluation.registry_as_of,
         uncertainty=uncertainty,

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from samspar.access.scoping import Action, can, forbund_q
-from samspar.economics import model, selectors
+from samspar.economics import model, persistence, selectors
 from samspar.economics.labels import problem_message
 from samspar.economics.models import (
     RANGED,
@@ -203,6 +203,7 @@ def save_evaluation(
     evaluation.full_clean(exclude=["registry_as_of"])
     group_rows = [{k: g[k] for k in GROUP_FIELDS} for g in groups]
     errors = _form_checks(evaluation, group_rows)
+    errors.update(_measure_drop_off(user, evaluation))
     names = [str(g["name"]) for g in group_rows]
     entries: dict[str, selectors.MappingEntry] = {}
     bad_mapping: dict[str, list[str]] = {}
@@ -248,6 +249,38 @@ def _read_registry(
         return {}  # refused as too few anyway
     problem = selectors.population_problem(evaluation, new=True)
     return {NON_FIELD_ERRORS: [problem_message(problem)]} if problem else {}
+
+
+def _measure_drop_off(
+    user: AbstractBaseUser | AnonymousUser, evaluation: Evaluation
+) -> dict[str, list[str]]:
+    """With ``drop_off_measured``, set the drop-off and its range from the follow-ups of
+    the evaluation's insats (or förbund) and period that the user may MANAGE; the error
+    where too few were reached."""
+    if not evaluation.drop_off_measured:
+        evaluation.drop_off_basis = None
+        return {}
+    enrolments = Enrolment.objects.restrict(user, Action.MANAGE).filter(
+        insats__forbund_id=evaluation.forbund_id
+    )
+    if evaluation.insats_id is not None:
+        enrolments = enrolments.filter(insats_id=evaluation.insats_id)
+    if evaluation.period_start is not None:
+        enrolments = enrolments.filter(end_date__gte=evaluation.period_start)
+    if evaluation.period_end is not None:
+        enrolments = enrolments.filter(end_date__lte=evaluation.period_end)
+    measured = persistence.measured_drop_off(enrolments)
+    if measured is None:
+        message = _(
+            "Fewer than %(count)s participants who worked or studied at the end were reached "
+            "at a follow-up after exit: the drop-off cannot be measured. Give it as an "
+            "assumption instead."
+        ) % {"count": persistence.MIN_REACHED}
+        return {"drop_off_measured": [message]}
+    evaluation.drop_off = measured.drop_off
+    evaluation.drop_off_low, evaluation.drop_off_high = measured.interval
+    evaluation.drop_off_basis = measured.as_json()
+    return {}
 
 
 def _model_problems(

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from samspar.reports.figures import (
     background,
+    follow_up,
     geography,
     organisation,
     outcomes,
@@ -22,7 +23,9 @@ from samspar.reports.figures import (
 from samspar.reports.scope import ReportScope, publication_period_problems
 from samspar.reports.tables import Report, Table, Text
 
-Selector = Callable[[ReportScope], Table]
+# A figure selector gives one table, or one per something the scope decides (the
+# follow-up points of its insatser).
+Selector = Callable[[ReportScope], Table | list[Table]]
 
 
 @dataclass(frozen=True)
@@ -31,7 +34,7 @@ class ReportSpec:
     title: Text
     description: Text
     selectors: Sequence[Selector]
-    figures: str  # the DOMAIN.md §4 numbers it answers, e.g. "1, 2"
+    figures: str  # the DOMAIN.md §4 numbers it answers, e.g. "1, 2"; "" for none
     # Its counts are per calendar year or are not counts of participants (the trend,
     # budget, staff): a reader without exact counts may choose several whole calendar
     # years, which give no count that the single years do not.
@@ -65,7 +68,11 @@ class ReportSpec:
 
     def compute(self, scope: ReportScope) -> Report:
         """The report with exact counts, for suppression to start from."""
-        return Report(self.key, self.title, [s(scope) for s in self.selectors], self.description)
+        tables: list[Table] = []
+        for selector in self.selectors:
+            made = selector(scope)
+            tables += made if isinstance(made, list) else [made]
+        return Report(self.key, self.title, tables, self.description)
 
 
 REPORTS: dict[str, ReportSpec] = {
@@ -140,6 +147,17 @@ REPORTS: dict[str, ReportSpec] = {
             _("Why enrolments ended, one reason per ended enrolment."),
             [outcomes.end_reasons],
             "9",
+        ),
+        ReportSpec(
+            "uppfoljning",
+            _("Follow-up after exit"),
+            _(
+                "The situation of the ended at each follow-up point after the end (6 and 12 "
+                "months unless the insats says otherwise): how many were reached, and how "
+                "many of them work or study, by gender and by where they went at the end."
+            ),
+            [follow_up.tables],
+            "",
         ),
         ReportSpec(
             "hemvist",

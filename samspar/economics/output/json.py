@@ -121,6 +121,8 @@ def _inputs(report: EconomicsReport) -> dict[str, Any]:
         "deadweight": e.deadweight,
         "attribution": e.attribution,
         "drop_off": e.drop_off,
+        # None when assumed; else {"months", "reached", "kept"} (economics.persistence).
+        "drop_off_measured_on": report.drop_off_basis,
         "optimism_bias": e.optimism_bias,
         "haircuts": {str(grade): share for grade, share in e.haircuts.items()},
         "before": _state(e.cohorts[0].before) if report.shows_cohorts and e.cohorts else None,

@@ -10,7 +10,7 @@ from typing import Any
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext_lazy
+from django.utils.translation import ngettext, ngettext_lazy
 
 from samspar.economics.decimal_text import plain_number
 from samspar.economics.labels import RESOURCE_LABELS
@@ -404,6 +404,22 @@ def _shares(shares: Mapping[Any, float], labels: Mapping[Any, Any]) -> str:
     )
 
 
+def _drop_off(report: EconomicsReport) -> str:
+    """The drop-off with its range, and what it was measured on when it was."""
+    u, basis = report.uncertainty, report.drop_off_basis
+    text = _ranged(report.evaluation.drop_off, u.drop_off if u else None)
+    if basis is None:
+        return text
+    measured = ngettext(
+        "measured: of %(reached)s who worked or studied at the end and were reached "
+        "%(months)s month after it, %(kept)s still did",
+        "measured: of %(reached)s who worked or studied at the end and were reached "
+        "%(months)s months after it, %(kept)s still did",
+        basis["months"],
+    ) % {k: numbers.people(v) for k, v in basis.items()}
+    return f"{text}; {measured}"
+
+
 def _ranged(value: float, bounds: tuple[float, float] | None) -> str:
     text = plain_percent(value)
     if bounds is None:
@@ -502,7 +518,7 @@ def assumptions_table(report: EconomicsReport) -> Table:
         ],
         [_("Deadweight"), _ranged(e.deadweight, u.deadweight if u else None)],
         [_("Attribution to others"), _ranged(e.attribution, u.attribution if u else None)],
-        [_("Drop-off per year"), _ranged(e.drop_off, u.drop_off if u else None)],
+        [_("Drop-off per year"), _drop_off(report)],
         [
             _("Optimism-bias haircut"),
             _("by confidence grade: %(haircuts)s")

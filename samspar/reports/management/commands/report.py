@@ -125,7 +125,8 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         if options["list"]:
             for spec in REPORTS.values():
-                self.stdout.write(f"{spec.key}\t{spec.title}\t#{spec.figures}")
+                figures = f"#{spec.figures}" if spec.figures else ""
+                self.stdout.write(f"{spec.key}\t{spec.title}\t{figures}")
             return
         name = options["name"]
         if not name:
