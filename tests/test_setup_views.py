@@ -596,3 +596,42 @@ def test_forbund_admin_sets_the_retention_period_within_bounds(client, forbund_a
     assert client.post(settings_url, {**base, "retention_years": "2"}).status_code == 302
     forbund.refresh_from_db()
     assert forbund.retention_years == 2
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"), [("6, 12", [6, 12]), ("12 3", [3, 12]), ("6,6", [6]), ("", [])]
+)
+def test_an_insats_is_given_its_follow_up_points(client, forbund_admin, forbund, typed, stored):
+    """Typed with commas or spaces in any order; empty: no follow-up after exit."""
+    login(client, forbund_admin).post(
+        url("insats-create", forbund.pk),
+        insats_post(kind="individ", follow_up_method="personal", follow_up_months=typed),
+    )
+    assert Insats.objects.get().follow_up_months == stored
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("sex, tolv", "Write whole numbers of months separated by commas"),
+        ("0, 6", "Give at most 4 whole numbers of months from 1 to 60"),
+        ("1 2 3 4 5", "Give at most 4 whole numbers of months from 1 to 60"),
+    ],
+)
+def test_follow_up_points_that_cannot_be_are_refused_and_kept(
+    client, forbund_admin, forbund, typed, message
+):
+    response = login(client, forbund_admin).post(
+        url("insats-create", forbund.pk),
+        insats_post(kind="individ", follow_up_method="personal", follow_up_months=typed),
+    )
+    html = response.content.decode()
+    assert message in html and f'value="{typed}"' in html
+    assert not Insats.objects.exists()
+
+
+def test_the_insats_page_shows_its_follow_up_points(client, manager, insats):
+    insats.follow_up_months = [3, 12]
+    insats.save()
+    html = login(client, manager).get(url("insats-detail", insats.pk)).content.decode()
+    assert "3, 12 months after the end" in html

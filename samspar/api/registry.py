@@ -230,6 +230,7 @@ def list_insatser(request: HttpRequest) -> list[dict[str, Any]]:
             "team": None if i.team is None else {"id": i.team.pk, "name": i.team.name},
             "kind": i.kind,
             "follow_up_method": i.follow_up_method,
+            "follow_up_months": i.follow_up_months,
             "start_date": i.start_date,
             "end_date": i.end_date,
             "actions": [str(a) for a, pks in allowed.items() if i.pk in pks],

@@ -271,6 +271,9 @@ class InsatsOut(Schema):
     team: Named | None
     kind: str = Field(description="individ or struktur")
     follow_up_method: str = Field(description="personal, anonymous or volume")
+    follow_up_months: list[int] = Field(
+        description="The follow-up points after exit, in months after the end (empty: none)"
+    )
     start_date: dt.date
     end_date: dt.date | None
     actions: list[str] = Field(

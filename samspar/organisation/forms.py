@@ -17,6 +17,8 @@ from samspar.organisation.models import (
     InsatsKind,
     MemberParty,
     Team,
+    default_follow_up_months,
+    validate_follow_up_months,
 )
 from samspar.registry.models import CountGender
 
@@ -121,6 +123,30 @@ def party_choices(forbund: Forbund) -> Any:
 # --- the insats ----------------------------------------------------------------------
 
 
+class FollowUpMonthsField(forms.CharField):
+    """Months after the end, typed "6, 12" (commas or spaces), as a rising list; the
+    model's validator checks how many and how far (``validate_follow_up_months``)."""
+
+    default_error_messages = {
+        "invalid": _("Write whole numbers of months separated by commas, e.g. 6, 12."),
+    }
+
+    def to_python(self, value: Any) -> list[int]:  # type: ignore[override]
+        text = super().to_python(value)
+        parts = [p for p in re.split(r"[,;\s]+", text or "") if p]
+        if not all(p.isascii() and p.isdigit() and len(p) <= 3 for p in parts):
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return sorted({int(p) for p in parts})
+
+    def prepare_value(self, value: Any) -> Any:
+        if isinstance(value, list):
+            return ", ".join(str(m) for m in value)
+        return value
+
+    def validate(self, value: Any) -> None:
+        validate_follow_up_months(value)
+
+
 class InsatsForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=200)
     team = forms.ModelChoiceField(
@@ -143,6 +169,15 @@ class InsatsForm(forms.Form):
         max_value=24,
         initial=0,
         widget=forms.NumberInput(attrs={"min": 0, "max": 24}),
+    )
+    follow_up_months = FollowUpMonthsField(
+        label=_("Follow-up after exit (months after the end)"),
+        required=False,
+        initial=default_follow_up_months,
+        help_text=_(
+            "When the ended participants are followed up, e.g. 6, 12; empty: no follow-up "
+            "after exit."
+        ),
     )
 
     def __init__(self, *args: Any, forbund: Forbund, **kwargs: Any) -> None:

@@ -57,6 +57,7 @@ INSATS_FIELDS = (
     "end_date",
     "target_group",
     "trial_period_months",
+    "follow_up_months",
 )
 STAFF_FIELDS = ("name", "role", "fte_percent", "employer", "start_date", "end_date")
 
