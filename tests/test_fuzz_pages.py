@@ -175,6 +175,16 @@ TARGETS: dict[str, list[Target]] = {
     "enrolment-edit": [Target("registrator", _enrolment)],
     "enrolment-end": [Target("registrator", _enrolment)],
     "follow-ups-due": [Target("registrator", _nothing)],
+    "all-enrolments": [Target("registrator", _nothing)],
+    # The list page's filter form, POSTed to the export (its buttons' formaction).
+    "all-enrolments-export": [
+        Target(
+            "registrator",
+            lambda w: {"fmt": "csv"},
+            page=("all-enrolments", _nothing),
+            examples=DOCUMENT_EXAMPLES,
+        )
+    ],
     "follow-up-create": [Target("registrator", lambda w: {"pk": w.ended.pk, "months": 6})],
     "follow-up-edit": [Target("registrator", lambda w: {"pk": w.follow_up.pk})],
     "follow-up-delete": [Target("registrator", lambda w: {"pk": w.follow_up.pk})],

@@ -100,7 +100,7 @@ def _table(rows: list[list[Any]], first: str) -> tuple[list[str], list[dict[str,
 def test_participant_list_as_excel(client, registrator, insats, people):
     client.force_login(registrator)
     url = reverse("enrolment-list-export", args=[insats.pk, "xlsx"])
-    response = client.get(url)
+    response = client.post(url, {"status": "all"})
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith("attachment;")
     _heading, rows = _table(_rows(response.content), "Personnummer")
@@ -140,9 +140,21 @@ def test_participant_list_as_csv_with_filters(client, registrator, insats, peopl
 
 def test_csv_numbers_have_a_decimal_comma(client, registrator, insats, people):
     client.force_login(registrator)
-    response = client.get(reverse("enrolment-list-export", args=[insats.pk, "csv"]))
+    response = client.post(
+        reverse("enrolment-list-export", args=[insats.pk, "csv"]), {"status": "ended"}
+    )
     line = next(row for row in response.content.decode().splitlines() if PNR_ANNA in row)
     assert ";2,50;" in line
+
+
+def test_an_export_without_filters_holds_what_the_list_shows_first(
+    client, registrator, insats, people
+):
+    """The active participants, as the list page before any filter."""
+    client.force_login(registrator)
+    response = client.get(reverse("enrolment-list-export", args=[insats.pk, "csv"]))
+    text = response.content.decode("utf-8")
+    assert PNR_ERIK in text and PNR_ANNA not in text
 
 
 def test_participant_list_export_refused_outside_scope(client, forbund, insats, people):

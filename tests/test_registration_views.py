@@ -192,9 +192,12 @@ def test_filters_by_status_gender_and_period(coach_client, insats, registrator):
     url = reverse("enrolment-list", args=[insats.pk])
 
     def names(**params):
-        page = html(coach_client.post(url, params))
+        page = html(coach_client.post(url, {"status": "all", **params}))
         return {n for n in ("Ended", "Active") if f"Andersson, {n}" in page}
 
+    # At first the list shows the active participants.
+    first = html(coach_client.get(url))
+    assert "Andersson, Active" in first and "Andersson, Ended" not in first
     assert names() == {"Ended", "Active"}
     assert names(status="active") == {"Active"}
     assert names(status="ended") == {"Ended"}

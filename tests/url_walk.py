@@ -115,6 +115,7 @@ KWARGS: dict[str, Callable[[World], Kwargs]] = {
 # URLs whose kwargs name no förbund's object.
 UNSCOPED: dict[str, Callable[[World], Kwargs]] = {
     "report": lambda w: {"key": "deltagare"},
+    "all-enrolments-export": lambda w: {"fmt": "csv"},
     "set-password": lambda w: {"uidb64": "MQ", "token": "ingen-nyckel"},
     "report-export": lambda w: {"key": "deltagare", "fmt": "csv"},
     "api:get_report": lambda w: {"key": "deltagare"},

@@ -296,8 +296,8 @@ def list_enrolments(
     user = caller(request)
     insats = get_in_scope(request, _insatser, Action.VIEW_PERSONAL, insats_id)
     found = selectors.filtered_enrolments(
-        insats,
         user,
+        insats=insats,
         status="" if filters.status == "all" else filters.status,
         period_from=filters.period_from,
         period_to=filters.period_to,

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods
 
 from samspar.access.audit import log_personal_data_read
 from samspar.access.models import AccessLog
-from samspar.access.scoping import Action
+from samspar.access.scoping import Action, actions_somewhere
 from samspar.core import concurrency
 from samspar.organisation.models import Insats
 from samspar.registry import follow_ups, forms, services
@@ -30,7 +30,10 @@ FROM_DUE = "due"
 
 @login_required
 def follow_ups_due(request: AuthenticatedRequest) -> HttpResponse:
-    """The follow-ups to do in every insats the user registers for."""
+    """The follow-ups to do in every insats the user registers for (404 for a user who
+    registers in none)."""
+    if Action.REGISTER not in actions_somewhere(request.user):
+        raise Http404
     due = follow_ups.due_for(request.user, timezone.localdate())
     by_insats = sorted(due, key=lambda d: d.enrolment.insats_id)
     for _insats_id, rows in groupby(by_insats, key=lambda d: d.enrolment.insats_id):

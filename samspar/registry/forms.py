@@ -109,7 +109,8 @@ def apply_service_error(form: forms.BaseForm, error: ValidationError) -> None:
 
 
 class EnrolmentFilterForm(forms.Form):
-    """Filters of the participant list, POSTed: a search term never goes in a URL."""
+    """Filters of the participant list, POSTed: a search term never goes in a URL. An
+    unsent form lists the active participants by name."""
 
     q = forms.CharField(
         label=_("Name or personnummer"),
@@ -120,13 +121,21 @@ class EnrolmentFilterForm(forms.Form):
     status = forms.ChoiceField(
         label=_("Status"),
         required=False,
-        choices=[("all", _("All")), ("active", _("Active")), ("ended", _("Ended"))],
+        initial="active",
+        choices=[("active", _("Active")), ("ended", _("Ended")), ("all", _("All"))],
     )
     gender = forms.ChoiceField(
         label=_("Gender"), required=False, choices=[("", _("All")), *GENDER_CHOICES]
     )
     period_from = forms.DateField(label=_("Active from"), required=False, widget=DateInput())
     period_to = forms.DateField(label=_("Active to"), required=False, widget=DateInput())
+    # Set by the column headings' buttons.
+    sort = forms.ChoiceField(
+        required=False,
+        initial=selectors.DEFAULT_SORT,
+        widget=forms.HiddenInput,
+        choices=[(f"{d}{k}", k) for k in selectors.SORTS for d in ("", "-")],
+    )
 
     def clean(self) -> dict[str, Any] | None:
         data = super().clean() or {}
@@ -137,15 +146,22 @@ class EnrolmentFilterForm(forms.Form):
 
     def filters(self) -> dict[str, Any]:
         """The valid filters as keyword arguments of ``selectors.filtered_enrolments``."""
+        if not self.is_bound:
+            return {"status": "active", "sort": selectors.DEFAULT_SORT}
         data = self.cleaned_data if self.is_valid() else getattr(self, "cleaned_data", {})
-        status = data.get("status") or "all"
+        status = data.get("status") or "active"
         return {
             "status": "" if status == "all" else status,
             "period_from": data.get("period_from"),
             "period_to": data.get("period_to"),
             "gender": data.get("gender") or "",
             "q": data.get("q") or "",
+            "sort": data.get("sort") or selectors.DEFAULT_SORT,
         }
+
+    def sorted_by(self) -> str:
+        """The sort key the list is in (for the headings)."""
+        return str(self.filters()["sort"])
 
 
 # --- Enrolment forms --------------------------------------------------------------------

@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Count, Q
+from django.db.models import Count, ExpressionWrapper, F, Q
+from django.db.models.expressions import OrderBy
 from django.utils import formats
 from django.utils.translation import gettext as _
 
@@ -79,23 +80,52 @@ def enrolments_with_personal_data(user: User) -> QuerySet[Enrolment]:
     )
 
 
+# The participant list's sort keys ("-key" descending): the columns they sort by; the
+# name, then the id, break ties. The personnummer is stored encrypted, so it sorts by the
+# birth date it begins with; the status puts the active first.
+SORTS: dict[str, tuple[str, ...]] = {
+    "name": ("last_name", "first_name"),
+    "personnummer": ("person__birth_date",),
+    "gender": ("person__gender",),
+    "insats": ("insats__name",),
+    "start": ("start_date",),
+    "end": ("end_date",),
+    "end_reason": ("end_reason__sort_order",),
+    "status": ("ended",),
+}
+DEFAULT_SORT = "name"
+
+
+def _ordering(sort: str) -> list[OrderBy]:
+    fields = SORTS.get(sort.removeprefix("-"), SORTS[DEFAULT_SORT])
+    descending = sort.startswith("-")
+    ordered = [
+        F(f).desc(nulls_last=True) if descending else F(f).asc(nulls_last=True) for f in fields
+    ]
+    return [*ordered, F("last_name").asc(), F("first_name").asc(), F("pk").asc()]
+
+
 def filtered_enrolments(
-    insats: Insats,
     user: User,
     *,
+    insats: Insats | None = None,
     status: str = "",
     period_from: dt.date | None = None,
     period_to: dt.date | None = None,
     gender: str = "",
     q: str = "",
+    sort: str = DEFAULT_SORT,
 ) -> QuerySet[Enrolment]:
-    """The insats's enrolments matching the list filters.
+    """The enrolments of ``insats`` — or of every insats whose personal data the user may
+    see — matching the list filters, in the order ``sort`` (a key of ``SORTS``).
 
     ``status`` is "active", "ended" or empty (all). The period keeps the enrolments active
     at least one day in it. ``q`` is a personnummer (exact match through the look-up hash)
     or name words (each must match the first or last name the enrolment was registered with).
     """
-    qs = enrolments_with_personal_data(user).filter(insats=insats)
+    qs = enrolments_with_personal_data(user)
+    if insats is not None:
+        qs = qs.filter(insats=insats)
     if status == "active":
         qs = qs.filter(end_date__isnull=True)
     elif status == "ended":
@@ -114,7 +144,8 @@ def filtered_enrolments(
         else:
             for word in q.split():
                 qs = qs.filter(Q(first_name__icontains=word) | Q(last_name__icontains=word))
-    return qs.order_by("last_name", "first_name", "-start_date", "pk")
+    ended = ExpressionWrapper(Q(end_date__isnull=False), output_field=models.BooleanField())
+    return qs.annotate(ended=ended).order_by(*_ordering(sort))
 
 
 def search_kind(q: str) -> AccessLog.Kind:

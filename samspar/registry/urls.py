@@ -3,6 +3,7 @@ from django.urls import path
 from samspar.registry import follow_up_views, views
 
 urlpatterns = [
+    path("deltagare/", views.all_enrolments, name="all-enrolments"),
     path("insats/<int:insats_id>/deltagare/", views.enrolment_list, name="enrolment-list"),
     path("insats/<int:insats_id>/deltagare/ny/", views.enrolment_create, name="enrolment-create"),
     path(

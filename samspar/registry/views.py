@@ -4,6 +4,7 @@ shows personal data logs the read."""
 
 from __future__ import annotations
 
+from itertools import groupby
 from typing import TYPE_CHECKING
 
 from django.contrib import messages
@@ -19,7 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from samspar.access.audit import log_personal_data_read
 from samspar.access.models import AccessLog
-from samspar.access.scoping import Action, can
+from samspar.access.scoping import Action, actions_somewhere, can
 from samspar.core import concurrency
 from samspar.organisation.models import Insats
 from samspar.registry import follow_ups, forms, selectors, services
@@ -56,22 +57,41 @@ def enrolment_or_404(request: AuthenticatedRequest, pk: int, action: Action) -> 
 @login_required
 @require_http_methods(["GET", "POST"])
 def enrolment_list(request: AuthenticatedRequest, insats_id: int) -> HttpResponse:
-    """The participants; searches, filters and pages are POSTed, so that no personnummer
-    or name ever stands in a URL (and so in a server's or proxy's log)."""
+    """The participants of one insats."""
     insats = _insats(request, insats_id, Action.VIEW_PERSONAL)
+    return _list(request, insats)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def all_enrolments(request: AuthenticatedRequest) -> HttpResponse:
+    """The participants of every insats whose personal data the user may see: one search
+    for a coach of several insatser (404 for a user who sees none's)."""
+    if Action.VIEW_PERSONAL not in actions_somewhere(request.user):
+        raise Http404
+    return _list(request, None)
+
+
+def _list(request: AuthenticatedRequest, insats: Insats | None) -> HttpResponse:
+    """A list of participants; searches, filters, sorting and pages are POSTed, so that
+    no personnummer or name ever stands in a URL (and so in a server's or proxy's log).
+    The read is logged per insats, with the persons shown."""
     form = forms.EnrolmentFilterForm(request.POST if request.method == "POST" else None)
     filters = form.filters()
-    enrolments = selectors.filtered_enrolments(insats, request.user, **filters)
+    enrolments = selectors.filtered_enrolments(request.user, insats=insats, **filters)
     page = Paginator(enrolments, PAGE_SIZE).get_page(request.POST.get("page"))
-    log_personal_data_read(
-        request.user,
-        selectors.search_kind(filters["q"]),
-        insats,
-        purpose=PURPOSE,
-        persons=[e.person for e in page.object_list],
-        records=len(page.object_list),
-        detail=f"page {page.number}",
-    )
+    shown = sorted(page.object_list, key=lambda e: e.insats_id)
+    for _insats_id, rows in groupby(shown, key=lambda e: e.insats_id):
+        listed = list(rows)
+        log_personal_data_read(
+            request.user,
+            selectors.search_kind(filters.get("q", "")),
+            listed[0].insats,
+            purpose=PURPOSE,
+            persons=[e.person for e in listed],
+            records=len(listed),
+            detail=f"page {page.number}" if insats else f"all insatser, page {page.number}",
+        )
     return render(
         request,
         "registry/enrolment_list.html",
@@ -79,7 +99,8 @@ def enrolment_list(request: AuthenticatedRequest, insats_id: int) -> HttpRespons
             "insats": insats,
             "form": form,
             "page": page,
-            "can_register": can(request.user, Action.REGISTER, insats.pk),
+            "sorted_by": form.sorted_by(),
+            "can_register": insats is not None and can(request.user, Action.REGISTER, insats.pk),
         },
     )
 

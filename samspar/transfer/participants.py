@@ -1,5 +1,6 @@
-"""The participant list of one insats as a spreadsheet, for its registrators: every
-variable of DOMAIN.md §3 of the enrolments the list page's filters select. An unknown
+"""The participant list of one insats — or of every insats the user sees personal data
+of, with a column naming each row's insats — as a spreadsheet, for its registrators:
+every variable of DOMAIN.md §3 of the enrolments the list page's filters select. An unknown
 value (a variable left unregistered, e.g. in imported history) is an empty cell."""
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ def _field(name: str, kind: Kind = Kind.LABEL, decimals: int | None = None) -> C
     return Column(name, title, kind, decimals=decimals)
 
 
+INSATS = Column("insats", gettext_lazy("Insats"), Kind.LABEL)
 COLUMNS: tuple[Column, ...] = (
     Column("personnummer", gettext_lazy("Personnummer"), Kind.LABEL),
     _field("last_name"),
@@ -113,6 +115,7 @@ def _row(e: Enrolment) -> list[Cell]:
 def with_everything(enrolments: QuerySet[Enrolment]) -> QuerySet[Enrolment]:
     return enrolments.select_related(
         "person",
+        "insats",
         "municipality",
         "referring_actor__parent",
         "education_level",
@@ -122,14 +125,25 @@ def with_everything(enrolments: QuerySet[Enrolment]) -> QuerySet[Enrolment]:
     ).prefetch_related("supply_before", "supply_after")
 
 
-def participant_sheet(insats: Insats, enrolments: QuerySet[Enrolment]) -> Sheet:
+def participant_sheet(insats: Insats | None, enrolments: QuerySet[Enrolment]) -> Sheet:
+    """The sheet of ``insats``'s enrolments, or (None) of several insatser's."""
+    where = (
+        [(str(_("Insats")), insats.name), (str(_("Samordningsförbund")), insats.forbund.name)]
+        if insats is not None
+        else [(str(_("Insats")), str(_("Every insats whose participants you see")))]
+    )
+    listed = list(with_everything(enrolments))
+    rows = [_row(e) for e in listed]
+    columns = COLUMNS
+    if insats is None:
+        columns = (INSATS, *COLUMNS)
+        rows = [[e.insats.name, *row] for e, row in zip(listed, rows, strict=True)]
     return Sheet(
         title=str(_("Participants")),
-        columns=COLUMNS,
-        rows=[_row(e) for e in with_everything(enrolments)],
+        columns=columns,
+        rows=rows,
         header=[
-            (str(_("Insats")), insats.name),
-            (str(_("Samordningsförbund")), insats.forbund.name),
+            *where,
             (str(_("Generated")), timezone.localtime().strftime("%Y-%m-%d %H:%M")),
             (str(_("Note")), str(_("Personal data: store and share only as your role allows."))),
         ],

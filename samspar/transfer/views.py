@@ -5,6 +5,7 @@ is a read of personal data and logged with the persons it holds."""
 from __future__ import annotations
 
 import datetime as dt
+from itertools import groupby
 from typing import TYPE_CHECKING
 
 from django import forms
@@ -17,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from samspar.access.audit import log_personal_data_read
 from samspar.access.models import AccessLog
-from samspar.access.scoping import Action
+from samspar.access.scoping import Action, actions_somewhere
 from samspar.organisation.models import Insats
 from samspar.registry import selectors
 from samspar.registry.forms import EnrolmentFilterForm
@@ -55,27 +56,43 @@ def _file(content: bytes, fmt: str, name: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def participant_export(request: AuthenticatedRequest, insats_id: int, fmt: str) -> HttpResponse:
-    """The participant list as .xlsx or .csv; the filters are POSTed from the list page
-    (no personnummer or name in a URL), a GET gives every enrolment."""
+    """The participant list of one insats as .xlsx or .csv."""
+    return _export(request, _insats(request, insats_id), fmt)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def all_participants_export(request: AuthenticatedRequest, fmt: str) -> HttpResponse:
+    """The participant list of every insats whose personal data the user may see."""
+    if Action.VIEW_PERSONAL not in actions_somewhere(request.user):
+        raise Http404
+    return _export(request, None, fmt)
+
+
+def _export(request: AuthenticatedRequest, insats: Insats | None, fmt: str) -> HttpResponse:
+    """The filters are POSTed from the list page (no personnummer or name in a URL); a
+    GET gives what the list shows unfiltered, the active participants. Logged per insats
+    with the persons it holds."""
     if fmt not in sheets.FORMATS:
         raise Http404
-    insats = _insats(request, insats_id)
     form = EnrolmentFilterForm(request.POST if request.method == "POST" else None)
-    filters = form.filters()
-    enrolments = selectors.filtered_enrolments(insats, request.user, **filters)
+    enrolments = selectors.filtered_enrolments(request.user, insats=insats, **form.filters())
     sheet = participant_sheet(insats, enrolments)
-    persons = [e.person for e in enrolments]
-    log_personal_data_read(
-        request.user,
-        AccessLog.Kind.LIST,
-        insats,
-        purpose=PURPOSE,
-        persons=persons,
-        records=len(sheet.rows),
-        detail=f"export {fmt}",
-    )
+    listed = sorted(enrolments.select_related("insats", "person"), key=lambda e: e.insats_id)
+    for _insats_id, rows in groupby(listed, key=lambda e: e.insats_id):
+        held = list(rows)
+        log_personal_data_read(
+            request.user,
+            AccessLog.Kind.LIST,
+            held[0].insats,
+            purpose=PURPOSE,
+            persons=[e.person for e in held],
+            records=len(held),
+            detail=f"export {fmt}" if insats else f"export {fmt}, all insatser",
+        )
     day = timezone.localdate().isoformat()
-    return _file(sheets.render(sheet, fmt), fmt, f"deltagare-{insats.pk}-{day}")
+    name = f"deltagare-{insats.pk}-{day}" if insats else f"deltagare-{day}"
+    return _file(sheets.render(sheet, fmt), fmt, name)
 
 
 class EsfForm(forms.Form):

@@ -14,4 +14,8 @@ register = template.Library()
 @register.simple_tag
 def registry_pages(user: Any) -> dict[str, bool]:
     """Links only: the pages themselves check the user's scope."""
-    return {"follow_ups": Action.REGISTER in actions_somewhere(user)}
+    actions = actions_somewhere(user)
+    return {
+        "participants": Action.VIEW_PERSONAL in actions,
+        "follow_ups": Action.REGISTER in actions,
+    }
