@@ -175,6 +175,7 @@ TARGETS: dict[str, list[Target]] = {
     "enrolment-edit": [Target("registrator", _enrolment)],
     "enrolment-end": [Target("registrator", _enrolment)],
     "follow-ups-due": [Target("registrator", _nothing)],
+    "todo": [Target("registrator", _nothing)],
     "all-enrolments": [Target("registrator", _nothing)],
     # The list page's filter form, POSTed to the export (its buttons' formaction).
     "all-enrolments-export": [

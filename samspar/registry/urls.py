@@ -1,6 +1,6 @@
 from django.urls import path
 
-from samspar.registry import follow_up_views, views
+from samspar.registry import follow_up_views, todo_views, views
 
 urlpatterns = [
     path("deltagare/", views.all_enrolments, name="all-enrolments"),
@@ -15,6 +15,7 @@ urlpatterns = [
     path("deltagare/<int:pk>/", views.enrolment_detail, name="enrolment-detail"),
     path("deltagare/<int:pk>/andra/", views.enrolment_edit, name="enrolment-edit"),
     path("deltagare/<int:pk>/avsluta/", views.enrolment_end, name="enrolment-end"),
+    path("att-gora/", todo_views.todo_list, name="todo"),
     path("uppfoljning/", follow_up_views.follow_ups_due, name="follow-ups-due"),
     path(
         "deltagare/<int:pk>/uppfoljning/<int:months>/",

@@ -5,8 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.utils import timezone
 
 from samspar.access.scoping import Action, actions_somewhere
+from samspar.registry import todo
 
 register = template.Library()
 
@@ -19,3 +21,12 @@ def registry_pages(user: Any) -> dict[str, bool]:
         "participants": Action.VIEW_PERSONAL in actions,
         "follow_ups": Action.REGISTER in actions,
     }
+
+
+@register.simple_tag
+def coach_todo(user: Any) -> todo.Counts | None:
+    """How much the user has to do, for the start page; None for a user who registers
+    in no insats."""
+    if Action.REGISTER not in actions_somewhere(user):
+        return None
+    return todo.counts(user, timezone.localdate())
