@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from typing import Any
 
 import pytest
 
@@ -19,3 +20,17 @@ def skip_without_chromium() -> None:
     """Call at the top of a browser test module."""
     if not CHROMIUM and os.environ.get("CI") != "true":
         pytest.skip("Debian's chromium is not installed", allow_module_level=True)
+
+
+def log_in(page: Any, live_server: Any, username: str, device: Any) -> None:
+    """Log in as ``username`` (password ``pw-<username>``, as tests/factories makes)
+    with the code of the TOTP ``device`` as the second factor."""
+    from django_otp.oath import totp
+
+    page.goto(f"{live_server.url}/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", f"pw-{username}")
+    page.click("button[type=submit].primary")
+    page.wait_for_selector("#id_code")
+    page.fill("#id_code", f"{totp(device.bin_key):06d}")
+    page.click("button[type=submit].primary")

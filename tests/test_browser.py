@@ -11,11 +11,10 @@ import datetime as dt
 
 import pytest
 from django.db import connections
-from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from samspar.registry.models import Enrolment
-from tests.browser import skip_without_chromium
+from tests.browser import log_in, skip_without_chromium
 from tests.factories import make_pnr
 
 pytestmark = pytest.mark.browser
@@ -35,17 +34,11 @@ def test_register_and_end_a_participant(reference_data, page, live_server, insat
 
 def _register_and_end(page, live_server, insats, device):
     pnr = make_pnr(dt.date(1993, 5, 20), man=False)
-    page.goto(f"{live_server.url}/login/")
-    page.fill("#id_username", "coach")
-    page.fill("#id_password", "pw-coach")
-    page.click("button[type=submit].primary")
     # A registrator logs in with two factors: the code of their authenticator app.
-    page.wait_for_selector("#id_code")
-    page.fill("#id_code", f"{totp(device.bin_key):06d}")
-    page.click("button[type=submit].primary")
+    log_in(page, live_server, "coach", device)
 
     page.click(f"text={insats.name}")
-    page.click("a[href$='/deltagare/']")
+    page.click(f"a[href$='/insats/{insats.pk}/deltagare/']")
     page.click("a[href$='/deltagare/ny/']")
 
     page.fill("#id_personnummer", pnr)

@@ -350,3 +350,52 @@ def test_each_report_shows_only_the_options_it_uses(client, registrator):
         "tid-i-insats": {"month_step"},
         "trend": {"base_year"},
     }
+
+
+def test_a_new_level_asks_for_its_choice_without_an_error(client, seed_002, registrator):
+    """Choosing "Insats" shows its choices and a prompt, not a field in red."""
+    client.force_login(registrator)
+    response = client.get(reverse("report", args=["resultat"]), {**YEAR_2022, "level": "insats"})
+    html = response.content.decode()
+    assert response.status_code == 200 and "report" not in response.context
+    assert "Välj en insats för att se rapporten." in html
+    assert 'class="error"' not in html and 'role="alert"' not in html
+    assert f'<option value="{seed_002.pk}">' in html
+    # With the choice made, the report; with another error beside it, the errors in red.
+    chosen = _page(client, "resultat", level="insats", object_id=seed_002.pk)
+    assert chosen.context["report"].tables
+    broken = _page(client, "resultat", level="insats", date_to="2021-01-01")
+    assert broken.content.decode().count('class="error"') == 2
+
+
+def test_choices_apply_at_once_and_typed_values_with_the_button(client, registrator):
+    """The form listens for a change of its choices only: a date or the age groups being
+    typed send nothing until the button (or Enter)."""
+    client.force_login(registrator)
+    html = client.get(reverse("report", args=["alder"])).content.decode()
+    trigger = re.search(r'hx-trigger="([^"]*)"', html)
+    assert trigger and trigger.group(1) == "submit, change from:.apply-on-change"
+    applying = set(
+        re.findall(r'<(?:select|input)[^>]*class="apply-on-change"[^>]*name="(\w+)"', html)
+    )
+    applying |= set(
+        re.findall(r'<(?:select|input)[^>]*name="(\w+)"[^>]*class="apply-on-change"', html)
+    )
+    assert applying == {"level", "object_id", "gender", "population", "age_on", "published"}
+
+
+def test_a_report_is_bookmarked_by_its_address(client, seed_002, registrator):
+    """The filters are the query string (pushed to the address bar on every change), so
+    the address opens the same report."""
+    client.force_login(registrator)
+    params = {**YEAR_2022, "level": "insats", "object_id": seed_002.pk, "gender": "K"}
+    first = client.get(reverse("report", args=["resultat"]), params)
+    again = client.get(first.wsgi_request.get_full_path())
+    assert again.context["form"].cleaned_data["gender"] == "K"
+    assert [t.rows for t in again.context["report"].tables] == [
+        t.rows for t in first.context["report"].tables
+    ]
+    partial = client.get(
+        reverse("report", args=["resultat"]), params, headers={"HX-Request": "true"}
+    )
+    assert 'hx-push-url="true"' in partial.content.decode()

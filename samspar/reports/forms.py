@@ -44,6 +44,16 @@ MAX_AGE_BOUNDS = 12
 
 # Filters every report has, and the options only some reports use (by report key).
 COMMON_FIELDS = ("level", "object_id", "date_from", "date_to", "gender", "published")
+APPLY_ON_CHANGE = ("level", "object_id", "gender", "population", "age_on", "published")
+# The code of the error "choose a county, förbund, team or insats" (awaiting_choice),
+# and what the page asks instead.
+CHOOSE = "choose"
+CHOICE_PROMPTS = {
+    Level.LAN: _("Choose a county to see the report."),
+    Level.FORBUND: _("Choose a samordningsförbund to see the report."),
+    Level.TEAM: _("Choose a team to see the report."),
+    Level.INSATS: _("Choose an insats to see the report."),
+}
 REPORT_OPTIONS: dict[str, tuple[str, ...]] = {
     "forsorjningstid": ("population",),
     "alder": ("population", "age_on", "age_bounds"),
@@ -171,6 +181,10 @@ class ReportFilterForm(forms.Form):
         object_field.choices = self.object_choices
         if self.chosen_level == Level.ALL:  # nothing to choose: everything is the choice
             object_field.widget.attrs["disabled"] = True
+        # A choice applies the filters at once (the report page's form listens for a
+        # change of these); a typed value — a date, the age groups — only with the button.
+        for name in APPLY_ON_CHANGE:
+            self.fields[name].widget.attrs["class"] = "apply-on-change"
 
     @staticmethod
     def _with_defaults(data: Mapping[str, Any] | None, today: dt.date | None) -> dict[str, Any]:
@@ -228,7 +242,9 @@ class ReportFilterForm(forms.Form):
         level = data.get("level")
         chosen = data.get("object_id") is not None or "object_id" in self.errors
         if level and level != Level.ALL and not chosen:
-            self.add_error("object_id", _("Choose one from the list."))
+            self.add_error(
+                "object_id", forms.ValidationError(_("Choose one from the list."), CHOOSE)
+            )
         if self.report is not None and not self.errors:
             for name, problem in self.report.period_problems(self.scope()).items():
                 self.add_error(name, problem)
@@ -266,6 +282,14 @@ class ReportFilterForm(forms.Form):
         names = [*COMMON_FIELDS, *REPORT_OPTIONS.get(report_key, ())]
         names += [n for n in self.errors if n in self.fields and n not in names]
         return [self[n] for n in names]
+
+    def awaiting_choice(self) -> bool:
+        """Only the county, förbund, team or insats is left to choose (the level was just
+        changed): the page asks for it, without an error."""
+        return set(self.errors) == {"object_id"} and self.has_error("object_id", CHOOSE)
+
+    def choice_prompt(self) -> str:
+        return str(CHOICE_PROMPTS[self.chosen_level])
 
     def may_see_anything(self) -> bool:
         return self.visible.exists()

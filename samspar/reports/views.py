@@ -64,7 +64,11 @@ def report_page(request: AuthenticatedRequest, key: str) -> HttpResponse:
     context: dict[str, object] = {"spec": spec, "form": form, "fields": form.fields_for(key)}
     if not form.may_see_anything():
         return render(request, "reports/nothing_to_see.html", context)
-    if form.is_valid():
+    if not form.is_valid() and form.awaiting_choice():
+        # The level was just changed: ask for the choice, without an error in red.
+        del form.errors["object_id"]
+        context["awaiting"] = form.choice_prompt()
+    elif form.is_valid():
         scope = form.scope()
         report = spec.build(scope)
         query = request.GET.urlencode()
