@@ -35,7 +35,7 @@ from samspar.organisation.models import (
     StaffMember,
 )
 from samspar.registry import services as registry
-from samspar.registry.models import CountGender, Enrolment, FollowUp
+from samspar.registry.models import AnonymousEnrolment, CountGender, Enrolment, FollowUp
 from tests.factories import (
     code,
     enrol,
@@ -83,6 +83,7 @@ class World:
     enrolment: Enrolment
     ended: Enrolment  # ended today, its follow-up a month after the end not registered
     follow_up: FollowUp  # of another enrolment ended today
+    anonymous: AnonymousEnrolment  # one of A's personal insats
     staff: StaffMember
     evaluation: Evaluation  # type cases
     individuals: Evaluation  # registered individuals
@@ -249,6 +250,7 @@ def build() -> World:
         enrolment=enrolment,
         ended=ended,
         follow_up=follow_up,
+        anonymous=AnonymousEnrolment.objects.filter(insats=a.personal).earliest("pk"),
         staff=staff,
         evaluation=evaluation,
         individuals=individuals,

@@ -171,6 +171,8 @@ TARGETS: dict[str, list[Target]] = {
     "esf-file": [Target("registrator", _registry, examples=DOCUMENT_EXAMPLES)],
     "personnummer-check": [Target("registrator", _registry, page=("enrolment-create", _registry))],
     "anonymous-list": [Target("registrator", _registry)],
+    "anonymous-edit": [Target("registrator", lambda w: {"pk": w.anonymous.pk})],
+    "anonymous-delete": [Target("registrator", lambda w: {"pk": w.anonymous.pk})],
     "enrolment-detail": [Target("registrator", _enrolment)],
     "enrolment-edit": [Target("registrator", _enrolment)],
     "enrolment-end": [Target("registrator", _enrolment)],
@@ -310,6 +312,9 @@ def world(db):
         date=timezone.localdate(),
         reached=False,
     )
+    anonymous = registry_services.register_anonymous(
+        user=registrator, insats=insats, gender="K", start_year=2020, reason="skyddad"
+    )
     apitokens.create_token(  # so that the key page has a revoke button to fuzz
         user=registrator, name="System", expires_on=timezone.localdate() + dt.timedelta(days=9)
     )
@@ -398,6 +403,7 @@ def world(db):
         enrolment=enrolment,
         ended=ended,
         follow_up=follow_up,
+        anonymous=anonymous,
         staff=staff,
         value_set=value_set,
         evaluation=evaluation,

@@ -74,6 +74,8 @@ KWARGS: dict[str, Callable[[World], Kwargs]] = {
     "enrolment-edit": lambda w: {"pk": w.enrolment.pk},
     "enrolment-end": lambda w: {"pk": w.enrolment.pk},
     "follow-up-create": lambda w: {"pk": w.ended.pk, "months": 1},
+    "anonymous-edit": lambda w: {"pk": w.anonymous.pk},
+    "anonymous-delete": lambda w: {"pk": w.anonymous.pk},
     "follow-up-edit": lambda w: {"pk": w.follow_up.pk},
     "follow-up-delete": lambda w: {"pk": w.follow_up.pk},
     "annual-report-latest": lambda w: {"pk": w.a.personal.pk},

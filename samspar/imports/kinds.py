@@ -606,6 +606,9 @@ class AnonymousHandler(CodeHandler):
         }
         if missing:
             raise ValidationError(missing)
+        problem = services.anonymous_year_problem(self.insats, row["start_year"])
+        if problem is not None:
+            raise ValidationError({"start_year": [problem]})
         count = 1 if row["count"] is None else row["count"]
         key = (row["start_year"], gender, row["reason"])
         if key in self.seen:

@@ -29,7 +29,7 @@ from samspar.codelists.models import (
 )
 from samspar.core import concurrency
 from samspar.organisation.models import Insats, Municipality
-from samspar.registry import selectors, services
+from samspar.registry import consistency, selectors, services
 from samspar.registry.models import (
     GENDER_CHOICES,
     UNKNOWN_LABEL,
@@ -322,6 +322,12 @@ class EnrolmentFieldsForm(_EnrolmentForm):
             self.add_error("referral_date", _("The referral date cannot be after the start date."))
         if end and start and end < start:
             self.add_error("end_date", _("The end date cannot be before the start date."))
+        if "end_reason" in self.fields:
+            works, studies = bool(data.get("works_after")), bool(data.get("studies_after"))
+            for name, problem in consistency.end_problems(
+                data.get("end_reason"), works, studies
+            ).items():
+                self.add_error(name, problem)
         if self.current is not None and data.get("version") is not None:
             services.check_unchanged(self.current, data["version"], ending=self.ends)
         return data
@@ -512,6 +518,10 @@ class AnonymousEnrolmentForm(_AnonymousForm):
         super().__init__(*args, **kwargs)
         self.fields["start_year"].initial = timezone.localdate().year
         self.fields["start_year"].widget.attrs.update({"min": 2000, "max": 2100})
+
+    def service_kwargs(self) -> dict[str, Any]:
+        """Arguments of ``register_anonymous`` / ``update_anonymous``."""
+        return {k: self.cleaned_data[k] for k in self.Meta.fields}
 
 
 def personnummer_summary(text: str) -> dict[str, Any]:

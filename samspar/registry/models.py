@@ -365,6 +365,7 @@ class AnonymousEnrolment(models.Model):
     start_year = models.PositiveSmallIntegerField(_("start year"), validators=_year_validators())
     reason = models.CharField(_("reason"), max_length=10, choices=AnonymousReason.choices)
     created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
 
     objects = InsatsChildQuerySet["AnonymousEnrolment"].as_manager()
 

@@ -472,6 +472,25 @@ def delete_follow_up(*, user: AbstractBaseUser, follow_up: FollowUp) -> None:
     follow_up.delete()
 
 
+def anonymous_year_problem(insats: Insats, year: int) -> str | None:
+    """Why an anonymous participant cannot have started in ``year`` (in the future, or
+    outside the insats's years), or None; the import's check asks here too."""
+    if year > timezone.localdate().year:
+        return _("The year cannot be in the future.")
+    if year < insats.start_date.year:
+        return _("The insats started in %(year)s.") % {"year": insats.start_date.year}
+    if insats.end_date is not None and year > insats.end_date.year:
+        return _("The insats ended in %(year)s.") % {"year": insats.end_date.year}
+    return None
+
+
+def _check_anonymous(anonymous: AnonymousEnrolment, insats: Insats) -> None:
+    problem = anonymous_year_problem(insats, anonymous.start_year)
+    if problem is not None:
+        raise ValidationError({"start_year": problem})
+    anonymous.full_clean()
+
+
 @transaction.atomic
 def register_anonymous(
     *, user: AbstractBaseUser, insats: Insats, gender: str, start_year: int, reason: str
@@ -479,14 +498,39 @@ def register_anonymous(
     _require(user, Action.REGISTER, insats)
     if not insats.takes_anonymous:
         raise ValidationError(_("This insats does not take anonymous participants."))
-    if start_year > timezone.localdate().year:
-        raise ValidationError({"start_year": _("The year cannot be in the future.")})
     anonymous = AnonymousEnrolment(
         insats=insats, gender=gender, start_year=start_year, reason=reason
     )
-    anonymous.full_clean()
+    _check_anonymous(anonymous, insats)
+    anonymous._history_user = user  # type: ignore[attr-defined]
     anonymous.save()
     return anonymous
+
+
+@transaction.atomic
+def update_anonymous(
+    *,
+    user: AbstractBaseUser,
+    anonymous: AnonymousEnrolment,
+    gender: str,
+    start_year: int,
+    reason: str,
+) -> AnonymousEnrolment:
+    """Correct an anonymous registration; its history keeps what it said."""
+    _require(user, Action.REGISTER, anonymous.insats)
+    anonymous.gender, anonymous.start_year, anonymous.reason = gender, start_year, reason
+    _check_anonymous(anonymous, anonymous.insats)
+    anonymous._history_user = user  # type: ignore[attr-defined]
+    anonymous.save()
+    return anonymous
+
+
+@transaction.atomic
+def delete_anonymous(*, user: AbstractBaseUser, anonymous: AnonymousEnrolment) -> None:
+    """Remove an anonymous registration made by mistake; its history keeps it."""
+    _require(user, Action.REGISTER, anonymous.insats)
+    anonymous._history_user = user  # type: ignore[attr-defined]
+    anonymous.delete()
 
 
 def _check_period(period_start: dt.date, period_end: dt.date) -> None:

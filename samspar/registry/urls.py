@@ -12,6 +12,8 @@ urlpatterns = [
         name="personnummer-check",
     ),
     path("insats/<int:insats_id>/anonyma/", views.anonymous_list, name="anonymous-list"),
+    path("anonym/<int:pk>/andra/", views.anonymous_edit, name="anonymous-edit"),
+    path("anonym/<int:pk>/ta-bort/", views.anonymous_delete, name="anonymous-delete"),
     path("deltagare/<int:pk>/", views.enrolment_detail, name="enrolment-detail"),
     path("deltagare/<int:pk>/andra/", views.enrolment_edit, name="enrolment-edit"),
     path("deltagare/<int:pk>/avsluta/", views.enrolment_end, name="enrolment-end"),

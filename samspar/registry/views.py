@@ -23,8 +23,8 @@ from samspar.access.models import AccessLog
 from samspar.access.scoping import Action, actions_somewhere, can
 from samspar.core import concurrency
 from samspar.organisation.models import Insats
-from samspar.registry import follow_ups, forms, selectors, services
-from samspar.registry.models import CountGender, Enrolment
+from samspar.registry import consistency, follow_ups, forms, selectors, services
+from samspar.registry.models import AnonymousEnrolment, CountGender, Enrolment
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -126,6 +126,7 @@ def enrolment_create(request: AuthenticatedRequest, insats_id: int) -> HttpRespo
                 messages.success(
                     request, _("%(name)s is registered.") % {"name": enrolment.full_name}
                 )
+                _warn(request, enrolment)
                 return redirect("enrolment-detail", pk=enrolment.pk)
     else:
         form = forms.RegisterEnrolmentForm(
@@ -201,6 +202,7 @@ def enrolment_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "history": selectors.enrolment_history(enrolment),
             "can_register": can(request.user, Action.REGISTER, enrolment.insats_id),
             "follow_up_points": follow_ups.points(enrolment, timezone.localdate()),
+            "warnings": consistency.warnings(enrolment),
         },
     )
 
@@ -222,6 +224,7 @@ def enrolment_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                 forms.apply_service_error(form, e)
             else:
                 messages.success(request, _("The changes are saved."))
+                _warn(request, enrolment)
                 return redirect("enrolment-detail", pk=enrolment.pk)
     else:
         form = forms.EditEnrolmentForm(insats=insats, current=enrolment)
@@ -259,6 +262,7 @@ def enrolment_end(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                 forms.apply_service_error(form, e)
             else:
                 messages.success(request, _("The enrolment is ended."))
+                _warn(request, enrolment)
                 return redirect("enrolment-detail", pk=enrolment.pk)
     else:
         form = forms.EndEnrolmentForm(insats=insats, current=enrolment)
@@ -274,6 +278,12 @@ def enrolment_end(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "conflict": _rebased_if_stale(form, enrolment),
         },
     )
+
+
+def _warn(request: AuthenticatedRequest, enrolment: Enrolment) -> None:
+    """Saved, but worth a look (``consistency.warnings``)."""
+    for warning in consistency.warnings(enrolment):
+        messages.warning(request, warning)
 
 
 def _rebased_if_stale(form: forms.EnrolmentFieldsForm, enrolment: Enrolment) -> bool:
@@ -317,6 +327,9 @@ def anonymous_list(request: AuthenticatedRequest, insats_id: int) -> HttpRespons
         form = forms.AnonymousEnrolmentForm()
     rows = selectors.anonymous_counts(insats)
     totals = [sum(r.counts[i] for r in rows) for i in range(len(CountGender))]
+    registrations = Paginator(
+        AnonymousEnrolment.objects.filter(insats=insats).order_by("-created_at", "-pk"), PAGE_SIZE
+    ).get_page(request.GET.get("page"))
     return render(
         request,
         "registry/anonymous_list.html",
@@ -327,5 +340,54 @@ def anonymous_list(request: AuthenticatedRequest, insats_id: int) -> HttpRespons
             "genders": [label for _value, label in CountGender.choices],
             "totals": totals,
             "total": sum(totals),
+            "registrations": registrations,
         },
+    )
+
+
+def _anonymous(request: AuthenticatedRequest, pk: int) -> AnonymousEnrolment:
+    return get_object_or_404(
+        AnonymousEnrolment.objects.restrict(request.user, Action.REGISTER).select_related(
+            "insats__forbund"
+        ),
+        pk=pk,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def anonymous_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    anonymous = _anonymous(request, pk)
+    form = forms.AnonymousEnrolmentForm(request.POST or None, instance=anonymous)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_anonymous(
+                user=request.user, anonymous=anonymous, **form.service_kwargs()
+            )
+        except ValidationError as e:
+            anonymous.refresh_from_db()
+            forms.apply_service_error(form, e)
+        else:
+            messages.success(request, _("The changes are saved."))
+            return redirect("anonymous-list", insats_id=anonymous.insats_id)
+    return render(
+        request,
+        "registry/anonymous_form.html",
+        {"insats": anonymous.insats, "anonymous": anonymous, "form": form},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def anonymous_delete(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """A confirmation page; the removal itself is its POST."""
+    anonymous = _anonymous(request, pk)
+    if request.method == "POST":
+        services.delete_anonymous(user=request.user, anonymous=anonymous)
+        messages.success(request, _("The anonymous participant is removed."))
+        return redirect("anonymous-list", insats_id=anonymous.insats_id)
+    return render(
+        request,
+        "registry/anonymous_delete.html",
+        {"insats": anonymous.insats, "anonymous": anonymous},
     )
