@@ -195,6 +195,8 @@ if DEBUG or TESTING:
 
 LANGUAGE_CODE = "sv"
 LANGUAGES = [("sv", _("Swedish")), ("en", _("English"))]
+# Swedish dates as 2024-03-31 on every page (samspar/formats/sv).
+FORMAT_MODULE_PATH = ["samspar.formats"]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Stockholm"
 USE_I18N = True

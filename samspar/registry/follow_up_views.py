@@ -4,8 +4,6 @@ a participant logs the read."""
 
 from __future__ import annotations
 
-from itertools import groupby
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -20,7 +18,7 @@ from samspar.access.models import AccessLog
 from samspar.access.scoping import Action, actions_somewhere
 from samspar.core import concurrency
 from samspar.organisation.models import Insats
-from samspar.registry import follow_ups, forms, services
+from samspar.registry import follow_ups, forms, reads, services
 from samspar.registry.models import Enrolment, FollowUp, Person
 from samspar.registry.views import PURPOSE, AuthenticatedRequest, enrolment_or_404
 
@@ -35,18 +33,7 @@ def follow_ups_due(request: AuthenticatedRequest) -> HttpResponse:
     if Action.REGISTER not in actions_somewhere(request.user):
         raise Http404
     due = follow_ups.due_for(request.user, timezone.localdate())
-    by_insats = sorted(due, key=lambda d: d.enrolment.insats_id)
-    for _insats_id, rows in groupby(by_insats, key=lambda d: d.enrolment.insats_id):
-        shown = list(rows)
-        log_personal_data_read(
-            request.user,
-            AccessLog.Kind.LIST,
-            shown[0].enrolment.insats,
-            purpose=PURPOSE,
-            persons=[d.enrolment.person for d in shown],
-            records=len(shown),
-            detail="follow-ups due",
-        )
+    reads.log_list(request.user, [d.enrolment for d in due], detail="follow-ups due")
     return render(
         request,
         "registry/follow_ups_due.html",

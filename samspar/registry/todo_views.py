@@ -3,19 +3,14 @@
 
 from __future__ import annotations
 
-from itertools import groupby
-
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from samspar.access.audit import log_personal_data_read
-from samspar.access.models import AccessLog
 from samspar.access.scoping import Action, actions_somewhere
-from samspar.registry import follow_ups, todo
-from samspar.registry.models import Enrolment
-from samspar.registry.views import PURPOSE, AuthenticatedRequest
+from samspar.registry import follow_ups, reads, todo
+from samspar.registry.views import AuthenticatedRequest
 
 # Rows shown of each list; the page says how many there are in all.
 SHOWN = 25
@@ -30,7 +25,7 @@ def todo_list(request: AuthenticatedRequest) -> HttpResponse:
     quiet, missing = todo.quiet(request.user, today), todo.missing_end(request.user, today)
     lists = {"quiet": list(quiet[:SHOWN]), "missing_end": list(missing[:SHOWN])}
     shown = [d.enrolment for d in due[:SHOWN]] + lists["quiet"] + lists["missing_end"]
-    _log(request, shown)
+    reads.log_list(request.user, shown, detail="to-do list")
     return render(
         request,
         "registry/todo.html",
@@ -46,19 +41,3 @@ def todo_list(request: AuthenticatedRequest) -> HttpResponse:
             "recent_months": todo.RECENT_END_MONTHS,
         },
     )
-
-
-def _log(request: AuthenticatedRequest, shown: list[Enrolment]) -> None:
-    for _insats_id, rows in groupby(
-        sorted(shown, key=lambda e: e.insats_id), lambda e: e.insats_id
-    ):
-        listed = list(rows)
-        log_personal_data_read(
-            request.user,
-            AccessLog.Kind.LIST,
-            listed[0].insats,
-            purpose=PURPOSE,
-            persons=[e.person for e in listed],
-            records=len(listed),
-            detail="to-do list",
-        )

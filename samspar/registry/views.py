@@ -4,7 +4,6 @@ shows personal data logs the read."""
 
 from __future__ import annotations
 
-from itertools import groupby
 from typing import TYPE_CHECKING
 
 from django.contrib import messages
@@ -23,13 +22,13 @@ from samspar.access.models import AccessLog
 from samspar.access.scoping import Action, actions_somewhere, can
 from samspar.core import concurrency
 from samspar.organisation.models import Insats
-from samspar.registry import consistency, follow_ups, forms, selectors, services
+from samspar.registry import consistency, follow_ups, forms, reads, selectors, services
 from samspar.registry.models import AnonymousEnrolment, CountGender, Enrolment
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
 
-PURPOSE = "registrering"
+PURPOSE = reads.PURPOSE
 PAGE_SIZE = 50
 
 
@@ -80,18 +79,15 @@ def _list(request: AuthenticatedRequest, insats: Insats | None) -> HttpResponse:
     filters = form.filters()
     enrolments = selectors.filtered_enrolments(request.user, insats=insats, **filters)
     page = Paginator(enrolments, PAGE_SIZE).get_page(request.POST.get("page"))
-    shown = sorted(page.object_list, key=lambda e: e.insats_id)
-    for _insats_id, rows in groupby(shown, key=lambda e: e.insats_id):
-        listed = list(rows)
-        log_personal_data_read(
-            request.user,
-            selectors.search_kind(filters.get("q", "")),
-            listed[0].insats,
-            purpose=PURPOSE,
-            persons=[e.person for e in listed],
-            records=len(listed),
-            detail=f"page {page.number}" if insats else f"all insatser, page {page.number}",
-        )
+    q = str(filters.get("q", ""))
+    reads.log_list(
+        request.user,
+        list(page.object_list),
+        insats=insats,
+        kind=selectors.search_kind(q),
+        searched=bool(q.strip()),
+        detail=f"page {page.number}" if insats else f"all insatser, page {page.number}",
+    )
     return render(
         request,
         "registry/enrolment_list.html",

@@ -5,7 +5,6 @@ is a read of personal data and logged with the persons it holds."""
 from __future__ import annotations
 
 import datetime as dt
-from itertools import groupby
 from typing import TYPE_CHECKING
 
 from django import forms
@@ -20,15 +19,13 @@ from samspar.access.audit import log_personal_data_read
 from samspar.access.models import AccessLog
 from samspar.access.scoping import Action, actions_somewhere
 from samspar.organisation.models import Insats
-from samspar.registry import selectors
+from samspar.registry import reads, selectors
 from samspar.registry.forms import EnrolmentFilterForm
 from samspar.transfer import esf, sheets
 from samspar.transfer.participants import participant_sheet
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
-
-PURPOSE = "registrering"
 
 
 class AuthenticatedRequest(HttpRequest):
@@ -78,18 +75,13 @@ def _export(request: AuthenticatedRequest, insats: Insats | None, fmt: str) -> H
     form = EnrolmentFilterForm(request.POST if request.method == "POST" else None)
     enrolments = selectors.filtered_enrolments(request.user, insats=insats, **form.filters())
     sheet = participant_sheet(insats, enrolments)
-    listed = sorted(enrolments.select_related("insats", "person"), key=lambda e: e.insats_id)
-    for _insats_id, rows in groupby(listed, key=lambda e: e.insats_id):
-        held = list(rows)
-        log_personal_data_read(
-            request.user,
-            AccessLog.Kind.LIST,
-            held[0].insats,
-            purpose=PURPOSE,
-            persons=[e.person for e in held],
-            records=len(held),
-            detail=f"export {fmt}" if insats else f"export {fmt}, all insatser",
-        )
+    reads.log_list(
+        request.user,
+        list(enrolments.select_related("insats", "person")),
+        insats=insats,
+        searched=bool(str(form.filters().get("q", "")).strip()),
+        detail=f"export {fmt}" if insats else f"export {fmt}, all insatser",
+    )
     day = timezone.localdate().isoformat()
     name = f"deltagare-{insats.pk}-{day}" if insats else f"deltagare-{day}"
     return _file(sheets.render(sheet, fmt), fmt, name)
