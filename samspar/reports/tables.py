@@ -122,6 +122,9 @@ class Table:
     row_sums: dict[int, tuple[int, ...]] = field(default_factory=dict)
     chart: Chart | None = None
     note: Text = ""
+    # The name of its Excel sheet where the title, cut to Excel's 31 characters, would
+    # lose what tells it apart (reports.exports.xlsx.sheet_name).
+    sheet: Text = ""
     # What every count of the table counts (its period, population, gender filter …) and
     # what each row adds (a gender, a municipality …); with ``Column.dims`` they make the
     # key of a cell. A table without ``dims`` gives its cells keys of their own.

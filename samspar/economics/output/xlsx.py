@@ -16,7 +16,7 @@ from samspar.economics.output import tables
 from samspar.economics.output.metadata import metadata_lines
 from samspar.economics.output.summary import summary_paragraphs
 from samspar.economics.report import EconomicsReport
-from samspar.reports.exports.xlsx import NUMBER_FORMATS, _sheet_name, set_value
+from samspar.reports.exports.xlsx import NUMBER_FORMATS, set_value, unique_sheet_name
 from samspar.reports.tables import Table
 
 _BOLD = Font(bold=True)
@@ -27,13 +27,13 @@ def render(report: EconomicsReport) -> bytes:
     book = Workbook()
     used: set[str] = set()
     sheet = book.active
-    sheet.title = _sheet_name(_("Summary"), used)
+    sheet.title = unique_sheet_name(_("Summary"), used)
     _write_summary(sheet, report)
     for table in tables.report_tables(report):
         overrides: dict[str, str] = {}
         if table.key == "values":  # kronor and shares side by side: as they are
             table, overrides = tables.values_table(report, numeric=True), {"amount": "General"}
-        sheet = book.create_sheet(_sheet_name(sheet_title(table.key, report), used))
+        sheet = book.create_sheet(unique_sheet_name(sheet_title(table.key, report), used))
         _write_table(sheet, report.title, table, overrides)
     out = io.BytesIO()
     book.save(out)

@@ -47,7 +47,7 @@ def render(report: Report, scope: ReportScope) -> bytes:
     book.remove(book.active)
     used: set[str] = set()
     for table in report.tables:
-        sheet = book.create_sheet(_sheet_name(str(table.title), used))
+        sheet = book.create_sheet(sheet_name(table, used))
         _write_table(sheet, head, table)
     out = io.BytesIO()
     book.save(out)
@@ -102,7 +102,26 @@ def _write_table(sheet: Worksheet, head: Header, table: Table) -> None:
         sheet.column_dimensions[get_column_letter(c)].width = 16
 
 
-def _sheet_name(title: str, used: set[str]) -> str:
+def sheet_name(table: Table, used: set[str]) -> str:
+    """The table's sheet name (``Table.sheet``), or its title shortened (``short_name``);
+    unique among ``used``."""
+    return unique_sheet_name(str(table.sheet) or short_name(str(table.title)), used)
+
+
+def short_name(title: str) -> str:
+    """A title within Excel's 31 characters without cutting a word: without what follows
+    " – " (the population, written in the sheet), then without what follows the first
+    comma, then cut at a space, with "…"."""
+    name = _SHEET_NAME_FORBIDDEN.sub(" ", title).strip("' ")
+    for separator in (" – ", ", "):
+        if len(name) > _SHEET_NAME_MAX:
+            name = name.split(separator)[0]
+    if len(name) > _SHEET_NAME_MAX:
+        name = name[: _SHEET_NAME_MAX - 1].rsplit(" ", 1)[0].rstrip(" ,–-") + "…"
+    return name
+
+
+def unique_sheet_name(title: str, used: set[str]) -> str:
     """A unique sheet name Excel accepts: at most 31 characters, none of []:*?/\\."""
     base = _SHEET_NAME_FORBIDDEN.sub(" ", title).strip("' ")[:_SHEET_NAME_MAX] or "Sheet"
     name, n = base, 1

@@ -261,6 +261,7 @@ def age_distribution(scope: ReportScope, age_on: AgeOn | None = None) -> Table:
         dimension=dimension,
         note=_AGE_NOTES[age_on],
     )
+    table.sheet = _("Age groups")
     if YOUNG_AGE in bounds:  # the groups below it add up to the under 30 of age_summary
         cut = bounds.index(YOUNG_AGE) + 1
         groups = [{dimension: i} for i in range(len(bounds) + 1)]
@@ -395,6 +396,7 @@ def referrers_by_supply(scope: ReportScope) -> Table:
     return Table(
         key="referrers_by_supply",
         title=_title(_("Referring actor and support before the insats"), population),
+        sheet=_("Referrer and support before"),
         columns=[
             Column("group", _("Referring actor"), Kind.LABEL),
             *supply_columns,

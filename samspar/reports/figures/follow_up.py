@@ -117,13 +117,14 @@ def _row(label: Text, c: dict[str, int | None]) -> list[Value]:
 def _table(
     scope: ReportScope,
     months: int,
-    by: tuple[str, Text, Text],
+    by: tuple[str, Text, Text, Text],
     rows: list[list[Value]],
     row_dims: Sequence[Dims],
 ) -> Table:
     """One point's table: ``rows`` (the last the total) of the due and their situation,
-    ``by`` (key, what the title says it is by, the label of its rows' column)."""
-    key, what, group = by
+    ``by`` (key, what the title says it is by, the label of its rows' column, what its
+    Excel sheet's name says it is by)."""
+    key, what, group, short = by
     title = ngettext(
         "%(months)s month after the end, by %(by)s",
         "%(months)s months after the end, by %(by)s",
@@ -133,6 +134,8 @@ def _table(
     return Table(
         key=f"{key}_{months}",
         title=title,
+        sheet=ngettext("%(months)s month, by %(by)s", "%(months)s months, by %(by)s", months)
+        % {"months": months, "by": short},
         columns=_columns(Column("group", group, Kind.LABEL)),
         rows=rows,
         total_row=len(rows) - 1,
@@ -163,13 +166,13 @@ def tables(scope: ReportScope) -> list[Table]:
         qs = due(scope, months, insatser)
         counts = by_gender(qs, _aggregates())
         rows = [_row(label, counts[code]) for code, label in [*GENDER_ROWS, ("total", TOTAL)]]
-        by = ("follow_up_gender", _("gender"), _("Group"))
+        by = ("follow_up_gender", _("gender"), _("Group"), _("gender"))
         result.append(_table(scope, months, by, rows, GENDER_ROW_DIMS))
         grouped = by_group(qs, ["end_reason__result_group"], _aggregates())
         empty = dict.fromkeys(_aggregates(), 0)
         rows = [_row(g.label, grouped.get((g.value,), empty)) for g in RESULT_GROUPS]
         rows.append(_row(TOTAL, counts["total"]))
-        by = ("follow_up_end", _("result at the end"), _("At the end"))
+        by = ("follow_up_end", _("result at the end"), _("At the end"), _("result"))
         result.append(
             _table(
                 scope, months, by, rows, [*({"result_group": g.value} for g in RESULT_GROUPS), {}]

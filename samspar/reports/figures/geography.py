@@ -174,6 +174,7 @@ def inflow(scope: ReportScope) -> Table:
     return Table(
         key="inflow",
         title=_("Inflow: carried over and new"),
+        sheet=_("Inflow, carried over and new"),
         columns=[
             Column("municipality", _("Municipality"), Kind.LABEL),
             Column(
@@ -238,6 +239,7 @@ def outflow(scope: ReportScope) -> Table:
     return Table(
         key="outflow",
         title=_("Outflow by municipality and destination"),
+        sheet=_("Outflow by municipality"),
         columns=[
             Column("municipality", _("Municipality"), Kind.LABEL),
             Column("ended", _("Ended in the period"), dims={"population": "ended"}),

@@ -138,7 +138,7 @@ def budgeted_individual(scope: ReportScope) -> Table:
     anonymous = _grouped(scope.anonymous(), "insats", {"n": Count("pk")})
     volume = _grouped(scope.volume(), "insats", {"n": SumOfCounts("count")})
     actual = {i.pk: _n(persons, i.pk) + _n(anonymous, i.pk) + _n(volume, i.pk) for i in insatser}
-    return _budget_table(
+    table = _budget_table(
         scope,
         "budgeted_individual",
         _("Budgeted and actual participants, individual-oriented insatser"),
@@ -146,6 +146,8 @@ def budgeted_individual(scope: ReportScope) -> Table:
         _budgeted(scope),
         ({"method": "all"}, actual),
     )
+    table.sheet = _("Budgeted and actual, individual")
+    return table
 
 
 def budgeted_structural(scope: ReportScope) -> Table:
@@ -153,7 +155,7 @@ def budgeted_structural(scope: ReportScope) -> Table:
     budgeted, 342 actual)."""
     insatser = list(_running(scope, InsatsKind.STRUCTURAL))
     counts = _grouped(scope.structural(), "insats", {"n": SumOfCounts("count")})
-    return _budget_table(
+    table = _budget_table(
         scope,
         "budgeted_structural",
         _("Budgeted and actual participants, structural insatser"),
@@ -161,6 +163,8 @@ def budgeted_structural(scope: ReportScope) -> Table:
         _budgeted(scope),
         ({"method": "structural"}, {i.pk: _n(counts, i.pk) for i in insatser}),
     )
+    table.sheet = _("Budgeted and actual, structural")
+    return table
 
 
 # --- #15 comparison between förbund and between län ---------------------------------------

@@ -96,6 +96,7 @@ def works_or_studies_after(scope: ReportScope) -> Table:
     return Table(
         key="after",
         title=_("Works and/or studies after the insats"),
+        sheet=_("Works or studies after"),
         columns=columns,
         rows=rows,
         total_row=len(rows) - 1,
@@ -216,6 +217,7 @@ def throughput_by_team(scope: ReportScope) -> Table:
     return Table(
         key="throughput_by_team",
         title=_("Result and throughput time per team"),
+        sheet=_("Result and time per team"),
         columns=[
             Column("team", _("Team"), Kind.LABEL),
             ENDED_KEPT,
@@ -281,6 +283,7 @@ def throughput_rolling(scope: ReportScope) -> Table:
     return Table(
         key="throughput_rolling",
         title=_("Throughput time, rolling 12-month periods"),
+        sheet=_("Throughput, rolling 12 months"),
         columns=[
             Column("period", _("Period"), Kind.LABEL),
             ENDED_KEPT,

@@ -60,6 +60,7 @@ def support_by_year(scope: ReportScope) -> Table:
             _("Time in public support before the insats, per year"),
             Population.ENDED_KEPT.label,
         ),
+        sheet=_("Support time before, per year"),
         columns=[
             Column("year", _("Year"), Kind.LABEL),
             Column("participants", _("Participants")),
