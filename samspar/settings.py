@@ -200,6 +200,8 @@ LANGUAGES = [("sv", _("Swedish")), ("en", _("English"))]
 # Swedish dates as 2024-03-31 on every page (samspar/formats/sv).
 FORMAT_MODULE_PATH = ["samspar.formats"]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# The definitions of the figures, shown on each report's help page (reports.definitions).
+SAMSPAR_DEFINITIONS = BASE_DIR.parent / "docs" / "definitions.md"
 TIME_ZONE = "Europe/Stockholm"
 USE_I18N = True
 USE_TZ = True

@@ -215,6 +215,7 @@ TARGETS: dict[str, list[Target]] = {
         Target("admin", _value_set, page=("economics-value-set", _value_set))
     ],
     "report-index": [Target("board", _nothing)],
+    "report-definitions": [Target("board", _report("resultat"))],
     # The filters are one form for every report; these use the period the most.
     "report": [
         Target("board", _report("trend")),

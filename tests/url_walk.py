@@ -118,6 +118,7 @@ KWARGS: dict[str, Callable[[World], Kwargs]] = {
 UNSCOPED: dict[str, Callable[[World], Kwargs]] = {
     "report": lambda w: {"key": "deltagare"},
     "all-enrolments-export": lambda w: {"fmt": "csv"},
+    "report-definitions": lambda w: {"key": "resultat"},
     "set-password": lambda w: {"uidb64": "MQ", "token": "ingen-nyckel"},
     "report-export": lambda w: {"key": "deltagare", "fmt": "csv"},
     "api:get_report": lambda w: {"key": "deltagare"},

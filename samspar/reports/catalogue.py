@@ -39,6 +39,9 @@ class ReportSpec:
     # budget, staff): a reader without exact counts may choose several whole calendar
     # years, which give no count that the single years do not.
     whole_years: bool = False
+    # Sections of docs/definitions.md its help page shows besides those of its figures
+    # (their titles' beginnings).
+    definitions: tuple[str, ...] = ()
 
     def period_problems(self, scope: ReportScope) -> dict[str, str]:
         """What keeps ``scope``'s period from being one this report may cover for its
@@ -158,6 +161,7 @@ REPORTS: dict[str, ReportSpec] = {
             ),
             [follow_up.tables],
             "",
+            definitions=("Follow-up after exit",),
         ),
         ReportSpec(
             "hemvist",
@@ -232,6 +236,7 @@ REPORTS: dict[str, ReportSpec] = {
             [organisation.trend, overview.latest_year_by_team, overview.support_by_year],
             "2, 4, 5, 16",
             whole_years=True,
+            definitions=("Overview over the years and teams",),
         ),
         ReportSpec(
             "budget",

@@ -17,6 +17,7 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
+from samspar.reports import definitions
 from samspar.reports.catalogue import REPORTS, ReportSpec
 from samspar.reports.exports import FORMATS, export
 from samspar.reports.exports.common import small_counts_note
@@ -52,6 +53,18 @@ def report_index(request: AuthenticatedRequest) -> HttpResponse:
         request,
         "reports/index.html",
         {"reports": REPORTS.values(), "may_see_anything": form.may_see_anything()},
+    )
+
+
+@login_required
+@require_GET
+def report_definitions(request: AuthenticatedRequest, key: str) -> HttpResponse:
+    """What each figure of the report means: its sections of docs/definitions.md."""
+    spec = _spec(key)
+    return render(
+        request,
+        "reports/definitions.html",
+        {"spec": spec, "sections": definitions.for_report(spec)},
     )
 
 
