@@ -123,7 +123,13 @@ def annual_report(request: HttpRequest, pk: int, year: int) -> HttpResponse:
 def _form(text: ChapterText | None, chapter: Chapter) -> ChapterTextForm:
     fields = ("description", "analysis", "reflection", "version")
     initial = {f: getattr(text, f) for f in fields} if text else {"version": 0}
-    return ChapterTextForm(initial=initial, analysis=chapter.analysis)
+    return ChapterTextForm(initial=initial, analysis=chapter.analysis, auto_id=_ids(chapter))
+
+
+def _ids(chapter: Chapter) -> str:
+    """Field ids of the chapter's own (every chapter's form is on one page), so that a
+    label focuses its own field; the field names stay the same."""
+    return f"id_{chapter.code}_%s"
 
 
 @login_required
@@ -144,7 +150,7 @@ def chapter_edit(request: HttpRequest, pk: int, year: int, chapter: str) -> Http
         raise PermissionDenied
     text = ChapterText.objects.filter(insats=insats, year=year, chapter=code).first()
     form = (
-        ChapterTextForm(request.POST, analysis=current.analysis)
+        ChapterTextForm(request.POST, analysis=current.analysis, auto_id=_ids(current))
         if request.method == "POST"
         else _form(text, current)
     )

@@ -506,6 +506,10 @@ class BaseGroupFormSet(forms.BaseFormSet):  # type: ignore[type-arg]
         """The groups side by side: one row per field, one column per group."""
         names = [f.name for f in self.empty_form.visible_fields()]
         labels = {f.name: f.label for f in self.empty_form.visible_fields()}
+        for i, form in enumerate(self.forms, start=1):  # each input named for screen readers
+            group = _("Group %(n)s") % {"n": i}
+            for n in names:
+                form.fields[n].widget.attrs["aria-label"] = f"{labels[n]}, {group}"
         return [(labels[n], [form[n] for form in self.forms]) for n in names]
 
 
@@ -550,9 +554,13 @@ class ValueForm(forms.Form):
     )
     source = forms.CharField(label=_("Source"), widget=forms.Textarea(attrs={"rows": 2}))
 
-    def __init__(self, *args: Any, unit: str, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, unit: str, value: str = "", **kwargs: Any) -> None:
+        """``value``: the standard value's name, which the table shows beside the fields
+        (their accessible names say it too)."""
         super().__init__(*args, **kwargs)
         self.unit = unit
+        for field in self.fields.values():
+            field.widget.attrs["aria-label"] = f"{field.label}: {value}" if value else field.label
         if unit == SHARE_UNIT:
             self.fields["amount"].help_text = _("A share between 0 and 1.")
 

@@ -258,6 +258,7 @@ def value_set_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 data,
                 prefix=v.key,
                 unit=v.unit,
+                value=str(value_label(v.key)),
                 initial={"amount": v.amount, "grade": v.grade, "source": v.source},
             ),
         )

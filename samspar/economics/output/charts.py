@@ -86,7 +86,7 @@ def actor_chart_spec(report: EconomicsReport) -> dict[str, Any]:
     if sim is not None:
         layers.append(
             {
-                "mark": {"type": "rule", "color": _WHISKER, "strokeWidth": 1.5},
+                "mark": {"type": "rule", "color": _WHISKER, "strokeWidth": 1.5, "aria": False},
                 "encoding": {
                     "y": y,
                     "x": {"field": "low", "type": "quantitative", "title": unit.per_year},
@@ -97,7 +97,13 @@ def actor_chart_spec(report: EconomicsReport) -> dict[str, Any]:
         for end in ("low", "high"):
             layers.append(
                 {
-                    "mark": {"type": "tick", "color": _WHISKER, "thickness": 1.5, "size": 10},
+                    "mark": {
+                        "type": "tick",
+                        "color": _WHISKER,
+                        "thickness": 1.5,
+                        "size": 10,
+                        "aria": False,
+                    },
                     "encoding": {
                         "y": y,
                         "x": {"field": end, "type": "quantitative", "title": unit.per_year},
@@ -172,7 +178,11 @@ def curve_chart_spec(report: EconomicsReport) -> dict[str, Any]:
             },
         }
     )
-    layers.append({"mark": {"type": "rule", "color": "#333"}, "encoding": {"y": {"datum": 0}}})
+    # The whiskers and the zero line say nothing the bars' own labels do not (to screen
+    # readers: marks without a label of their own are an accessibility fault).
+    layers.append(
+        {"mark": {"type": "rule", "color": "#333", "aria": False}, "encoding": {"y": {"datum": 0}}}
+    )
     return _spec(
         _("Cumulative profitability for society"),
         {
