@@ -64,6 +64,7 @@ def _end_values(**overrides: Any) -> dict[str, Any]:
         "end_reason": code(codes.EndReason, "arbete").pk,
         "occupation_after": code(codes.OccupationType, "arbete").pk,
         "occupation_after_percent": "75",
+        "works_after": "on",  # ended to work: the form asks for it
         **overrides,
     }
 
