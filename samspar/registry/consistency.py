@@ -22,23 +22,28 @@ def end_problems(
     the box must say so too. {field: why}."""
     if end_reason is None:
         return {}
-    if end_reason.result_group == ResultGroup.WORK and not works_after:
-        return {
-            "works_after": _(
+    boxes = {
+        ResultGroup.WORK: (
+            "works_after",
+            works_after,
+            _(
                 "The end reason %(reason)s means the participant works after the insats: "
                 "tick “Works after”, or choose another end reason."
-            )
-            % {"reason": end_reason.label}
-        }
-    if end_reason.result_group == ResultGroup.STUDIES and not studies_after:
-        return {
-            "studies_after": _(
+            ),
+        ),
+        ResultGroup.STUDIES: (
+            "studies_after",
+            studies_after,
+            _(
                 "The end reason %(reason)s means the participant studies after the "
                 "insats: tick “Studies after”, or choose another end reason."
-            )
-            % {"reason": end_reason.label}
-        }
-    return {}
+            ),
+        ),
+    }
+    if end_reason.result_group not in boxes:
+        return {}
+    field, ticked, message = boxes[ResultGroup(end_reason.result_group)]
+    return {} if ticked else {field: message % {"reason": end_reason.label}}
 
 
 def warnings(enrolment: Enrolment) -> list[str]:
