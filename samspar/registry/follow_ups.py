@@ -10,10 +10,11 @@ insats's ``follow_up_months`` after the end date (calendar months,
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from samspar.access.scoping import Action
@@ -88,10 +89,10 @@ class Due:
     upcoming: bool  # not yet due
 
 
-def due_for(user: User, today: dt.date) -> list[Due]:
-    """The follow-ups to do in every insats ``user`` registers for: due from
-    ``WINDOW_MONTHS`` ago to ``EARLY_MONTHS`` ahead, not registered, by due date. One
-    query per distinct follow-up point."""
+def _due(user: User, today: dt.date) -> Iterator[tuple[int, QuerySet[Enrolment]]]:
+    """Per follow-up point of the insatser ``user`` registers for: the enrolments whose
+    follow-up there is due from ``WINDOW_MONTHS`` ago to ``EARLY_MONTHS`` ahead and not
+    registered."""
     insatser = Insats.objects.restrict(user, Action.REGISTER).filter(
         follow_up_method=FollowUpMethod.PERSONAL
     )
@@ -101,19 +102,32 @@ def due_for(user: User, today: dt.date) -> list[Due]:
             by_months.setdefault(months, []).append(pk)
     # Due from WINDOW_MONTHS ago; may be registered up to EARLY_MONTHS before it is due.
     first, last = add_months(today, -WINDOW_MONTHS), add_months(today, EARLY_MONTHS)
-    due: list[Due] = []
     for months, ids in sorted(by_months.items()):
-        enrolments = (
-            Enrolment.objects.restrict(user, Action.REGISTER)
-            .filter(followed_up_q(), due_q(months, first, last), insats__in=ids)
-            .exclude(follow_ups__months_after=months)
-            .select_related("person", "insats")
+        yield (
+            months,
+            (
+                Enrolment.objects.restrict(user, Action.REGISTER)
+                .filter(followed_up_q(), due_q(months, first, last), insats__in=ids)
+                .exclude(follow_ups__months_after=months)
+            ),
         )
-        for e in enrolments:
+
+
+def due_for(user: User, today: dt.date) -> list[Due]:
+    """The follow-ups to do in every insats ``user`` registers for, by due date. One
+    query per distinct follow-up point."""
+    due: list[Due] = []
+    for months, enrolments in _due(user, today):
+        for e in enrolments.select_related("person", "insats"):
             assert e.end_date is not None  # followed_up_q
             day = add_months(e.end_date, months)
             due.append(Due(e, months, day, upcoming=day > today))
     return sorted(due, key=lambda d: (d.due, d.enrolment.list_name, d.months_after))
+
+
+def due_count(user: User, today: dt.date) -> int:
+    """How many ``due_for`` lists, counted in the database."""
+    return sum(enrolments.count() for _months, enrolments in _due(user, today))
 
 
 @dataclass(frozen=True)

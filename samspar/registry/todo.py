@@ -75,7 +75,7 @@ class Counts:
 def counts(user: User, today: dt.date) -> Counts:
     """How many of each, for the start page (counts only: no names, nothing to log)."""
     return Counts(
-        len(follow_ups.due_for(user, today)),
+        follow_ups.due_count(user, today),
         quiet(user, today).count(),
         missing_end(user, today).count(),
     )
