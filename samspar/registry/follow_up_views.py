@@ -58,7 +58,7 @@ def follow_up_create(request: AuthenticatedRequest, pk: int, months: int) -> Htt
     point = _point(enrolment, months)
     if point is None or not point.may_register:
         raise Http404
-    form = forms.FollowUpForm(request.POST or None)
+    form = forms.FollowUpForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.register_follow_up(

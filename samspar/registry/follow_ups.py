@@ -37,15 +37,11 @@ EARLY_MONTHS = 1
 WINDOW_MONTHS = 3
 
 
-def followed_up_q(prefix: str = "") -> Q:
+def followed_up_q() -> Q:
     """The enrolments followed up after exit, in the database (``problem`` in Python)."""
-    return Q(
-        **{
-            f"{prefix}end_date__isnull": False,
-            f"{prefix}early_dropout": False,
-            f"{prefix}person__anonymised_at__isnull": True,
-        }
-    ) & ~Q(**{f"{prefix}end_reason__result_group": ResultGroup.CANCELLED})
+    return Q(end_date__isnull=False, early_dropout=False, person__anonymised_at__isnull=True) & ~Q(
+        end_reason__result_group=ResultGroup.CANCELLED
+    )
 
 
 def problem(enrolment: Enrolment) -> str | None:
@@ -63,14 +59,12 @@ def problem(enrolment: Enrolment) -> str | None:
     return None
 
 
-def due_q(months: int, first: dt.date, last: dt.date, prefix: str = "") -> Q:
+def due_q(months: int, first: dt.date, last: dt.date) -> Q:
     """The enrolments whose follow-up ``months`` after the end falls due from ``first``
     to ``last`` (both included), compared on the end date itself."""
     return Q(
-        **{
-            f"{prefix}end_date__gt": latest_reaching(first - dt.timedelta(days=1), months),
-            f"{prefix}end_date__lte": latest_reaching(last, months),
-        }
+        end_date__gt=latest_reaching(first - dt.timedelta(days=1), months),
+        end_date__lte=latest_reaching(last, months),
     )
 
 

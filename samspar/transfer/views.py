@@ -72,14 +72,14 @@ def _export(request: AuthenticatedRequest, insats: Insats | None, fmt: str) -> H
     with the persons it holds."""
     if fmt not in sheets.FORMATS:
         raise Http404
-    form = EnrolmentFilterForm(request.POST if request.method == "POST" else None)
-    enrolments = selectors.filtered_enrolments(request.user, insats=insats, **form.filters())
+    filters = EnrolmentFilterForm(request.POST if request.method == "POST" else None).filters()
+    enrolments = selectors.filtered_enrolments(request.user, insats=insats, **filters)
     sheet = participant_sheet(insats, enrolments)
     reads.log_list(
         request.user,
         list(enrolments.select_related("insats", "person")),
         insats=insats,
-        searched=bool(str(form.filters().get("q", "")).strip()),
+        searched=bool(str(filters.get("q", "")).strip()),
         detail=f"export {fmt}" if insats else f"export {fmt}, all insatser",
     )
     day = timezone.localdate().isoformat()
