@@ -47,18 +47,28 @@ def _type_and_choose(page, live_server, insats, device):
     assert page.locator("#id_date_from").input_value() == "2024-03-01"
     assert page.locator("#id_date_to").input_value() == "2024-12-31"
 
-    with page.expect_response(lambda r: "/rapporter/resultat/" in r.url):
-        page.click("form.report-filters button[type=submit]")
+    _swap(page, lambda: page.click("form.report-filters button[type=submit]"))
     assert len(sent) == 1 and "date_from=2024-03-01" in sent[0]
     assert page.locator("#id_date_from").input_value() == "2024-03-01"
     assert "date_from=2024-03-01" in page.url  # the address keeps the filters
 
-    with page.expect_response(lambda r: "/rapporter/resultat/" in r.url):
-        page.select_option("#id_level", "insats")
+    _swap(page, lambda: page.select_option("#id_level", "insats"))
     page.wait_for_selector("text=Välj en insats för att se rapporten.")
     assert page.locator(".report-filters .error").count() == 0
-    with page.expect_response(lambda r: "/rapporter/resultat/" in r.url):
-        page.select_option("#id_object_id", str(insats.pk))
+    _swap(page, lambda: page.select_option("#id_object_id", str(insats.pk)))
     page.wait_for_selector("table")
     assert len(sent) == 3
     assert f"object_id={insats.pk}" in page.url
+
+
+def _swap(page, action):
+    """Do ``action`` and wait until HTMX has put the new report block in place. The
+    response alone is not enough: on a busy machine the next step could otherwise act
+    on the old form in the moment before the swap, and its change would be lost."""
+    page.eval_on_selector("#report-block", "el => { el.dataset.old = 'yes'; }")
+    with page.expect_response(lambda r: "/rapporter/resultat/" in r.url):
+        action()
+    page.wait_for_function(
+        "() => { const b = document.querySelector('#report-block');"
+        " return b && !b.dataset.old && !b.classList.contains('htmx-settling'); }"
+    )
