@@ -25,8 +25,8 @@ from samspar.organisation.models import (
     Municipality,
     PartyKind,
 )
-from samspar.registry import services
-from samspar.registry.models import Enrolment
+from samspar.registry import question_services, services
+from samspar.registry.models import Enrolment, Question
 
 _serials = itertools.count(100)
 
@@ -68,6 +68,32 @@ def make_insats(
         follow_up_method=method,
         start_date=start,
         trial_period_months=2,
+    )
+
+
+def make_question(
+    insats: Insats,
+    kind: str = "yes_no",
+    *,
+    text: str = "Har deltagaren körkort?",
+    moment: str = "start",
+    choices: tuple[str, ...] = (),
+    valid_from: dt.date = dt.date(2015, 1, 1),
+    valid_until: dt.date | None = None,
+) -> Question:
+    """A question of the insats, defined by a förbund administrator made for it."""
+    admin = User.objects.filter(
+        role_assignments__role=Role.FORBUND_ADMIN, role_assignments__forbund=insats.forbund
+    ).first() or make_user(f"admin{next(_serials)}", Role.FORBUND_ADMIN, forbund=insats.forbund)
+    return question_services.define_question(
+        user=admin,
+        insats=insats,
+        text=text,
+        kind=kind,
+        moment=moment,
+        valid_from=valid_from,
+        valid_until=valid_until,
+        choices=choices,
     )
 
 

@@ -26,6 +26,7 @@ class Action(StrEnum):
     VIEW_PERSONAL = "view_personal"  # see participants' personal data
     REGISTER = "register"  # register and change participants (personal and anonymous)
     MANAGE = "manage"  # set up the insats: plan, budget, staff, volume and structural counts
+    QUESTIONS = "questions"  # define the förbund's own questions asked in the insats
     READ_ACCESS_LOG = "read_access_log"  # who read personal data when (not whose)
     DATA_PROTECTION = "data_protection"  # whose data was read; register extracts of everyone
 
@@ -43,7 +44,9 @@ class Role(StrEnum):
 ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
     Role.REGISTRATOR: frozenset({Action.VIEW, Action.VIEW_PERSONAL, Action.REGISTER}),
     Role.INSATS_MANAGER: frozenset({Action.VIEW, Action.MANAGE}),
-    Role.FORBUND_ADMIN: frozenset({Action.VIEW, Action.MANAGE, Action.READ_ACCESS_LOG}),
+    Role.FORBUND_ADMIN: frozenset(
+        {Action.VIEW, Action.MANAGE, Action.QUESTIONS, Action.READ_ACCESS_LOG}
+    ),
     Role.BOARD: frozenset({Action.VIEW}),
     Role.SYSADMIN: frozenset(),
     # The data protection officer audits: the access log with the persons it names, and

@@ -3,6 +3,8 @@ participants, volume counts, structural counts, waiting list)."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.core.validators import BaseValidator, MaxValueValidator, MinValueValidator
 from django.db import models
@@ -454,3 +456,143 @@ class WaitingListCount(models.Model):
         verbose_name = _("waiting list count")
         verbose_name_plural = _("waiting list counts")
         constraints = [models.UniqueConstraint(fields=["insats", "date"], name="waiting_unique")]
+
+
+# --- the förbund's own questions (SUS's "kompletterande frågor") ----------------------
+
+
+class QuestionKind(models.TextChoices):
+    TEXT = "text", _("Text")
+    NUMBER = "number", _("Number")
+    YES_NO = "yes_no", _("Yes or no")
+    CHOICE = "choice", _("One of several choices")
+    CHOICES = "choices", _("Several choices")
+    DATE = "date", _("Date")
+
+
+# The kinds whose answers are picked from the question's own choices.
+CHOICE_KINDS = (QuestionKind.CHOICE, QuestionKind.CHOICES)
+
+
+class QuestionMoment(models.TextChoices):
+    """When the question is asked: with the start variables or with the end variables."""
+
+    START = "start", _("At registration")
+    END = "end", _("At the end")
+
+
+class Question(models.Model):
+    """An extra variable a förbund asks of the participants of one insats.
+
+    A start question is asked of the enrolments that start within ``valid_from`` –
+    ``valid_until``; an end question of those that end within it. A question that has
+    answers is not deleted: it gets an end date, and its answers stay in the records,
+    the exports and the reports."""
+
+    insats = models.ForeignKey(
+        "organisation.Insats", models.PROTECT, related_name="questions", verbose_name=_("insats")
+    )
+    text = models.CharField(_("question"), max_length=200)
+    help_text = models.CharField(_("help text"), max_length=300, blank=True)
+    kind = models.CharField(_("kind of answer"), max_length=8, choices=QuestionKind.choices)
+    moment = models.CharField(_("asked"), max_length=5, choices=QuestionMoment.choices)
+    valid_from = models.DateField(_("asked from"))
+    valid_until = models.DateField(_("asked until"), null=True, blank=True)
+    position = models.PositiveSmallIntegerField(_("order"), default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    history = HistoricalRecords()
+
+    objects = InsatsChildQuerySet["Question"].as_manager()
+
+    class Meta:
+        ordering = ["insats", "-moment", "position", "pk"]  # start questions first
+        verbose_name = _("question")
+        verbose_name_plural = _("questions")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_until__isnull=True) | Q(valid_until__gte=F("valid_from")),
+                name="question_period_order",
+                violation_error_message=_("The question cannot stop being asked before it starts."),
+            ),
+            models.UniqueConstraint(
+                fields=["insats", "text"],
+                name="question_unique_text",
+                violation_error_message=_("The insats already has a question with this text."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.text
+
+    def asked_on(self, day: object) -> bool:
+        """Whether an enrolment starting (or ending) on ``day`` is asked the question."""
+        return isinstance(day, dt.date) and (
+            self.valid_from <= day and (self.valid_until is None or day <= self.valid_until)
+        )
+
+
+class QuestionChoiceQuerySet(RestrictedQuerySet["QuestionChoice"]):
+    insats_path = "question__insats"
+
+
+class QuestionChoice(models.Model):
+    """One of the answers a choice question offers."""
+
+    question = models.ForeignKey(Question, models.CASCADE, related_name="choices")
+    label = models.CharField(_("choice"), max_length=100)
+    position = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    objects = QuestionChoiceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["question", "position", "pk"]
+        verbose_name = _("choice")
+        verbose_name_plural = _("choices")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["question", "label"],
+                name="question_choice_unique_label",
+                violation_error_message=_("The question already has this choice."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class AnswerQuerySet(RestrictedQuerySet["Answer"]):
+    insats_path = "enrolment__insats"
+
+
+class Answer(models.Model):
+    """An enrolment's answer to one question: the field of the question's kind holds it
+    (``choices`` for both choice kinds). An unanswered question has no row."""
+
+    enrolment = models.ForeignKey(Enrolment, models.CASCADE, related_name="answers")
+    question = models.ForeignKey(Question, models.PROTECT, related_name="answers")
+    text = models.TextField(_("text"), blank=True)
+    number = models.DecimalField(
+        _("number"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    yes = models.BooleanField(_("yes"), null=True, blank=True)
+    date = models.DateField(_("date"), null=True, blank=True)
+    choices = models.ManyToManyField(QuestionChoice, blank=True, related_name="answers")
+    history = HistoricalRecords(m2m_fields=[choices])
+
+    objects = AnswerQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["enrolment", "question"]
+        verbose_name = _("answer")
+        verbose_name_plural = _("answers")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enrolment", "question"],
+                name="answer_unique",
+                violation_error_message=_("The question is already answered for the enrolment."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enrolment_id}: {self.question_id}"

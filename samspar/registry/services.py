@@ -10,7 +10,7 @@ ValidationError, never a server error.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -24,15 +24,18 @@ from samspar.access.scoping import Action, can
 from samspar.codelists.models import EducationLevel, OccupationType, SupplyType
 from samspar.core import concurrency, crypto, personnummer
 from samspar.registry import follow_ups
+from samspar.registry.history import save_with_history
 from samspar.registry.models import (
     AnonymousEnrolment,
     Enrolment,
     FollowUp,
     Person,
+    Question,
     StructuralCount,
     VolumeCount,
     WaitingListCount,
 )
+from samspar.registry.question_services import AnswerValue, save_answers
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
@@ -145,24 +148,6 @@ def _find_or_create_person(pnr: personnummer.Personnummer) -> Person:
     return person
 
 
-def _save_with_history(
-    row: Enrolment | FollowUp, user: AbstractBaseUser, m2m: dict[str, Iterable[SupplyType] | None]
-) -> None:
-    """Save fields and supply types as ONE history record (simple-history would write one
-    per save and one per M2M change); the record is a change ("~") even for a new row,
-    its first record."""
-    row._history_user = user  # type: ignore[union-attr]
-    row.skip_history_when_saving = True  # type: ignore[union-attr]
-    try:
-        row.save()
-        for name, values in m2m.items():
-            if values is not None:
-                getattr(row, name).set(list(values))
-    finally:
-        del row.skip_history_when_saving  # type: ignore[union-attr]
-    row.save()
-
-
 def _with_unknown_education(fields: dict[str, Any]) -> dict[str, Any]:
     """``education_level=None`` (unknown) is stored as the code list's "okänd" entry, so
     unknown education has one representation (docs/definitions.md)."""
@@ -187,6 +172,7 @@ def register_enrolment(
     first_name: str = "",
     last_name: str = "",
     supply_before: Iterable[SupplyType] = (),
+    answers: Mapping[Question, AnswerValue] | None = None,
     **fields: Any,
 ) -> Enrolment:
     """Enrol a person (found by identity number, or created) in an insats.
@@ -224,7 +210,8 @@ def register_enrolment(
     )
     _check_no_overlap(enrolment)
     _validated(enrolment)
-    _save_with_history(enrolment, user, {"supply_before": supply_before})
+    save_with_history(enrolment, user, {"supply_before": supply_before})
+    save_answers(user=user, enrolment=enrolment, answers=answers or {})
     return enrolment
 
 
@@ -236,6 +223,7 @@ def update_enrolment(
     version: int | None = None,
     supply_before: Iterable[SupplyType] | None = None,
     supply_after: Iterable[SupplyType] | None = None,
+    answers: Mapping[Question, AnswerValue] | None = None,
     **fields: Any,
 ) -> Enrolment:
     """Correct any registered variable; the change is kept in the enrolment's history.
@@ -250,7 +238,7 @@ def update_enrolment(
             _("The participant's identity has been removed (gallring): the enrolment is closed.")
         )
     check_unchanged(concurrency.locked(enrolment), version)
-    return _apply(user, enrolment, supply_before, supply_after, fields)
+    return _apply(user, enrolment, supply_before, supply_after, answers, fields)
 
 
 def check_unchanged(enrolment: Enrolment, version: int | None, *, ending: bool = False) -> None:
@@ -271,9 +259,11 @@ def _apply(
     enrolment: Enrolment,
     supply_before: Iterable[SupplyType] | None,
     supply_after: Iterable[SupplyType] | None,
+    answers: Mapping[Question, AnswerValue] | None,
     fields: dict[str, Any],
 ) -> Enrolment:
-    """Validate and save changes to a locked enrolment as its next version."""
+    """Validate and save changes to a locked enrolment (and its answers) as its next
+    version."""
     for name, value in _with_unknown_education(fields).items():
         setattr(enrolment, name, value)
     values = {f: getattr(enrolment, f) for f in _DATE_FIELDS}
@@ -281,9 +271,10 @@ def _apply(
     _check_no_overlap(enrolment)
     _validated(enrolment)
     enrolment.version += 1
-    _save_with_history(
+    save_with_history(
         enrolment, user, {"supply_before": supply_before, "supply_after": supply_after}
     )
+    save_answers(user=user, enrolment=enrolment, answers=answers or {})
     return enrolment
 
 
@@ -297,6 +288,7 @@ def update_registration(
     version: int | None = None,
     supply_before: Iterable[SupplyType] | None = None,
     supply_after: Iterable[SupplyType] | None = None,
+    answers: Mapping[Question, AnswerValue] | None = None,
     **fields: Any,
 ) -> Enrolment:
     """Correct an enrolment, its names included (the edit page); the change is kept in
@@ -312,6 +304,7 @@ def update_registration(
         version=version,
         supply_before=supply_before,
         supply_after=supply_after,
+        answers=answers,
         first_name=first_name.strip(),
         last_name=last_name.strip(),
         **fields,
@@ -327,6 +320,7 @@ def end_enrolment(
     end_reason: Any,
     version: int | None = None,
     supply_after: Iterable[SupplyType] = (),
+    answers: Mapping[Question, AnswerValue] | None = None,
     **fields: Any,
 ) -> Enrolment:
     """Register the end of an active enrolment with its end reason and after-variables.
@@ -348,6 +342,7 @@ def end_enrolment(
         enrolment,
         None,
         supply_after,
+        answers,
         {"end_date": end_date, "end_reason": end_reason, **fields},
     )
 
@@ -430,7 +425,7 @@ def register_follow_up(
     with concurrency.unique_insert(
         _("This follow-up was registered by someone else at the same moment.")
     ):
-        _save_with_history(follow_up, user, {"supply": chosen})
+        save_with_history(follow_up, user, {"supply": chosen})
     return follow_up
 
 
@@ -460,7 +455,7 @@ def update_follow_up(
     chosen = list(supply)
     _check_follow_up(follow_up, chosen)
     follow_up.version = stored.version + 1
-    _save_with_history(follow_up, user, {"supply": chosen})
+    save_with_history(follow_up, user, {"supply": chosen})
     return follow_up
 
 
