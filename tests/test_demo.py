@@ -20,7 +20,7 @@ from django.utils import timezone
 from samspar.access.models import RoleAssignment
 from samspar.access.scoping import Role
 from samspar.core import crypto, personnummer
-from samspar.demo import builder
+from samspar.demo import builder, world
 from samspar.organisation.models import (
     BudgetLine,
     County,
@@ -35,9 +35,11 @@ from samspar.organisation.models import (
 )
 from samspar.registry.models import (
     AnonymousEnrolment,
+    Answer,
     Enrolment,
     FollowUp,
     Person,
+    Question,
     StructuralCount,
     VolumeCount,
     WaitingListCount,
@@ -218,6 +220,36 @@ class TestDemoWorld:
             enrolment.full_clean()
         for follow_up in FollowUp.objects.order_by("pk")[::25]:
             follow_up.full_clean()
+
+    def test_the_first_forbund_asks_its_own_questions_and_answers_keep_the_rules(self, demo):
+        """Every answer is one the services would have taken (asked within the period, of
+        the question's kind), with the "+" record the services leave and its choices."""
+        questions = Question.objects.select_related("insats__forbund")
+        assert {q.insats.forbund.name for q in questions} == {world.FORBUND[0].name}
+        assert questions.count() == 3 * questions.values("insats").distinct().count() >= 3
+        answers = Answer.objects.select_related("question", "enrolment").prefetch_related("choices")
+        assert set(answers.values_list("question__kind", flat=True)) == {
+            "yes_no",
+            "choice",
+            "choices",
+        }
+        for answer in answers:
+            question, enrolment = answer.question, answer.enrolment
+            day = enrolment.start_date if question.moment == "start" else enrolment.end_date
+            assert question.asked_on(day)
+            answer.full_clean()
+            chosen = {c.pk for c in answer.choices.all()}
+            if question.kind == "yes_no":
+                assert answer.yes is not None and not chosen
+            else:
+                assert answer.yes is None and 1 <= len(chosen) <= (
+                    1 if question.kind == "choice" else 2
+                )
+                assert {c.question_id for c in answer.choices.all()} == {question.pk}
+            record = answer.history.get()
+            assert record.history_type == "+"
+            assert record.history_user_id is not None
+            assert {c.questionchoice_id for c in record.choices.all()} == chosen
 
     def test_after_variables_follow_the_end_reason(self, demo):
         e = Enrolment.objects

@@ -49,7 +49,7 @@ from samspar.codelists import models as codes
 from samspar.core import crypto
 from samspar.core.months import add_months
 from samspar.core.personnummer import age_on, luhn_check_digit
-from samspar.demo import names, world
+from samspar.demo import names, questions, world
 from samspar.economics import seed004, typecases
 from samspar.economics import selectors as economics_selectors
 from samspar.economics.models import (
@@ -77,10 +77,12 @@ from samspar.organisation.models import (
 from samspar.registry.models import (
     AnonymousEnrolment,
     AnonymousReason,
+    Answer,
     CountGender,
     Enrolment,
     FollowUp,
     Person,
+    Question,
     ResidenceKind,
     StructuralCount,
     VolumeCount,
@@ -318,10 +320,16 @@ def _wipe() -> None:
     AccessLog.objects.all().delete()
     FollowUp.objects.all().delete()
     with override_settings(SIMPLE_HISTORY_ENABLED=False):  # no "-" rows for what is wiped
-        Enrolment.objects.all().delete()
-    for name in ("HistoricalEnrolment_supply_before", "HistoricalEnrolment_supply_after"):
+        Enrolment.objects.all().delete()  # and their answers
+        Question.objects.all().delete()
+    for name in (
+        "HistoricalEnrolment_supply_before",
+        "HistoricalEnrolment_supply_after",
+        "HistoricalAnswer_choices",
+    ):
         apps.get_model("registry", name).objects.all().delete()
-    Enrolment.history.model.objects.all().delete()
+    for recorded in (Enrolment, Answer, Question):
+        recorded.history.model.objects.all().delete()
     Person.objects.all().delete()
     for model in (AnonymousEnrolment, VolumeCount, StructuralCount, WaitingListCount):
         model._default_manager.all().delete()
@@ -375,6 +383,15 @@ class _Builder:
         self._users()
         plans = self._simulate()
         persons = self._write_participants(plans)
+        questions.write(
+            [
+                (irec.obj, irec.registrar_id)
+                for irec in self.insatser
+                if irec.forbund is self.forbund[0] and irec.obj.has_personal_data
+            ],
+            random.Random(f"{self.seed}-questions"),
+            self._aware,
+        )
         anonymous = self._aggregates()
         self._evaluations()
         return Summary(
