@@ -30,9 +30,17 @@ from samspar.access import apitokens
 from samspar.access.models import RoleAssignment
 from samspar.access.scoping import Role
 from samspar.organisation.models import FollowUpMethod, InsatsKind
+from samspar.registry import services
 from samspar.reports.catalogue import REPORTS
 from samspar.wsgi import application
-from tests.factories import enrol, make_forbund, make_insats, make_user
+from tests.factories import (
+    ended_enrolment,
+    enrol,
+    make_forbund,
+    make_insats,
+    make_question,
+    make_user,
+)
 from tests.fuzzing import database_rows
 
 EXAMPLES_PER_OPERATION = 60
@@ -43,11 +51,17 @@ OPERATIONS = {
     "GET /api/v1/reports/{key}",
     "GET /api/v1/insatser",
     "GET /api/v1/codes",
+    "GET /api/v1/insatser/{insats_id}/questions",
     "GET /api/v1/insatser/{insats_id}/enrolments",
     "POST /api/v1/insatser/{insats_id}/enrolments",
     "GET /api/v1/enrolments/{enrolment_id}",
     "PATCH /api/v1/enrolments/{enrolment_id}",
     "POST /api/v1/enrolments/{enrolment_id}/end",
+    "GET /api/v1/follow-ups/due",
+    "GET /api/v1/enrolments/{enrolment_id}/follow-ups",
+    "POST /api/v1/enrolments/{enrolment_id}/follow-ups",
+    "PATCH /api/v1/follow-ups/{follow_up_id}",
+    "DELETE /api/v1/follow-ups/{follow_up_id}",
     "POST /api/v1/insatser/{insats_id}/anonymous",
     "POST /api/v1/insatser/{insats_id}/volume-counts",
     "POST /api/v1/insatser/{insats_id}/structural-counts",
@@ -61,8 +75,11 @@ ANSWERED = {
     "GET /api/v1/reports/{key}",
     "GET /api/v1/insatser",
     "GET /api/v1/codes",
+    "GET /api/v1/insatser/{insats_id}/questions",
     "GET /api/v1/insatser/{insats_id}/enrolments",
     "GET /api/v1/enrolments/{enrolment_id}",
+    "GET /api/v1/follow-ups/due",
+    "GET /api/v1/enrolments/{enrolment_id}/follow-ups",
     "GET /api/v1/evaluations",
 }
 
@@ -103,6 +120,11 @@ def api_key(db) -> dict[str, Any]:
     user = make_user("coach", Role.REGISTRATOR, insats=insats)
     RoleAssignment.objects.create(user=user, role=Role.INSATS_MANAGER, forbund=forbund)
     enrolment = enrol(user, insats)
+    make_question(insats, "choices", text="Resor", choices=("Bil", "Buss"))
+    ended = ended_enrolment(user, insats, timezone.localdate() - dt.timedelta(days=200), n=5)
+    follow_up = services.register_follow_up(
+        user=user, enrolment=ended, months_after=6, date=timezone.localdate()
+    )
     other = make_insats(make_forbund("Annat förbund", county="01"), "Annan")
     _token, key = apitokens.create_token(
         user=user, name="fuzz", expires_on=timezone.localdate() + dt.timedelta(days=1)
@@ -111,7 +133,8 @@ def api_key(db) -> dict[str, Any]:
         "headers": {"Authorization": f"Bearer {key}"},
         "ids": {
             "insats_id": [insats.pk, volume.pk, structural.pk, other.pk, 0, 2**62],
-            "enrolment_id": [enrolment.pk, enrolment.pk + 1000],
+            "enrolment_id": [enrolment.pk, ended.pk, enrolment.pk + 1000],
+            "follow_up_id": [follow_up.pk, follow_up.pk + 1000],
             "evaluation_id": [1, 2**62],
             "key": [*REPORTS, "finns-inte", "trend/../alder"],
         },

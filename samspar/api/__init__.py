@@ -5,7 +5,7 @@ each module adds its operations. Schema and interactive docs: /api/v1/openapi.js
 /api/v1/docs, for signed-in users only. docs/api.md describes it.
 """
 
-from samspar.api import economics, registry, reports
+from samspar.api import economics, follow_ups, registry, reports
 from samspar.api.core import api
 
-__all__ = ["api", "economics", "registry", "reports"]
+__all__ = ["api", "economics", "follow_ups", "registry", "reports"]

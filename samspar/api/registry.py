@@ -9,7 +9,9 @@ access log, as the pages do.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Literal
 
 from django.core.exceptions import ValidationError
@@ -42,6 +44,7 @@ from samspar.api.schemas import (
     EnrolmentOut,
     EnrolmentPage,
     InsatsOut,
+    QuestionOut,
     StructuralCountIn,
     StructuralCountOut,
     VolumeCountIn,
@@ -57,8 +60,17 @@ from samspar.codelists.models import (
     SupplyType,
 )
 from samspar.organisation.models import Insats, MemberParty, Municipality
-from samspar.registry import selectors, services
-from samspar.registry.models import Enrolment, StructuralCount, VolumeCount
+from samspar.registry import question_selectors, question_services, selectors, services
+from samspar.registry.models import (
+    CHOICE_KINDS,
+    Answer,
+    Enrolment,
+    Question,
+    QuestionKind,
+    StructuralCount,
+    VolumeCount,
+)
+from samspar.registry.question_services import AnswerValue
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
@@ -71,7 +83,7 @@ def _insatser(user: AbstractBaseUser, action: Action) -> QuerySet[Insats]:
     return Insats.objects.restrict(user, action).select_related("forbund", "team")
 
 
-def _enrolments(user: AbstractBaseUser, action: Action) -> QuerySet[Enrolment]:
+def enrolments_in_scope(user: AbstractBaseUser, action: Action) -> QuerySet[Enrolment]:
     return (
         Enrolment.objects.restrict(user, action)
         .select_related(
@@ -83,16 +95,21 @@ def _enrolments(user: AbstractBaseUser, action: Action) -> QuerySet[Enrolment]:
             "occupation_after",
             "end_reason",
         )
-        .prefetch_related("supply_before", "supply_after")
+        .prefetch_related("supply_before", "supply_after", *ANSWERS)
     )
+
+
+# What an enrolment's answers need, prefetched.
+ANSWERS = ("answers__question", "answers__choices")
 
 
 # Which object each operation's path names and what it needs: checked before the body.
 scoped("insats-enrolments", "GET", "insats_id", Action.VIEW_PERSONAL, _insatser)
 scoped("insats-enrolments", "POST", "insats_id", Action.REGISTER, _insatser)
-scoped("enrolment", "GET", "enrolment_id", Action.VIEW_PERSONAL, _enrolments)
-scoped("enrolment", "PATCH", "enrolment_id", Action.REGISTER, _enrolments)
-scoped("enrolment-end", "POST", "enrolment_id", Action.REGISTER, _enrolments)
+scoped("enrolment", "GET", "enrolment_id", Action.VIEW_PERSONAL, enrolments_in_scope)
+scoped("enrolment", "PATCH", "enrolment_id", Action.REGISTER, enrolments_in_scope)
+scoped("enrolment-end", "POST", "enrolment_id", Action.REGISTER, enrolments_in_scope)
+scoped("insats-questions", "GET", "insats_id", Action.VIEW, _insatser)
 scoped("insats-anonymous", "POST", "insats_id", Action.REGISTER, _insatser)
 scoped("insats-volume-counts", "POST", "insats_id", Action.MANAGE, _insatser)
 scoped("insats-structural-counts", "POST", "insats_id", Action.MANAGE, _insatser)
@@ -111,12 +128,17 @@ _CODE_LISTS: dict[str, type[CodeListEntry]] = {
 }
 
 
-def _resolved(values: dict[str, Any], current: Enrolment | None = None) -> dict[str, Any]:
-    """``values`` with codes turned into the rows they name. A code must be in use, or
-    be the enrolment's current value (as on the forms); otherwise a field error."""
+def resolved_codes(
+    values: dict[str, Any],
+    code_lists: dict[str, type[CodeListEntry]],
+    current: Model | None = None,
+) -> dict[str, Any]:
+    """``values`` with the codes of ``code_lists`` turned into the rows they name. A code
+    must be in use, or be the current row's value (as on the forms); otherwise a field
+    error, every one reported."""
     errors: dict[str, list[str]] = {}
     out = dict(values)
-    for name, model in _CODE_LISTS.items():
+    for name, model in code_lists.items():
         if name not in values or values[name] is None:
             continue
         given = values[name]
@@ -139,6 +161,18 @@ def _resolved(values: dict[str, Any], current: Enrolment | None = None) -> dict[
         out[name] = (
             [rows[c] for c in dict.fromkeys(codes)] if isinstance(given, list) else rows[given]
         )
+    if errors:
+        raise ValidationError(errors)
+    return out
+
+
+def _resolved(values: dict[str, Any], current: Enrolment | None = None) -> dict[str, Any]:
+    """An enrolment's ``values`` with codes and the municipality turned into rows."""
+    errors: dict[str, list[str]] = {}
+    try:
+        out = resolved_codes(values, _CODE_LISTS, current)
+    except ValidationError as e:
+        errors, out = e.message_dict, dict(values)
     if values.get("municipality") is not None:
         found = Municipality.objects.filter(pk=values["municipality"]).first()
         if found is None:
@@ -149,7 +183,92 @@ def _resolved(values: dict[str, Any], current: Enrolment | None = None) -> dict[
     return out
 
 
-def _code(row: Any) -> str | None:
+def _answers(insats: Insats, given: dict[int, Any] | None) -> dict[Question, AnswerValue]:
+    """The answers as the services take them: each question of the insats by id, each
+    value checked against its kind (a choice by its label). Every fault is reported, at
+    the question's field (``question_<id>``)."""
+    if not given:
+        return {}
+    questions = {q.pk: q for q in question_selectors.of_insats(insats).filter(pk__in=given)}
+    errors: dict[str, list[str]] = {}
+    unknown = sorted(set(given) - set(questions))
+    if unknown:
+        errors["answers"] = [
+            _("Unknown question: %(ids)s (GET /api/v1/insatser/{id}/questions lists them).")
+            % {"ids": ", ".join(map(str, unknown))}
+        ]
+    out: dict[Question, AnswerValue] = {}
+    for pk, question in questions.items():
+        try:
+            out[question] = _answer(question, given[pk])
+        except ValueError as e:
+            errors[question_services.field_name(question)] = [str(e)]
+    if errors:
+        raise ValidationError(errors)
+    return out
+
+
+def _answer(question: Question, value: Any) -> AnswerValue:
+    """One JSON value as the answer to ``question``; ValueError with the reason."""
+    if value is None:
+        return None
+    kind = question.kind
+    if kind == QuestionKind.YES_NO and isinstance(value, bool):
+        return value
+    if (
+        kind == QuestionKind.NUMBER
+        and isinstance(value, int | float)
+        and not isinstance(value, bool)
+    ):
+        number = Decimal(str(value))
+        if not number.is_finite() or abs(number) >= 10**10 or number != round(number, 2):
+            raise ValueError(_("Give a number with at most two decimals below 10 000 000 000."))
+        return number
+    if kind == QuestionKind.TEXT and isinstance(value, str):
+        return value
+    if kind == QuestionKind.DATE and isinstance(value, str):
+        try:
+            if re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
+                return dt.date.fromisoformat(value)
+        except ValueError:
+            pass
+        raise ValueError(_("Give the date as YYYY-MM-DD."))
+    if kind in CHOICE_KINDS and isinstance(value, str | list):
+        labels = [value] if isinstance(value, str) else value
+        if kind == QuestionKind.CHOICE and not isinstance(value, str):
+            raise ValueError(_("Give one choice's label."))
+        choices = {c.label: c for c in question.choices.all()}
+        unknown = [label for label in labels if label not in choices]
+        if unknown:
+            raise ValueError(
+                _("Not a choice of this question: %(labels)s.") % {"labels": ", ".join(unknown)}
+            )
+        chosen = [choices[label] for label in dict.fromkeys(labels)]
+        return chosen[0] if kind == QuestionKind.CHOICE else chosen
+    raise ValueError(_("This is not an answer to this question."))
+
+
+def _answer_out(answer: Answer) -> dict[str, Any]:
+    """An answer as JSON gives it (the inverse of ``_answer``)."""
+    question = answer.question
+    value: Any
+    match question.kind:
+        case QuestionKind.TEXT:
+            value = answer.text
+        case QuestionKind.NUMBER:
+            value = None if answer.number is None else float(answer.number)
+        case QuestionKind.YES_NO:
+            value = answer.yes
+        case QuestionKind.DATE:
+            value = None if answer.date is None else answer.date.isoformat()
+        case QuestionKind.CHOICE:
+            value = next((c.label for c in answer.choices.all()), None)
+        case _:
+            value = [c.label for c in answer.choices.all()]
+    return {"question": question.pk, "text": question.text, "value": value}
+
+
+def code_of(row: Any) -> str | None:
     return None if row is None else str(row.code)
 
 
@@ -168,31 +287,32 @@ def _enrolment_out(e: Enrolment) -> dict[str, Any]:
         "consent_date": e.consent_date,
         "municipality": e.municipality_id,
         "residence_kind": e.residence_kind,
-        "referring_actor": _code(e.referring_actor),
+        "referring_actor": code_of(e.referring_actor),
         "supply_before": sorted(s.code for s in e.supply_before.all()),
         "years_in_public_support": (
             None if e.years_in_public_support is None else float(e.years_in_public_support)
         ),
-        "education_level": _code(e.education_level),
-        "occupation_before": _code(e.occupation_before),
+        "education_level": code_of(e.education_level),
+        "occupation_before": code_of(e.occupation_before),
         "occupation_before_percent": e.occupation_before_percent,
         "end_date": e.end_date,
-        "end_reason": _code(e.end_reason),
+        "end_reason": code_of(e.end_reason),
         "early_dropout": e.early_dropout,
         "supply_after": sorted(s.code for s in e.supply_after.all()),
-        "occupation_after": _code(e.occupation_after),
+        "occupation_after": code_of(e.occupation_after),
         "occupation_after_percent": e.occupation_after_percent,
         "works_after": e.works_after,
         "studies_after": e.studies_after,
         "work_or_studies_increased": e.work_or_studies_increased,
         "notes": e.notes,
+        "answers": [_answer_out(a) for a in e.answers.all()],
         "created_at": e.created_at,
     }
 
 
 def _shown(request: HttpRequest, enrolment_id: int, detail: str) -> dict[str, Any]:
     """The enrolment as stored now, its read logged as the record page logs it."""
-    enrolment = _enrolments(caller(request), Action.VIEW_PERSONAL).get(pk=enrolment_id)
+    enrolment = enrolments_in_scope(caller(request), Action.VIEW_PERSONAL).get(pk=enrolment_id)
     log_personal_data_read(
         caller(request),
         AccessLog.Kind.DETAIL,
@@ -251,7 +371,7 @@ def code_lists(request: HttpRequest) -> dict[str, Any]:
                 "code": e.code,
                 "label": e.label,
                 "active": e.active,
-                "parent": _code(getattr(e, "parent", None)),
+                "parent": code_of(getattr(e, "parent", None)),
             }
             for e in entries
         ]
@@ -341,6 +461,7 @@ def register_enrolment(
     enrolment = services.register_enrolment(
         user=caller(request),
         insats=insats,
+        answers=_answers(insats, values.pop("answers")),
         personnummer_text=values.pop("personnummer"),
         first_name=values.pop("first_name") or "",
         last_name=values.pop("last_name") or "",
@@ -357,7 +478,7 @@ def register_enrolment(
     summary="One enrolment (logged)",
 )
 def get_enrolment(request: HttpRequest, enrolment_id: int = object_id()) -> dict[str, Any]:
-    get_in_scope(request, _enrolments, Action.VIEW_PERSONAL, enrolment_id)
+    get_in_scope(request, enrolments_in_scope, Action.VIEW_PERSONAL, enrolment_id)
     return _shown(request, enrolment_id, "detail")
 
 
@@ -373,7 +494,7 @@ _END_FIELDS = set(selectors.END_FIELDS)
 def update_enrolment(
     request: HttpRequest, data: EnrolmentChange, enrolment_id: int = object_id()
 ) -> dict[str, Any]:
-    enrolment = get_in_scope(request, _enrolments, Action.REGISTER, enrolment_id)
+    enrolment = get_in_scope(request, enrolments_in_scope, Action.REGISTER, enrolment_id)
     given = data.dict(exclude_unset=True)
     version = given.pop("version")
     if enrolment.end_date is None and (ending := sorted(_END_FIELDS & set(given))):
@@ -382,7 +503,7 @@ def update_enrolment(
         name
         for name, value in given.items()
         if value is None
-        and name not in ("first_name", "last_name", "supply_before", "supply_after")
+        and name not in ("first_name", "last_name", "supply_before", "supply_after", "answers")
         and not getattr(Enrolment._meta.get_field(name), "null", False)
     ]
     if required:
@@ -398,6 +519,7 @@ def update_enrolment(
         user=caller(request),
         enrolment=enrolment,
         version=version,
+        answers=_answers(enrolment.insats, values.pop("answers", None)),
         supply_before=values.pop("supply_before", None),
         supply_after=values.pop("supply_after", None),
         **values,
@@ -414,18 +536,42 @@ def update_enrolment(
 def end_enrolment(
     request: HttpRequest, data: EnrolmentEnd, enrolment_id: int = object_id()
 ) -> dict[str, Any]:
-    enrolment = get_in_scope(request, _enrolments, Action.REGISTER, enrolment_id)
+    enrolment = get_in_scope(request, enrolments_in_scope, Action.REGISTER, enrolment_id)
     values = _resolved(data.dict(), current=enrolment)
     services.end_enrolment(
         user=caller(request),
         enrolment=enrolment,
         version=values.pop("version"),
+        answers=_answers(enrolment.insats, values.pop("answers")),
         end_date=values.pop("end_date"),
         end_reason=values.pop("end_reason"),
         supply_after=values.pop("supply_after"),
         **values,
     )
     return _shown(request, enrolment_id, "end")
+
+
+@api.get(
+    "/insatser/{insats_id}/questions",
+    response={200: list[QuestionOut], **OBJECT_ERRORS},
+    url_name="insats-questions",
+    summary="The förbund's own questions of an insats",
+)
+def list_questions(request: HttpRequest, insats_id: int = object_id()) -> list[dict[str, Any]]:
+    insats = get_in_scope(request, _insatser, Action.VIEW, insats_id)
+    return [
+        {
+            "id": q.pk,
+            "text": q.text,
+            "help_text": q.help_text,
+            "kind": q.kind,
+            "moment": q.moment,
+            "valid_from": q.valid_from,
+            "valid_until": q.valid_until,
+            "choices": [c.label for c in q.choices.all()],
+        }
+        for q in question_selectors.of_insats(insats)
+    ]
 
 
 # --- aggregates -------------------------------------------------------------------------

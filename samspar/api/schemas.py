@@ -14,7 +14,7 @@ from typing import Annotated, Any, Literal
 from django.utils.translation import gettext as _
 from ninja import Field, Schema
 from ninja.params import functions as params
-from pydantic import AfterValidator, ConfigDict
+from pydantic import AfterValidator, ConfigDict, StrictBool, StrictFloat, StrictInt, StrictStr
 from pydantic import Field as PydanticField
 
 MAX_ID = 2**63 - 1
@@ -72,6 +72,30 @@ CountGender = Literal["K", "M", "X"]
 ResidenceKind = Literal["folkbokford", "vistelse"]
 
 
+# An answer to one of the förbund's own questions, by the question's kind: a string
+# (text; a date as YYYY-MM-DD; the label of the choice), a number, true/false (yes or
+# no), a list of labels (several choices); null removes the answer.
+AnswerValue = (
+    StrictBool
+    | StrictInt
+    | StrictFloat
+    | Annotated[StrictStr, PydanticField(max_length=1000), AfterValidator(_storable)]
+    | Annotated[
+        list[Annotated[StrictStr, PydanticField(max_length=100)]], PydanticField(max_length=30)
+    ]
+    | None
+)
+Answers = Annotated[
+    dict[Annotated[int, PydanticField(ge=1, le=MAX_ID)], AnswerValue],
+    PydanticField(
+        max_length=100,
+        description="Answers to the insats's own questions by question id (GET "
+        "/insatser/{id}/questions): text, a number, true/false, a date YYYY-MM-DD, a "
+        "choice's label, or a list of labels; null removes an answer",
+    ),
+]
+
+
 class Strict(Schema):
     """A request body: unknown fields are errors, not silently dropped."""
 
@@ -98,6 +122,7 @@ class EnrolmentStart(Strict):
     occupation_before: Code | None = Field(None, description="OccupationType code")
     occupation_before_percent: Percent = 0
     notes: Notes = ""
+    answers: Answers = Field(default_factory=dict)
 
 
 class EnrolmentCreate(EnrolmentStart):
@@ -121,6 +146,7 @@ class EnrolmentEnd(Strict):
     works_after: bool = False
     studies_after: bool = False
     work_or_studies_increased: bool = False
+    answers: Answers = Field(default_factory=dict)
 
 
 class EnrolmentChange(Strict):
@@ -151,6 +177,31 @@ class EnrolmentChange(Strict):
     works_after: bool | None = None
     studies_after: bool | None = None
     work_or_studies_increased: bool | None = None
+    answers: Answers | None = Field(None, description="Only the questions sent change")
+
+
+class AnswerOut(Schema):
+    question: int
+    text: str = Field(description="The question")
+    value: bool | int | float | str | list[str] = Field(
+        description="As in the answers of a registration; unanswered questions are left out"
+    )
+
+
+class QuestionOut(Schema):
+    """One of the förbund's own questions of an insats (docs/questions.md)."""
+
+    id: int
+    text: str
+    help_text: str
+    kind: Literal["text", "number", "yes_no", "choice", "choices", "date"]
+    moment: Literal["start", "end"] = Field(
+        description="start: asked at registration of those starting in the period; "
+        "end: at the end, of those ending in it"
+    )
+    valid_from: dt.date
+    valid_until: dt.date | None
+    choices: list[str] = Field(description="The labels to answer with (the choice kinds)")
 
 
 class EnrolmentOut(Schema):
@@ -185,6 +236,7 @@ class EnrolmentOut(Schema):
     studies_after: bool
     work_or_studies_increased: bool
     notes: str
+    answers: list[AnswerOut] = Field(description="Answers to the insats's own questions")
     created_at: dt.datetime
 
 
@@ -194,6 +246,71 @@ class EnrolmentPage(Schema):
     pages: int
     page_size: int
     items: list[EnrolmentOut]
+
+
+# --- follow-up after exit --------------------------------------------------------------
+
+
+class FollowUpSituation(Strict):
+    """The situation at a follow-up (the end's variables), or that the participant was
+    not reached (``reached: false`` and no situation)."""
+
+    date: dt.date = Field(description="The day of the follow-up")
+    reached: bool = True
+    supply: list[Code] = Field(default_factory=list, max_length=50, description="SupplyType codes")
+    occupation: Code | None = Field(None, description="OccupationType code; null: unknown")
+    occupation_percent: Percent | None = None
+    works: bool = False
+    studies: bool = False
+    notes: Notes = ""
+
+
+class FollowUpCreate(FollowUpSituation):
+    months_after: Annotated[int, PydanticField(ge=1, le=60)] = Field(
+        description="One of the insats's follow_up_months"
+    )
+
+
+class FollowUpChange(Strict):
+    """A correction: only the fields sent are changed."""
+
+    version: Version
+    date: dt.date | None = None
+    reached: bool | None = None
+    supply: list[Code] | None = Field(None, max_length=50)
+    occupation: Code | None = None
+    occupation_percent: Percent | None = None
+    works: bool | None = None
+    studies: bool | None = None
+    notes: Notes | None = None
+
+
+class FollowUpOut(Schema):
+    id: int
+    enrolment: int
+    version: int
+    months_after: int
+    date: dt.date
+    reached: bool
+    supply: list[str]
+    occupation: str | None
+    occupation_percent: int | None
+    works: bool
+    studies: bool
+    notes: str
+
+
+class FollowUpDue(Schema):
+    """A follow-up to do: due from three months ago to a month ahead, not registered."""
+
+    enrolment: int
+    insats: int
+    first_name: str
+    last_name: str
+    end_date: dt.date
+    months_after: int
+    due: dt.date
+    upcoming: bool = Field(description="Not yet due (it may be registered a month early)")
 
 
 # --- aggregates ------------------------------------------------------------------------
