@@ -39,12 +39,14 @@ from samspar.imports.models import ImportRun, Status
 from samspar.organisation import services as setup
 from samspar.organisation.models import FollowUpMethod, InsatsKind, MemberParty
 from samspar.registry import services as registry_services
+from samspar.registry.models import Question
 from tests.factories import (
     code,
     ended_enrolment,
     enrol,
     make_forbund,
     make_insats,
+    make_question,
     make_type_case_evaluation,
     make_user,
 )
@@ -133,6 +135,14 @@ def _forbund(w: Any) -> dict[str, Any]:
     return {"forbund_id": w.forbund.pk}
 
 
+def _question(w: Any) -> dict[str, Any]:
+    """A choice question of the insats, defined on first use (in the test's transaction)."""
+    question = Question.objects.filter(insats=w.insats).first() or make_question(
+        w.insats, "choice", text="Boende", choices=("Eget", "Annat")
+    )
+    return {"pk": question.pk}
+
+
 def _set_password_link(w: Any) -> dict[str, Any]:
     return resolve(accounts.set_password_path(w.newcomer)).kwargs
 
@@ -191,6 +201,9 @@ TARGETS: dict[str, list[Target]] = {
     "follow-up-create": [Target("registrator", lambda w: {"pk": w.ended.pk, "months": 6})],
     "follow-up-edit": [Target("registrator", lambda w: {"pk": w.follow_up.pk})],
     "follow-up-delete": [Target("registrator", lambda w: {"pk": w.follow_up.pk})],
+    "question-list": [Target("admin", lambda w: {"insats_id": w.insats.pk})],
+    "question-edit": [Target("admin", _question)],
+    "question-delete": [Target("admin", _question)],
     "annual-report-latest": [Target("registrator", lambda w: {"pk": w.insats.pk})],
     "annual-report": [Target("registrator", _annual)],
     "annual-report-pdf": [Target("registrator", _annual, examples=DOCUMENT_EXAMPLES)],

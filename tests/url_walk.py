@@ -20,7 +20,9 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from samspar.registry.models import Question
 from tests import small_world
+from tests.factories import make_question
 from tests.small_world import World
 
 Kwargs = dict[str, Any]
@@ -56,6 +58,12 @@ def _year(w: World) -> int:
     return timezone.localdate().year - 1
 
 
+def _question(w: World) -> Question:
+    """A question of A's personal insats, defined on first use (in the requesting test's
+    transaction, so it is rolled back with it)."""
+    return Question.objects.filter(insats=w.a.personal).first() or make_question(w.a.personal)
+
+
 # URL kwargs from the world's objects of förbund A (``None``: the URL names no object of
 # a förbund, so there is no out-of-scope check). A kwarg named insats_id or forbund_id
 # needs no entry; a new URL with any other kwarg does (the test says so).
@@ -78,6 +86,8 @@ KWARGS: dict[str, Callable[[World], Kwargs]] = {
     "anonymous-delete": lambda w: {"pk": w.anonymous.pk},
     "follow-up-edit": lambda w: {"pk": w.follow_up.pk},
     "follow-up-delete": lambda w: {"pk": w.follow_up.pk},
+    "question-edit": lambda w: {"pk": _question(w).pk},
+    "question-delete": lambda w: {"pk": _question(w).pk},
     "annual-report-latest": lambda w: {"pk": w.a.personal.pk},
     "annual-report": lambda w: {"pk": w.a.personal.pk, "year": _year(w)},
     "annual-report-pdf": lambda w: {"pk": w.a.personal.pk, "year": _year(w)},
@@ -94,6 +104,8 @@ KWARGS: dict[str, Callable[[World], Kwargs]] = {
     },
     "api:enrolment": lambda w: {"enrolment_id": w.enrolment.pk},
     "api:enrolment-end": lambda w: {"enrolment_id": w.enrolment.pk},
+    "api:enrolment-follow-ups": lambda w: {"enrolment_id": w.ended.pk},
+    "api:follow-up": lambda w: {"follow_up_id": w.follow_up.pk},
     "api:insats-volume-counts": lambda w: {"insats_id": w.a.volume.pk},
     "api:insats-structural-counts": lambda w: {"insats_id": w.a.structural.pk},
     "api:evaluation": lambda w: {"evaluation_id": w.evaluation.pk},
@@ -203,6 +215,8 @@ def outcome(user: User | None, path: str, *, post: bool = False) -> tuple[str, i
     response = client.post(path, {}) if post else client.get(path)
     if response.status_code == 405:
         response = client.post(path, {})
+    if response.status_code == 405:  # an API operation that only changes (PATCH)
+        response = client.patch(path, "{}", content_type="application/json")
     status = response.status_code
     assert status < 500, f"{path} as {user}: {status}"
     if status == 401:

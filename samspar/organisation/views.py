@@ -142,6 +142,7 @@ def insats_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "may_view_personal": can(user, Action.VIEW_PERSONAL, pk),
             "may_register": can(user, Action.REGISTER, pk),
             "may_manage": can(user, Action.MANAGE, pk),
+            "may_define_questions": can(user, Action.QUESTIONS, pk),
             # The förbund administrator gives the insats's roles on "Users and roles".
             "may_give_roles": insats.forbund_id in administered_forbund_ids(user),
             "figures": shown_key_figures(user, insats, timezone.localdate()),

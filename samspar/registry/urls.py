@@ -1,6 +1,6 @@
 from django.urls import path
 
-from samspar.registry import follow_up_views, todo_views, views
+from samspar.registry import follow_up_views, question_views, todo_views, views
 
 urlpatterns = [
     path("deltagare/", views.all_enrolments, name="all-enrolments"),
@@ -28,4 +28,7 @@ urlpatterns = [
     path(
         "uppfoljning/<int:pk>/ta-bort/", follow_up_views.follow_up_delete, name="follow-up-delete"
     ),
+    path("insats/<int:insats_id>/fragor/", question_views.question_list, name="question-list"),
+    path("fraga/<int:pk>/andra/", question_views.question_edit, name="question-edit"),
+    path("fraga/<int:pk>/ta-bort/", question_views.question_delete, name="question-delete"),
 ]
