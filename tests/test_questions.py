@@ -262,7 +262,7 @@ def test_an_unanswered_question_can_be_changed_freely_and_removed(world):
     assert not Question.objects.exists()
 
 
-def test_the_form_asks_current_questions_and_those_of_the_enrolments_dates(world):
+def test_the_form_asks_the_questions_of_the_enrolments_dates_or_of_today(world):
     insats, _admin, coach = world
     today = dt.date(2025, 6, 1)
     current = make_question(insats, text="Nu", valid_from=dt.date(2025, 1, 1))
@@ -280,5 +280,16 @@ def test_the_form_asks_current_questions_and_those_of_the_enrolments_dates(world
     )
     assert question_selectors.for_form(
         insats, ["start", "end"], today=today, enrolment=enrolment
-    ) == [current, old, end]
+    ) == [old, end], "asked of a start in 2023; the end is not known: today's"
+    answered = enrol(
+        coach,
+        insats,
+        personnummer_text=make_pnr(dt.date(1986, 1, 1), man=False),
+        start_date=dt.date(2025, 2, 1),
+        answers={current: True},
+    )
+    registry.update_enrolment(user=coach, enrolment=answered, start_date=dt.date(2025, 3, 1))
+    assert question_selectors.for_form(insats, ["start"], today=today, enrolment=answered) == [
+        current
+    ]
     del future

@@ -8,6 +8,7 @@ ValidationError back on the form with ``apply_service_error``.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -29,13 +30,23 @@ from samspar.codelists.models import (
 )
 from samspar.core import concurrency
 from samspar.organisation.models import Insats, Municipality
-from samspar.registry import consistency, selectors, services
+from samspar.registry import (
+    consistency,
+    question_selectors,
+    question_services,
+    selectors,
+    services,
+)
 from samspar.registry.models import (
     GENDER_CHOICES,
     UNKNOWN_LABEL,
     AnonymousEnrolment,
     Enrolment,
     FollowUp,
+    Question,
+    QuestionChoice,
+    QuestionKind,
+    QuestionMoment,
 )
 from samspar.registry.unknowns import parse_years
 
@@ -79,13 +90,41 @@ class YearsField(forms.DecimalField):
         return parsed
 
     def prepare_value(self, value: Any) -> Any:
-        # A stored value is shown with the language's decimal mark; typed text as typed.
-        if isinstance(value, Decimal):
-            shown = (
-                value.quantize(Decimal(1)) if value == value.to_integral() else value.normalize()
-            )
-            return formats.localize_input(shown)
-        return value
+        return _decimal_shown(value)
+
+    def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
+        return {"inputmode": "decimal", "autocomplete": "off"}
+
+
+def _decimal_shown(value: Any) -> Any:
+    """A stored number with the language's decimal mark and no trailing zeros; typed
+    text as typed."""
+    if isinstance(value, Decimal):
+        shown = value.quantize(Decimal(1)) if value == value.to_integral() else value.normalize()
+        return formats.localize_input(shown)
+    return value
+
+
+_SPACES = re.compile(r"[\s\u00a0\u202f]")
+
+
+class DecimalCommaField(forms.DecimalField):
+    """A number typed with a decimal comma or point ("3,5", "3.5"), spaces between
+    thousands allowed; shown with the language's decimal mark. A text box, so that a
+    comma can be typed whatever the browser."""
+
+    widget = forms.TextInput
+
+    def to_python(self, value: Any) -> Decimal | None:  # type: ignore[override]
+        if isinstance(value, str):
+            value = _SPACES.sub("", value)
+            if value.count(",") == 1 and "." not in value:
+                value = value.replace(",", ".")
+        number: Decimal | None = super().to_python(value)
+        return number
+
+    def prepare_value(self, value: Any) -> Any:
+        return _decimal_shown(value)
 
     def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
         return {"inputmode": "decimal", "autocomplete": "off"}
@@ -176,13 +215,62 @@ _CODE_LISTS: dict[str, type[CodeListEntry]] = {
     "supply_after": SupplyType,
 }
 
-_FIELDSETS: list[tuple[Any, list[str]]] = [
+# ``None``: the förbund's own questions the form asks (``EnrolmentFieldsForm.questions``).
+_FIELDSETS: list[tuple[Any, list[str] | None]] = [
     (_("Person"), ["personnummer", "first_name", "last_name"]),
     (_("Start"), selectors.START_FIELDS),
     (_("Background"), selectors.BACKGROUND_FIELDS),
     (_("End"), selectors.END_FIELDS),
+    (_("The förbund's questions"), None),
     (_("Notes"), ["notes"]),
 ]
+
+NOT_ANSWERED = _("Not answered")
+_YES_NO: dict[str, bool] = {"yes": True, "no": False}
+
+
+def _yes_no(value: str) -> bool | None:
+    return _YES_NO.get(value)
+
+
+def question_field(question: Question) -> forms.Field:
+    """The optional field of a question's answer, by its kind; left empty it is not
+    answered (a yes/no question is a list of three, so "not answered" is not "no")."""
+    common: dict[str, Any] = {
+        "label": question.text,
+        "help_text": question.help_text,
+        "required": False,
+    }
+    choices = QuestionChoice.objects.filter(question=question)
+    match question.kind:
+        case QuestionKind.TEXT:
+            return forms.CharField(
+                max_length=question_services.TEXT_MAX,
+                widget=forms.Textarea(attrs={"rows": 2}),
+                **common,
+            )
+        case QuestionKind.NUMBER:
+            return DecimalCommaField(max_digits=12, decimal_places=2, **common)
+        case QuestionKind.YES_NO:
+            return forms.TypedChoiceField(
+                choices=[("", NOT_ANSWERED), ("yes", _("Yes")), ("no", _("No"))],
+                coerce=_yes_no,
+                empty_value=None,
+                **common,
+            )
+        case QuestionKind.CHOICE:
+            return forms.ModelChoiceField(choices, empty_label=NOT_ANSWERED, **common)
+        case QuestionKind.CHOICES:
+            return forms.ModelMultipleChoiceField(choices, widget=_checks(), **common)
+    return forms.DateField(widget=DateInput(), **common)
+
+
+def _question_initial(question: Question, answer: Any) -> object:
+    """The stored answer as the field's initial value (yes/no as its option)."""
+    value = question_selectors.form_value(question, answer)
+    if question.kind == QuestionKind.YES_NO:
+        return "" if value is None else ("yes" if value else "no")
+    return value
 
 
 def _own_label(entry: ReferringActor) -> str:
@@ -223,6 +311,7 @@ class EnrolmentFieldsForm(_EnrolmentForm):
     """
 
     field_names: list[str] = []
+    question_moments: list[str] = []  # which of the förbund's questions the form asks
     ends = False  # the form ends the enrolment
 
     class Meta:
@@ -260,6 +349,7 @@ class EnrolmentFieldsForm(_EnrolmentForm):
         for name in list(self.fields):
             if name not in self.field_names:
                 del self.fields[name]
+        self._add_questions(insats, current)
         for name, model in _CODE_LISTS.items():
             if name in self.fields:
                 _limit_to_active(self.fields[name], model, current, name)
@@ -305,14 +395,46 @@ class EnrolmentFieldsForm(_EnrolmentForm):
                 else _("Ended early; the insats has no trial period set.")
             )
 
+    def _add_questions(self, insats: Insats, current: Enrolment | None) -> None:
+        """A field ``question_<pk>`` per question the form asks (the name the services
+        key their errors by), with the stored answer as its initial value."""
+        self.questions: list[Question] = []
+        if not self.question_moments:
+            return
+        self.questions = question_selectors.for_form(
+            insats, self.question_moments, today=timezone.localdate(), enrolment=current
+        )
+        stored = question_selectors.answers_of(current) if current is not None else {}
+        for question in self.questions:
+            field = question_field(question)
+            field.initial = _question_initial(question, stored.get(question.pk))
+            self.fields[question_services.field_name(question)] = field
+
+    def question_fields(self) -> list[str]:
+        return [question_services.field_name(q) for q in self.questions]
+
     def fieldsets(self) -> list[tuple[Any, list[forms.BoundField]]]:
-        """The form's fields in the page's groups (Person / Start / Background / End)."""
+        """The form's fields in the page's groups (Person / Start / Background / End /
+        the förbund's questions / Notes)."""
         groups = []
         for legend, names in _FIELDSETS:
-            bound = [self[n] for n in names if n in self.fields]
+            wanted = self.question_fields() if names is None else names
+            bound = [self[n] for n in wanted if n in self.fields]
             if bound:
                 groups.append((legend, bound))
         return groups
+
+    def _with_answers(self, data: dict[str, Any]) -> dict[str, Any]:
+        """``data`` with the questions' fields replaced by ``answers``, the services'
+        argument: {question: value}, empty for not answered."""
+        answers: dict[Question, question_services.AnswerValue] = {}
+        for question in self.questions:
+            value = data.pop(question_services.field_name(question), None)
+            if question.kind == QuestionKind.CHOICES:
+                value = list(value or [])
+            answers[question] = value
+        data["answers"] = answers
+        return data
 
     def clean(self) -> dict[str, Any] | None:
         data = super().clean() or {}
@@ -374,6 +496,7 @@ class RegisterEnrolmentForm(EnrolmentFieldsForm):
         *selectors.BACKGROUND_FIELDS,
         "notes",
     ]
+    question_moments = [QuestionMoment.START]
 
     def __init__(self, *args: Any, check_url: str = "", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -396,7 +519,7 @@ class RegisterEnrolmentForm(EnrolmentFieldsForm):
 
     def service_kwargs(self) -> dict[str, Any]:
         """Arguments of ``services.register_enrolment``."""
-        data = dict(self.cleaned_data)
+        data = self._with_answers(dict(self.cleaned_data))
         data["personnummer_text"] = data.pop("personnummer")
         return data
 
@@ -410,8 +533,10 @@ class EditEnrolmentForm(EnrolmentFieldsForm):
     def __init__(self, *args: Any, current: Enrolment, **kwargs: Any) -> None:
         names = ["first_name", "last_name", *selectors.START_FIELDS]
         names += [*selectors.BACKGROUND_FIELDS, "notes", "version"]
+        self.question_moments = [QuestionMoment.START]
         if current.end_date is not None:
             names += selectors.END_FIELDS
+            self.question_moments = [QuestionMoment.START, QuestionMoment.END]
         self.field_names = names
         if not args and "data" not in kwargs:
             kwargs.setdefault("initial", self.initial_from(current))
@@ -433,7 +558,7 @@ class EditEnrolmentForm(EnrolmentFieldsForm):
 
     def service_kwargs(self) -> dict[str, Any]:
         """Arguments of ``services.update_registration``."""
-        return dict(self.cleaned_data)
+        return self._with_answers(dict(self.cleaned_data))
 
 
 class EndEnrolmentForm(EnrolmentFieldsForm):
@@ -441,6 +566,7 @@ class EndEnrolmentForm(EnrolmentFieldsForm):
 
     version = concurrency.version_field()
     field_names = [*selectors.END_FIELDS, "version"]
+    question_moments = [QuestionMoment.END]
     ends = True
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -455,7 +581,7 @@ class EndEnrolmentForm(EnrolmentFieldsForm):
 
     def service_kwargs(self) -> dict[str, Any]:
         """Arguments of ``services.end_enrolment``."""
-        return dict(self.cleaned_data)
+        return self._with_answers(dict(self.cleaned_data))
 
 
 # --- Follow-up after exit ---------------------------------------------------------------

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q, QuerySet
 from django.utils import formats
@@ -32,19 +32,22 @@ def for_form(
     today: dt.date,
     enrolment: Enrolment | None = None,
 ) -> list[Question]:
-    """The questions a registration, edit or end form asks, in order: those asked today,
-    those asked of the enrolment's own start or end date, and those it has answered
-    (so an answer never disappears from its form)."""
-    current = Q(valid_from__lte=today) & (Q(valid_until__isnull=True) | Q(valid_until__gte=today))
-    shown = current
+    """The questions a registration, edit or end form asks, in order: of each moment,
+    those asked of the enrolment's own start (or end) date, or of today where that date
+    is not known yet; and those it has answered, so an answer never disappears from its
+    form."""
+    shown = Q(pk__in=[])
+    for moment in moments:
+        day = None
+        if enrolment is not None:
+            day = enrolment.start_date if moment == "start" else enrolment.end_date
+        day = day or today
+        shown |= Q(moment=moment, valid_from__lte=day) & (
+            Q(valid_until__isnull=True) | Q(valid_until__gte=day)
+        )
     if enrolment is not None:
-        shown |= Q(answers__enrolment=enrolment)
-        for moment, day in (("start", enrolment.start_date), ("end", enrolment.end_date)):
-            if day is not None:
-                shown |= Q(moment=moment, valid_from__lte=day) & (
-                    Q(valid_until__isnull=True) | Q(valid_until__gte=day)
-                )
-    questions = Question.objects.filter(shown, insats=insats, moment__in=moments).distinct()
+        shown |= Q(answers__enrolment=enrolment, moment__in=moments)
+    questions = Question.objects.filter(shown, insats=insats).distinct()
     return list(with_choices(questions).order_by(*ORDER))
 
 
@@ -59,40 +62,48 @@ def answers_of(enrolment: Enrolment) -> dict[int, Answer]:
     return {a.question_id: a for a in answers}
 
 
-def form_value(question: Question, answer: Answer | None) -> object:
-    """The answer as its form field's initial value."""
+def value(question: Question, answer: Answer | None) -> Any:
+    """The stored answer in the field of the question's kind — a text, a number,
+    True/False, a date — or the chosen choices (a list, for both choice kinds); None
+    when not answered. The forms, the pages, the import and the API start from here."""
     if answer is None:
         return None
-    match question.kind:
-        case QuestionKind.TEXT:
-            return answer.text
-        case QuestionKind.NUMBER:
-            return answer.number
-        case QuestionKind.YES_NO:
-            return answer.yes
-        case QuestionKind.DATE:
-            return answer.date
-        case QuestionKind.CHOICE:
-            chosen = [c.pk for c in answer.choices.all()]
-            return chosen[0] if chosen else None
-    return [c.pk for c in answer.choices.all()]
+    if question.kind in CHOICE_KINDS:
+        return list(answer.choices.all())
+    field = {
+        QuestionKind.TEXT: "text",
+        QuestionKind.NUMBER: "number",
+        QuestionKind.YES_NO: "yes",
+        QuestionKind.DATE: "date",
+    }[QuestionKind(question.kind)]
+    return getattr(answer, field)
+
+
+def form_value(question: Question, answer: Answer | None) -> object:
+    """The answer as its form field's initial value (choices by id)."""
+    stored = value(question, answer)
+    if question.kind == QuestionKind.CHOICE:
+        return stored[0].pk if stored else None
+    if question.kind == QuestionKind.CHOICES:
+        return [c.pk for c in stored or []]
+    return stored
 
 
 def shown(question: Question, answer: Answer | None) -> str:
     """The answer as a page or an export shows it; "" when not answered."""
-    if answer is None:
+    stored = value(question, answer)
+    if stored is None:
         return ""
     match question.kind:
-        case QuestionKind.TEXT:
-            return answer.text
         case QuestionKind.NUMBER:
-            return "" if answer.number is None else formats.number_format(_plain(answer.number))
+            return formats.number_format(_plain(stored))
         case QuestionKind.YES_NO:
-            return "" if answer.yes is None else (_("Yes") if answer.yes else _("No"))
+            return str(_("Yes") if stored else _("No"))
         case QuestionKind.DATE:
-            return answer.date.isoformat() if answer.date else ""
-    assert question.kind in CHOICE_KINDS
-    return ", ".join(c.label for c in answer.choices.all())
+            return str(stored.isoformat())
+        case QuestionKind.TEXT:
+            return str(stored)
+    return ", ".join(c.label for c in stored)
 
 
 def _plain(number: Decimal) -> Decimal:

@@ -22,7 +22,15 @@ from samspar.access.models import AccessLog
 from samspar.access.scoping import Action, actions_somewhere, can
 from samspar.core import concurrency
 from samspar.organisation.models import Insats
-from samspar.registry import consistency, follow_ups, forms, reads, selectors, services
+from samspar.registry import (
+    consistency,
+    follow_ups,
+    forms,
+    question_record,
+    reads,
+    selectors,
+    services,
+)
 from samspar.registry.models import AnonymousEnrolment, CountGender, Enrolment
 
 if TYPE_CHECKING:
@@ -195,7 +203,8 @@ def enrolment_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "person": enrolment.person,
             "facts": selectors.enrolment_facts(enrolment),
             "others": others,
-            "history": selectors.enrolment_history(enrolment),
+            "answers": question_record.record_answers(enrolment),
+            "history": question_record.record_history(enrolment),
             "can_register": can(request.user, Action.REGISTER, enrolment.insats_id),
             "follow_up_points": follow_ups.points(enrolment, timezone.localdate()),
             "warnings": consistency.warnings(enrolment),
