@@ -176,6 +176,8 @@ def test_every_text_column_of_a_person_table_is_listed():
         "registry.HistoricalEnrolment": {"residence_kind", "history_type", "history_change_reason"},
         "registry.FollowUp": set(),
         "registry.HistoricalFollowUp": {"history_type", "history_change_reason"},
+        "registry.Answer": set(),
+        "registry.HistoricalAnswer": {"history_type", "history_change_reason"},
     }
     for holder in HOLDERS:
         model = holder.model_class()
@@ -201,3 +203,57 @@ def test_every_table_pointing_at_a_person_is_listed():
         if f.is_relation and f.related_model is Person
     }
     assert pointing - exempt - listed == set()
+
+
+def test_free_text_answers_are_removed_with_the_identity_and_the_others_kept(db):
+    """A free-text answer to one of the förbund's questions may name the person: gallring
+    blanks it, in the answer and in its history; numbers, yes/no, dates and choices are
+    statistics and stay. Another person's answers are not touched."""
+    from samspar.registry.models import Answer
+    from samspar.registry.question_services import save_answers
+    from tests.factories import make_question
+
+    forbund = make_forbund()
+    forbund.retention_years = 3
+    forbund.save()
+    insats = make_insats(forbund)
+    coach = make_user("coach", "registrator", insats=insats)  # type: ignore[arg-type]
+    reason = code(Enrolment._meta.get_field("end_reason").related_model, "studier")
+    goal = make_question(insats, "text", text="Deltagarens eget mål")
+    children = make_question(insats, "number", text="Antal barn")
+    licence = make_question(insats, "yes_no", text="Har deltagaren körkort?")
+    support = make_question(insats, "choices", text="Stöd", choices=("Boende", "Ekonomi"))
+    boende = support.choices.get(label="Boende")
+
+    def person(birth: dt.date, end: dt.date | None) -> Enrolment:
+        enrolment = enrol(
+            coach,
+            insats,
+            personnummer_text=make_pnr(birth, man=False),
+            start_date=dt.date(2019, 1, 7),
+            consent_date=dt.date(2019, 1, 7),
+            answers={
+                goal: "Vill jobba hos sin morbror Sven på Avesta Bygg",
+                children: 2,
+                licence: True,
+                support: [boende],
+            },
+        )
+        save_answers(user=coach, enrolment=enrolment, answers={goal: "Snickare hos Sven"})
+        if end is not None:
+            services.end_enrolment(user=coach, enrolment=enrolment, end_date=end, end_reason=reason)
+        return enrolment
+
+    old = person(dt.date(1981, 1, 1), dt.date(2022, 6, 30))
+    active = person(dt.date(1982, 1, 1), None)
+    gallring.run(today=dt.date(2026, 6, 30))
+
+    mine = Answer.objects.filter(enrolment=old)
+    assert mine.get(question=goal).text == ""
+    assert Answer.history.filter(enrolment_id=old.pk).count() >= 5
+    assert not Answer.history.filter(enrolment_id=old.pk).exclude(text="").exists()
+    kept = {a.question_id: a for a in mine.prefetch_related("choices")}
+    assert kept[children.pk].number == 2 and kept[licence.pk].yes is True
+    assert [c.label for c in kept[support.pk].choices.all()] == ["Boende"]
+    assert Answer.objects.get(enrolment=active, question=goal).text == "Snickare hos Sven"
+    assert Answer.history.filter(enrolment_id=active.pk, text__contains="Sven").count() == 2

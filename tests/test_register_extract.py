@@ -213,3 +213,47 @@ def test_import_error_lists_holding_the_number_are_in_the_extract(client, world,
     ImportRun.objects.filter(pk=mine.pk).update(written_at=dt.datetime(2020, 1, 1, tzinfo=dt.UTC))
     remove_expired_personal_data()
     assert json.loads(_extract(client, dpo, pnr).content)["import_errors"] == []
+
+
+def test_the_answers_to_the_forbunds_questions_are_in_the_extract(client, world, forbund):
+    """Each enrolment's answers (question and answer as shown), their changes in its
+    history, in JSON and PDF; another förbund's questions and answers are not."""
+    from samspar.registry.question_services import save_answers
+    from tests.factories import make_question
+
+    pnr, here, elsewhere, other_coach, _ = world
+    goal = make_question(here.insats, "text", text="Deltagarens eget mål")
+    support = make_question(
+        here.insats, "choices", text="Vilka stöd behövs?", choices=("Boende", "Ekonomi")
+    )
+    make_question(here.insats, "number", text="Antal barn")  # not answered
+    boende, ekonomi = support.choices.all()
+    save_answers(user=here.created_by, enrolment=here, answers={goal: "Bli snickare"})
+    save_answers(
+        user=here.created_by,
+        enrolment=here,
+        answers={goal: "Bli möbelsnickare", support: [boende, ekonomi]},
+    )
+    theirs = make_question(elsewhere, "text", text="Hemlig fråga")
+    save_answers(
+        user=other_coach,
+        enrolment=Enrolment.objects.get(insats=elsewhere),
+        answers={theirs: "Hemligt svar"},
+    )
+    dpo = make_user("dso", Role.DPO, forbund=forbund)
+    data = json.loads(_extract(client, dpo, pnr).content)
+    [enrolment] = data["enrolments"]
+    assert enrolment["answers"] == [
+        {"question": "Deltagarens eget mål", "answer": "Bli möbelsnickare"},
+        {"question": "Vilka stöd behövs?", "answer": "Boende, Ekonomi"},
+    ]
+    changes = [c for h in enrolment["history"] for c in h["changes"]]
+    assert {"label": "Deltagarens eget mål", "old": "Bli snickare", "new": "Bli möbelsnickare"} in (
+        changes
+    )
+    text = json.dumps(data, ensure_ascii=False)
+    assert "Hemlig fråga" not in text and "Hemligt svar" not in text
+    pdf = " ".join(pdf_text(_extract(client, dpo, pnr, fmt="pdf").content))
+    assert "Förbundets egna frågor" in pdf
+    assert "Deltagarens eget mål" in pdf and "Bli möbelsnickare" in pdf
+    assert "Boende, Ekonomi" in pdf and "Hemligt svar" not in pdf

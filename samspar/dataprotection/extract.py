@@ -4,8 +4,9 @@ requester's scope, and who read it, as JSON and PDF.
 Who may: a data protection officer for the insatser of their förbund, a registrar for
 their own insatser, the server operator (``samspar registerutdrag``) for every insats or
 one förbund. The extract covers the person's data, each of their enrolments in those
-insatser with every variable (code labels, not codes), follow-ups and change history, and
-the access-log entries of those insatser about the person. Each extract is itself logged.
+insatser with every variable (code labels, not codes), the answers to the förbund's own
+questions, follow-ups and change history (the answers' changes included), and the
+access-log entries of those insatser about the person. Each extract is itself logged.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from samspar.access.scoping import Action
 from samspar.core import crypto
 from samspar.dataprotection.personal_data import HOLDERS
 from samspar.organisation.models import Forbund, Insats
-from samspar.registry import selectors, services
+from samspar.registry import question_record, selectors, services
 from samspar.registry.models import Enrolment, FollowUp, Person
 
 if TYPE_CHECKING:
@@ -174,6 +175,12 @@ def _enrolment(enrolment: Enrolment) -> dict[str, Any]:
         "registered_at": enrolment.created_at.isoformat(timespec="seconds"),
         "registered_by": _who(enrolment.created_by),
         "fields": _fields(enrolment, ENROLMENT_FIELDS),
+        # The förbund's own questions the enrolment has answered, in order.
+        "answers": [
+            {"question": a.question, "answer": a.answer}
+            for a in question_record.record_answers(enrolment)
+            if a.answer
+        ],
         "follow_ups": [_fields(f, FOLLOW_UP_FIELDS) for f in follow_ups],
         "history": [
             {
@@ -182,7 +189,7 @@ def _enrolment(enrolment: Enrolment) -> dict[str, Any]:
                 "event": _("Registered") if entry.created else _("Changed"),
                 "changes": [{"label": c.label, "old": c.old, "new": c.new} for c in entry.changes],
             }
-            for entry in selectors.enrolment_history(enrolment)
+            for entry in question_record.record_history(enrolment)
         ],
     }
 

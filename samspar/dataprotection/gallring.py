@@ -5,9 +5,11 @@ A person is *due* when none of their enrolments is active and, in every förbund
 they were enrolled, their last enrolment there ended at least that förbund's
 ``retention_years`` ago (on or before the same date that many years back). Then every
 column of ``personal_data.HOLDERS`` is blanked for them (the encrypted number, the
-look-up hash, the names, free-text notes, also in the history) and the person is marked
-``anonymised_at``. Birth date, legal gender and the enrolments' dates, municipality and
-codes stay, so every report gives the same figures before and after.
+look-up hash, the names, free-text notes and free-text answers to the förbund's own
+questions, also in the history) and the person is marked ``anonymised_at``. Birth date,
+legal gender and the enrolments' dates, municipality and codes stay, and so do the
+other answers (numbers, yes/no, dates, choices), so every report gives the same figures
+before and after.
 """
 
 from __future__ import annotations

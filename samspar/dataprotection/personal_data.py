@@ -97,6 +97,23 @@ HOLDERS: tuple[Holder, ...] = (
         insats="enrolment__insats_id",
         in_extract=False,
     ),
+    # A free-text answer to one of the förbund's own questions may name or describe the
+    # person; the other kinds of answer (number, yes/no, date, choices) are statistics
+    # and stay. The extract shows the answers with their enrolment.
+    Holder(
+        "registry.Answer",
+        person="enrolment__person_id",
+        erase={"text": ""},
+        insats="enrolment__insats_id",
+        in_extract=False,
+    ),
+    Holder(
+        "registry.HistoricalAnswer",
+        person="enrolment__person_id",
+        erase={"text": ""},
+        insats="enrolment__insats_id",
+        in_extract=False,
+    ),
 )
 
 

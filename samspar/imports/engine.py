@@ -45,6 +45,9 @@ class Column:
     # The code list a drop-down takes its values from: a name in kinds.CHOICE_SOURCES
     choices: str = ""
     many: bool = False  # several values in one cell (; between)
+    # A column whose values are its own short list (a question's choices): the
+    # template's drop-down offers them.
+    options: tuple[str, ...] = ()
 
 
 class UnknownValue(ValueError):
@@ -85,6 +88,9 @@ class Result:
 
 class Handler:
     """What a kind does with its parsed rows; one instance per run."""
+
+    # The keys of the columns the file has (a column it lacks is None in every row).
+    present: frozenset[str] = frozenset()
 
     def __init__(
         self, user: AbstractBaseUser, insats: Insats, value_map: dict[str, dict[str, str]]
@@ -138,22 +144,35 @@ class Kind:
     allowed: Callable[[Insats], bool]
     # Model field names reported under another column's heading
     field_columns: dict[str, str] = field(default_factory=dict)
+    # The insats's own columns after the kind's (the förbund's questions of the insats)
+    extra_columns: Callable[[Insats], tuple[Column, ...]] | None = None
 
     def column(self, key: str) -> Column:
         return next(c for c in self.columns if c.key == key)
 
+    def columns_for(self, insats: Insats | None) -> tuple[Column, ...]:
+        """The kind's columns and, for an insats, its own after them."""
+        if insats is None or self.extra_columns is None:
+            return self.columns
+        return (*self.columns, *self.extra_columns(insats))
+
 
 def match_headings(
-    kind: Kind, headings: list[str], saved: dict[str, str]
+    kind: Kind,
+    headings: list[str],
+    saved: dict[str, str],
+    columns: tuple[Column, ...] | None = None,
 ) -> tuple[dict[int, Column], list[str]]:
     """Which column each heading is (the förbund's saved mapping first, then the
     template's headings and their synonyms, compared normalised), and the headings
-    that match none."""
+    that match none. ``columns``: the kind's columns for the insats (default: the
+    kind's own); a kind's own column comes before an insats's of the same name."""
+    columns = kind.columns if columns is None else columns
     known: dict[str, Column] = {}
-    for column in kind.columns:
+    for column in columns:
         for name in (column.heading, column.key, *column.synonyms):
             known.setdefault(values.normalise(name), column)
-    by_key = {c.key: c for c in kind.columns}
+    by_key = {c.key: c for c in columns}
     found: dict[int, Column] = {}
     unknown: list[str] = []
     for i, heading in enumerate(headings):
@@ -200,10 +219,11 @@ def run(
     except FileError as e:
         result.add_error(RowError(0, "", "", str(e)))
         return result
-    found, result.unknown_headings = match_headings(kind, sheet.headings, columns_map)
+    columns = kind.columns_for(insats)
+    found, result.unknown_headings = match_headings(kind, sheet.headings, columns_map, columns)
     present = {c.key for c in found.values()}
     headings = {c.key: sheet.headings[i] for i, c in found.items()}
-    for column in kind.columns:
+    for column in columns:
         if column.required and column.key not in present:
             result.add_error(
                 RowError(1, column.heading, "", _("The file has no column for this variable."))
@@ -211,13 +231,14 @@ def run(
     if not result.ok:
         return result
     handler = kind.handler(user, insats, value_map)
+    handler.present = frozenset(present)
     handler.prepare()
-    parsers = {column.key: handler.parser(column) for column in kind.columns}
+    parsers = {column.key: handler.parser(column) for column in columns}
     progress(0, sheet.total)
 
     def heading(key: str) -> str:
         key = kind.field_columns.get(key, key)
-        return headings.get(key) or next((c.heading for c in kind.columns if c.key == key), "")
+        return headings.get(key) or next((c.heading for c in columns if c.key == key), "")
 
     def process(chunk: list[tuple[int, list[Any]]]) -> None:
         parsed: list[tuple[int, dict[str, Any], dict[str, Any]]] = []
@@ -245,7 +266,7 @@ def run(
                 except ValueError as e:
                     bad = True
                     result.add_error(RowError(number, heading(column.key), _shown(cell), str(e)))
-            for column in kind.columns:
+            for column in columns:
                 row.setdefault(column.key, [] if column.many else None)
             if not bad:
                 parsed.append((number, row, raw))

@@ -18,19 +18,21 @@ from django.utils.translation import gettext_lazy
 from samspar.access.scoping import Action
 from samspar.codelists.models import EducationLevel
 from samspar.core import constraints, crypto
-from samspar.imports import values
+from samspar.imports import questions, values
 from samspar.imports.choices import Lookup, options
 from samspar.imports.engine import CREATE, SKIP, UPDATE, Column, Handler, Kind, Refused
 from samspar.organisation import services as setup
 from samspar.organisation.models import BudgetLine, Financing, Insats, InsatsYear, StaffMember
-from samspar.registry import bulk, services
+from samspar.registry import bulk, question_services, services
 from samspar.registry.models import (
     Enrolment,
     Person,
+    Question,
     StructuralCount,
     VolumeCount,
     WaitingListCount,
 )
+from samspar.registry.question_services import AnswerValue
 
 
 def _code(source: str) -> Callable[[Any], Any]:
@@ -128,6 +130,10 @@ class EnrolmentHandler(CodeHandler):
         self.unknown_education = EducationLevel.objects.filter(
             code=services.UNKNOWN_EDUCATION
         ).first()
+        # The insats's questions whose column the file has are answered from the row; the
+        # others are left as they are.
+        self.questions = {q.pk: q for q in questions.questions(self.insats)}
+        self.asked = [q for q in self.questions.values() if questions.key(q) in self.present]
 
     def chunk(self, rows: list[dict[str, Any]]) -> None:
         hashes = {crypto.lookup_hash(r["personnummer"].canonical) for r in rows}
@@ -142,6 +148,8 @@ class EnrolmentHandler(CodeHandler):
             .select_related("person", "insats")
             .prefetch_related("supply_before", "supply_after")
         )
+        if self.questions:
+            enrolments = enrolments.prefetch_related("answers__choices")
         for e in enrolments:
             self.stored[(e.person_id, e.start_date)] = e
             self.periods[e.person.pnr_hash].append((e.start_date, e.end_date, e.pk))
@@ -153,6 +161,25 @@ class EnrolmentHandler(CodeHandler):
         if row["years_in_public_support"] is None and row["months_in_public_support"] is not None:
             fields["years_in_public_support"] = row["months_in_public_support"]
         return fields
+
+    def _answers(self, row: dict[str, Any]) -> dict[Question, AnswerValue]:
+        """The row's answers to the questions whose column the file has (None: the
+        question is not answered, and a stored answer is removed)."""
+        return {q: row[questions.key(q)] for q in self.asked}
+
+    def _changed_answers(
+        self, stored: Enrolment, row: dict[str, Any]
+    ) -> dict[Question, AnswerValue]:
+        """The row's answers that differ from the stored enrolment's (an unchanged answer
+        gets no new history record)."""
+        if not self.asked:
+            return {}
+        have = {a.question_id: a for a in stored.answers.all()}
+        return {
+            q: value
+            for q, value in self._answers(row).items()
+            if not questions.same(q, have.get(q.pk), value)
+        }
 
     def check(self, row: dict[str, Any]) -> tuple[str, Any]:
         pnr = row["personnummer"]
@@ -212,6 +239,7 @@ class EnrolmentHandler(CodeHandler):
                 del errors[NON_FIELD_ERRORS]
         if not errors and start is not None:
             self._check_overlap(digest, start, fields["end_date"], stored)
+        self._check_answers(candidate, row, stored, errors)
         if errors:
             raise ValidationError(errors)
         self.seen.add((digest, start))
@@ -219,6 +247,29 @@ class EnrolmentHandler(CodeHandler):
         if stored is None:
             return CREATE, None
         return (SKIP if self._same(stored, candidate, row) else UPDATE), stored
+
+    def _check_answers(
+        self,
+        candidate: Enrolment,
+        row: dict[str, Any],
+        stored: Enrolment | None,
+        errors: dict[str, list[str]],
+    ) -> None:
+        """The row's answers as the registry checks them (each question asked of the
+        row's start or end date); for a stored enrolment, also its answers the file
+        leaves as they are, which must still be asked of the row's dates."""
+        if not self.questions or "start_date" in errors or "end_date" in errors:
+            return
+        answers = self._answers(row)
+        kept: list[Question] = []
+        if stored is not None:
+            kept = [self.questions[a.question_id] for a in stored.answers.all()]
+            kept = [q for q in kept if q not in answers]
+        try:
+            question_services.check_answers(candidate, answers, kept=kept)
+        except ValidationError as e:
+            for name, messages in e.message_dict.items():
+                errors.setdefault(name, messages)
 
     def _check_overlap(
         self, digest: str, start: dt.date, end: dt.date | None, stored: Enrolment | None
@@ -239,9 +290,17 @@ class EnrolmentHandler(CodeHandler):
         for name in (*NAMES, *START, *END):
             if getattr(stored, name) != getattr(candidate, name):
                 return False
-        return {s.pk for s in stored.supply_before.all()} == {
-            s.pk for s in row["supply_before"]
-        } and {s.pk for s in stored.supply_after.all()} == {s.pk for s in row["supply_after"]}
+        if not (
+            {s.pk for s in stored.supply_before.all()} == {s.pk for s in row["supply_before"]}
+            and {s.pk for s in stored.supply_after.all()} == {s.pk for s in row["supply_after"]}
+        ):
+            return False
+        if not self.asked:
+            return True
+        answers = {a.question_id: a for a in stored.answers.all()}
+        return all(
+            questions.same(q, answers.get(q.pk), value) for q, value in self._answers(row).items()
+        )
 
     def write(self, action: str, row: dict[str, Any], stored: Any) -> bool:
         fields = self._fields(row)
@@ -252,6 +311,7 @@ class EnrolmentHandler(CodeHandler):
                 enrolment=stored,
                 supply_before=row["supply_before"],
                 supply_after=row["supply_after"],
+                answers=self._changed_answers(stored, row),
                 **names,
                 **fields,
             )
@@ -265,6 +325,7 @@ class EnrolmentHandler(CodeHandler):
                 fields=fields,
                 supply_before=row["supply_before"],
                 supply_after=row["supply_after"],
+                answers=self._answers(row),
                 **names,
             )
         )
@@ -674,6 +735,7 @@ KINDS: dict[str, Kind] = {
             EnrolmentHandler,
             Action.REGISTER,
             lambda i: i.has_personal_data,
+            extra_columns=questions.columns,
         ),
         Kind(
             "anonymous",

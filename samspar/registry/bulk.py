@@ -2,23 +2,27 @@
 
 ``register_enrolments_bulk`` writes what ``register_enrolment`` (followed, where a row
 has a supply after, by ``update_enrolment``) writes for each row — the person found or
-created by the hash of the number, the enrolment, its supply lists, its history records
-and their supply history, with the importing user as ``history_user`` and
-``created_by`` — with the same checks, but with a few queries per chunk of rows instead
-of some twenty per row:
+created by the hash of the number, the enrolment, its supply lists, its answers to the
+förbund's questions with their chosen choices, the history records of both and their
+many-to-many history, with the importing user as ``history_user`` and ``created_by`` —
+with the same checks, but with a few queries per chunk of rows instead of some twenty
+per row:
 
 - the scope check once;
 - every row validated as the service validates it: the date rules, the model's field
   validation, its check constraints (evaluated in Python, ``samspar.core.constraints``)
-  and its foreign keys (one query per code list for the whole batch);
+  and its foreign keys (one query per code list for the whole batch); its answers as
+  ``question_services.save_answers`` validates them (``check_answers``: the question
+  is asked of the row's start or end date, the value is of the question's kind);
 - persons locked (``select_for_update``) and loaded by hash, one query per chunk; the
   missing ones created with one insert per chunk;
 - the overlap rule (a person is not enrolled twice in an insats at the same time, and
   has at most one active enrolment in it) checked for the whole batch against the
   stored enrolments of those persons (read after their rows are locked, one query per
   chunk) and between the rows themselves, in their order;
-- enrolments, supply rows, history records and supply history written with one insert
-  per table and chunk. The database's own constraints hold as for any insert.
+- enrolments, supply rows, answers, chosen choices, history records and their
+  many-to-many history written with one insert per table and chunk. The database's own
+  constraints hold as for any insert.
 
 A refused row raises ``RowRefused`` (a ValidationError naming the row's index); the
 caller's transaction then writes nothing.
@@ -29,7 +33,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -43,7 +47,15 @@ from samspar.codelists.models import EducationLevel, SupplyType
 from samspar.core import constraints, crypto
 from samspar.core.personnummer import Personnummer
 from samspar.registry import services
-from samspar.registry.models import Enrolment, Person
+from samspar.registry.models import (
+    CHOICE_KINDS,
+    Answer,
+    Enrolment,
+    Person,
+    Question,
+    QuestionChoice,
+)
+from samspar.registry.question_services import AnswerValue, PreparedAnswer, check_answers
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
@@ -80,6 +92,11 @@ class NewEnrolment:
     last_name: str = ""
     supply_before: Sequence[SupplyType] = ()
     supply_after: Sequence[SupplyType] = ()
+    # The answers to the insats's questions, as ``register_enrolment`` takes them.
+    answers: Mapping[Question, AnswerValue] = field(default_factory=dict)
+
+
+# An answer ready to insert, with the choices it has chosen.
 
 
 class RowRefused(ValidationError):
@@ -114,10 +131,12 @@ def _overlap_error(clashes: list[tuple[dt.date, dt.date | None]]) -> ValidationE
 
 def _validated(
     rows: Sequence[NewEnrolment], user: AbstractBaseUser, insats: Insats
-) -> list[Enrolment]:
-    """Each row's unsaved enrolment, validated as ``register_enrolment`` validates it."""
+) -> tuple[list[Enrolment], list[list[PreparedAnswer]]]:
+    """Each row's unsaved enrolment, validated as ``register_enrolment`` validates it,
+    and its answers."""
     unknown_education: EducationLevel | None = None
     enrolments = []
+    answers = []
     for index, row in enumerate(rows):
         fields = dict(row.fields)
         if "education_level" in fields and fields["education_level"] is None:
@@ -147,9 +166,13 @@ def _validated(
                 raise
         except ValidationError as e:
             raise RowRefused(index, ValidationError(e.message_dict)) from None
+        try:
+            answers.append(check_answers(enrolment, row.answers))
+        except ValidationError as e:
+            raise RowRefused(index, ValidationError(e.message_dict)) from None
         enrolments.append(enrolment)
     _check_foreign_keys(enrolments)
-    return enrolments
+    return enrolments, answers
 
 
 def _check_foreign_keys(enrolments: list[Enrolment]) -> None:
@@ -252,11 +275,14 @@ def _insert(model: Any, objs: list[Any]) -> list[Any]:
 
 
 def _write(
-    user: AbstractBaseUser, rows: Sequence[NewEnrolment], enrolments: list[Enrolment]
+    user: AbstractBaseUser,
+    rows: Sequence[NewEnrolment],
+    enrolments: list[Enrolment],
+    answers: list[list[PreparedAnswer]],
 ) -> None:
     """The enrolments, their supply rows and history as the per-row services write them:
     one history record (type "~", version 1) with the supply before, and for a row with
-    a supply after a second one (version 2) with both lists."""
+    a supply after a second one (version 2) with both lists; then their answers."""
     for row, enrolment in zip(rows, enrolments, strict=True):
         enrolment.version = 2 if row.supply_after else 1
     _insert(Enrolment, enrolments)
@@ -317,6 +343,67 @@ def _write(
             for obj in by_enrolment[name].get(record.id, [])
         ]
         _insert(m2m_history, objs)
+    _write_answers(user, enrolments, answers, now)
+
+
+def _write_answers(
+    user: AbstractBaseUser,
+    enrolments: list[Enrolment],
+    prepared: list[list[PreparedAnswer]],
+    now: dt.datetime,
+) -> None:
+    """The answers as ``save_answers`` writes them (``history.save_with_history``): the
+    answer, its chosen choices, and one history record (type "~") holding both."""
+    answers: list[Answer] = []
+    chosen: list[list[QuestionChoice]] = []
+    for enrolment, items in zip(enrolments, prepared, strict=True):
+        for answer, choices in items:
+            answer.enrolment = enrolment  # now that it has its key
+            answers.append(answer)
+            chosen.append(choices if answer.question.kind in CHOICE_KINDS else [])
+    if not answers:
+        return
+    _insert(Answer, answers)
+    through: Any = Answer.choices.through
+    through_rows = _insert(
+        through,
+        [
+            through(answer_id=answer.pk, questionchoice_id=choice.pk)
+            for answer, choices in zip(answers, chosen, strict=True)
+            for choice in choices
+        ],
+    )
+    by_answer: dict[int, list[Any]] = defaultdict(list)
+    for obj in through_rows:
+        by_answer[obj.answer_id].append(obj)
+
+    history_model: Any = Answer.history.model
+    tracked = [f.attname for f in history_model.tracked_fields]
+    records = [
+        history_model(
+            history_date=now,
+            history_type="~",
+            history_user_id=user.pk,
+            history_change_reason=None,
+            **{name: getattr(answer, name) for name in tracked},
+        )
+        for answer in answers
+    ]
+    _insert(history_model, records)
+    m2m_history: Any = history_model.choices.model
+    _insert(
+        m2m_history,
+        [
+            m2m_history(
+                history_id=record.history_id,
+                id=obj.pk,
+                answer_id=obj.answer_id,
+                questionchoice_id=obj.questionchoice_id,
+            )
+            for record in records
+            for obj in by_answer.get(record.id, [])
+        ],
+    )
 
 
 @transaction.atomic
@@ -334,13 +421,13 @@ def register_enrolments_bulk(
     if not connection.features.can_return_rows_from_bulk_insert:
         # An old SQLite gives no keys back from an insert of many rows: one by one.
         return [_one_by_one(user, insats, row) for row in rows]
-    enrolments = _validated(rows, user, insats)
+    enrolments, answers = _validated(rows, user, insats)
     hashes = [crypto.lookup_hash(row.personnummer.canonical) for row in rows]
     persons = _persons([row.personnummer for row in rows], hashes)
     for enrolment, digest in zip(enrolments, hashes, strict=True):
         enrolment.person = persons[digest]
     _check_overlaps(rows, enrolments, insats)
-    _write(user, rows, enrolments)
+    _write(user, rows, enrolments, answers)
     return enrolments
 
 
@@ -352,6 +439,7 @@ def _one_by_one(user: AbstractBaseUser, insats: Insats, row: NewEnrolment) -> En
         first_name=row.first_name,
         last_name=row.last_name,
         supply_before=row.supply_before,
+        answers=row.answers,
         **row.fields,
     )
     if row.supply_after:

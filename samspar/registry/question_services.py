@@ -231,7 +231,8 @@ def moment_date(question: Question, enrolment: Enrolment) -> dt.date | None:
     return enrolment.start_date if question.moment == QuestionMoment.START else enrolment.end_date
 
 
-def _empty(value: AnswerValue) -> bool:
+def is_empty(value: AnswerValue) -> bool:
+    """Not answered: None, an empty text or no choice."""
     return value is None or value == "" or (isinstance(value, (list, tuple)) and not value)
 
 
@@ -271,39 +272,38 @@ def _fill(answer: Answer, question: Question, value: AnswerValue) -> list[Questi
     return []
 
 
-def save_answers(
-    *, user: AbstractBaseUser, enrolment: Enrolment, answers: Mapping[Question, AnswerValue]
-) -> None:
-    """Save the enrolment's answers (``None``, "" or [] removes one), each change in
-    the answer's history. An answer to a question the enrolment is not asked (another
-    insats, or a start or end date outside the question's period) is refused, as is a
-    change of the enrolment's dates that leaves a stored answer outside; every refusal
-    is reported at once, keyed by the question's form field. Called with no answers,
-    it checks the stored ones only."""
+# An answer as it will be saved, with the choices it will hold (the choice kinds).
+PreparedAnswer = tuple[Answer, list[QuestionChoice]]
+
+
+def check_answers(
+    enrolment: Enrolment,
+    answers: Mapping[Question, AnswerValue],
+    *,
+    kept: Iterable[Question] = (),
+) -> list[PreparedAnswer]:
+    """``answers`` as ``save_answers`` stores them for the enrolment (unsaved), validated
+    without a query: each question is of the enrolment's insats (else PermissionDenied)
+    and asked of its start (or end) date, each value of the question's kind. ``kept``:
+    the questions the enrolment answered before and keeps, which must still be asked of
+    its dates. Every refusal at once, in a ValidationError keyed by the question's form
+    field; the unanswered (None, "", []) are left out. The import's dry run checks its
+    rows here too (``registry.bulk``)."""
     errors: dict[str, list[ValidationError]] = {}
-    stored = {
-        a.question_id: a
-        for a in Answer.objects.filter(enrolment=enrolment).select_related("question")
-    }
-    for kept in stored.values():  # a changed start or end date may leave one outside
-        question = kept.question
+    for question in kept:
         if question not in answers and not question.asked_on(moment_date(question, enrolment)):
-            errors[field_name(question)] = [ValidationError(_not_asked(question))]
+            errors[field_name(question)] = [ValidationError(not_asked(question))]
+    prepared: list[PreparedAnswer] = []
     for question, value in answers.items():
-        key = field_name(question)
         if question.insats_id != enrolment.insats_id:
             raise PermissionDenied
-        answer: Answer | None = stored.get(question.pk)
-        if _empty(value):
-            if answer is not None:
-                answer._history_user = user  # type: ignore[attr-defined]
-                answer.delete()
+        if is_empty(value):
             continue
+        key = field_name(question)
         if not question.asked_on(moment_date(question, enrolment)):
-            errors[key] = [ValidationError(_not_asked(question))]
+            errors[key] = [ValidationError(not_asked(question))]
             continue
-        answer = answer or Answer(enrolment=enrolment, question=question)
-        answer.text, answer.number, answer.yes, answer.date = "", None, None, None
+        answer = Answer(enrolment=enrolment, question=question)
         try:
             chosen = _fill(answer, question, value)
             answer.full_clean(exclude=["enrolment", "question"])
@@ -314,14 +314,45 @@ def save_answers(
                 else [err for errs in e.error_dict.values() for err in errs]
             )
             continue
-        save_with_history(
-            answer, user, {"choices": chosen if question.kind in CHOICE_KINDS else None}
-        )
+        prepared.append((answer, list(dict.fromkeys(chosen))))
     if errors:
         raise ValidationError(errors)
+    return prepared
 
 
-def _not_asked(question: Question) -> str:
+def save_answers(
+    *, user: AbstractBaseUser, enrolment: Enrolment, answers: Mapping[Question, AnswerValue]
+) -> None:
+    """Save the enrolment's answers (``None``, "" or [] removes one), each change in
+    the answer's history. An answer to a question the enrolment is not asked (another
+    insats, or a start or end date outside the question's period) is refused, as is a
+    change of the enrolment's dates that leaves a stored answer outside; every refusal
+    is reported at once, keyed by the question's form field (``check_answers``). Called
+    with no answers, it checks the stored ones only."""
+    stored = {
+        a.question_id: a
+        for a in Answer.objects.filter(enrolment=enrolment).select_related("question")
+    }
+    prepared = check_answers(enrolment, answers, kept=[a.question for a in stored.values()])
+    for question, value in answers.items():
+        removed = stored.get(question.pk)
+        if is_empty(value) and removed is not None:
+            removed._history_user = user  # type: ignore[attr-defined]
+            removed.delete()
+    for answer, chosen in prepared:
+        question = answer.question
+        row = stored.get(question.pk, answer)
+        row.text, row.number, row.yes, row.date = (
+            answer.text,
+            answer.number,
+            answer.yes,
+            answer.date,
+        )
+        save_with_history(row, user, {"choices": chosen if question.kind in CHOICE_KINDS else None})
+
+
+def not_asked(question: Question) -> str:
+    """Whom the question is asked of: the reason an answer to it was refused."""
     period = {"from": question.valid_from.isoformat()}
     if question.valid_until is not None:
         period["until"] = question.valid_until.isoformat()

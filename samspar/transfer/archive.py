@@ -76,9 +76,12 @@ from samspar.organisation.models import (
 )
 from samspar.registry.models import (
     AnonymousEnrolment,
+    Answer,
     Enrolment,
     FollowUp,
     Person,
+    Question,
+    QuestionChoice,
     StructuralCount,
     VolumeCount,
     WaitingListCount,
@@ -139,6 +142,9 @@ TABLES: tuple[Table, ...] = (
     _table(Person, "enrolments__insats__forbund"),
     _table(Enrolment, "insats__forbund"),
     _table(FollowUp, "enrolment__insats__forbund"),
+    _table(Question, "insats__forbund"),
+    _table(QuestionChoice, "question__insats__forbund"),
+    _table(Answer, "enrolment__insats__forbund"),
     _table(AnonymousEnrolment, "insats__forbund"),
     _table(VolumeCount, "insats__forbund"),
     _table(StructuralCount, "insats__forbund"),
@@ -260,9 +266,13 @@ class _Dump:
                 out[f.name] = _plain(f, value)
         for m2m in obj._meta.many_to_many:
             target = m2m.related_model
-            if isinstance(target, type) and _is_code_list(target):
-                pks = getattr(obj, m2m.name).values_list("pk", flat=True)
+            if not isinstance(target, type):
+                continue
+            pks = getattr(obj, m2m.name).values_list("pk", flat=True)
+            if _is_code_list(target):
                 out[m2m.name] = sorted(self.code(target, pk) for pk in pks)
+            elif target in self.ids:  # rows of the file (an answer's choices)
+                out[m2m.name] = sorted(pks)
         return out
 
 
@@ -517,8 +527,14 @@ def _build(
     m2m: dict[str, list[Any]] = {}
     for m in model._meta.many_to_many:
         target = m.related_model
-        if m.name in row and isinstance(target, type) and _is_code_list(target):
+        if m.name not in row or not isinstance(target, type):
+            continue
+        if _is_code_list(target):
             m2m[m.name] = [load.code(target, c, f"{where}, {m.name}") for c in row[m.name]]
+        else:
+            m2m[m.name] = [
+                load.ref(m, old, f"{where}, {m.name}", history=False) for old in row[m.name]
+            ]
     return model(**values), m2m
 
 

@@ -1,7 +1,10 @@
 """The participant list of one insats — or of every insats the user sees personal data
 of, with a column naming each row's insats — as a spreadsheet, for its registrators:
-every variable of DOMAIN.md §3 of the enrolments the list page's filters select. An unknown
-value (a variable left unregistered, e.g. in imported history) is an empty cell."""
+every variable of DOMAIN.md §3 of the enrolments the list page's filters select, then one
+column per question of the insatser (the förbund's own questions, headed by the question),
+the answer as the pages show it. An unknown value (a variable left unregistered, e.g. in
+imported history) or an unanswered question is an empty cell, as is a question of another
+insats than the row's."""
 
 from __future__ import annotations
 
@@ -16,7 +19,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from samspar.organisation.models import Insats
-from samspar.registry.models import Enrolment, Person
+from samspar.registry import question_selectors
+from samspar.registry.models import Enrolment, Person, Question
 from samspar.reports.tables import Column, Kind
 from samspar.transfer.sheets import Cell, Sheet
 
@@ -125,6 +129,45 @@ def with_everything(enrolments: QuerySet[Enrolment]) -> QuerySet[Enrolment]:
     ).prefetch_related("supply_before", "supply_after")
 
 
+def _questions(insats: Insats | None, listed: list[Enrolment]) -> list[Question]:
+    """The questions of ``insats``, or of the insatser of the listed enrolments (by
+    insats name, each insats's in order)."""
+    if insats is not None:
+        return list(question_selectors.of_insats(insats))
+    ids = {e.insats_id for e in listed}
+    return list(
+        Question.objects.filter(insats_id__in=ids)
+        .select_related("insats")
+        .order_by("insats__name", "insats_id", *question_selectors.ORDER)
+    )
+
+
+def _question_columns(questions: list[Question]) -> list[Column]:
+    """One column per question, headed by its text; a text two insatser's questions
+    share is followed by the insats's name."""
+    texts = [q.text for q in questions]
+    return [
+        Column(
+            f"question_{q.pk}",
+            q.text if texts.count(q.text) == 1 else f"{q.text} ({q.insats.name})",
+            Kind.LABEL,
+        )
+        for q in questions
+    ]
+
+
+def _answers(e: Enrolment, questions: list[Question]) -> list[Cell]:
+    """The enrolment's answers to ``questions`` as shown (prefetched with their choices);
+    empty when unanswered or another insats's question."""
+    answers = {a.question_id: a for a in e.answers.all()}
+    return [
+        (question_selectors.shown(q, answers.get(q.pk)) or None)
+        if q.insats_id == e.insats_id
+        else None
+        for q in questions
+    ]
+
+
 def participant_sheet(insats: Insats | None, enrolments: QuerySet[Enrolment]) -> Sheet:
     """The sheet of ``insats``'s enrolments, or (None) of several insatser's."""
     where = (
@@ -132,11 +175,12 @@ def participant_sheet(insats: Insats | None, enrolments: QuerySet[Enrolment]) ->
         if insats is not None
         else [(str(_("Insats")), str(_("Every insats whose participants you see")))]
     )
-    listed = list(with_everything(enrolments))
-    rows = [_row(e) for e in listed]
-    columns = COLUMNS
+    listed = list(with_everything(enrolments).prefetch_related("answers__choices"))
+    questions = _questions(insats, listed)
+    rows = [[*_row(e), *_answers(e, questions)] for e in listed]
+    columns: tuple[Column, ...] = (*COLUMNS, *_question_columns(questions))
     if insats is None:
-        columns = (INSATS, *COLUMNS)
+        columns = (INSATS, *columns)
         rows = [[e.insats.name, *row] for e, row in zip(listed, rows, strict=True)]
     return Sheet(
         title=str(_("Participants")),
