@@ -38,6 +38,7 @@ from samspar.reports.catalogue import REPORTS
 from samspar.reports.cells import Key, collect, count, count_keys, keyed_values
 from samspar.reports.scope import Level, Operator, ReportScope
 from samspar.reports.tables import CellKey, Kind, Table, percent
+from tests.random_questions import add_questions
 from tests.random_world import build
 from tests.test_i18n import _entries, _unescape
 
@@ -77,6 +78,8 @@ def scopes(django_db_setup, django_db_blocker):
         through.objects.filter(
             enrolment__in=list(enrolments.values_list("pk", flat=True)[::5])
         ).delete()
+        # The förbund's own questions of one insats (every scope has its tables).
+        add_questions(world.insatser[:1], seed=31)
         user = Operator(exact=True)
         forbund, insats = world.forbund.pk, world.insatser[0].pk
         yield [
@@ -617,13 +620,23 @@ DRAWN: dict[str, tuple[tuple[str, tuple[str, ...], str, str] | None, bool]] = {
     "staff": (("bar", ("fte",), "Anställande part", "Heltidstjänster"), True),
     "staff_list": (None, True),
     "waiting": (("bar", ("waiting",), "Insats", "Väntande"), True),
+    # The förbund's questions: a table per question (question_<id>), a number's mean,
+    # and the one table without questions.
+    "question": (("bar", AGAINST_GENDER, "Svar", "Deltagare"), True),
+    "question_mean": (("bar", ("mean",), "", ""), True),
+    "questions": (None, True),
 }
+
+
+def _drawn_key(key: str) -> str:
+    """The key of DRAWN for a table: a question's tables are keyed by its id."""
+    return re.sub(r"^question_\d+", "question", key)
 
 
 def every_table_draws_its_chart_and_keeps_its_note(reports):
     """The chart and the note of each table as DRAWN says (in Swedish, the default)."""
     for name, table in _tables(reports):
-        chart, note = DRAWN[table.key]
+        chart, note = DRAWN[_drawn_key(table.key)]
         if chart is not None and chart[1] == MUNICIPALITIES:
             places = tuple(c.key for c in table.columns if c.key not in ("insats", "volume"))
             series = tuple(k for k in places if k != "total" and not k.endswith("_percent"))

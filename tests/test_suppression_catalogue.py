@@ -26,6 +26,7 @@ from samspar.reports.scope import Level, Operator, ReportScope
 from samspar.reports.suppression import is_mean, threshold
 from samspar.reports.tables import Report, Table
 from tests.factories import make_user
+from tests.random_questions import add_questions
 from tests.random_world import build
 from tests.reader import given_away
 from tests.test_report_declarations import CHECKS
@@ -40,6 +41,8 @@ YEARS = (dt.date(2021, 1, 1), dt.date(2023, 12, 31))
 def world(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock(), transaction.atomic():
         world = build(seed=2024, size=700)
+        # The report of the förbund's questions: in the insats with the most new in 2023.
+        add_questions([world.insatser[3]], seed=2024)
         admin = make_user("analytiker-slump", Role.FORBUND_ADMIN, forbund=world.forbund)
         yield SimpleNamespace(world=world, admin=admin)
         transaction.set_rollback(True)

@@ -19,12 +19,13 @@ from samspar.reports.figures import (
     outcomes,
     overview,
     participants,
+    questions,
 )
 from samspar.reports.scope import ReportScope, publication_period_problems
 from samspar.reports.tables import Report, Table, Text
 
 # A figure selector gives one table, or one per something the scope decides (the
-# follow-up points of its insatser).
+# follow-up points of its insatser, the questions they ask).
 Selector = Callable[[ReportScope], Table | list[Table]]
 
 
@@ -162,6 +163,18 @@ REPORTS: dict[str, ReportSpec] = {
             [follow_up.tables],
             "",
             definitions=("Follow-up after exit",),
+        ),
+        ReportSpec(
+            "fragor",
+            _("The förbund's questions"),
+            _(
+                "The answers to the förbund's own questions (kompletterande frågor) of each "
+                "insats, by gender: how many were asked and how many gave each answer, and "
+                "the mean of a number."
+            ),
+            [questions.tables],
+            "",
+            definitions=("The förbund's questions",),
         ),
         ReportSpec(
             "hemvist",
