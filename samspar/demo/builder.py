@@ -383,14 +383,17 @@ class _Builder:
         self._users()
         plans = self._simulate()
         persons = self._write_participants(plans)
+        # Drawn apart (the answers and their moments), so that the rest of the world is
+        # what it was before the demo asked questions.
+        asked = random.Random(f"{self.seed}-questions")
         questions.write(
             [
                 (irec.obj, irec.registrar_id)
                 for irec in self.insatser
                 if irec.forbund is self.forbund[0] and irec.obj.has_personal_data
             ],
-            random.Random(f"{self.seed}-questions"),
-            self._aware,
+            asked,
+            lambda day: self._aware(day, asked),
         )
         anonymous = self._aggregates()
         self._evaluations()
@@ -430,8 +433,11 @@ class _Builder:
     def _scaled(self, value: float) -> int:
         return max(0, round(value * self.scale))
 
-    def _aware(self, day: dt.date) -> dt.datetime:
-        moment = dt.datetime.combine(day, dt.time(self.rng.randint(8, 15), self.rng.randrange(60)))
+    def _aware(self, day: dt.date, rng: random.Random | None = None) -> dt.datetime:
+        """A moment of office hours on ``day`` (not after now), drawn from ``rng`` (the
+        main generator unless given)."""
+        rng = rng or self.rng
+        moment = dt.datetime.combine(day, dt.time(rng.randint(8, 15), rng.randrange(60)))
         return min(timezone.make_aware(moment), self.now)
 
     # -- organisation ---------------------------------------------------------------------
