@@ -1,10 +1,11 @@
 """The interface is Swedish: every text has a Swedish translation, compiled."""
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
 from django.test import Client
-from django.utils import translation
+from django.utils import formats, translation
 
 import samspar
 
@@ -70,3 +71,22 @@ def test_login_page_is_swedish_by_default_and_english_on_request():
     assert "Logga in" in page and 'lang="sv"' in page
     page = Client(headers={"accept-language": "en"}).get("/login/").content.decode()
     assert "Log in" in page and 'lang="en"' in page
+
+
+@pytest.mark.django_db
+def test_swedish_pages_write_every_date_one_way(client):
+    """Issue 12 (layout): the start page wrote an insats's start "19 augusti 2019" where
+    the forms and the reports write 2019-08-19. One format now: SS-ISO 8601."""
+    from samspar.access.scoping import Role
+    from tests.factories import make_forbund, make_insats, make_user
+
+    insats = make_insats(make_forbund(), start=dt.date(2019, 8, 19))
+    client.force_login(make_user("board", Role.BOARD, forbund=insats.forbund))
+    page = client.get("/").content.decode()
+    assert "2019-08-19 –" in page
+    assert "augusti" not in page
+    with translation.override("sv"):
+        assert formats.date_format(dt.date(2019, 8, 19)) == "2019-08-19"
+        assert formats.date_format(dt.datetime(2019, 8, 19, 9, 5), "DATETIME_FORMAT") == (
+            "2019-08-19 09:05"
+        )

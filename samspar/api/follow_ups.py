@@ -8,16 +8,15 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Status
 
 from samspar.access.audit import log_personal_data_read
 from samspar.access.models import AccessLog
-from samspar.access.scoping import Action
+from samspar.access.scoping import Action, actions_somewhere
 from samspar.api.core import (
-    AUTH_ERRORS,
     OBJECT_ERRORS,
     WRITE_ERRORS,
     api,
@@ -85,12 +84,15 @@ def _logged(request: HttpRequest, follow_up: FollowUp, detail: str) -> dict[str,
 
 @api.get(
     "/follow-ups/due",
-    response={200: list[FollowUpDue], **AUTH_ERRORS},
+    response={200: list[FollowUpDue], **OBJECT_ERRORS},
     url_name="follow-ups-due",
     summary="The follow-ups to do in the insatser you register for (logged)",
 )
 def list_due(request: HttpRequest) -> list[dict[str, Any]]:
+    """404 for a user who registers in no insats, as the page."""
     user = caller(request)
+    if Action.REGISTER not in actions_somewhere(user):
+        raise Http404
     due = follow_ups.due_for(user, timezone.localdate())
     reads.log_list(user, [d.enrolment for d in due], detail="api follow-ups due")
     return [

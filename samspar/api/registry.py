@@ -251,20 +251,16 @@ def _answer(question: Question, value: Any) -> AnswerValue:
 def _answer_out(answer: Answer) -> dict[str, Any]:
     """An answer as JSON gives it (the inverse of ``_answer``)."""
     question = answer.question
-    value: Any
+    value = question_selectors.value(question, answer)
     match question.kind:
-        case QuestionKind.TEXT:
-            value = answer.text
         case QuestionKind.NUMBER:
-            value = None if answer.number is None else float(answer.number)
-        case QuestionKind.YES_NO:
-            value = answer.yes
+            value = float(value)
         case QuestionKind.DATE:
-            value = None if answer.date is None else answer.date.isoformat()
+            value = value.isoformat()
         case QuestionKind.CHOICE:
-            value = next((c.label for c in answer.choices.all()), None)
-        case _:
-            value = [c.label for c in answer.choices.all()]
+            value = value[0].label if value else None
+        case QuestionKind.CHOICES:
+            value = [c.label for c in value]
     return {"question": question.pk, "text": question.text, "value": value}
 
 
