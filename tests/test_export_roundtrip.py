@@ -15,6 +15,7 @@ import dataclasses
 import datetime as dt
 import io
 import json
+import re
 import zipfile
 from decimal import Decimal
 from typing import Any
@@ -59,10 +60,13 @@ PERIODS = [
 
 def _report(key: str, scope: ReportScope) -> dict[str, Any]:
     """The report as the API gives it, without the time it was made and the id of its
-    organisation (its label names it)."""
+    organisation (its label names it); a table named by a question's id (``fragor``)
+    named by its title instead."""
     data = report_dict(REPORTS[key].build(scope), scope)
     del data["generated"]
     del data["organisation"]["id"]
+    for table in data["tables"]:
+        table["key"] = re.sub(r"^question_[0-9]+", f"question {table['title']}", table["key"])
     return data
 
 
