@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any, TypedDict, TypeVar, Unpack
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -21,7 +22,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from samspar.access.scoping import Action, can
-from samspar.codelists.models import EducationLevel, OccupationType, SupplyType
+from samspar.codelists.models import (
+    EducationLevel,
+    EndReason,
+    OccupationType,
+    ReferringActor,
+    SupplyType,
+)
 from samspar.core import concurrency, crypto, personnummer
 from samspar.registry import follow_ups
 from samspar.registry.history import save_with_history
@@ -40,9 +47,47 @@ from samspar.registry.question_services import AnswerValue, save_answers
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
 
-    from samspar.organisation.models import Insats
+    from samspar.organisation.models import Insats, Municipality
 
 CountRow = TypeVar("CountRow", VolumeCount, StructuralCount, WaitingListCount)
+
+
+class AfterFields(TypedDict, total=False):
+    """The end variables besides the end date and reason, as the services take them."""
+
+    early_dropout: bool
+    occupation_after: OccupationType | None
+    occupation_after_percent: int | None
+    works_after: bool
+    studies_after: bool
+    work_or_studies_increased: bool
+    notes: str
+
+
+class EnrolmentFields(AfterFields, total=False):
+    """An enrolment's own variables as the services take them; each may be left out
+    (registering: unknown, or the model's default; correcting: unchanged)."""
+
+    start_date: dt.date
+    referral_date: dt.date | None
+    consent_date: dt.date | None
+    municipality: Municipality | None
+    residence_kind: str
+    referring_actor: ReferringActor | None
+    years_in_public_support: Decimal | None
+    education_level: EducationLevel | None
+    occupation_before: OccupationType | None
+    occupation_before_percent: int | None
+    end_date: dt.date | None
+    end_reason: EndReason | None
+
+
+class CorrectedFields(EnrolmentFields, total=False):
+    """What a correction may change: the variables and the names."""
+
+    first_name: str
+    last_name: str
+
 
 PNR_MESSAGES = {
     "format": gettext_lazy("Write the number as YYYYMMDD-NNNN (or YYMMDD-NNNN)."),
@@ -83,7 +128,7 @@ def _require(user: AbstractBaseUser, action: Action, insats: Insats) -> None:
         raise PermissionDenied
 
 
-def _check_dates(values: dict[str, Any], insats: Insats) -> None:
+def _check_dates(values: Mapping[str, Any], insats: Insats) -> None:
     today = timezone.localdate()
     errors: dict[str, Any] = {}
     for field in _DATE_FIELDS:
@@ -148,12 +193,12 @@ def _find_or_create_person(pnr: personnummer.Personnummer) -> Person:
     return person
 
 
-def _with_unknown_education(fields: dict[str, Any]) -> dict[str, Any]:
+def _with_unknown_education(fields: Mapping[str, Any]) -> dict[str, Any]:
     """``education_level=None`` (unknown) is stored as the code list's "okänd" entry, so
     unknown education has one representation (docs/definitions.md)."""
     if "education_level" in fields and fields["education_level"] is None:
-        fields = {**fields, "education_level": EducationLevel.objects.get(code=UNKNOWN_EDUCATION)}
-    return fields
+        return {**fields, "education_level": EducationLevel.objects.get(code=UNKNOWN_EDUCATION)}
+    return dict(fields)
 
 
 def _validated(enrolment: Enrolment) -> None:
@@ -173,7 +218,7 @@ def register_enrolment(
     last_name: str = "",
     supply_before: Iterable[SupplyType] = (),
     answers: Mapping[Question, AnswerValue] | None = None,
-    **fields: Any,
+    **fields: Unpack[EnrolmentFields],
 ) -> Enrolment:
     """Enrol a person (found by identity number, or created) in an insats.
 
@@ -191,8 +236,8 @@ def register_enrolment(
     if not insats.has_personal_data:
         raise ValidationError(_("This insats is not followed up with personal data."))
     pnr = parse_personnummer(personnummer_text)
-    fields = _with_unknown_education(fields)
-    _check_dates(fields, insats)
+    values = _with_unknown_education(fields)
+    _check_dates(values, insats)
     try:
         with transaction.atomic():
             person = _find_or_create_person(pnr)
@@ -206,7 +251,7 @@ def register_enrolment(
         created_by_id=user.pk,
         first_name=first_name.strip(),
         last_name=last_name.strip(),
-        **fields,
+        **values,
     )
     _check_no_overlap(enrolment)
     _validated(enrolment)
@@ -224,7 +269,7 @@ def update_enrolment(
     supply_before: Iterable[SupplyType] | None = None,
     supply_after: Iterable[SupplyType] | None = None,
     answers: Mapping[Question, AnswerValue] | None = None,
-    **fields: Any,
+    **fields: Unpack[CorrectedFields],
 ) -> Enrolment:
     """Correct any registered variable; the change is kept in the enrolment's history.
 
@@ -260,7 +305,7 @@ def _apply(
     supply_before: Iterable[SupplyType] | None,
     supply_after: Iterable[SupplyType] | None,
     answers: Mapping[Question, AnswerValue] | None,
-    fields: dict[str, Any],
+    fields: Mapping[str, Any],
 ) -> Enrolment:
     """Validate and save changes to a locked enrolment (and its answers) as its next
     version."""
@@ -289,7 +334,7 @@ def update_registration(
     supply_before: Iterable[SupplyType] | None = None,
     supply_after: Iterable[SupplyType] | None = None,
     answers: Mapping[Question, AnswerValue] | None = None,
-    **fields: Any,
+    **fields: Unpack[EnrolmentFields],
 ) -> Enrolment:
     """Correct an enrolment, its names included (the edit page); the change is kept in
     the enrolment's history and touches no other enrolment of the person. A save based on
@@ -321,7 +366,7 @@ def end_enrolment(
     version: int | None = None,
     supply_after: Iterable[SupplyType] = (),
     answers: Mapping[Question, AnswerValue] | None = None,
-    **fields: Any,
+    **fields: Unpack[AfterFields],
 ) -> Enrolment:
     """Register the end of an active enrolment with its end reason and after-variables.
 
