@@ -49,6 +49,7 @@ from samspar.core.personnummer import Personnummer
 from samspar.registry import services
 from samspar.registry.models import (
     CHOICE_KINDS,
+    CLOSED_BY_GALLRING,
     Answer,
     Enrolment,
     Person,
@@ -251,15 +252,7 @@ def _check_overlaps(
         if clashes:
             raise RowRefused(index, _overlap_error(clashes))
         if row.supply_after and enrolment.person.anonymised_at is not None:
-            raise RowRefused(
-                index,
-                ValidationError(
-                    _(
-                        "The participant's identity has been removed (gallring): the "
-                        "enrolment is closed."
-                    )
-                ),
-            )
+            raise RowRefused(index, ValidationError(CLOSED_BY_GALLRING))
         periods[enrolment.person_id].append((start, end))
 
 

@@ -21,7 +21,7 @@ from samspar.access.scoping import Action
 from samspar.codelists.models import ResultGroup
 from samspar.core.months import add_months, latest_reaching
 from samspar.organisation.models import FollowUpMethod, Insats
-from samspar.registry.models import Enrolment, FollowUp
+from samspar.registry.models import CLOSED_BY_GALLRING, Enrolment, FollowUp
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -55,7 +55,7 @@ def problem(enrolment: Enrolment) -> str | None:
     if enrolment.early_dropout:
         return _("An early dropout is not followed up after exit.")
     if enrolment.person.anonymised_at is not None:
-        return _("The participant's identity has been removed (gallring): the enrolment is closed.")
+        return str(CLOSED_BY_GALLRING)
     return None
 
 

@@ -20,6 +20,10 @@ GENDER_CHOICES = [(Gender.WOMAN.value, _("Woman")), (Gender.MAN.value, _("Man"))
 
 
 NAME_MISSING = _("(name missing)")
+# Why an enrolment of a person whose identity gallring removed takes no more changes.
+CLOSED_BY_GALLRING = _(
+    "The participant's identity has been removed (gallring): the enrolment is closed."
+)
 # What a variable that is not known (not registered) is called on pages and in reports.
 UNKNOWN_LABEL = _("Unknown / not registered")
 

@@ -33,6 +33,7 @@ from samspar.core import concurrency, crypto, personnummer
 from samspar.registry import follow_ups
 from samspar.registry.history import save_with_history
 from samspar.registry.models import (
+    CLOSED_BY_GALLRING,
     AnonymousEnrolment,
     Enrolment,
     FollowUp,
@@ -279,9 +280,7 @@ def update_enrolment(
     """
     _require(user, Action.REGISTER, enrolment.insats)
     if enrolment.person.anonymised_at is not None:
-        raise ValidationError(
-            _("The participant's identity has been removed (gallring): the enrolment is closed.")
-        )
+        raise ValidationError(CLOSED_BY_GALLRING)
     check_unchanged(concurrency.locked(enrolment), version)
     return _apply(user, enrolment, supply_before, supply_after, answers, fields)
 
