@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from samspar.core.output_files import write_output
 from samspar.dataprotection import extract
 
 
@@ -50,6 +49,4 @@ class Command(BaseCommand):
             self.stdout.write(content.decode())
         else:
             # Personal data: readable by its owner only, as the export and the ESF file.
-            fd = os.open(Path(output), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-            with os.fdopen(fd, "wb") as out:
-                out.write(content)
+            write_output(output, content, private=True)

@@ -15,6 +15,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from samspar.core.output_files import write_output
 from samspar.economics import output, selectors
 from samspar.economics.labels import VALUE_LABELS, problem_message
 from samspar.economics.model import InputError
@@ -71,7 +72,7 @@ class Command(BaseCommand):
         else:
             content = output.export(report, fmt).content
         if path is not None:
-            path.write_bytes(content)
+            write_output(path, content)
             self.stderr.write(_("Wrote {path}.").format(path=path))
         else:
             self.stdout.write(content.decode("utf-8-sig"), ending="")

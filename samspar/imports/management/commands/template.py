@@ -11,6 +11,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from samspar.core.output_files import write_output
 from samspar.imports.kinds import KINDS
 from samspar.imports.template import build
 from samspar.organisation.models import Insats
@@ -31,5 +32,5 @@ class Command(BaseCommand):
             if insats is None:
                 raise CommandError(_("No such user or insats."))
         path = Path(options["file"])
-        path.write_bytes(build(KINDS[options["kind"]], insats))
+        write_output(path, build(KINDS[options["kind"]], insats))
         self.stdout.write(_("Wrote %(file)s.") % {"file": path})

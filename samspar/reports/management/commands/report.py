@@ -15,6 +15,7 @@ from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from samspar.core.output_files import write_output
 from samspar.core.personnummer import Gender
 from samspar.organisation.models import County, Forbund, Insats, Team
 from samspar.reports.catalogue import REPORTS
@@ -164,7 +165,7 @@ class Command(BaseCommand):
             raise CommandError(" ".join(refused.values()))
         exported = export(REPORTS[name].build(scope), scope, fmt)
         if output is not None:
-            output.write_bytes(exported.content)
+            write_output(output, exported.content)
             self.stderr.write(_("Wrote {path}.").format(path=output))
         else:
             # No byte-order mark on a terminal or in a pipe.

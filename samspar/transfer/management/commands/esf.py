@@ -5,8 +5,6 @@ a read by the server operator."""
 from __future__ import annotations
 
 import argparse
-import os
-from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -15,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from samspar.access.audit import log_personal_data_read
 from samspar.access.models import AccessLog
+from samspar.core.output_files import write_output
 from samspar.organisation.models import Insats
 from samspar.transfer import esf, sheets
 from samspar.transfer.esf import ESF_PURPOSE
@@ -55,10 +54,7 @@ class Command(BaseCommand):
             records=len(enrolments),
             detail=f"ESF {the_month.label} {fmt}",
         )
-        fd = os.open(Path(file), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        os.fchmod(fd, 0o600)  # also a file that existed, with wider permissions
-        with os.fdopen(fd, "wb") as out:
-            out.write(content)
+        write_output(file, content, private=True)
         self.stdout.write(
             _("Wrote %(file)s: %(count)s participants.") % {"file": file, "count": len(enrolments)}
         )

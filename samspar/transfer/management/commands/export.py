@@ -4,13 +4,12 @@ to another installation (docs/export.md). The file holds personal data in plain 
 from __future__ import annotations
 
 import argparse
-import os
-from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from samspar.core.output_files import write_output
 from samspar.organisation.models import Forbund
 from samspar.transfer import archive
 
@@ -37,12 +36,8 @@ class Command(BaseCommand):
         with archive.snapshot():
             content = archive.export_forbund(found)
             archive.log_export(found)
-        path = Path(file)
         # Readable by the owner only: the file holds personnummer in plain text.
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        os.fchmod(fd, 0o600)  # also a file that existed, with wider permissions
-        with os.fdopen(fd, "wb") as out:
-            out.write(content)
+        write_output(file, content, private=True)
         self.stdout.write(
             _("Wrote %(file)s: förbund %(name)s. The file holds personal data.")
             % {"file": file, "name": found.name}
