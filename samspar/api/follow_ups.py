@@ -13,8 +13,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Status
 
-from samspar.access.audit import log_personal_data_read
-from samspar.access.models import AccessLog
 from samspar.access.scoping import Action, actions_somewhere
 from samspar.api.core import (
     OBJECT_ERRORS,
@@ -24,7 +22,7 @@ from samspar.api.core import (
     get_in_scope,
     scoped,
 )
-from samspar.api.registry import PURPOSE, code_of, enrolments_in_scope, resolved_codes
+from samspar.api.registry import code_of, enrolments_in_scope, log_record_read, resolved_codes
 from samspar.api.schemas import FollowUpChange, FollowUpCreate, FollowUpDue, FollowUpOut, object_id
 from samspar.codelists.models import CodeListEntry, OccupationType, SupplyType
 from samspar.registry import follow_ups, reads, services
@@ -71,13 +69,10 @@ def _logged(request: HttpRequest, follow_up: FollowUp, detail: str) -> dict[str,
     """The follow-up as stored now, its read logged as the enrolment's record is."""
     follow_up = _follow_ups(caller(request), Action.VIEW_PERSONAL).get(pk=follow_up.pk)
     enrolment = follow_up.enrolment
-    log_personal_data_read(
+    log_record_read(
         caller(request),
-        AccessLog.Kind.DETAIL,
-        enrolment.insats,
-        purpose=PURPOSE,
-        person=enrolment.person,
-        detail=f"follow-up {follow_up.pk} of enrolment {enrolment.pk} (api {detail})",
+        enrolment,
+        f"follow-up {follow_up.pk} of enrolment {enrolment.pk}, {detail}",
     )
     return _out(follow_up)
 
@@ -120,14 +115,7 @@ def list_follow_ups(request: HttpRequest, enrolment_id: int = object_id()) -> li
     user = caller(request)
     enrolment = get_in_scope(request, enrolments_in_scope, Action.VIEW_PERSONAL, enrolment_id)
     rows = list(_follow_ups(user, Action.VIEW_PERSONAL).filter(enrolment=enrolment))
-    log_personal_data_read(
-        user,
-        AccessLog.Kind.DETAIL,
-        enrolment.insats,
-        purpose=PURPOSE,
-        person=enrolment.person,
-        detail=f"follow-ups of enrolment {enrolment.pk} (api)",
-    )
+    log_record_read(user, enrolment, f"follow-ups of enrolment {enrolment.pk}")
     return [_out(f) for f in rows]
 
 

@@ -306,17 +306,23 @@ def _enrolment_out(e: Enrolment) -> dict[str, Any]:
     }
 
 
-def _shown(request: HttpRequest, enrolment_id: int, detail: str) -> dict[str, Any]:
-    """The enrolment as stored now, its read logged as the record page logs it."""
-    enrolment = enrolments_in_scope(caller(request), Action.VIEW_PERSONAL).get(pk=enrolment_id)
+def log_record_read(user: AbstractBaseUser, enrolment: Enrolment, detail: str) -> None:
+    """Log a read of one enrolment's personal data (or of what hangs from it, such as
+    its follow-ups) as the record page logs it."""
     log_personal_data_read(
-        caller(request),
+        user,
         AccessLog.Kind.DETAIL,
         enrolment.insats,
         purpose=PURPOSE,
         person=enrolment.person,
-        detail=f"enrolment {enrolment.pk} (api {detail})",
+        detail=f"{detail} (api)",
     )
+
+
+def _shown(request: HttpRequest, enrolment_id: int, detail: str) -> dict[str, Any]:
+    """The enrolment as stored now, its read logged as the record page logs it."""
+    enrolment = enrolments_in_scope(caller(request), Action.VIEW_PERSONAL).get(pk=enrolment_id)
+    log_record_read(caller(request), enrolment, f"enrolment {enrolment.pk}, {detail}")
     return _enrolment_out(enrolment)
 
 
