@@ -338,6 +338,28 @@ def test_discounting_drop_off_and_deadweight_lower_the_result(values):
     assert weighted.revenue == pytest.approx(plain.revenue * 0.8)
 
 
+def test_the_optimism_bias_makes_the_losses_of_seed_004_larger(values):
+    """The reviewer's two cases (issue 13): Arbetsförmedlingen's loss in seed 004, and
+    society's loss with the resource use before × 1,5 (more saved resources are a
+    loss when the use after rises with it). With the haircut both losses grow by at
+    least the smallest haircut among the grades behind them."""
+    base = seed004.evaluation()
+    af = evaluate(base, values).perspectives[Perspective.AF].revenue
+    af_on = evaluate(replace(base, optimism_bias=True), values).perspectives[Perspective.AF]
+    assert af == pytest.approx(-2.81e6, abs=0.01e6)
+    assert af_on.revenue < af * 1.04  # the levels are graded C (15 %), the subsidy B (5 %)
+    heavier = replace(
+        base,
+        cohorts=[
+            Cohort(c.name, c.count, c.before, c.after.scaled_resources(1.5)) for c in base.cohorts
+        ],
+    )
+    society = evaluate(heavier, values).society.revenue
+    society_on = evaluate(replace(heavier, optimism_bias=True), values).society.revenue
+    assert society < 0
+    assert society_on < society * 1.04
+
+
 def test_discounted_payback_and_five_years_follow_the_formula(values):
     base = seed004.evaluation()
     r = 0.035

@@ -16,6 +16,7 @@ from samspar.economics.model import (
     Cohort,
     CostBasis,
     Evaluation,
+    Grade,
     Kind,
     Perspective,
     State,
@@ -125,13 +126,12 @@ def test_transfers_cancel_out_for_society(evaluation):
 
 
 @settings(max_examples=60)
-@given(evaluations(optimism_bias=True), share, share, share, st.floats(0, 0.1))
-def test_transfers_cancel_out_with_every_adjustment_on(
+@given(evaluations(), share, share, share, st.floats(0, 0.1))
+def test_transfers_cancel_out_with_deadweight_attribution_drop_off_and_discounting(
     evaluation, deadweight, attribution, drop_off, discount_rate
 ):
-    """The optimism-bias haircut scales both sides of a transfer by the same grade,
-    and deadweight and attribution scale every line alike: transfers still cancel,
-    and society's revenue is still its real lines and the sum of all actors."""
+    """Deadweight and attribution scale every line alike: transfers still cancel, and
+    society's revenue is still its real lines and the sum of all actors."""
     adjusted = replace(
         evaluation,
         deadweight=deadweight,
@@ -148,6 +148,59 @@ def test_transfers_cancel_out_with_every_adjustment_on(
     tolerance = 1e-6 * max([1.0, *(abs(line.amount[0]) for line in outcome.lines)])
     assert society == pytest.approx(real, abs=tolerance)
     assert society == pytest.approx(everyone, abs=tolerance)
+
+
+@settings(max_examples=200)
+@given(
+    evaluations(),
+    share,
+    share,
+    st.floats(0.1, 3),
+    st.dictionaries(st.sampled_from(list(Grade)), st.floats(0, 0.9)),
+)
+def test_the_optimism_bias_haircut_never_improves_any_perspective(
+    evaluation, deadweight, attribution, scale, haircuts
+):
+    """A conservative adjustment moves every perspective's result towards the less
+    favourable side (issue 13, item 1): with the haircut on, no actor's or
+    perspective's revenue, profitability or payback is better than without, whatever
+    the states, the standard values (scaled), the grades' haircuts and the other
+    adjustments. A loss grows; it never shrinks."""
+    values = VALUES.with_amounts(**{k: v * scale for k, v in VALUES.amounts.items()})
+    base = replace(evaluation, deadweight=deadweight, attribution=attribution, haircuts=haircuts)
+    off = evaluate(base, values).perspectives
+    on = evaluate(replace(base, optimism_bias=True), values).perspectives
+    for p in Perspective:
+        tolerance = 1e-9 * max(1.0, abs(off[p].revenue))
+        assert on[p].revenue <= off[p].revenue + tolerance, p
+        assert on[p].profit_horizon <= off[p].profit_horizon + tolerance, p
+        if off[p].revenue < 0:
+            assert abs(on[p].revenue) >= abs(off[p].revenue) - tolerance, p
+        if on[p].payback_months is not None:
+            assert off[p].payback_months is not None, p
+            assert on[p].payback_months >= off[p].payback_months * (1 - 1e-9), p
+
+
+@given(evaluations(optimism_bias=True))
+def test_with_the_haircut_society_is_its_real_lines_and_the_state_its_agencies(evaluation):
+    """Society nets each item over the actors before the haircut, so a transfer — a
+    loss to one, a gain to another — costs society nothing; the state is still the sum
+    of its agencies, and every perspective the sum of its actors' items."""
+    result = evaluate(evaluation, VALUES)
+    r = result.perspectives
+    real = sum(i.change for i in result.items if i.kind != Kind.TRANSFER)
+    tolerance = 1e-6 * max([1.0, *(abs(i.change) for i in result.items)])
+    assert r[Perspective.SOCIETY].revenue == pytest.approx(real, abs=tolerance)
+    assert r[Perspective.STATE].revenue == pytest.approx(
+        r[Perspective.FK].revenue + r[Perspective.AF].revenue + r[Perspective.OTHER_STATE].revenue,
+        abs=tolerance,
+    )
+    for p, actor in (
+        (Perspective.KOMMUN, Actor.KOMMUN),
+        (Perspective.INDIVIDUAL, Actor.INDIVIDUAL),
+    ):
+        items = sum(i.change for i in result.items if i.actor == actor)
+        assert r[p].revenue == pytest.approx(items, abs=tolerance)
 
 
 @given(evaluations())

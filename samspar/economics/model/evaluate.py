@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import TypeVar
 
 import numpy as np
 
@@ -25,6 +26,8 @@ from samspar.economics.model.terms import (
     Perspective,
 )
 from samspar.economics.model.values import ValueSet
+
+K = TypeVar("K")
 
 # Payback is searched for this many years before it is called "none".
 PAYBACK_SEARCH_YEARS = 50
@@ -76,22 +79,34 @@ def run(
     before = counts @ np.stack([quantities(c.before) for c in evaluation.cohorts])
     after = counts @ np.stack([quantities(c.after) for c in evaluation.cohorts])
     keep = (1 - adjustments.deadweight) * (1 - adjustments.attribution)
-    lines = [
-        Line(
-            line.actor,
-            line.item,
-            line.kind,
-            line.amount * keep * _haircut(evaluation, line.grade),
-            line.grade,
-        )
+    kept = [
+        Line(line.actor, line.item, line.kind, line.amount * keep, line.grade)
         for line in ledger(
             after - before, values, grade, subsidy_ceiling=evaluation.wage_subsidy_ceiling
         )
+    ]
+    haircuts = evaluation.haircuts if evaluation.optimism_bias else {}
+    lines = [
+        Line(actor, item, kind, _haircut(amount, grade, haircuts), grade)
+        for (actor, item, kind, grade), amount in _net(
+            kept, lambda line: (line.actor, line.item, line.kind, line.grade)
+        ).items()
     ]
     sums = actor_sums(lines, draws)
     revenue = {
         p: sum((sums[a] for a in PERSPECTIVE_ACTORS[p]), np.zeros(draws)) for p in PERSPECTIVES
     }
+    # Society nets each item over all actors before the haircut: a transfer moves no
+    # resources, so it is no loss to society however its two sides are adjusted.
+    revenue[Perspective.SOCIETY] = sum(
+        (
+            _haircut(amount, grade, haircuts)
+            for (_item, _kind, grade), amount in _net(
+                kept, lambda line: (line.item, line.kind, line.grade)
+            ).items()
+        ),
+        np.zeros(draws),
+    )
     cost = _costs(evaluation)
 
     years = np.arange(1, PAYBACK_SEARCH_YEARS + 1)
@@ -117,8 +132,21 @@ def run(
     return Outcome(revenue, cost, annuity, payback, potential, lines)
 
 
-def _haircut(evaluation: Evaluation, grade: Grade) -> float:
-    return 1 - evaluation.haircuts.get(grade, 0.0) if evaluation.optimism_bias else 1.0
+def _net(lines: list[Line], key: Callable[[Line], K]) -> dict[K, Array]:
+    """The lines' amounts summed per ``key``."""
+    sums: dict[K, Array] = {}
+    for line in lines:
+        k = key(line)
+        sums[k] = sums[k] + line.amount if k in sums else line.amount
+    return sums
+
+
+def _haircut(amount: Array, grade: Grade, haircuts: Mapping[Grade, float]) -> Array:
+    """The optimism-bias haircut, always towards the less favourable side: a net gain
+    shrinks by the haircut h of its grade, a net loss grows by it — x − h·|x| ≤ x, so
+    no perspective's result ever improves (the Green Book's optimism bias raises
+    costs and lowers benefits)."""
+    return amount - haircuts.get(grade, 0.0) * np.abs(amount)
 
 
 def _costs(evaluation: Evaluation) -> dict[Perspective, float]:
