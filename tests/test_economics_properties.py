@@ -23,10 +23,12 @@ from samspar.economics.model import (
     evaluate,
 )
 from samspar.economics.model.evaluate import PAYBACK_SEARCH_YEARS, Adjustments, run
-from samspar.economics.model.ledger import ledger, quantities
+from samspar.economics.model.ledger import ledger, quantities, tax_lines
+from samspar.economics.model.tax import rules_for
 from samspar.economics.model.terms import SUBSIDY_CEILING_KEY
 
 VALUES = shipped_sets()[2026].value_set()
+RULES = rules_for(VALUES.price_year)
 share = st.floats(0, 1, allow_nan=False)
 
 
@@ -97,16 +99,19 @@ def lines_of(evaluation, values=VALUES):
     before = counts @ np.stack([quantities(c.before) for c in evaluation.cohorts])
     after = counts @ np.stack([quantities(c.after) for c in evaluation.cohorts])
     arrays = {k: np.array([v]) for k, v in values.amounts.items()}
-    return ledger(
-        after - before, arrays, values.grade, subsidy_ceiling=evaluation.wage_subsidy_ceiling
-    )
+    return [
+        *ledger(
+            after - before, arrays, values.grade, subsidy_ceiling=evaluation.wage_subsidy_ceiling
+        ),
+        *tax_lines(evaluation.cohorts, counts, arrays, values.grade, RULES),
+    ]
 
 
 def outcome_of(evaluation, values=VALUES):
     """The adjusted first-year lines and revenues, as ``evaluate`` computes them."""
     counts = np.array([[c.count for c in evaluation.cohorts]], dtype=float)
     arrays = {k: np.array([v], dtype=float) for k, v in values.amounts.items()}
-    return run(evaluation, counts, arrays, values.grade, Adjustments.of(evaluation))
+    return run(evaluation, counts, arrays, values.grade, Adjustments.of(evaluation), RULES)
 
 
 def _cancel(amounts):
@@ -359,7 +364,7 @@ def test_vectorised_draws_equal_one_by_one(evaluation):
     counts = rng.integers(1, 50, size=(draws, len(evaluation.cohorts))).astype(float)
     values = {k: v * rng.uniform(0.8, 1.2, draws) for k, v in VALUES.amounts.items()}
     adjustments = Adjustments(np.zeros(draws), np.zeros(draws), np.zeros(draws))
-    together = run(evaluation, counts, values, VALUES.grade, adjustments)
+    together = run(evaluation, counts, values, VALUES.grade, adjustments, RULES)
     for d in range(draws):
         alone = run(
             evaluation,
@@ -367,8 +372,27 @@ def test_vectorised_draws_equal_one_by_one(evaluation):
             {k: v[d : d + 1] for k, v in values.items()},
             VALUES.grade,
             Adjustments(np.zeros(1), np.zeros(1), np.zeros(1)),
+            RULES,
         )
         for p in Perspective:
             assert together.revenue[p][d] == pytest.approx(alone.revenue[p][0], abs=1e-6)
             x, y = together.payback[p][d], alone.payback[p][0]
             assert (math.isnan(x) and math.isnan(y)) or x == pytest.approx(y)
+
+
+@settings(max_examples=10)
+@given(st.lists(st.tuples(st.integers(1, 50), states(), states()), min_size=130, max_size=300))
+def test_tax_lines_do_not_depend_on_how_the_cohorts_are_chunked(groups):
+    """Tax is computed per cohort in chunks (``ledger.TAX_CHUNK``); more cohorts than one
+    chunk give the same lines as each cohort taxed alone and summed."""
+    cohorts = [Cohort(f"c{i}", n, b, a) for i, (n, b, a) in enumerate(groups)]
+    counts = np.array([[c.count for c in cohorts]], dtype=float)
+    arrays = {k: np.array([v], dtype=float) for k, v in VALUES.amounts.items()}
+    together = tax_lines(cohorts, counts, arrays, VALUES.grade, RULES)
+    alone = [
+        tax_lines([c], counts[:, i : i + 1], arrays, VALUES.grade, RULES)
+        for i, c in enumerate(cohorts)
+    ]
+    for k, line in enumerate(together):
+        expected = sum(lines[k].amount[0] for lines in alone)
+        assert line.amount[0] == pytest.approx(expected, rel=1e-9, abs=1e-3)

@@ -30,7 +30,9 @@ class ShippedSet:
 
     def value_set(self) -> ValueSet:
         return ValueSet(
-            {v.key: v.amount for v in self.values}, {v.key: v.grade for v in self.values}
+            {v.key: v.amount for v in self.values},
+            {v.key: v.grade for v in self.values},
+            self.price_year,
         )
 
 

@@ -19,7 +19,8 @@ as they then allow, the seed's other per-actor figures (docs/economics.md,
   "50 % subvention");
 - group (1), 11 of the 81: society's revenue is the production of those who work
   (net of the subsidy) plus saved resources, so its 2,6 mkr fixes how many work;
-- the levels: försörjningsstöd 6 800 kr (the municipality's 4,2 mkr),
+- the levels: försörjningsstöd 6 900 kr (the municipality's 4,2 mkr, with the
+  2025 tax law of ``model.tax``),
   sjukpenning 19 150 kr (Försäkringskassan's payback of 76 months) and one level
   of 9 900 kr for aktivitetsstöd, aktivitetsersättning and sjukersättning
   (Arbetsförmedlingen's −2,8 mkr with group (2) of 13);
@@ -28,7 +29,8 @@ as they then allow, the seed's other per-actor figures (docs/economics.md,
 
 The seed's region (47 months) and staten totalt (−1,9 mkr) then cannot also hold:
 with society, the municipality and the individual's taxed income fixed, the model
-gives region about 36 months and staten about −1,4 mkr (docs/economics.md).
+gives region about 38 months and staten about −2,5 mkr, which bears the tax
+reductions (docs/economics.md).
 """
 
 from __future__ import annotations
@@ -48,7 +50,7 @@ WAGE_SUBSIDY_CEILING = False  # the 50 % is of the whole wage cost
 # ("bedöms till … kr/mån per individ, inkl. skatt").
 ONE_LEVEL = 9_900.0
 LEVELS = {
-    "forsorjningsstod": 6_800.0,
+    "forsorjningsstod": 6_900.0,
     "sjukpenning": 19_150.0,
     "aktivitetsstod": ONE_LEVEL,
     "aktivitetsersattning": ONE_LEVEL,

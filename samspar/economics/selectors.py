@@ -306,7 +306,9 @@ def current_value_sets(forbund: Forbund) -> QuerySet[StandardValueSet]:
 def model_values(value_set: StandardValueSet) -> model.ValueSet:
     rows = list(value_set.values.all())
     return model.ValueSet(
-        {v.key: float(v.amount) for v in rows}, {v.key: model.Grade(v.grade) for v in rows}
+        {v.key: float(v.amount) for v in rows},
+        {v.key: model.Grade(v.grade) for v in rows},
+        value_set.price_year,
     )
 
 

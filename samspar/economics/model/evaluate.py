@@ -15,7 +15,8 @@ from typing import TypeVar
 import numpy as np
 
 from samspar.economics.model.inputs import Evaluation, State
-from samspar.economics.model.ledger import Array, Line, actor_sums, ledger, quantities
+from samspar.economics.model.ledger import Array, Line, actor_sums, ledger, quantities, tax_lines
+from samspar.economics.model.tax import TaxRules, rules_for
 from samspar.economics.model.terms import (
     PERSPECTIVE_ACTORS,
     PERSPECTIVES,
@@ -73,18 +74,17 @@ def run(
     values: Mapping[str, Array],
     grade: Callable[[str], Grade],
     adjustments: Adjustments,
+    tax_rules: TaxRules,
 ) -> Outcome:
-    """``counts``: draws × cohorts; ``values``: one array over draws per key."""
+    """``counts``: draws × cohorts; ``values``: one array over draws per key;
+    ``tax_rules``: the income-tax law of the value set's price year."""
     draws = counts.shape[0]
     before = counts @ np.stack([quantities(c.before) for c in evaluation.cohorts])
     after = counts @ np.stack([quantities(c.after) for c in evaluation.cohorts])
     keep = (1 - adjustments.deadweight) * (1 - adjustments.attribution)
-    kept = [
-        Line(line.actor, line.item, line.kind, line.amount * keep, line.grade)
-        for line in ledger(
-            after - before, values, grade, subsidy_ceiling=evaluation.wage_subsidy_ceiling
-        )
-    ]
+    raw = ledger(after - before, values, grade, subsidy_ceiling=evaluation.wage_subsidy_ceiling)
+    raw += tax_lines(evaluation.cohorts, counts, values, grade, tax_rules)
+    kept = [Line(line.actor, line.item, line.kind, line.amount * keep, line.grade) for line in raw]
     haircuts = evaluation.haircuts if evaluation.optimism_bias else {}
     lines = [
         Line(actor, item, kind, _haircut(amount, grade, haircuts), grade)
@@ -306,6 +306,7 @@ def _point(evaluation: Evaluation, values: ValueSet, counts: Array) -> Outcome:
         arrays,
         values.grade,
         Adjustments.of(evaluation),
+        rules_for(values.price_year),
     )
 
 

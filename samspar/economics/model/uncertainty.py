@@ -18,6 +18,7 @@ import numpy as np
 from samspar.economics.model.evaluate import Adjustments, run
 from samspar.economics.model.inputs import Evaluation, InputError, Problem
 from samspar.economics.model.ledger import Array
+from samspar.economics.model.tax import rules_for
 from samspar.economics.model.terms import PERSPECTIVES, Grade, Perspective
 from samspar.economics.model.values import DEFAULT_SPREADS, ValueSet
 
@@ -108,7 +109,9 @@ def simulate(
         shares(evaluation.attribution, uncertainty.attribution),
         shares(evaluation.drop_off, uncertainty.drop_off),
     )
-    outcome = run(evaluation, sampled, arrays, values.grade, adjustments)
+    outcome = run(
+        evaluation, sampled, arrays, values.grade, adjustments, rules_for(values.price_year)
+    )
     horizon = evaluation.horizon_years
     paybacks = {p: np.nan_to_num(outcome.payback[p], nan=np.inf) for p in PERSPECTIVES}
     return Simulation(

@@ -27,9 +27,10 @@ def worst(grades: list[Grade]) -> Grade:
 class ValueSet:
     amounts: Mapping[str, float]
     grades: Mapping[str, Grade] = field(default_factory=dict)
+    price_year: int | None = None  # the tax law applied (model.tax.rules_for)
 
     def grade(self, key: str) -> Grade:
         return self.grades.get(key, Grade.C)
 
     def with_amounts(self, **amounts: float) -> ValueSet:
-        return ValueSet({**self.amounts, **amounts}, self.grades)
+        return ValueSet({**self.amounts, **amounts}, self.grades, self.price_year)
