@@ -222,6 +222,11 @@ TARGETS: dict[str, list[Target]] = {
     "economics-export": [
         Target("admin", lambda w: {**_evaluation(w), "fmt": "json"}, examples=DOCUMENT_EXAMPLES)
     ],
+    # The förbund picker (shown to a reader of several förbund) and the export links.
+    "economics-compare": [Target("admin", _nothing)],
+    "economics-compare-export": [
+        Target("admin", lambda w: {"fmt": "json"}, examples=DOCUMENT_EXAMPLES)
+    ],
     "economics-values": [Target("admin", _nothing)],
     "economics-value-set": [Target("admin", _value_set)],
     "economics-value-set-year": [

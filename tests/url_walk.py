@@ -135,6 +135,7 @@ UNSCOPED: dict[str, Callable[[World], Kwargs]] = {
     "report-export": lambda w: {"key": "deltagare", "fmt": "csv"},
     "api:get_report": lambda w: {"key": "deltagare"},
     "economics-create": lambda w: {"method": "type_cases"},
+    "economics-compare-export": lambda w: {"fmt": "csv"},
     "admin:app_list": lambda w: {"app_label": "auth"},
     "admin:view_on_site": lambda w: {
         "content_type_id": ContentType.objects.get_for_model(User).pk,

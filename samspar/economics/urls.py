@@ -4,6 +4,8 @@ from samspar.economics import views
 
 urlpatterns = [
     path("", views.index, name="economics-index"),
+    path("jamfor/", views.compare, name="economics-compare"),
+    path("jamfor/export/<slug:fmt>/", views.compare_export, name="economics-compare-export"),
     path("ny/<slug:method>/", views.evaluation_create, name="economics-create"),
     path("<int:pk>/", views.evaluation_detail, name="economics-detail"),
     path("<int:pk>/redigera/", views.evaluation_edit, name="economics-edit"),

@@ -15,7 +15,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from samspar.access.scoping import Action
-from samspar.economics import output, selectors, services
+from samspar.core.parsing import BadInput, whole_number
+from samspar.economics import comparison, output, selectors, services
 from samspar.economics.forms import (
     EvaluationForm,
     ForbundChoiceForm,
@@ -31,6 +32,7 @@ from samspar.economics.forms import (
 from samspar.economics.labels import problem_message
 from samspar.economics.model import InputError
 from samspar.economics.models import Evaluation, Method, StandardValueSet
+from samspar.economics.output import comparison as comparison_output
 from samspar.economics.services import BEFORE_SUPPLY, COST_SPLIT, GROUPS, MAPPING
 from samspar.organisation.models import Forbund
 from samspar.organisation.selectors import manageable_forbund
@@ -224,6 +226,56 @@ def evaluation_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
         exported = output.export(selectors.evaluation_report(evaluation), fmt)
     except InputError:
         raise Http404 from None
+    response = HttpResponse(exported.content, content_type=exported.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{exported.filename}"'
+    return response
+
+
+def _compared_forbund(request: HttpRequest) -> tuple[Forbund | None, QuerySet[Forbund]]:
+    """The förbund whose evaluations to compare — ``?forbund=<id>`` among those of the
+    evaluations the user may read, else the first of them (None: the user reads no
+    evaluation) — and all of them."""
+    choices = comparison.comparable_forbund(request.user)
+    raw = request.GET.get("forbund", "")
+    if not raw:
+        return choices.first(), choices
+    pk = whole_number(raw)
+    if pk is None:
+        raise BadInput(_("The request names no valid förbund: reload the page and try again."))
+    return get_object_or_404(choices, pk=pk), choices
+
+
+@login_required
+def compare(request: HttpRequest) -> HttpResponse:
+    """The evaluations of one förbund side by side (docs/economics.md, "Comparing
+    evaluations")."""
+    forbund, choices = _compared_forbund(request)
+    context: dict[str, Any] = {"forbund": forbund, "choices": choices}
+    if forbund is not None:
+        rows = comparison.comparison(request.user, forbund)
+        query = f"?forbund={forbund.pk}"
+        context.update(
+            rows=rows,
+            table=table_view(comparison_output.comparison_table(rows, forbund)),
+            exports=[
+                (fmt.upper(), reverse("economics-compare-export", args=[fmt]) + query)
+                for fmt in comparison_output.FORMATS
+            ],
+        )
+    return render(request, "economics/compare.html", context)
+
+
+@login_required
+def compare_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    if fmt not in comparison_output.FORMATS:
+        raise Http404
+    forbund, _choices = _compared_forbund(request)
+    if forbund is None:
+        raise Http404
+    table = comparison_output.comparison_table(
+        comparison.comparison(request.user, forbund), forbund
+    )
+    exported = comparison_output.export(table, forbund, fmt)
     response = HttpResponse(exported.content, content_type=exported.content_type)
     response["Content-Disposition"] = f'attachment; filename="{exported.filename}"'
     return response

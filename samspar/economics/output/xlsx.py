@@ -34,7 +34,7 @@ def render(report: EconomicsReport) -> bytes:
         if table.key == "values":  # kronor and shares side by side: as they are
             table, overrides = tables.values_table(report, numeric=True), {"amount": "General"}
         sheet = book.create_sheet(unique_sheet_name(sheet_title(table.key, report), used))
-        _write_table(sheet, report.title, table, overrides)
+        write_table(sheet, report.title, table, overrides)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
@@ -87,7 +87,10 @@ def _write_summary(sheet: Worksheet, report: EconomicsReport) -> None:
     sheet.column_dimensions["B"].width = 100
 
 
-def _write_table(sheet: Worksheet, title: str, table: Table, overrides: dict[str, str]) -> None:
+def write_table(sheet: Worksheet, title: str, table: Table, overrides: dict[str, str]) -> None:
+    """``title`` in the first row, the table's title in the second, then the table
+    from the fourth and its note two rows below it (``overrides``: number formats by
+    column key)."""
     set_value(sheet.cell(1, 1), title)
     sheet.cell(1, 1).font = Font(bold=True, size=14)
     set_value(sheet.cell(2, 1), str(table.title))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+from typing import Any
 
 from samspar.reports.exports.common import (
     SUPPRESSED,
@@ -14,7 +15,7 @@ from samspar.reports.exports.common import (
     plain,
 )
 from samspar.reports.scope import ReportScope
-from samspar.reports.tables import Column, Report, Value
+from samspar.reports.tables import Column, Report, Table, Value
 
 
 def render(report: Report, scope: ReportScope) -> bytes:
@@ -24,18 +25,23 @@ def render(report: Report, scope: ReportScope) -> bytes:
         writer.writerow([csv_safe(label), csv_safe(value)])
     for table in report.tables:
         writer.writerow([])
-        writer.writerow([csv_safe(str(table.title))])
-        writer.writerow([csv_safe(str(c.label)) for c in table.columns])
-        for r, row in enumerate(table.rows):
-            writer.writerow(
-                [
-                    _cell(value, column, (r, column.key) in table.suppressed)
-                    for column, value in zip(table.columns, row, strict=True)
-                ]
-            )
-        if table.note:
-            writer.writerow([csv_safe(str(table.note))])
+        write_table(writer, table)
     return ("\ufeff" + out.getvalue()).encode()
+
+
+def write_table(writer: Any, table: Table) -> None:
+    """``table``'s title, headings, rows and note as rows of ``writer`` (a csv.writer)."""
+    writer.writerow([csv_safe(str(table.title))])
+    writer.writerow([csv_safe(str(c.label)) for c in table.columns])
+    for r, row in enumerate(table.rows):
+        writer.writerow(
+            [
+                _cell(value, column, (r, column.key) in table.suppressed)
+                for column, value in zip(table.columns, row, strict=True)
+            ]
+        )
+    if table.note:
+        writer.writerow([csv_safe(str(table.note))])
 
 
 def _cell(value: Value, column: Column, hidden: bool) -> str:
