@@ -14,7 +14,7 @@ from samspar.codelists import models as codes
 from samspar.core.personnummer import luhn_check_digit
 from samspar.economics import seed004, typecases
 from samspar.economics import services as economics_services
-from samspar.economics.models import Evaluation, Method, StandardValueSet
+from samspar.economics.models import NYTTOSAM, Evaluation, Method, StandardValueSet
 from samspar.organisation.models import (
     County,
     FollowUpMethod,
@@ -173,6 +173,7 @@ def make_type_case_evaluation(
             wage_subsidy_ceiling=seed004.WAGE_SUBSIDY_CEILING,
             before_supply=typecases.before_supply(),
             before_resources=dict(seed004.RESOURCE_USE),
+            **NYTTOSAM,
         ),
         groups=typecases.group_rows(),
     )

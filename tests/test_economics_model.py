@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from samspar.economics import seed004
-from samspar.economics.defaults import shipped_sets
+from samspar.economics.defaults import STATUS, UPRATING, WHAT, shipped_sets
 from samspar.economics.model import (
     RESOURCES,
     SUPPLIES,
@@ -29,6 +29,7 @@ from samspar.economics.model import (
 )
 from samspar.economics.model.inputs import MESSAGES, Problem, type_cases
 from samspar.economics.model.terms import SUBSIDY_CEILING_KEY
+from samspar.economics.model.values import age_band
 
 MKR = 1_000_000
 P = Perspective
@@ -231,9 +232,13 @@ def test_the_wage_subsidy_is_paid_up_to_the_ceiling(values):
         capped = values.with_amounts(**{SUBSIDY_CEILING_KEY: ceiling})
         paid = _subsidy(evaluate(base, capped))
         assert paid == pytest.approx(10 * 0.5 * 0.75 * 12 * min(wage, ceiling) * (1 + a))
-        # the employer breaks even: production is the wage cost less the subsidy
-        production = next(i.change for i in evaluate(base, capped).items if i.item == "production")
-        assert production == pytest.approx(10 * 0.75 * 12 * wage * (1 + a) - paid)
+        # production is the wage cost less the reduced capacity σ stands for, whatever
+        # the ceiling; the employer bears the part of it the ceiling leaves unpaid
+        result = evaluate(base, capped)
+        production = next(i.change for i in result.items if i.item == "production")
+        assert production == pytest.approx(10 * 0.75 * 12 * wage * (1 + a) * (1 - 0.5))
+        employer = result.perspectives[Perspective.EMPLOYER].revenue
+        assert employer == pytest.approx(paid - 10 * 0.5 * 0.75 * 12 * wage * (1 + a), abs=1e-3)
     low = values.with_amounts(**{SUBSIDY_CEILING_KEY: wage / 2})
     whole = 10 * 0.5 * 0.75 * 12 * wage * (1 + a)
     # switched off (seed 004), or a value set without the ceiling: the whole wage cost
@@ -401,12 +406,23 @@ def test_monte_carlo_bands_surround_the_point_estimate(values):
     assert sim.chance_paid_back[P.AF] == 0
     assert 0 < sim.chance_profitable < 1
     assert len(sim.curve) == 6
-    assert sim.curve[0].low95 == sim.curve[0].high95 == pytest.approx(-7.5 * MKR)
+    # year 0 is the cost alone, drawn over ±10 % and the tax factor's 1,21–1,30
+    assert (
+        -6 * MKR * 1.1 * 1.30 <= sim.curve[0].low95 < sim.curve[0].high95 <= -6 * MKR * 0.9 * 1.21
+    )
+    assert sim.curve[0].median == pytest.approx(-7.5 * MKR, rel=0.02)
 
 
 def test_monte_carlo_without_spread_is_the_point_estimate(values):
     point = evaluate(seed004.evaluation(), values).society
-    fixed = Uncertainty(draws=50, spreads={}, resample_participants=False)
+    fixed = Uncertainty(
+        draws=50,
+        spreads={},
+        resample_participants=False,
+        cost_spread=0.0,
+        indirect_tax_factor=(seed004.INDIRECT_TAX_FACTOR,) * 2,
+        work_extent_spread=0.0,
+    )
     sim = simulate(seed004.evaluation(), values, fixed)
     assert sim.revenue[P.SOCIETY].low95 == pytest.approx(point.revenue)
     assert sim.payback_months[P.SOCIETY].high95 == pytest.approx(point.payback_months)
@@ -444,6 +460,10 @@ REQUIRED_VALUES = {
 
 
 def test_every_shipped_value_has_unit_source_and_grade():
+    """Every shipped value says what it is, its source and the source's date, how it is
+    uprated and whether it is verified; the guarantee levels are the law's PBB multiples
+    (from 2022), by age; what follows the prisbasbelopp does; and the age-banded keys
+    have their default."""
     sets = shipped_sets()
     assert set(sets) == {2025, 2026}
     for year, shipped in sets.items():
@@ -452,27 +472,58 @@ def test_every_shipped_value_has_unit_source_and_grade():
         assert {r.value_key for r in SUPPLIES.values()} <= keys
         assert {r.value_key for r in RESOURCES.values()} <= keys
         for v in shipped.values:
-            assert v.unit and v.source and v.grade and v.amount >= 0, (year, v.key)
+            assert v.unit and v.reference and v.grade and v.amount >= 0, (year, v.key)
+            assert v.what in WHAT and v.uprating in UPRATING and v.status in STATUS, v.key
+            assert v.source_date, (year, v.key)
+            assert v.reference in v.source and "Uppräkning:" in v.source, v.key
+            if v.status == "computed":
+                assert "eräknat" in v.note or "eräknad" in v.note, (year, v.key)
+            band = age_band(v.key)
+            if band is not None:
+                assert band[0] in keys, (year, v.key)  # the default the band refines
         by_key = {v.key: v for v in shipped.values}
         for key in ("caseworker_hour_kommun", "caseworker_hour_fk", "caseworker_hour_af"):
             assert by_key[key].grade == "D", "an estimate without an official unit cost"
+        assert by_key["forsorjningsstod"].what == "average_payment"
+        assert "per vuxen biståndsmottagare och månad" in by_key["forsorjningsstod"].note
     v2025 = {v.key: v for v in sets[2025].values}
     v2026 = {v.key: v for v in sets[2026].values}
     assert v2025["prisbasbelopp"].amount == 58_800 and v2026["prisbasbelopp"].amount == 59_200
-    ratio = v2026["prisbasbelopp"].amount / v2025["prisbasbelopp"].amount
-    # What follows the prisbasbelopp uses its 2026 amount; the rest says how it got there.
-    assert v2026["studiemedel"].amount == round(v2025["studiemedel"].amount * ratio, -1)
-    for key, share in (("aktivitetsersattning", 2.10), ("sjukersattning", 2.40)):
-        for values in (v2025, v2026):
-            pbb = values["prisbasbelopp"].amount
-            assert values[key].amount == pytest.approx(share * pbb / 12, abs=5)
+    # SFB 35 kap. 18–19 §§ (SFS 2021:1240): the yearly amount rounded to kronor, ÷ 12.
+    multiples = {
+        "sjukersattning": 2.78,
+        "aktivitetsersattning": 2.58,  # the default: 23–24 years
+        "aktivitetsersattning_19_20": 2.48,
+        "aktivitetsersattning_21_22": 2.53,
+        "aktivitetsersattning_23_24": 2.58,
+        "aktivitetsersattning_25_26": 2.63,
+        "aktivitetsersattning_27_28": 2.68,
+        "aktivitetsersattning_29": 2.73,
+    }
+    for values in (v2025, v2026):
+        pbb = values["prisbasbelopp"].amount
+        for key, multiple in multiples.items():
+            assert values[key].amount == round(round(multiple * pbb) / 12), key
+            assert values[key].what == "guarantee_level" and values[key].uprating == "pbb"
+    assert v2025["sjukersattning"].amount == 13_622 and v2026["sjukersattning"].amount == 13_715
+    # Studiemedel per calendar month of full-time study: the weekly grant × 52 / 12.
+    assert v2025["studiemedel"].amount == round(1_023 * 52 / 12)
+    assert v2026["studiemedel"].amount == round(round(1_023 * 59_200 / 58_800) * 52 / 12)
+    assert v2025["municipal_tax"].amount + v2025["regional_tax"].amount == pytest.approx(0.3241)
+    assert v2026["municipal_tax"].amount + v2026["regional_tax"].amount == pytest.approx(0.3238)
+    # The youth fee from 1 April 2026: 20,81 % for 9 of 12 months, up to 25 000 kr a month.
+    assert v2026["employer_contribution_19_23"].amount == pytest.approx(
+        0.75 * 0.2081 + 0.25 * 0.3142, abs=1e-4
+    )
+    assert v2026["employer_contribution_19_23_ceiling"].amount == 25_000
+    assert "employer_contribution_19_23" not in v2025
     for key, value in v2026.items():
-        if value.amount != v2025[key].amount:
-            assert any(word in value.source for word in ("uppräkna", "prisbasbelopp", "2026 (")), (
-                key
-            )
-        else:
-            assert any(word in value.source for word in ("oförändra", "2026 (", "antaget")), key
+        if key in v2025 and value.amount != v2025[key].amount:
+            assert (
+                value.status == "computed"
+                or value.uprating == "assumption"
+                or ("2026" in value.note + value.reference)
+            ), key
 
 
 def test_the_model_does_not_import_django():
@@ -511,6 +562,6 @@ def test_the_tax_lines_are_the_law_of_the_price_year_per_participant():
     ):
         expected = 10 * float(getattr(new, field) - getattr(old, field))
         assert items.get((actor, item), 0.0) == pytest.approx(expected, abs=1e-6), item
-    # Three-quarter time at 38 300 kr earns a jobbskatteavdrag the sjukpenning did not.
+    # Three-quarter time at the average wage earns a jobbskatteavdrag the sjukpenning did not.
     assert float(new.jobbskatteavdrag) > 0 and float(old.jobbskatteavdrag) == 0
     assert items[(Actor.OTHER_STATE, "tax_reductions")] < 0

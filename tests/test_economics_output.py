@@ -109,7 +109,7 @@ def test_items_add_up_to_societys_revenue(report):
     with translation.override("en"):
         labels = [(str(r[0]), str(r[1]), str(r[2])) for r in table.rows]
     assert ("Municipality", "Income support", "Financial transfer") in labels
-    assert ("Employer", "Production", "Production") in labels
+    assert ("Employers", "Production", "Production") in labels
 
 
 def test_band_tables_only_with_a_simulation(report):

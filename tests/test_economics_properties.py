@@ -214,7 +214,13 @@ def test_society_is_the_sum_of_the_actors_and_only_real_lines(evaluation):
     r = result.perspectives
     actors = sum(
         r[p].revenue
-        for p in (Perspective.KOMMUN, Perspective.REGION, Perspective.STATE, Perspective.INDIVIDUAL)
+        for p in (
+            Perspective.KOMMUN,
+            Perspective.REGION,
+            Perspective.STATE,
+            Perspective.INDIVIDUAL,
+            Perspective.EMPLOYER,
+        )
     )
     real = sum(i.change for i in result.items if i.kind != Kind.TRANSFER)
     tolerance = 1e-6 * max([1.0, *(abs(i.change) for i in result.items)])
@@ -227,9 +233,29 @@ def test_society_is_the_sum_of_the_actors_and_only_real_lines(evaluation):
 
 
 @given(evaluations())
-def test_the_employer_breaks_even(evaluation):
+def test_the_employer_breaks_even_but_above_the_subsidy_ceiling(evaluation):
+    """Production is the wage cost less the reduced capacity the subsidy share stands
+    for, whoever pays: without the ceiling the employer breaks even; with it, the
+    employer bears the reduced capacity on the wage above the ceiling, (1 + a) ·
+    (W − W_S) · Δ(w·σ), and society's revenue does not change."""
     employer = sum(line.amount[0] for line in lines_of(evaluation) if line.actor == Actor.EMPLOYER)
-    assert employer == pytest.approx(0, abs=1e-6 * max(1.0, evaluation.participants * 1e6))
+    a = VALUES.amounts["employer_contribution"]
+    wage = 12 * VALUES.amounts["average_wage"]
+    ceiling = 12 * VALUES.amounts[SUBSIDY_CEILING_KEY] if evaluation.wage_subsidy_ceiling else wage
+    gap = sum(
+        c.count
+        * (
+            c.after.work_extent * c.after.wage_subsidy
+            - c.before.work_extent * c.before.wage_subsidy
+        )
+        for c in evaluation.cohorts
+    )
+    expected = -(1 + a) * max(wage - ceiling, 0) * gap
+    assert employer == pytest.approx(expected, abs=1e-6 * max(1.0, evaluation.participants * 1e6))
+    other = replace(evaluation, wage_subsidy_ceiling=not evaluation.wage_subsidy_ceiling)
+    assert evaluate(evaluation, VALUES).society.revenue == pytest.approx(
+        evaluate(other, VALUES).society.revenue, rel=1e-9, abs=1e-6
+    )
 
 
 @given(evaluations())
@@ -363,7 +389,7 @@ def test_vectorised_draws_equal_one_by_one(evaluation):
     draws = 3
     counts = rng.integers(1, 50, size=(draws, len(evaluation.cohorts))).astype(float)
     values = {k: v * rng.uniform(0.8, 1.2, draws) for k, v in VALUES.amounts.items()}
-    adjustments = Adjustments(np.zeros(draws), np.zeros(draws), np.zeros(draws))
+    adjustments = Adjustments(np.zeros(draws), np.zeros(draws), np.zeros(draws), np.zeros(draws))
     together = run(evaluation, counts, values, VALUES.grade, adjustments, RULES)
     for d in range(draws):
         alone = run(
@@ -371,7 +397,7 @@ def test_vectorised_draws_equal_one_by_one(evaluation):
             counts[d : d + 1],
             {k: v[d : d + 1] for k, v in values.items()},
             VALUES.grade,
-            Adjustments(np.zeros(1), np.zeros(1), np.zeros(1)),
+            Adjustments(np.zeros(1), np.zeros(1), np.zeros(1), np.zeros(1)),
             RULES,
         )
         for p in Perspective:
@@ -396,3 +422,37 @@ def test_tax_lines_do_not_depend_on_how_the_cohorts_are_chunked(groups):
     for k, line in enumerate(together):
         expected = sum(lines[k].amount[0] for lines in alone)
         assert line.amount[0] == pytest.approx(expected, rel=1e-9, abs=1e-3)
+
+
+@given(evaluations(), share)
+def test_displacement_scales_only_the_cohorts_that_gain_work(evaluation, displacement):
+    """Displaced workers take the participants' place before: the change of a cohort
+    that gains work counts (1 − displacement) times, for every actor; a cohort that
+    gains no work is untouched."""
+    displaced = evaluate(replace(evaluation, displacement=displacement), VALUES).perspectives
+    for p in Perspective:
+        expected = 0.0
+        for c in evaluation.cohorts:
+            alone = evaluate(replace(evaluation, cohorts=[c]), VALUES).perspectives[p].revenue
+            gains = c.after.work_extent > c.before.work_extent
+            expected += alone * (1 - displacement if gains else 1)
+        tolerance = 1e-6 * max(1.0, abs(expected))
+        assert displaced[p].revenue == pytest.approx(expected, abs=tolerance), p
+
+
+@given(evaluations(), st.floats(1.0, 1.5))
+def test_consumer_prices_uplift_society_as_the_cost_and_no_actor(evaluation, factor):
+    """In consumer prices (ASEK) society's real resources are uplifted by the
+    indirect-tax factor as its cost is, so the factor no longer moves society's payback;
+    every actor's budget stays in the kronor it pays and gains."""
+    plain = replace(evaluation, indirect_tax_factor=factor)
+    a = evaluate(plain, VALUES)
+    b = evaluate(replace(plain, consumer_prices=True), VALUES)
+    for p in Perspective:
+        expected = a.perspectives[p].revenue * (factor if p == Perspective.SOCIETY else 1)
+        assert b.perspectives[p].revenue == pytest.approx(expected, rel=1e-9, abs=1e-6), p
+        assert b.perspectives[p].cost == a.perspectives[p].cost, p
+    assert b.potential == pytest.approx(a.potential * factor, rel=1e-9, abs=1e-6)
+    unit = evaluate(replace(plain, indirect_tax_factor=1.0, consumer_prices=True), VALUES)
+    if b.society.payback_months is not None and unit.society.payback_months is not None:
+        assert b.society.payback_months == pytest.approx(unit.society.payback_months, rel=1e-9)

@@ -12,7 +12,7 @@ from samspar.economics import seed004, selectors, services, typecases
 from samspar.economics.decimal_text import plain_number as shown
 from samspar.economics.defaults import shipped_sets
 from samspar.economics.model import Grade, Perspective
-from samspar.economics.models import Evaluation, Method, StandardValueSet
+from samspar.economics.models import NYTTOSAM, Evaluation, Method, StandardValueSet
 from samspar.registry.models import Enrolment
 from samspar.registry.services import end_enrolment
 from tests.factories import code, enrol, make_forbund, make_insats, make_pnr, make_user
@@ -40,15 +40,17 @@ def type_case(forbund, value_set, **fields):
         "wage_subsidy_ceiling": seed004.WAGE_SUBSIDY_CEILING,
         "before_supply": typecases.before_supply(),
         "before_resources": dict(seed004.RESOURCE_USE),
+        **NYTTOSAM,
     }
     values.update(fields)
     return Evaluation(**values)
 
 
 def seed_levels(user, forbund):
+    """The förbund's version of the shipped 2025 set with seed 004's own values."""
     changes = {
-        key: services.ValueChange(Decimal(str(amount)), "C", "Seed 004")
-        for key, amount in seed004.LEVELS.items()
+        v.key: services.ValueChange(Decimal(str(v.amount)), v.grade.value, v.source)
+        for v in seed004.calibrated_set().values
     }
     return services.update_standard_values(
         user=user, forbund=forbund, value_set=shipped(), changes=changes
@@ -327,6 +329,7 @@ def individuals(forbund, insats, **fields):
         "period_end": dt.date(2024, 12, 31),
         "cost": 500_000,
         "before_resources": {"care_visit_primary": 10},
+        **NYTTOSAM,
     }
     values.update(fields)
     return Evaluation(**values)
@@ -546,14 +549,14 @@ def test_monte_carlo_ranges_reach_the_model(forbund, forbund_admin):
             name="Med intervall",
             deadweight=Decimal(10),
             deadweight_low=Decimal(0),
-            deadweight_high=Decimal(20),
+            deadweight_high=Decimal(60),
             spread_c=Decimal(40),
             draws=2000,
         ),
         groups=seed_groups(),
     )
     uncertainty = selectors.model_uncertainty(ranged)
-    assert uncertainty.deadweight == (0, 0.2) and uncertainty.attribution is None
+    assert uncertainty.deadweight == (0, 0.6) and uncertainty.attribution is None
     assert uncertainty.spreads[Grade.C] == 0.4 and uncertainty.spreads[Grade.A] == 0.02
     assert uncertainty.resample_participants
     fixed_counts = type_case(forbund, shipped(), resample_participants=False)
@@ -580,6 +583,46 @@ def test_a_range_must_hold_the_value(forbund, forbund_admin, bounds, field):
         services.save_evaluation(user=forbund_admin, evaluation=evaluation, groups=seed_groups())
     assert list(error.value.message_dict) == [field]
     assert not Evaluation.objects.exists()
+
+
+def test_a_new_evaluation_starts_from_the_counterfactual(forbund, forbund_admin):
+    """Deadweight 30 % (20–50), attribution 20 % (10–30), displacement 30 % (0–65):
+    the fields' defaults reach the model and its Monte Carlo (docs/economics.md, "The
+    counterfactual")."""
+    evaluation = Evaluation(
+        forbund=forbund,
+        name="Ny",
+        method=Method.TYPE_CASES,
+        value_set=shipped(),
+        participants=81,
+        cost=6_000_000,
+        actor_cost=seed004.ACTOR_COST.value,
+        wage_subsidy_ceiling=seed004.WAGE_SUBSIDY_CEILING,
+        before_supply=typecases.before_supply(),
+        before_resources=dict(seed004.RESOURCE_USE),
+    )
+    saved = services.save_evaluation(
+        user=forbund_admin, evaluation=evaluation, groups=seed_groups()
+    )
+    inputs = selectors.model_evaluation(saved)
+    assert (inputs.deadweight, inputs.attribution, inputs.displacement) == (0.3, 0.2, 0.3)
+    uncertainty = selectors.model_uncertainty(saved)
+    assert uncertainty.deadweight == (0.2, 0.5)
+    assert uncertainty.attribution == (0.1, 0.3)
+    assert uncertainty.displacement == (0.0, 0.65)
+    plain = selectors.evaluation_report(
+        services.save_evaluation(
+            user=forbund_admin,
+            evaluation=type_case(forbund, shipped(), name="NyttoSam"),
+            groups=seed_groups(),
+        ),
+        with_simulation=False,
+    ).result.society.revenue
+    counterfactual = selectors.evaluation_report(saved, with_simulation=False)
+    # Seed 004's society revenue comes from the cohort at work alone: 0,7 · 0,8 · 0,7 of it,
+    # in consumer prices (× the indirect-tax factor 1,25, as the cost).
+    assert inputs.consumer_prices and inputs.actor_cost == "nominal"
+    assert counterfactual.result.society.revenue == pytest.approx(plain * 0.7 * 0.8 * 0.7 * 1.25)
 
 
 def test_the_database_holds_ranges_around_the_value(forbund):

@@ -53,6 +53,7 @@ from samspar.demo import names, questions, world
 from samspar.economics import seed004, typecases
 from samspar.economics import selectors as economics_selectors
 from samspar.economics.models import (
+    NYTTOSAM,
     Evaluation,
     MappingRow,
     Method,
@@ -697,6 +698,7 @@ class _Builder:
                 wage_subsidy_ceiling=seed004.WAGE_SUBSIDY_CEILING,
                 before_supply=typecases.before_supply(),
                 before_resources=dict(seed004.RESOURCE_USE),
+                **NYTTOSAM,
             )
             bulk_create_with_history(
                 [
@@ -760,7 +762,9 @@ class _Builder:
     @staticmethod
     def _seed_values(forbund: Forbund, base: StandardValueSet) -> StandardValueSet:
         """The förbund's version of Samspår's values of seed 004's price year, with the
-        seed's own benefit levels (``seed004.LEVELS``)."""
+        seed's own values (``seed004.calibrated_set``: the 2025 values it was calibrated
+        on and its back-solved levels, grade C), so that a corrected shipped set does not
+        change the seed's figures."""
         own = StandardValueSet.objects.create(
             forbund=forbund,
             price_year=base.price_year,
@@ -769,12 +773,14 @@ class _Builder:
             % {"year": base.price_year},
             based_on=base,
         )
-        source = gettext("The NyttoSam example's own estimate (seed 004)")
+        pinned = {v.key: v for v in seed004.calibrated_set().values}
         values = list(base.values.all())
         for v in values:
             v.pk, v.value_set = None, own
-            if v.key in seed004.LEVELS:  # an estimate of the seed's: grade C
-                v.amount, v.grade, v.source = Decimal(str(seed004.LEVELS[v.key])), "C", source
+            if v.key in pinned:
+                seed = pinned[v.key]
+                v.amount, v.grade = Decimal(str(seed.amount)), seed.grade.value
+                v.source = seed.source
         StandardValue.objects.bulk_create(values)
         return own
 

@@ -165,6 +165,7 @@ class EvaluationForm(forms.ModelForm):  # type: ignore[type-arg]
             "cost",
             "indirect_tax_factor",
             "actor_cost",
+            "consumer_prices",
             "wage_subsidy_ceiling",
             "cost_share_kommun",
             "cost_share_region",
@@ -175,12 +176,15 @@ class EvaluationForm(forms.ModelForm):  # type: ignore[type-arg]
             "discount_rate",
             "deadweight",
             "attribution",
+            "displacement",
             "drop_off",
             "drop_off_measured",
             "optimism_bias",
             "switching_months",
             "draws",
             "seed",
+            "wellby_value",
+            "wellby_source",
             "resample_participants",
             "spread_a",
             "spread_b",
@@ -192,6 +196,8 @@ class EvaluationForm(forms.ModelForm):  # type: ignore[type-arg]
             "attribution_high",
             "drop_off_low",
             "drop_off_high",
+            "displacement_low",
+            "displacement_high",
         ]
         widgets = {
             "period_start": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
@@ -207,6 +213,7 @@ class EvaluationForm(forms.ModelForm):  # type: ignore[type-arg]
             (
                 "cost",
                 "indirect_tax_factor",
+                "consumer_prices",
                 "actor_cost",
                 *(f"cost_share_{a}" for a in COST_SHARES),
                 "wage_subsidy_ceiling",
@@ -226,6 +233,11 @@ class EvaluationForm(forms.ModelForm):  # type: ignore[type-arg]
             ),
         ),
         (
+            "wellbeing",
+            _("Wellbeing (shown apart from the money)"),
+            ("wellby_value", "wellby_source"),
+        ),
+        (
             "uncertainty",
             _("Uncertainty (Monte Carlo)"),
             (
@@ -238,11 +250,17 @@ class EvaluationForm(forms.ModelForm):  # type: ignore[type-arg]
         ),
     )
     HELP = {
+        "wellbeing": _(
+            "Each type-case group may give its change in life satisfaction (0–10). A "
+            "WELLBY is one point for one person for one year; the HM Treasury Green Book "
+            "values it at £13 000 (2019 prices). No Swedish value exists: give yours and "
+            "its source, or leave it empty to count WELLBYs without valuing them."
+        ),
         "uncertainty": _(
             "Each draw takes every standard value from a triangular range around it, as "
-            "wide as its confidence grade's spread, and deadweight, attribution and "
-            "drop-off uniformly from their ranges. Leave a range empty to keep the value "
-            "fixed; a range must hold the value."
+            "wide as its confidence grade's spread, and deadweight, attribution, drop-off "
+            "and displacement uniformly from their ranges. Leave a range empty to keep the "
+            "value fixed; a range must hold the value."
         ),
     }
 
@@ -453,6 +471,20 @@ class GroupForm(forms.Form):
         super().__init__(*args, **kwargs)
         for code, label in money_labels().items():
             self.fields[f"supply_{code}"] = _percent(label)
+        self.fields["age"] = forms.IntegerField(
+            label=_("Age in the price year (empty: the default values)"),
+            required=False,
+            min_value=16,
+            max_value=70,
+        )
+        # Last: not money (model.wellbeing).
+        self.fields["wellbeing"] = LocalDecimalField(
+            label=_("Life satisfaction, change (points of 0–10)"),
+            required=False,
+            min_value=-10,
+            max_value=10,
+            decimal_places=2,
+        )
 
     def supply_fields(self) -> list[forms.BoundField]:
         return [self[name] for name in self.fields if name.startswith("supply_")]
@@ -476,6 +508,8 @@ class GroupForm(forms.Form):
             "work_extent": data.get("work_extent") or Decimal(0),
             "wage_subsidy": data.get("wage_subsidy") or Decimal(0),
             "resource_factor": data["resource_factor"],
+            "wellbeing": data.get("wellbeing") or Decimal(0),
+            "age": data.get("age"),
             "supply": {
                 code: float(data[f"supply_{code}"])
                 for code in SUPPLIES

@@ -31,6 +31,19 @@ VALUE_LABELS: dict[str, Promise] = {
     "care_visit_primary": _("Visit in primary care"),
     "care_visit_psychiatry": _("Visit in psychiatric outpatient care"),
     "wage_subsidy_ceiling": _("Wage-subsidy ceiling (wage cost per month)"),
+    # Age-banded values (``model.values.age_keys``): the age reached in the price year.
+    "aktivitetsersattning_19_20": _("Activity compensation, age 19–20"),
+    "aktivitetsersattning_21_22": _("Activity compensation, age 21–22"),
+    "aktivitetsersattning_23_24": _("Activity compensation, age 23–24"),
+    "aktivitetsersattning_25_26": _("Activity compensation, age 25–26"),
+    "aktivitetsersattning_27_28": _("Activity compensation, age 27–28"),
+    "aktivitetsersattning_29": _("Activity compensation, age 29"),
+    "employer_contribution_19_23": _("Employer contributions, age 19–23 (up to the ceiling)"),
+    "employer_contribution_19_23_ceiling": _(
+        "Ceiling of the reduced employer contributions, age 19–23 (wage per month)"
+    ),
+    "employer_contribution_67plus": _("Employer contributions, age 67 and over"),
+    "employer_contribution_68plus": _("Employer contributions, age 68 and over"),
 }
 
 RESOURCE_LABELS: dict[str, Promise] = {

@@ -34,17 +34,23 @@ PERCENT = [MinValueValidator(0), MaxValueValidator(100)]
 SHARE_UNIT = "andel"
 
 
-def percent_field(label: Any, default: int = 0) -> models.DecimalField[Any, Any]:
+def percent_field(label: Any, default: int | Decimal = 0) -> models.DecimalField[Any, Any]:
     """A share typed and stored as percent, 0–100 with two decimals."""
     return models.DecimalField(
         label, max_digits=5, decimal_places=2, default=default, validators=PERCENT
     )
 
 
-def bound_field(label: Any) -> models.DecimalField[Any, Any]:
+def bound_field(label: Any, default: Decimal | None = None) -> models.DecimalField[Any, Any]:
     """One end of a Monte Carlo range, in percent; empty: the value is fixed."""
     return models.DecimalField(
-        label, max_digits=5, decimal_places=2, null=True, blank=True, validators=PERCENT
+        label,
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=PERCENT,
+        default=default,
     )
 
 
@@ -54,7 +60,22 @@ DISCOUNT_RATE = Decimal("3.5")
 # The parties the cost is split between (``Evaluation.cost_share_<party>``).
 COST_SHARES = ("kommun", "region", "fk", "af")
 # Inputs the Monte Carlo can draw from a range [low, high] around their value.
-RANGED = ("deadweight", "attribution", "drop_off")
+RANGED = ("deadweight", "attribution", "drop_off", "displacement")
+# The counterfactual of a new evaluation (percent): value and Monte Carlo range, from
+# Swedish evaluations of comparable programmes (docs/economics.md, "The counterfactual").
+COUNTERFACTUAL = {
+    "deadweight": (Decimal(30), Decimal(20), Decimal(50)),
+    "attribution": (Decimal(20), Decimal(10), Decimal(30)),
+    "displacement": (Decimal(30), Decimal(0), Decimal(65)),
+}
+# NyttoSam's way, as seed 004 is reproduced: the whole before-after change counts, with
+# no deadweight, attribution or displacement and no ranges, and only the cost is
+# uplifted by the indirect-tax factor (an evaluation's fields).
+NYTTOSAM: dict[str, Decimal | bool | None] = {
+    **{name: Decimal(0) for name in COUNTERFACTUAL},
+    **{f"{name}_{end}": None for name in COUNTERFACTUAL for end in ("low", "high")},
+    "consumer_prices": False,  # only the cost is uplifted
+}
 # Half-widths of the standard values' Monte Carlo ranges by confidence grade (percent).
 SPREADS = {"A": 2, "B": 10, "C": 25, "D": 40}
 
@@ -203,8 +224,18 @@ class Evaluation(models.Model):
             (CostBasis.UPLIFTED.value, _("share of the socio-economic (uplifted) cost")),
             (CostBasis.NOMINAL.value, _("share of the cost paid (as NyttoSam)")),
         ],
-        default=CostBasis.UPLIFTED.value,
+        # Each party compares the kronor it pays with the kronor it gains (evaluations
+        # made before this default keep theirs: migration 0018).
+        default=CostBasis.NOMINAL.value,
         help_text=_("Society always bears the cost uplifted by the indirect-tax factor."),
+    )
+    consumer_prices = models.BooleanField(
+        _("society's resources in consumer prices"),
+        default=True,
+        help_text=_(
+            "The production and the saved resources are uplifted by the indirect-tax "
+            "factor as the cost is (ASEK). NyttoSam uplifts the cost only."
+        ),
     )
     wage_subsidy_ceiling = models.BooleanField(
         _("wage subsidy up to the ceiling"),
@@ -234,14 +265,19 @@ class Evaluation(models.Model):
         validators=PERCENT,
         help_text=_("Used when future revenue is discounted."),
     )
-    deadweight = percent_field(_("deadweight (%)"))
-    attribution = percent_field(_("attribution to others (%)"))
+    deadweight = percent_field(_("deadweight (%)"), COUNTERFACTUAL["deadweight"][0])
+    attribution = percent_field(_("attribution to others (%)"), COUNTERFACTUAL["attribution"][0])
+    displacement = percent_field(
+        _("displacement of other workers (%)"), COUNTERFACTUAL["displacement"][0]
+    )
     drop_off = percent_field(_("drop-off per year (%)"))
     optimism_bias = models.BooleanField(_("optimism-bias haircut"), default=False)
-    deadweight_low = bound_field(_("deadweight, low (%)"))
-    deadweight_high = bound_field(_("deadweight, high (%)"))
-    attribution_low = bound_field(_("attribution, low (%)"))
-    attribution_high = bound_field(_("attribution, high (%)"))
+    deadweight_low = bound_field(_("deadweight, low (%)"), COUNTERFACTUAL["deadweight"][1])
+    deadweight_high = bound_field(_("deadweight, high (%)"), COUNTERFACTUAL["deadweight"][2])
+    attribution_low = bound_field(_("attribution, low (%)"), COUNTERFACTUAL["attribution"][1])
+    attribution_high = bound_field(_("attribution, high (%)"), COUNTERFACTUAL["attribution"][2])
+    displacement_low = bound_field(_("displacement, low (%)"), COUNTERFACTUAL["displacement"][1])
+    displacement_high = bound_field(_("displacement, high (%)"), COUNTERFACTUAL["displacement"][2])
     drop_off_low = bound_field(_("drop-off, low (%)"))
     drop_off_high = bound_field(_("drop-off, high (%)"))
     drop_off_measured = models.BooleanField(
@@ -275,6 +311,20 @@ class Evaluation(models.Model):
         validators=[MinValueValidator(100), MaxValueValidator(100_000)],
     )
     seed = models.PositiveIntegerField(_("random seed"), default=2025)
+    # What one WELLBY is worth (kronor); empty: the WELLBYs are counted, not valued.
+    wellby_value = models.DecimalField(
+        _("value of one WELLBY (SEK)"),
+        max_digits=12,
+        decimal_places=0,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+        help_text=_(
+            "One point of life satisfaction for one person for one year. Shown beside, "
+            "never added to, the fiscal results."
+        ),
+    )
+    wellby_source = models.CharField(_("source of the WELLBY value"), max_length=300, blank=True)
     # States as {code: share}/{key: units}; checked by the model on every save.
     before_supply = models.JSONField(_("supply before"), default=dict, blank=True)
     before_resources = models.JSONField(_("resource use before"), default=dict, blank=True)
@@ -439,6 +489,23 @@ class TypeCaseGroup(models.Model):
     work_extent = percent_field(_("work extent (%)"))
     wage_subsidy = percent_field(_("wage subsidy (%)"))
     resource_factor = resource_factor_field()
+    # Change in life satisfaction (0–10 scale) per participant and year, after less
+    # before: WELLBYs, shown apart from the money (model.wellbeing).
+    # The age the group's participants reach in the price year: picks the age-banded
+    # standard values (aktivitetsersättning, employer contributions); empty: the defaults.
+    age = models.PositiveSmallIntegerField(
+        _("age in the price year"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(16), MaxValueValidator(70)],
+    )
+    wellbeing = models.DecimalField(
+        _("change in life satisfaction (points of 0–10)"),
+        max_digits=4,
+        decimal_places=2,
+        default=0,
+        validators=[MinValueValidator(-10), MaxValueValidator(10)],
+    )
     history = HistoricalRecords()
 
     class Meta:

@@ -7,6 +7,8 @@ import datetime
 from dataclasses import dataclass, field
 
 from samspar.economics.model import Evaluation, EvaluationResult, Grade, Simulation, Uncertainty
+from samspar.economics.model.sensitivity import Sensitivity
+from samspar.economics.model.wellbeing import GroupIncome, Wellbeing
 
 # Payback targets for which the switching value is always shown (months), besides the
 # evaluation's own.
@@ -61,6 +63,13 @@ class EconomicsReport:
     # What a measured drop-off rests on (``persistence.MeasuredDropOff.as_json``); None
     # when it is assumed.
     drop_off_basis: dict[str, int] | None = None
+    # One-way sensitivity (the tornado) and the switching values of deadweight and work
+    # (None: no Monte Carlo was run, so there are no ranges).
+    sensitivity: Sensitivity | None = None
+    # Type cases: the groups' wellbeing (WELLBYs) and each group's participant's change
+    # in disposable income — beside the money, never in it (``model.wellbeing``).
+    wellbeing: Wellbeing | None = None
+    income: list[GroupIncome] = field(default_factory=list)
 
     @property
     def switching_needed(self) -> float | None:

@@ -4,7 +4,9 @@ the fixture of its reproduction test and the demo's type-case evaluation.
 
 The seed describes its type cases but its benefit levels, the after-groups' sizes
 and the resource use did not survive into the text we have. Samspår chose them,
-on its 2025 standard values, so that the model gives the seed's headline — the
+on its 2025 standard values as first shipped (version 1, pinned in
+``data/seed004_values.json``: ``calibrated_set``; the levels are labelled "kalibrerat
+mot seed 004:s huvudresultat"), so that the model gives the seed's headline — the
 figures DOMAIN.md and the issue name: society's revenue 2,6 mkr a year against
 7,5 mkr, payback about 35 months, −4,8 mkr after one year and +5,7 mkr after five,
 the municipality's payback 4 months (revenue 4,2 mkr), Arbetsförmedlingen without
@@ -35,7 +37,12 @@ reductions (docs/economics.md).
 
 from __future__ import annotations
 
-from samspar.economics.model import Cohort, CostBasis, Evaluation, State, ValueSet
+from dataclasses import replace
+from functools import cache
+from pathlib import Path
+
+from samspar.economics.defaults import ShippedSet, load_sets
+from samspar.economics.model import Cohort, CostBasis, Evaluation, Grade, State, ValueSet
 from samspar.economics.model.inputs import type_cases
 
 PRICE_YEAR = 2025  # the standard values the seed is reproduced with
@@ -113,6 +120,46 @@ def evaluation() -> Evaluation:
     )
 
 
+# The seed's own standard values: Samspår's 2025 values as shipped when the seed was
+# calibrated (version 1 of 2025, ``data/seed004_values.json``, kept as it was) with the
+# levels above in place of the shipped ones. A corrected shipped set (a new version)
+# does not change the seed's headline.
+CALIBRATION = Path(__file__).parent / "data" / "seed004_values.json"
+CALIBRATED = "Kalibrerat mot seed 004:s huvudresultat (Samspår, bakåträknat)"
+
+
+def calibrated_source(key: str) -> str:
+    """The source text of one of the seed's back-solved levels (``LEVELS``)."""
+    return (
+        f"{CALIBRATED}: {LEVELS[key]:.0f} kr/månad, vald så att modellen ger seed 004:s "
+        'resultat (docs/economics.md, "Worked example: seed 004"); ingen officiell källa, '
+        "inget prisår utöver 2025."
+    )
+
+
+@cache
+def calibrated_set() -> ShippedSet:
+    """The 2025 values the seed was calibrated on, with its back-solved levels (grade C,
+    labelled as calibrated to the seed's headline)."""
+    (shipped,) = load_sets(CALIBRATION).values()
+    return replace(
+        shipped,
+        name=f"{shipped.name}, med seed 004:s kalibrerade nivåer",
+        values=tuple(
+            replace(v, amount=LEVELS[v.key], grade=Grade.C, reference=calibrated_source(v.key))
+            if v.key in LEVELS
+            else v
+            for v in shipped.values
+        ),
+    )
+
+
 def values(base: ValueSet) -> ValueSet:
-    """The price-year set ``base`` with the seed's benefit levels."""
-    return base.with_amounts(**LEVELS)
+    """The seed's own values (``calibrated_set``) over ``base``, which gives only the
+    keys they lack (and the price year)."""
+    pinned = calibrated_set()
+    return ValueSet(
+        {**base.amounts, **{v.key: v.amount for v in pinned.values}},
+        {**base.grades, **{v.key: v.grade for v in pinned.values}},
+        base.price_year,
+    )

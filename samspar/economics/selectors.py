@@ -33,7 +33,9 @@ from samspar.economics import model, privacy
 from samspar.economics.decimal_text import plain_number
 from samspar.economics.labels import RESOURCE_LABELS, VALUE_LABELS
 from samspar.economics.model.inputs import QUARTER_EACH, type_cases
+from samspar.economics.model.sensitivity import sensitivity as one_way_sensitivity
 from samspar.economics.model.terms import SUPPLIES
+from samspar.economics.model.wellbeing import income_by_group, wellbeing
 from samspar.economics.models import Evaluation, Method, StandardValueSet
 from samspar.economics.report import SWITCHING_MONTHS, EconomicsReport, MappingView, ValueRow
 from samspar.organisation.models import Forbund
@@ -334,7 +336,7 @@ def type_case_cohorts(
     if groups is None:
         groups = [dict(g) for g in evaluation.groups.values()]
     before = _before(evaluation)
-    return type_cases(
+    cohorts = type_cases(
         evaluation.participants or 0,
         before,
         [
@@ -354,6 +356,8 @@ def type_case_cohorts(
             for g in groups
         ],
     )
+    # A group's age picks the age-banded standard values (model.values).
+    return [replace(c, age=g.get("age")) for c, g in zip(cohorts, groups, strict=True)]
 
 
 def individual_cohorts(
@@ -441,16 +445,19 @@ def model_evaluation(
         discount_rate=_fraction(evaluation.discount_rate) if evaluation.discounting else 0.0,
         deadweight=_fraction(evaluation.deadweight),
         attribution=_fraction(evaluation.attribution),
+        displacement=_fraction(evaluation.displacement),
         drop_off=_fraction(evaluation.drop_off),
         optimism_bias=evaluation.optimism_bias,
         actor_cost=model.CostBasis(evaluation.actor_cost),
+        consumer_prices=evaluation.consumer_prices,
         wage_subsidy_ceiling=evaluation.wage_subsidy_ceiling,
     )
 
 
 def model_uncertainty(evaluation: Evaluation) -> model.Uncertainty:
     """The evaluation's Monte Carlo: its draws and seed, the spread of the standard
-    values by grade, and the ranges of deadweight, attribution and drop-off."""
+    values by grade, and the ranges of deadweight, attribution, drop-off and
+    displacement."""
     ranges = {
         name: None if bounds is None else (_fraction(bounds[0]), _fraction(bounds[1]))
         for name, bounds in evaluation.ranges().items()
@@ -463,6 +470,7 @@ def model_uncertainty(evaluation: Evaluation) -> model.Uncertainty:
         deadweight=ranges["deadweight"],
         attribution=ranges["attribution"],
         drop_off=ranges["drop_off"],
+        displacement=ranges["displacement"],
     )
 
 
@@ -513,6 +521,14 @@ def evaluation_report(evaluation: Evaluation, *, with_simulation: bool = True) -
     result = model.evaluate(inputs, values)
     uncertainty = model_uncertainty(evaluation) if with_simulation else None
     simulation = model.simulate(inputs, values, uncertainty) if uncertainty else None
+    # Registered individuals get no bar per profile: it would describe few participants.
+    sensitivity = (
+        one_way_sensitivity(
+            inputs, values, uncertainty, per_cohort=evaluation.method == Method.TYPE_CASES
+        )
+        if uncertainty
+        else None
+    )
     organisation = evaluation.forbund.name
     if evaluation.insats:
         organisation = f"{evaluation.insats.name} – {organisation}"
@@ -551,13 +567,30 @@ def evaluation_report(evaluation: Evaluation, *, with_simulation: bool = True) -
         mapping=mapping_views(evaluation) if evaluation.method == Method.INDIVIDUALS else [],
         registry_as_of=evaluation.registry_as_of,
         uncertainty=uncertainty,
+        sensitivity=sensitivity,
         switching_target=evaluation.switching_months,
         small_groups=(
             population_threshold(evaluation.forbund)
             if evaluation.method == Method.INDIVIDUALS
             else None
         ),
+        **_beyond_money(evaluation, inputs, values),
     )
+
+
+def _beyond_money(
+    evaluation: Evaluation, inputs: model.Evaluation, values: model.ValueSet
+) -> dict[str, Any]:
+    """Type cases: the groups' wellbeing and income change (``model.wellbeing``).
+    Registered individuals get neither: per profile they would describe few people."""
+    if evaluation.method != Method.TYPE_CASES:
+        return {}
+    changes = [float(g.wellbeing) for g in evaluation.groups.all()]
+    value = None if evaluation.wellby_value is None else float(evaluation.wellby_value)
+    return {
+        "wellbeing": wellbeing(inputs, changes, value, evaluation.wellby_source),
+        "income": income_by_group(inputs, values),
+    }
 
 
 def mapping_views(evaluation: Evaluation) -> list[MappingView]:
@@ -604,7 +637,16 @@ def registry_changed(evaluation: Evaluation, user: AbstractBaseUser | AnonymousU
 
 # Fields of an evaluation that are not its inputs, or are shown otherwise.
 _HISTORY_EXCLUDED = ["created_at", "created_by", "forbund", "method", "profiles", "population"]
-_GROUP_FIELDS = ("name", "share", "work_extent", "wage_subsidy", "resource_factor", "supply")
+_GROUP_FIELDS = (
+    "name",
+    "share",
+    "work_extent",
+    "wage_subsidy",
+    "resource_factor",
+    "supply",
+    "wellbeing",
+    "age",
+)
 _MAPPING_FIELDS = ("work_extent", "wage_subsidy", "resource_factor")
 
 

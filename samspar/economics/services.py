@@ -45,10 +45,20 @@ FIELDS = {
     "discount_rate",
     "deadweight",
     "attribution",
+    "displacement",
     "drop_off",
     "draws",
 }
-GROUP_FIELDS = ("name", "share", "supply", "work_extent", "wage_subsidy", "resource_factor")
+GROUP_FIELDS = (
+    "name",
+    "share",
+    "supply",
+    "work_extent",
+    "wage_subsidy",
+    "resource_factor",
+    "wellbeing",
+    "age",
+)
 # The price years a value set can be made for.
 PRICE_YEARS = (2000, 2100)
 # Keys of errors that belong to a part of the form rather than one field.

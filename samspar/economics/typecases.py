@@ -40,6 +40,8 @@ def group_rows() -> list[dict[str, Any]]:
             "work_extent": _percent(state.work_extent),
             "wage_subsidy": _percent(state.wage_subsidy),
             "resource_factor": resource_factor(seed004.BEFORE, state),
+            "wellbeing": Decimal(0),  # the seed values no wellbeing
+            "age": None,  # nor gives an age: the default values
         }
         for name, share, state in seed004.GROUPS
     ]

@@ -32,6 +32,7 @@ from samspar.economics.forms import (
 from samspar.economics.labels import problem_message
 from samspar.economics.model import InputError
 from samspar.economics.models import Evaluation, Method, StandardValueSet
+from samspar.economics.output import board
 from samspar.economics.output import comparison as comparison_output
 from samspar.economics.services import BEFORE_SUPPLY, COST_SPLIT, GROUPS, MAPPING
 from samspar.organisation.models import Forbund
@@ -186,7 +187,10 @@ def evaluation_detail(request: HttpRequest, pk: int) -> HttpResponse:
             summary=output.summary_paragraphs(report),
             actor_chart=output.actor_chart_svg(report),
             curve_chart=output.curve_chart_svg(report),
-            tables=[table_view(t) for t in output.report_tables(report)],
+            tornado_chart=output.tornado_chart_svg(report),
+            key_figures=board.key_figures(report),
+            headline=board.headline(report),
+            sections=board.sections([table_view(t) for t in output.report_tables(report)]),
             exports=[
                 (fmt.upper(), reverse("economics-export", args=[pk, fmt])) for fmt in EXPORT_FORMATS
             ],

@@ -143,12 +143,17 @@ class State:
 
 @dataclass(frozen=True)
 class Cohort:
-    """``count`` participants (a type-case group, or individuals with equal states)."""
+    """``count`` participants (a type-case group, or individuals with equal states).
+
+    ``age``: the age they reach in the price year (price year − birth year), which
+    picks the age-banded standard values (``values.age_keys``: aktivitetsersättning,
+    the employer contributions); None: the default values."""
 
     name: str
     count: float
     before: State
     after: State
+    age: int | None = None
 
 
 def type_cases(
@@ -192,12 +197,19 @@ class Evaluation:
     discount_rate: float = 0.0  # 0.035 when discounting as the Green Book does
     deadweight: float = 0.0  # share of the change that would have happened anyway
     attribution: float = 0.0  # share of the change owed to others than the insats
+    # Share of the work the participants gain that others lose (undanträngning): the
+    # change of every cohort that gains work counts (1 - displacement) times.
+    displacement: float = 0.0
     drop_off: float = 0.0  # yearly share of the after-state that is lost
     optimism_bias: bool = False  # haircut each line by its standard value's grade
     haircuts: Mapping[Any, float] = field(default_factory=lambda: dict(DEFAULT_HAIRCUTS))
     # An actor's cost share is of the uplifted cost (Samspår's default) or of the
     # nominal cost (seed 004); society always bears the uplifted cost.
     actor_cost: CostBasis = CostBasis.UPLIFTED
+    # Society's real resources (production at wage cost, saved caseworker hours and care
+    # visits, valued at producer prices) uplifted by the indirect-tax factor as the cost
+    # is: every society amount in consumer prices (ASEK). False: the cost only (seed 004).
+    consumer_prices: bool = False
     # Pay the wage subsidy on the wage up to the standard value wage_subsidy_ceiling
     # (when the value set has it); False: on the whole wage cost, as seed 004 does.
     wage_subsidy_ceiling: bool = True
@@ -212,6 +224,10 @@ class Evaluation:
             found.append(Problem("no_participants", "cohorts"))
         for cohort in self.cohorts:
             found += _non_negative(cohort.count, f"cohorts.{cohort.name}.count")
+            if cohort.age is not None and not 0 <= cohort.age <= 120:
+                found.append(
+                    Problem("out_of_range", f"cohorts.{cohort.name}.age", {"low": 0, "high": 120})
+                )
             found += cohort.before.problems(f"{cohort.name}.before")
             found += cohort.after.problems(f"{cohort.name}.after")
         found += _non_negative(self.cost, "cost")
@@ -224,7 +240,7 @@ class Evaluation:
             found.append(Problem("shares_sum", "cost_split", {"total": _percent(split_total)}))
         if not 1 <= self.horizon_years <= 50:
             found.append(Problem("out_of_range", "horizon_years", {"low": 1, "high": 50}))
-        for name in ("discount_rate", "deadweight", "attribution", "drop_off"):
+        for name in ("discount_rate", "deadweight", "attribution", "displacement", "drop_off"):
             found += _fraction(getattr(self, name), name)
         if self.actor_cost not in set(CostBasis):
             found.append(Problem("unknown_choice", "actor_cost", {"value": self.actor_cost}))

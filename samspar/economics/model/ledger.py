@@ -32,7 +32,7 @@ from samspar.economics.model.terms import (
     Grade,
     Kind,
 )
-from samspar.economics.model.values import worst
+from samspar.economics.model.values import CEILING_SUFFIX, age_keys, worst
 
 Array = npt.NDArray[np.float64]
 
@@ -111,13 +111,17 @@ def ledger(
             subsidised_wage = np.minimum(yearly_wage, values[SUBSIDY_CEILING_KEY] * 12)
             subsidy_grade = worst([g, grade(SUBSIDY_CEILING_KEY)])
         subsidy = subsidised_wage * (1 + contribution_rate) * subsidised
+        # What the work produces: its wage cost less the reduced capacity that the
+        # subsidy share σ stands for (förordning 2017:462: the subsidy compensates for
+        # reduced work capacity), whoever pays for that capacity. The ceiling only moves
+        # the part above it from Arbetsförmedlingen to the employer.
         lines.append(
             Line(
                 Actor.EMPLOYER,
                 "production",
                 Kind.PRODUCTION,
-                wage * (1 + contribution_rate) - subsidy,
-                subsidy_grade,
+                (wage - yearly_wage * subsidised) * (1 + contribution_rate),
+                g,
             )
         )
         transfer(Actor.EMPLOYER, Actor.INDIVIDUAL, "wage", wage, g)
@@ -132,6 +136,92 @@ def ledger(
             cost = units * values[resource.value_key]
             lines.append(Line(resource.actor, key, Kind.RESOURCE, -cost, grade(resource.value_key)))
     return lines
+
+
+CONTRIBUTION_KEY = "employer_contribution"
+
+
+def age_lines(
+    cohorts: Sequence[Cohort],
+    counts: Array,
+    values: Mapping[str, Array],
+    grade: Callable[[str], Grade],
+    *,
+    subsidy_ceiling: bool = True,
+    after: Callable[[Cohort], State] | None = None,
+) -> list[Line]:
+    """What the cohorts with an age change in ``ledger`` of the summed change: for each
+    group of cohorts whose age picks the same age-banded keys (``values.age_keys``), the
+    group's lines at those values less its lines at the default values. ``ledger`` of all
+    cohorts' change plus these lines is therefore the ledger of each group at its own
+    values (``ledger`` is linear in the quantities); without ages there are none.
+
+    An age-banded employer contribution with a ceiling ("<key>_ceiling", kronor per
+    month) applies to the monthly wage up to the ceiling at the state's work extent
+    and the default rate above it; the wage subsidy's contributions use the same
+    average rate. ``counts``: draws × cohorts; ``after``: the state after of a cohort
+    (default its own)."""
+    after = after or (lambda cohort: cohort.after)
+    groups: dict[tuple[tuple[tuple[str, str], ...], tuple[float, float] | None], list[int]] = {}
+    for i, cohort in enumerate(cohorts):
+        keys = age_keys(cohort.age, values)
+        if not keys:
+            continue
+        ceiling = _contribution_ceiling(keys, values)
+        extents = (cohort.before.work_extent, after(cohort).work_extent) if ceiling else None
+        groups.setdefault((tuple(sorted(keys.items())), extents), []).append(i)
+    lines: list[Line] = []
+    for (pairs, extents), members in groups.items():
+        keys = dict(pairs)
+        weights = counts[:, members]
+        before = weights @ np.stack([quantities(cohorts[i].before) for i in members])
+        later = weights @ np.stack([quantities(after(cohorts[i])) for i in members])
+        banded = {**values, **{base: values[key] for base, key in keys.items()}}
+        ceiling = _contribution_ceiling(keys, values)
+
+        def banded_grade(
+            key: str, keys: dict[str, str] = keys, ceiling: str | None = ceiling
+        ) -> Grade:
+            found = [grade(keys.get(key, key))]
+            if key == CONTRIBUTION_KEY and ceiling:
+                found.append(grade(ceiling))
+            return worst(found)
+
+        if extents is None or ceiling is None:
+            new = ledger(later - before, banded, banded_grade, subsidy_ceiling=subsidy_ceiling)
+        else:
+            at = [
+                {**banded, CONTRIBUTION_KEY: _rate_up_to(values, keys, ceiling, extent)}
+                for extent in extents
+            ]
+            new = ledger(later, at[1], banded_grade, subsidy_ceiling=subsidy_ceiling)
+            new += _negated(ledger(before, at[0], banded_grade, subsidy_ceiling=subsidy_ceiling))
+        old = ledger(later - before, values, grade, subsidy_ceiling=subsidy_ceiling)
+        lines += new + _negated(old)
+    return lines
+
+
+def _contribution_ceiling(keys: Mapping[str, str], values: Mapping[str, Array]) -> str | None:
+    """The ceiling key of the age-banded employer contribution, where it has one."""
+    key = keys.get(CONTRIBUTION_KEY)
+    return key + CEILING_SUFFIX if key and key + CEILING_SUFFIX in values else None
+
+
+def _rate_up_to(
+    values: Mapping[str, Array], keys: Mapping[str, str], ceiling: str, extent: float
+) -> Array:
+    """The average contribution rate on a monthly wage of ``extent`` × the average
+    wage: the age-banded rate up to the ceiling, the default rate above it."""
+    banded, default = values[keys[CONTRIBUTION_KEY]], values[CONTRIBUTION_KEY]
+    pay = extent * values[keys.get("average_wage", "average_wage")]
+    if extent <= 0:
+        return banded
+    under = np.minimum(pay, values[ceiling])
+    return (banded * under + default * (pay - under)) / pay
+
+
+def _negated(lines: list[Line]) -> list[Line]:
+    return [Line(line.actor, line.item, line.kind, -line.amount, line.grade) for line in lines]
 
 
 # Who receives each part of a participant's income tax (``tax.TaxSplit``), as ledger items:
@@ -154,22 +244,40 @@ def tax_lines(
     values: Mapping[str, Array],
     grade: Callable[[str], Grade],
     rules: TaxRules,
+    *,
+    work_after: Array | None = None,
 ) -> list[Line]:
     """The change in income tax: each cohort's participant taxed as one person under the
     law of the price year (``tax.income_tax``) before and after, weighted by the cohort's
-    count per draw (``counts``: draws × cohorts). Tax is not linear in income, so it is
-    computed per participant, not on the summed quantities as the other lines are.
+    count per draw (``counts``: draws × cohorts). ``work_after`` (draws × cohorts): the
+    after-states' work extent per draw, where the Monte Carlo varies it. Tax is not
+    linear in income, so it is computed per participant, not on the summed quantities
+    as the other lines are.
 
     Without rounding to hundreds: a cohort's participant is an average of several, and a
     smooth function keeps the Monte Carlo's draws comparable."""
     used: set[str] = {"municipal_tax", "regional_tax"}
+    bands = [age_keys(cohort.age, values) for cohort in cohorts]
 
-    def taxes(states: list[State]) -> TaxSplit:
-        """The tax of each state's participant, per draw: arrays of draws × cohorts."""
+    def column(key: str, maps: list[dict[str, str]]) -> Array:
+        """The value of ``key`` per draw (× 1), or draws × cohorts where a cohort's age
+        picks an age-banded key instead (``values.age_keys``)."""
+        if not any(key in m for m in maps):
+            return values[key][:, None]
+        used.update(m.get(key, key) for m in maps)
+        return np.stack(np.broadcast_arrays(*(values[m.get(key, key)] for m in maps)), axis=1)
+
+    def taxes(
+        states: list[State], maps: list[dict[str, str]], drawn: Array | None = None
+    ) -> TaxSplit:
+        """The tax of each state's participant, per draw: arrays of draws × cohorts;
+        ``maps``: their age-banded keys; ``drawn``: their work extents per draw instead
+        of their own."""
         extent = np.array([state.work_extent for state in states])
         if extent.any():
             used.add("average_wage")
-        work = 12 * values["average_wage"][:, None] * extent[None, :]
+        worked = extent[None, :] if drawn is None else drawn
+        work = 12 * column("average_wage", maps) * worked
         benefits = np.zeros((1, len(states)))
         sa = np.zeros((1, len(states)))
         for code, rule in SUPPLIES.items():
@@ -177,15 +285,15 @@ def tax_lines(
             if not rule.taxable or not shares.any():
                 continue
             used.add(rule.value_key)
-            amount = 12 * values[rule.value_key][:, None] * shares[None, :]
+            amount = 12 * column(rule.value_key, maps) * shares[None, :]
             benefits = benefits + amount
             if code in SA_SUPPLIES:
                 sa = sa + amount
         return income_tax(
             work,
             benefits,
-            values["municipal_tax"][:, None],
-            values["regional_tax"][:, None],
+            column("municipal_tax", maps),
+            column("regional_tax", maps),
             rules,
             sa,
             rounding=False,
@@ -194,8 +302,13 @@ def tax_lines(
     change = {field: np.zeros(counts.shape[0]) for field, *_ in TAX_ITEMS}
     for start in range(0, len(cohorts), TAX_CHUNK):
         chunk = cohorts[start : start + TAX_CHUNK]
-        before = taxes([cohort.before for cohort in chunk])
-        after = taxes([cohort.after for cohort in chunk])
+        maps = bands[start : start + TAX_CHUNK]
+        before = taxes([cohort.before for cohort in chunk], maps)
+        after = taxes(
+            [cohort.after for cohort in chunk],
+            maps,
+            None if work_after is None else work_after[:, start : start + TAX_CHUNK],
+        )
         weights = counts[:, start : start + TAX_CHUNK]
         for field, *_ in TAX_ITEMS:
             difference = getattr(after, field) - getattr(before, field)

@@ -30,6 +30,9 @@ class Perspective(StrEnum):
     OTHER_STATE = "other_state"
     STATE = "state"
     INDIVIDUAL = "individual"
+    # Breaks even but where the wage-subsidy ceiling leaves it the reduced capacity above
+    # the ceiling (ledger, "production").
+    EMPLOYER = "employer"
 
 
 PERSPECTIVE_ACTORS: dict[Perspective, frozenset[Actor]] = {
@@ -41,6 +44,7 @@ PERSPECTIVE_ACTORS: dict[Perspective, frozenset[Actor]] = {
     Perspective.OTHER_STATE: frozenset({Actor.OTHER_STATE}),
     Perspective.STATE: frozenset({Actor.FK, Actor.AF, Actor.OTHER_STATE}),
     Perspective.INDIVIDUAL: frozenset({Actor.INDIVIDUAL}),
+    Perspective.EMPLOYER: frozenset({Actor.EMPLOYER}),
 }
 PERSPECTIVES: tuple[Perspective, ...] = tuple(Perspective)
 

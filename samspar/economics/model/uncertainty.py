@@ -3,8 +3,13 @@
 Each draw takes every standard value from a triangular distribution around its
 amount (half-width by confidence grade), resamples the participants among the
 cohorts (a multinomial draw with the observed shares: the outcome could have
-fallen otherwise), and takes deadweight, attribution and drop-off uniformly from
-their ranges when ranges are given. All draws run at once as NumPy arrays.
+fallen otherwise: this is how the group shares vary), and takes deadweight,
+attribution and drop-off uniformly from their ranges when ranges are given. It also
+draws the insats's cost, the indirect-tax factor and a factor on the work extent of
+the after-states, each from a triangular distribution around the evaluation's own
+(``Uncertainty``; docs/economics.md, "Uncertainty: Monte Carlo"). The wage varies as
+the standard value ``average_wage``, by its grade. All draws run at once as NumPy
+arrays, reproducibly from the seed.
 """
 
 from __future__ import annotations
@@ -15,7 +20,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from samspar.economics.model.evaluate import Adjustments, run
+from samspar.economics.model.evaluate import Adjustments, Drawn, run
 from samspar.economics.model.inputs import Evaluation, InputError, Problem
 from samspar.economics.model.ledger import Array
 from samspar.economics.model.tax import rules_for
@@ -23,6 +28,17 @@ from samspar.economics.model.terms import PERSPECTIVES, Grade, Perspective
 from samspar.economics.model.values import DEFAULT_SPREADS, ValueSet
 
 Range = tuple[float, float]
+
+# Half-width of the cost's triangular range when the evaluation gives none: Samspår's
+# assumption (grade C: an estimate, as a budget for the participants of a period is).
+COST_SPREAD = 0.10
+# The indirect-tax factor's range: ASEK (Trafikverket's Analysmetod och
+# samhällsekonomiska kalkylvärden), skattefaktor 1,21 to 1,30 — from memory, unverified;
+# widened to hold the evaluation's own factor, its mode.
+TAX_FACTOR_RANGE: Range = (1.21, 1.30)
+# Half-width of the factor on the after-states' work extent (Samspår's assumption): how
+# much the extent a group or mapping row states may be off.
+WORK_EXTENT_SPREAD = 0.20
 
 
 @dataclass(frozen=True)
@@ -34,15 +50,44 @@ class Uncertainty:
     deadweight: Range | None = None
     attribution: Range | None = None
     drop_off: Range | None = None
+    displacement: Range | None = None
+    # The insats's cost in kronor; None: triangular ± ``cost_spread`` around it.
+    cost: Range | None = None
+    cost_spread: float = COST_SPREAD
+    indirect_tax_factor: Range = TAX_FACTOR_RANGE
+    work_extent_spread: float = WORK_EXTENT_SPREAD
+
+    def cost_range(self, cost: float) -> Range:
+        """The cost's range: the evaluation's own, else ± ``cost_spread``."""
+        if self.cost is not None:
+            return self.cost
+        return (cost * (1 - self.cost_spread), cost * (1 + self.cost_spread))
+
+    def tax_factor_range(self, factor: float) -> Range:
+        """The indirect-tax factor's range, widened to hold ``factor``."""
+        low, high = self.indirect_tax_factor
+        return (min(low, factor), max(high, factor))
+
+    def work_factor_range(self) -> Range:
+        """The range of the factor on the after-states' work extent (around 1)."""
+        return (max(0.0, 1 - self.work_extent_spread), 1 + self.work_extent_spread)
 
     def problems(self) -> list[Problem]:
         found = []
         if not 1 <= self.draws <= 1_000_000:
             found.append(Problem("out_of_range", "draws", {"low": 1, "high": 1_000_000}))
-        for name in ("deadweight", "attribution", "drop_off"):
+        for name in ("deadweight", "attribution", "drop_off", "displacement"):
             bounds = getattr(self, name)
             if bounds is not None and not 0 <= bounds[0] <= bounds[1] <= 1:
                 found.append(Problem("bad_range", f"{name}_range", {"low": 0, "high": 100}))
+        if self.cost is not None and not 0 <= self.cost[0] <= self.cost[1]:
+            found.append(Problem("bad_range", "cost_range", {"low": 0, "high": "∞"}))
+        low, high = self.indirect_tax_factor
+        if not 1 <= low <= high:
+            found.append(Problem("bad_range", "indirect_tax_factor_range", {"low": 1, "high": "∞"}))
+        for name in ("cost_spread", "work_extent_spread"):
+            if not 0 <= getattr(self, name) <= 1:
+                found.append(Problem("out_of_range", name, {"low": 0, "high": 100}))
         return found
 
 
@@ -108,9 +153,27 @@ def simulate(
         shares(evaluation.deadweight, uncertainty.deadweight),
         shares(evaluation.attribution, uncertainty.attribution),
         shares(evaluation.drop_off, uncertainty.drop_off),
+        shares(evaluation.displacement, uncertainty.displacement),
+    )
+    # Drawn last, so that the draws above stay those of a seed before these were added.
+    drawn = Drawn(
+        cost=_triangular(rng, uncertainty.cost_range(evaluation.cost), evaluation.cost, draws),
+        indirect_tax_factor=_triangular(
+            rng,
+            uncertainty.tax_factor_range(evaluation.indirect_tax_factor),
+            evaluation.indirect_tax_factor,
+            draws,
+        ),
+        work_factor=_triangular(rng, uncertainty.work_factor_range(), 1.0, draws),
     )
     outcome = run(
-        evaluation, sampled, arrays, values.grade, adjustments, rules_for(values.price_year)
+        evaluation,
+        sampled,
+        arrays,
+        values.grade,
+        adjustments,
+        rules_for(values.price_year),
+        drawn,
     )
     horizon = evaluation.horizon_years
     paybacks = {p: np.nan_to_num(outcome.payback[p], nan=np.inf) for p in PERSPECTIVES}
@@ -124,3 +187,13 @@ def simulate(
         chance_profitable=float((outcome.profit(Perspective.SOCIETY, horizon) > 0).mean()),
         chance_paid_back={p: float(np.isfinite(paybacks[p]).mean()) for p in PERSPECTIVES},
     )
+
+
+def _triangular(rng: np.random.Generator, bounds: Range, mode: float, draws: int) -> Array:
+    """``draws`` from the triangular distribution over ``bounds`` with ``mode`` (moved
+    into the range if it lies outside); the mode itself where the range is a point."""
+    low, high = bounds
+    mode = min(max(mode, low), high)
+    if high <= low:
+        return np.full(draws, float(mode))
+    return rng.triangular(low, mode, high, draws)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from samspar.economics.output import json, pdf, xlsx
-from samspar.economics.output.charts import actor_chart_svg, curve_chart_svg
+from samspar.economics.output.charts import actor_chart_svg, curve_chart_svg, tornado_chart_svg
 from samspar.economics.output.metadata import filename
 from samspar.economics.output.summary import summary_paragraphs
 from samspar.economics.output.tables import report_tables
@@ -38,4 +38,5 @@ __all__ = [
     "export",
     "report_tables",
     "summary_paragraphs",
+    "tornado_chart_svg",
 ]

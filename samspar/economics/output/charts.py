@@ -1,6 +1,7 @@
-"""The two charts of an evaluation as server-side SVG (vl-convert, as the statistics
-reports draw theirs): revenue per perspective, and society's cumulative
-profitability over the horizon with the simulated 80 % and 95 % bands."""
+"""The charts of an evaluation as server-side SVG (vl-convert, as the statistics
+reports draw theirs): revenue per perspective, society's cumulative profitability
+over the horizon with the simulated 80 % and 95 % bands, and the one-way sensitivity
+(tornado) of society's payback time."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from samspar.economics.model import PERSPECTIVES
-from samspar.economics.output.labels import PERSPECTIVE_LABELS
+from samspar.economics.output.labels import PERSPECTIVE_LABELS, sensitivity_label
 from samspar.economics.output.numbers import MILLION
 from samspar.economics.report import EconomicsReport
 from samspar.reports.charts import _format_locale
@@ -193,6 +194,79 @@ def curve_chart_spec(report: EconomicsReport) -> dict[str, Any]:
     )
 
 
+def tornado_chart_spec(report: EconomicsReport) -> dict[str, Any] | None:
+    """Society's payback time with each input at the low and the high end of its range
+    (the rows of ``report.sensitivity``, largest swing on top), as bars from the point
+    estimate. A payback that never comes is drawn to the axis's end and says "never".
+    Where the point estimate itself never pays back, the bars show the profitability
+    after the horizon instead. None without a sensitivity analysis."""
+    sens = report.sensitivity
+    if sens is None or not sens.rows:
+        return None
+    by_payback = sens.payback is not None
+    if by_payback:
+        ends = [(r.payback_low, r.payback_high) for r in sens.rows]
+        point: float = sens.payback or 0.0
+        finite = [x for pair in ends for x in pair if x is not None] + [point]
+        cap = max(finite) * 1.15
+        divisor, axis_title = 1.0, str(_("Payback time for society (months)"))
+    else:
+        ends = [(r.profit_low, r.profit_high) for r in sens.rows]
+        point = sens.profit
+        unit = unit_for([point, *(x for pair in ends for x in pair)])
+        cap, divisor, axis_title = 0.0, unit.divisor, str(unit.total)
+    low_name, high_name = str(_("Input at its low value")), str(_("Input at its high value"))
+    never = str(_("never"))
+    rows: list[dict[str, Any]] = []
+    for r, pair in zip(sens.rows, ends, strict=True):
+        label = sensitivity_label(r.key, r.label)
+        for end, value in zip((low_name, high_name), pair, strict=True):
+            rows.append(
+                {
+                    "label": label,
+                    "end": end,
+                    "point": point / divisor,
+                    "value": (cap if value is None else value) / divisor,
+                    "never": never if value is None else "",
+                }
+            )
+    order = list(dict.fromkeys(row["label"] for row in rows))
+    y = {"field": "label", "type": "nominal", "sort": order, "title": None}
+    x = {"field": "value", "type": "quantitative", "title": axis_title}
+    colour = {
+        "field": "end",
+        "type": "nominal",
+        "scale": {"domain": [low_name, high_name], "range": [_BAND80, _LOSS]},
+        "legend": {"orient": "bottom", "title": None},
+    }
+    layers: list[dict[str, Any]] = [
+        {
+            "mark": {"type": "bar", "opacity": 0.85},
+            "encoding": {"y": y, "x": x, "x2": {"field": "point"}, "color": colour},
+        },
+        {
+            "mark": {"type": "text", "align": "left", "dx": 3, "aria": False},
+            "encoding": {"y": y, "x": x, "text": {"field": "never"}},
+        },
+        {
+            "mark": {"type": "rule", "color": _WHISKER, "aria": False},
+            "encoding": {"x": {"datum": point / divisor}},
+        },
+    ]
+    subtitle = (
+        _("Each input at the ends of its range, the rest at the point estimate (the line).")
+        if by_payback
+        else _(
+            "The point estimate does not pay back: the bars show the profitability after "
+            "the horizon."
+        )
+    )
+    return _spec(
+        {"text": _("What moves the payback time most"), "subtitle": subtitle},
+        {"height": _BAR_STEP * len(order), "data": {"values": rows}, "layer": layers},
+    )
+
+
 def _spec(title: Any, body: dict[str, Any]) -> dict[str, Any]:
     return {
         "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
@@ -215,3 +289,8 @@ def actor_chart_svg(report: EconomicsReport) -> SafeString:
 
 def curve_chart_svg(report: EconomicsReport) -> SafeString:
     return svg(curve_chart_spec(report))
+
+
+def tornado_chart_svg(report: EconomicsReport) -> SafeString | None:
+    spec = tornado_chart_spec(report)
+    return None if spec is None else svg(spec)

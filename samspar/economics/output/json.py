@@ -17,6 +17,7 @@ from samspar.economics.output.labels import (
     METHOD_LABELS,
     PERSPECTIVE_LABELS,
     item_label,
+    sensitivity_label,
 )
 from samspar.economics.output.summary import summary_paragraphs
 from samspar.economics.report import EconomicsReport
@@ -103,6 +104,20 @@ def report_dict(report: EconomicsReport) -> dict[str, Any]:
             {"months": months, "revenue_per_participant": value}
             for months, value in report.switching
         ],
+        "sensitivity": _sensitivity(report),
+        # Beside the money, never in it (model.wellbeing); type cases only.
+        "wellbeing": _wellbeing(report),
+        "income_per_group": [
+            {
+                "name": g.name,
+                "count": g.count,
+                "benefits": g.benefits,
+                "wage": g.wage,
+                "tax": g.tax,
+                "total": g.total,
+            }
+            for g in report.income
+        ],
         "summary": summary_paragraphs(report),
     }
 
@@ -115,11 +130,13 @@ def _inputs(report: EconomicsReport) -> dict[str, Any]:
         "total_cost": report.result.total_cost,
         "cost_split": {str(actor): share for actor, share in e.cost_split.items()},
         "actor_cost": str(e.actor_cost),
+        "consumer_prices": e.consumer_prices,
         "wage_subsidy_ceiling": e.wage_subsidy_ceiling,
         "horizon_years": e.horizon_years,
         "discount_rate": e.discount_rate,
         "deadweight": e.deadweight,
         "attribution": e.attribution,
+        "displacement": e.displacement,
         "drop_off": e.drop_off,
         # None when assumed; else {"months", "reached", "kept"} (economics.persistence).
         "drop_off_measured_on": report.drop_off_basis,
@@ -127,7 +144,7 @@ def _inputs(report: EconomicsReport) -> dict[str, Any]:
         "haircuts": {str(grade): share for grade, share in e.haircuts.items()},
         "before": _state(e.cohorts[0].before) if report.shows_cohorts and e.cohorts else None,
         "resource_use_before": dict(e.cohorts[0].before.resource_use) if e.cohorts else {},
-        "monte_carlo": _uncertainty(report.uncertainty),
+        "monte_carlo": _uncertainty(report.uncertainty, e.cost, e.indirect_tax_factor),
         "cohorts": [
             {
                 "name": c.name,
@@ -141,6 +158,21 @@ def _inputs(report: EconomicsReport) -> dict[str, Any]:
     }
 
 
+def _wellbeing(report: EconomicsReport) -> dict[str, Any] | None:
+    found = report.wellbeing
+    if found is None:
+        return None
+    return {
+        "groups": [{"name": g.name, "count": g.count, "change": g.change} for g in found.groups],
+        "wellbys_per_year": found.wellbys_per_year,
+        "wellbys_horizon": found.wellbys_horizon,
+        "value_per_wellby": found.value_per_wellby,
+        "value_per_year": found.value_per_year,
+        "value_horizon": found.value_horizon,
+        "source": found.source,
+    }
+
+
 def _state(state: State) -> dict[str, Any]:
     return {
         "supply": dict(state.supply),
@@ -150,7 +182,7 @@ def _state(state: State) -> dict[str, Any]:
     }
 
 
-def _uncertainty(u: Uncertainty | None) -> dict[str, Any] | None:
+def _uncertainty(u: Uncertainty | None, cost: float, tax_factor: float) -> dict[str, Any] | None:
     if u is None:
         return None
     return {
@@ -160,8 +192,44 @@ def _uncertainty(u: Uncertainty | None) -> dict[str, Any] | None:
         "resample_participants": u.resample_participants,
         "ranges": {
             name: None if getattr(u, name) is None else list(getattr(u, name))
-            for name in ("deadweight", "attribution", "drop_off")
+            for name in ("deadweight", "attribution", "drop_off", "displacement")
         },
+        # What the Monte Carlo draws besides (docs/economics.md): the cost in kronor,
+        # the indirect-tax factor and the factor on the after-states' work extent, each
+        # triangular around the evaluation's own over [low, high].
+        "cost_range": list(u.cost_range(cost)),
+        "indirect_tax_factor_range": list(u.tax_factor_range(tax_factor)),
+        "work_extent_factor_range": list(u.work_factor_range()),
+    }
+
+
+def _sensitivity(report: EconomicsReport) -> dict[str, Any] | None:
+    """The tornado's rows (society's payback in months, null for never, and its
+    profitability after the horizon at each end) and the switching values of
+    deadweight and work."""
+    sens = report.sensitivity
+    if sens is None:
+        return None
+    return {
+        "payback_months": sens.payback,
+        "profit_horizon": sens.profit,
+        "rows": [
+            {
+                "input": r.key,
+                "label": sensitivity_label(r.key, r.label),
+                "low": r.low,
+                "high": r.high,
+                "payback_months_low": r.payback_low,
+                "payback_months_high": r.payback_high,
+                "profit_horizon_low": r.profit_low,
+                "profit_horizon_high": r.profit_high,
+            }
+            for r in sens.rows
+        ],
+        "switching_deadweight": sens.deadweight,
+        "switching_work_factor": sens.work_factor,
+        "work_full_time_equivalents": sens.work_now,
+        "work_full_time_equivalents_at_switching": sens.work_needed,
     }
 
 

@@ -4,8 +4,10 @@
 from __future__ import annotations
 
 from django.utils.functional import Promise
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from samspar.economics.labels import VALUE_LABELS
 from samspar.economics.model import SUPPLIES, Actor, Kind, Perspective
 
 PERSPECTIVE_LABELS: dict[Perspective, Promise] = {
@@ -17,6 +19,7 @@ PERSPECTIVE_LABELS: dict[Perspective, Promise] = {
     Perspective.OTHER_STATE: _("Rest of the state"),
     Perspective.STATE: _("The state as a whole"),
     Perspective.INDIVIDUAL: _("The individual"),
+    Perspective.EMPLOYER: _("Employers"),
 }
 
 ACTOR_LABELS: dict[Actor, Promise] = {
@@ -26,7 +29,7 @@ ACTOR_LABELS: dict[Actor, Promise] = {
     Actor.AF: PERSPECTIVE_LABELS[Perspective.AF],
     Actor.OTHER_STATE: PERSPECTIVE_LABELS[Perspective.OTHER_STATE],
     Actor.INDIVIDUAL: PERSPECTIVE_LABELS[Perspective.INDIVIDUAL],
-    Actor.EMPLOYER: _("Employer"),
+    Actor.EMPLOYER: PERSPECTIVE_LABELS[Perspective.EMPLOYER],
 }
 
 # Keyed by ``model.Line.item``: supply codes, work lines and resource keys.
@@ -75,3 +78,26 @@ METHOD_LABELS: dict[str, Promise] = {
 
 def item_label(item: str) -> str:
     return str(ITEM_LABELS.get(item, item))
+
+
+# The inputs of the one-way sensitivity (``model.sensitivity.SensitivityRow.key``); a
+# standard value is labelled as the standard values are, a group by its name.
+SENSITIVITY_LABELS: dict[str, Promise] = {
+    "cost": _("Cost of the insats"),
+    "indirect_tax_factor": _("Indirect-tax factor"),
+    "work_extent": _("Work extent after (share of the stated)"),
+    "discount_rate": _("Discount rate"),
+    "deadweight": _("Deadweight"),
+    "attribution": _("Attribution to others"),
+    "drop_off": _("Drop-off per year"),
+    "displacement": _("Displacement"),
+}
+
+
+def sensitivity_label(key: str, label: str) -> str:
+    """The name of a sensitivity row's input, in the active language."""
+    if key.startswith("value:"):
+        return str(VALUE_LABELS.get(label, label))
+    if key.startswith("share:"):
+        return gettext("Share in the group “%(group)s”") % {"group": label}
+    return str(SENSITIVITY_LABELS.get(key, key))

@@ -1,4 +1,4 @@
-"""PDF: the summary, the two charts as vector graphics and every table, laid out by
+"""PDF: the summary, the charts as vector graphics and every table, laid out by
 WeasyPrint from ``economics/export_pdf.html`` in the statistics reports' style."""
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ def render(report: EconomicsReport) -> bytes:
             "summary": summary_paragraphs(report),
             "actor_chart": charts.actor_chart_svg(report),
             "curve_chart": charts.curve_chart_svg(report),
+            "tornado_chart": charts.tornado_chart_svg(report),
             "tables": [presentation.table_view(t) for t in tables.report_tables(report)],
         },
     )

@@ -75,14 +75,20 @@ def _method(report: EconomicsReport) -> str:
 
 
 def _adjustments(report: EconomicsReport) -> str:
-    """Which of deadweight, attribution, drop-off, discounting and the optimism-bias
-    haircut change the figures; nothing when none does (NyttoSam's plain way)."""
+    """Which of deadweight, attribution, displacement, drop-off, discounting and the
+    optimism-bias haircut change the figures; nothing when none does (NyttoSam's plain
+    way)."""
     e = report.evaluation
     parts = []
     if e.deadweight:
         parts.append(_("a deadweight of %(share)s") % {"share": plain_percent(e.deadweight)})
     if e.attribution:
         parts.append(_("%(share)s attributed to others") % {"share": plain_percent(e.attribution)})
+    if e.displacement:
+        parts.append(
+            _("a displacement of %(share)s of the work gained")
+            % {"share": plain_percent(e.displacement)}
+        )
     if e.drop_off:
         parts.append(_("a drop-off of %(share)s a year") % {"share": plain_percent(e.drop_off)})
     if e.discount_rate:

@@ -23,7 +23,9 @@ from samspar.economics.model import (
     PerspectiveResult,
 )
 from samspar.economics.model import Kind as ModelKind
+from samspar.economics.model.sensitivity import SensitivityRow
 from samspar.economics.output import numbers
+from samspar.economics.output.beyond_money import income_table, wellbeing_table
 from samspar.economics.output.labels import (
     ACTOR_LABELS,
     ITEM_LABELS,
@@ -31,6 +33,7 @@ from samspar.economics.output.labels import (
     METHOD_LABELS,
     PERSPECTIVE_LABELS,
     SUPPLY_LABELS,
+    sensitivity_label,
 )
 from samspar.economics.output.numbers import plain_percent
 from samspar.economics.report import EconomicsReport
@@ -365,6 +368,129 @@ def switching_table(report: EconomicsReport) -> Table:
     )
 
 
+def _input_value(row: SensitivityRow, x: float) -> str:
+    """An end of a sensitivity row's range, in the input's own unit."""
+    if row.key.startswith("value:"):
+        return numbers.amount(round(x, 4) if abs(x) < 10 else round(x))
+    if row.key == "cost":
+        return numbers.money(x)
+    if row.key == "indirect_tax_factor":
+        return plain_number(round(x, 4))
+    return plain_percent(round(x, 6))
+
+
+def _months_or_never(months: float | None) -> Value:
+    return NEVER if months is None else months
+
+
+def sensitivity_table(report: EconomicsReport) -> Table | None:
+    """The tornado's rows: each input at the low and the high end of its range, the
+    rest at the point estimate; society's payback and profitability after the horizon."""
+    sens = report.sensitivity
+    if sens is None:
+        return None
+    horizon = ngettext_lazy(
+        "Profitability after %(years)s year",
+        "Profitability after %(years)s years",
+        report.result.horizon_years,
+    )
+    rows: list[list[Value]] = [
+        [
+            sensitivity_label(r.key, r.label),
+            _input_value(r, r.low),
+            _input_value(r, r.high),
+            _months_or_never(r.payback_low),
+            _months_or_never(r.payback_high),
+            r.profit_low,
+            r.profit_high,
+        ]
+        for r in sens.rows
+    ]
+    return Table(
+        "sensitivity",
+        _("Sensitivity analysis"),
+        [
+            Column("input", _("Input"), Kind.LABEL),
+            Column("low", _("Low value"), Kind.LABEL),
+            Column("high", _("High value"), Kind.LABEL),
+            Column("payback_low", _("Payback at the low value (months)"), Kind.NUMBER),
+            Column("payback_high", _("Payback at the high value (months)"), Kind.NUMBER),
+            Column(
+                "profit_low",
+                numbers.lazy_format(
+                    _("%(profit)s, at the low value"),
+                    {"profit": _horizon(report, horizon)},
+                ),
+                Kind.AMOUNT,
+            ),
+            Column(
+                "profit_high",
+                numbers.lazy_format(
+                    _("%(profit)s, at the high value"),
+                    {"profit": _horizon(report, horizon)},
+                ),
+                Kind.AMOUNT,
+            ),
+        ],
+        rows,
+        note=numbers.lazy_format(
+            _(
+                "For society. Each input at the low and the high end of its Monte Carlo "
+                "range, every other input at the point estimate (payback %(payback)s, "
+                "profitability %(profit)s); the inputs that move the payback most come "
+                "first, and one that makes it never come counts as moving it most. The "
+                "discount rate runs from 0 %% (undiscounted) to the Green Book's 3,5 %%."
+            ),
+            {
+                "payback": NEVER if sens.payback is None else numbers.lazy_months(sens.payback),
+                "profit": numbers.lazy_money(sens.profit),
+            },
+        ),
+    )
+
+
+def switching_inputs_table(report: EconomicsReport) -> Table | None:
+    """The switching values of deadweight and of the work extent after."""
+    sens = report.sensitivity
+    if sens is None:
+        return None
+    none = _("none in range")
+    rows: list[list[Value]] = [
+        [
+            _("Deadweight"),
+            plain_percent(report.evaluation.deadweight),
+            none if sens.deadweight is None else numbers.percent(sens.deadweight),
+        ],
+        [
+            _("Work after, full-time equivalents"),
+            numbers.number(sens.work_now, 1),
+            none if sens.work_needed is None else numbers.number(sens.work_needed, 1),
+        ],
+        [
+            _("Work extent after (share of the stated)"),
+            plain_percent(1.0),
+            none if sens.work_factor is None else numbers.percent(sens.work_factor),
+        ],
+    ]
+    return Table(
+        "switching_inputs",
+        _("Switching values of deadweight and work"),
+        [
+            Column("input", _("Input"), Kind.LABEL),
+            Column("now", _("Today"), Kind.LABEL),
+            Column("switching", _("Where society just breaks even"), Kind.LABEL),
+        ],
+        rows,
+        note=_(
+            "The value at which society's profitability after the horizon is zero, that "
+            "is, the payback time equals the horizon, everything else as it is. Work: "
+            "every after-state's work extent times one factor, at most full time less "
+            "its benefits. None in range: no deadweight from 0 to 100 %, or no factor up "
+            "to full time, gives zero."
+        ),
+    )
+
+
 def mapping_table(report: EconomicsReport) -> Table:
     """Individuals: what each end reason stands for after the insats."""
     rows: list[list[Value]] = [
@@ -418,6 +544,62 @@ def _drop_off(report: EconomicsReport) -> str:
         basis["months"],
     ) % {k: numbers.people(v) for k, v in basis.items()}
     return f"{text}; {measured}"
+
+
+def _monte_carlo_rows(report: EconomicsReport) -> list[list[Value]]:
+    """The ranges the Monte Carlo draws the cost, the tax factor and the work from."""
+    e, u = report.evaluation, report.uncertainty
+    if u is None:
+        return []
+    cost = u.cost_range(e.cost)
+    factor = u.tax_factor_range(e.indirect_tax_factor)
+    work = u.work_factor_range()
+    cost_text = (
+        _("%(low)s–%(high)s, triangular around the cost")
+        if u.cost is not None
+        else _(
+            "%(low)s–%(high)s, triangular around the cost (± %(spread)s: Samspår's "
+            "assumption, grade C)"
+        )
+    )
+    return [
+        [
+            _("Cost in the Monte Carlo"),
+            cost_text
+            % {
+                "low": numbers.money(cost[0]),
+                "high": numbers.money(cost[1]),
+                "spread": plain_percent(u.cost_spread),
+            },
+        ],
+        [
+            _("Indirect-tax factor in the Monte Carlo"),
+            _("%(low)s–%(high)s, triangular around the factor (ASEK's range)")
+            % {"low": plain_number(factor[0]), "high": plain_number(factor[1])},
+        ],
+        [
+            _("Work extent after in the Monte Carlo"),
+            _(
+                "%(low)s–%(high)s of the stated, triangular, one factor per draw for every "
+                "group; at most full time less the group's benefits"
+            )
+            % {"low": plain_percent(work[0]), "high": plain_percent(work[1])},
+        ],
+        [
+            _("Wage in the Monte Carlo"),
+            _("as the standard value average wage, by its confidence grade"),
+        ],
+        [
+            _("Group shares in the Monte Carlo"),
+            _("through the resampling of the participants among the groups")
+            if u.resample_participants
+            else _("fixed"),
+        ],
+        [
+            _("Discount rate in the sensitivity analysis"),
+            _("from 0 %% (undiscounted) to 3,5 %% (the Green Book)") % {},
+        ],
+    ]
 
 
 def _ranged(value: float, bounds: tuple[float, float] | None) -> str:
@@ -498,6 +680,12 @@ def assumptions_table(report: EconomicsReport) -> Table:
         [_("Cost of the insats"), numbers.money(e.cost)],
         [_("Indirect-tax factor"), plain_number(e.indirect_tax_factor)],
         [_("Socio-economic cost"), numbers.money(report.result.total_cost)],
+        [
+            _("Society's resources"),
+            _("in consumer prices: uplifted by the indirect-tax factor as the cost is")
+            if e.consumer_prices
+            else _("not uplifted (only the cost is, as NyttoSam)"),
+        ],
         [_("Cost split"), _shares(e.cost_split, ACTOR_LABELS)],
         [
             _("Cost of each actor"),
@@ -518,6 +706,10 @@ def assumptions_table(report: EconomicsReport) -> Table:
         ],
         [_("Deadweight"), _ranged(e.deadweight, u.deadweight if u else None)],
         [_("Attribution to others"), _ranged(e.attribution, u.attribution if u else None)],
+        [
+            _("Displacement of other workers"),
+            _ranged(e.displacement, u.displacement if u else None),
+        ],
         [_("Drop-off per year"), _drop_off(report)],
         [
             _("Optimism-bias haircut"),
@@ -546,6 +738,7 @@ def assumptions_table(report: EconomicsReport) -> Table:
                 _("yes") if u.resample_participants else _("no"),
             ],
         ]
+        rows += _monte_carlo_rows(report)
     rows.append(
         [
             _("Standard values"),
@@ -567,6 +760,7 @@ def report_tables(report: EconomicsReport) -> list[Table]:
     """Every table, in the order the PDF and the spreadsheet show them."""
     return [
         assumptions_table(report),
+        *[t for t in (sensitivity_table(report),) if t is not None],
         results_table(report),
         per_participant_table(report),
         items_table(report),
@@ -575,5 +769,7 @@ def report_tables(report: EconomicsReport) -> list[Table]:
         *([cohorts_table(report)] if report.shows_cohorts else []),
         *([mapping_table(report)] if report.mapping else []),
         switching_table(report),
+        *[t for t in (switching_inputs_table(report),) if t is not None],
+        *[t for t in (wellbeing_table(report), income_table(report)) if t is not None],
         values_table(report),
     ]

@@ -59,6 +59,8 @@ def sheet_title(key: str, report: EconomicsReport) -> str:
         "cohorts": _("Groups"),
         "mapping": _("From the registry"),
         "switching": _("Switching values"),
+        "sensitivity": _("Sensitivity"),
+        "switching_inputs": _("Switching deadweight work"),
         "values": _("Standard values"),
     }
     return titles.get(key, key)
