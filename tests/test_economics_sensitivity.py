@@ -330,3 +330,12 @@ def test_the_demos_evaluations_show_the_tornado(demo, db, client):
         assert 'id="tornado"' in page.content.decode(), evaluation.name
         shown += 1
     assert shown >= 2
+    # …and the comparison table holds every one of them, each with its figures.
+    compared = client.get("/ekonomi/jamfor/")
+    assert compared.status_code == 200
+    rows = compared.context["rows"]
+    names = {
+        e.name for e in selectors.evaluations(admin).filter(forbund=compared.context["forbund"])
+    }
+    assert {r.name for r in rows} == names and len(rows) >= 2
+    assert all(r.shown and r.revenue_per_participant is not None for r in rows)
