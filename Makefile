@@ -35,9 +35,15 @@ demo: system-packages $(STAMP)
 demo-code: $(STAMP)
 	@$(BIN)/samspar demo_code $(WHO)
 
-## make test: install and run the whole test suite (on PostgreSQL when DATABASE_URL is set).
+## make test: install and run the whole test suite (on PostgreSQL when DATABASE_URL is set),
+## one worker per core (pytest-xdist; a module's tests stay on one worker, so its shared
+## fixtures are built once, and the transactional ones come last: tests/conftest.py;
+## TEST_WORKERS=0 runs in one process), with branch coverage of samspar/ held to its floor
+## ([tool.coverage.report] fail_under in pyproject.toml; COVERAGE= runs without it).
+TEST_WORKERS ?= auto
+COVERAGE ?= --cov --cov-report=
 test: system-packages $(STAMP)
-	SAMSPAR_DEBUG=0 $(BIN)/pytest
+	SAMSPAR_DEBUG=0 $(BIN)/pytest -n $(TEST_WORKERS) --dist loadgroup --no-loadscope-reorder $(COVERAGE)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

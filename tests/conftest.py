@@ -192,6 +192,30 @@ def page(live_server):
     os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 
 
+# -- Parallel runs (make test: pytest-xdist, --dist loadgroup) ---------------------------
+# A transactional test (a live server, a browser, committed rows) leaves a flushed
+# database: no code lists, no standard values. pytest-django runs those tests after all
+# others, and a worker takes groups in that order, so a worker that has begun them gets no
+# other test afterwards. Each module's other tests stay together (one group), so its
+# module-scoped fixtures are built once.
+
+
+def _group_for_workers(items: list[pytest.Item]) -> None:
+    for item in items:
+        kind = "flushes" if _flushes(item) else "keeps"
+        item.add_marker(pytest.mark.xdist_group(f"{kind}:{item.path.name}"))
+
+
+def _flushes(item: pytest.Item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    fixtures = getattr(item, "fixturenames", ())
+    return (
+        "transactional_db" in fixtures
+        or "live_server" in fixtures
+        or (marker is not None and bool(marker.kwargs.get("transaction")))
+    )
+
+
 # -- Mutation testing (scripts/mutation.sh) ----------------------------------------------
 # mutmut runs a mutant's tests with ``-x`` in no useful order. Running first the tests that
 # cost least to reach — their fixtures' set-up (recorded in mutmut's stats run) and their
@@ -218,6 +242,7 @@ def pytest_sessionfinish() -> None:
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    _group_for_workers(items)
     stats = Path("mutmut-stats.json")
     if _mutmut_phase() in {"", "fail", "stats", "list_all_tests"} or not _SETUPS.exists():
         return

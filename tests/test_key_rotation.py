@@ -52,7 +52,12 @@ def test_the_application_keeps_working_during_rotation(db, settings, client, reg
     assert Enrolment.objects.get().person.personnummer == pnr
 
 
-@pytest.mark.parametrize("value", ["", "inte-en-nyckel", f"{Fernet.generate_key().decode()},fel"])
+# Named ids: a generated key in a test's name differs between pytest-xdist's workers.
+@pytest.mark.parametrize(
+    "value",
+    ["", "inte-en-nyckel", f"{Fernet.generate_key().decode()},fel"],
+    ids=["empty", "no-key", "a-key-then-no-key"],
+)
 def test_a_bad_key_list_is_a_clear_error_before_any_command(db, settings, value):
     """A mistyped SAMSPAR_FIELD_KEY stops every command with a message that names the
     key's position, never its value, instead of a traceback halfway through."""
