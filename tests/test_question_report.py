@@ -331,7 +331,7 @@ def test_without_questions_the_report_says_so(world):
 
 def test_the_report_takes_one_query_per_question(world, django_assert_num_queries):
     scope = _scope(world, Level.FORBUND)
-    # The questions and their choices, the insatser in scope, one per question (6).
+    # The questions and their choices, the ids of the insatser in scope, one per question (6).
     with django_assert_num_queries(2 + 1 + 6):
         REPORTS["fragor"].compute(scope)
 

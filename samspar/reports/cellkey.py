@@ -145,10 +145,15 @@ def aggregate(qs: QuerySet[Any], aggregates: Mapping[str, Aggregate]) -> dict[st
     return wrap(qs.model, aggregates, qs.aggregate(**with_keys(qs.model, aggregates)))
 
 
-def annotate(qs: QuerySet[Any], aggregates: Mapping[str, Aggregate]) -> Iterator[dict[str, Any]]:
+def annotate(
+    qs: QuerySet[Any],
+    aggregates: Mapping[str, Aggregate],
+    unkeyed: Mapping[str, Aggregate] | None = None,
+) -> Iterator[dict[str, Any]]:
     """The rows of ``qs.annotate(**aggregates)`` (``qs`` a ``values()`` grouping), every
-    count keyed on its records."""
-    for row in qs.annotate(**with_keys(qs.model, aggregates)):
+    count keyed on its records; ``unkeyed`` too, as they come (no count a reader sees:
+    how many values a mean is over)."""
+    for row in qs.annotate(**with_keys(qs.model, aggregates), **(unkeyed or {})):
         yield wrap(qs.model, aggregates, row)
 
 

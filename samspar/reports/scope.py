@@ -193,6 +193,16 @@ class ReportScope:
             qs = qs.filter(**{_LEVEL_FIELD[self.level]: self.object_id})
         return qs
 
+    def insats_ids(self) -> list[int]:
+        """The ids of ``insatser()``, read once per reader and organisation: a figure's
+        query names them (``insats_id IN (1, 2, …)``), which the PostgreSQL planner
+        estimates from its statistics, where a subquery left it guessing a few thousand
+        rows of a million and joining them one by one."""
+        key = ("insats_ids", self._reader(), self.level, self.object_id)
+        if key not in self._memo:
+            self._memo[key] = list(self.insatser().values_list("pk", flat=True))
+        return cast(list[int], self._memo[key])
+
     def individual_insatser(self) -> QuerySet[Insats]:
         return self.insatser().filter(kind=InsatsKind.INDIVIDUAL)
 
@@ -209,12 +219,19 @@ class ReportScope:
 
     def enrolments(self) -> QuerySet[Enrolment]:
         """Enrolments of the insatser in scope; felregistreringar never count."""
-        qs = Enrolment.objects.filter(insats__in=self.insatser()).exclude(
+        qs = Enrolment.objects.filter(insats_id__in=self.insats_ids()).exclude(
             end_reason__result_group=ResultGroup.CANCELLED
         )
         if self.gender:
             qs = qs.filter(person__gender=self.gender)
         return qs
+
+    def period_enrolments(self) -> QuerySet[Enrolment]:
+        """``enrolments()`` active at least one day of the period. Every count of a
+        period's participants (new, ended, active at its start or end) is among them, so
+        the filter changes no figure; it spares the database the enrolments of other
+        years (nine in ten of them, ten years into a förbund's register)."""
+        return self.enrolments().filter(worked_with_q(self.date_from, self.date_to))
 
     def anonymous(self) -> QuerySet[AnonymousEnrolment]:
         """Anonymous participants counted for the period: those who started in one of

@@ -205,7 +205,7 @@ def _comparison_counts(scope: ReportScope, path: str | None) -> dict[Any, dict[s
             },
         ),
         _grouped(
-            scope.enrolments(),
+            scope.period_enrolments(),
             via_insats,
             {
                 "participants": Count("person", distinct=True, filter=worked_with_q(f, t)),
@@ -315,7 +315,7 @@ def trend(scope: ReportScope) -> Table:
         aggregates[f"to_goal{y}"] = Count("pk", filter=towards_goal)
         aggregates[f"months{y}"] = Avg(months_in_insats(), filter=kept)
         aggregates[f"goal_months{y}"] = Avg(months_in_insats(), filter=towards_goal)
-    result = cellkey.aggregate(scope.enrolments(), aggregates)
+    result = cellkey.aggregate(scope.period_enrolments(), aggregates)
     base = scope.base_year if scope.base_year in years else years[0]
 
     def goal(y: int) -> float | None:

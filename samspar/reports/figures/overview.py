@@ -47,7 +47,7 @@ def support_by_year(scope: ReportScope) -> Table:
         aggregates[f"participants{y}"] = Count("pk", filter=kept)
         aggregates[f"known{y}"] = Count("years_in_public_support", filter=kept)
         aggregates[f"mean_years{y}"] = Avg("years_in_public_support", filter=kept)
-    result = cellkey.aggregate(scope.enrolments(), aggregates)
+    result = cellkey.aggregate(scope.period_enrolments(), aggregates)
     rows: list[list[Value]] = []
     for y in years:
         participants, known = result[f"participants{y}"] or 0, result[f"known{y}"] or 0

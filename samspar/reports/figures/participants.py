@@ -57,7 +57,7 @@ def participant_counts(scope: ReportScope) -> Table:
     """
     f, t = scope.date_from, scope.date_to
     counts = by_gender(
-        scope.enrolments(),
+        scope.period_enrolments(),
         {
             "worked_with": Count("person", distinct=True, filter=worked_with_q(f, t)),
             "new": Count("person", distinct=True, filter=new_q(f, t)),
@@ -129,7 +129,8 @@ def participants_by_method(scope: ReportScope) -> Table:
     """#1: participants with personal data, anonymous and volume-registered (seed 003)."""
     f, t = scope.date_from, scope.date_to
     personal = by_gender(
-        scope.enrolments(), {"n": Count("person", distinct=True, filter=worked_with_q(f, t))}
+        scope.period_enrolments(),
+        {"n": Count("person", distinct=True, filter=worked_with_q(f, t))},
     )
     anonymous = by_gender(scope.anonymous(), {"n": Count("pk")}, gender_field="gender")
     volume = by_gender(scope.volume(), {"n": SumOfCounts("count")}, gender_field="gender")
@@ -184,7 +185,7 @@ def results(scope: ReportScope) -> Table:
         "to_goal": Count("pk", filter=kept & Q(end_reason__result_group__in=GOAL_GROUPS)),
         "active_end": Count("person", distinct=True, filter=active_q(t)),
     }
-    counts = by_gender(scope.enrolments(), aggregates)
+    counts = by_gender(scope.period_enrolments(), aggregates)
     columns = [
         Column("group", _("Group"), Kind.LABEL),
         Column("active_start", _("Enrolled at the start"), dims={"population": "active_start"}),

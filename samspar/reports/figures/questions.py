@@ -272,5 +272,5 @@ def tables(scope: ReportScope) -> list[Table]:
     found = questions(scope)
     if not found:
         return [no_questions(scope)]
-    several = scope.insatser().count() > 1
+    several = len(scope.insats_ids()) > 1
     return [table for question in found for table in question_tables(scope, question, several)]
