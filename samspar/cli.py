@@ -13,23 +13,30 @@ def main() -> None:
     from django.core.exceptions import ImproperlyConfigured
     from django.core.management import execute_from_command_line
 
-    if sys.argv[1:2] and sys.argv[1] in DEVELOPMENT_COMMANDS:
-        try:
-            production = settings.PRODUCTION
-        except ImproperlyConfigured:  # reported by Django's own command line below
-            production = False
-        if production:
-            import django
-            from django.utils.translation import gettext as _
-
-            django.setup()
+    try:
+        production = settings.PRODUCTION
+    except ImproperlyConfigured as problem:
+        # Django's own command line would answer a missing key with a traceback; only
+        # its help (no command, or --help) gets by without settings.
+        if sys.argv[1:2] and sys.argv[1] not in ("help", "--help", "-h"):
             sys.exit(
-                _(
-                    "samspar %(command)s exists only on a demo or development installation "
-                    "(SAMSPAR_DEBUG=1); this one runs with production settings."
-                )
-                % {"command": sys.argv[1]}
+                f"samspar: {problem}.\n"
+                "A demo or development installation sets SAMSPAR_DEBUG=1 (make demo does); "
+                "a production one sets its keys as docs/deployment.md says."
             )
+        production = False
+    if sys.argv[1:2] and sys.argv[1] in DEVELOPMENT_COMMANDS and production:
+        import django
+        from django.utils.translation import gettext as _
+
+        django.setup()
+        sys.exit(
+            _(
+                "samspar %(command)s exists only on a demo or development installation "
+                "(SAMSPAR_DEBUG=1); this one runs with production settings."
+            )
+            % {"command": sys.argv[1]}
+        )
     try:
         execute_from_command_line(["samspar", *sys.argv[1:]])
         sys.stdout.flush()

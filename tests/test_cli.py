@@ -27,3 +27,16 @@ def test_a_reader_that_goes_away_gets_no_traceback(tmp_path: Path) -> None:
     process.wait(timeout=120)
     assert "Traceback" not in stderr, stderr
     assert "BrokenPipeError" not in stderr
+
+
+def test_a_missing_key_is_a_message_not_a_traceback(tmp_path: Path) -> None:
+    """Without SAMSPAR_DEBUG=1 and without the production keys, every command says what
+    is missing and how to go on, instead of printing Django's traceback."""
+    env = production_env(tmp_path)
+    del env["SAMSPAR_SECRET_KEY"]
+    for command in (("migrate",), ("bench", "suppression"), ("report", "--list")):
+        result = samspar(env, *command)
+        assert result.returncode == 1, command
+        assert "Traceback" not in result.stderr, result.stderr
+        assert "SAMSPAR_SECRET_KEY must be set when SAMSPAR_DEBUG is not 1" in result.stderr
+        assert "docs/deployment.md" in result.stderr
