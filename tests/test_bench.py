@@ -43,6 +43,10 @@ def test_times_every_report_agrees_with_duckdb_and_rolls_back():
     timed = {line.split()[0] for line in text.splitlines() if line.endswith(" ms")}
     assert set(REPORTS) <= timed
     assert "300 enrolments" in text
+    assert re.search(r"the same figures, Django +[\d ]+ ms", text)
+    assert re.search(
+        r"Django's figures take \d+,\d × DuckDB's query time \(goal: at most 3 ×\)", text
+    )
     assert CHECK in text
     assert "MISMATCH" not in text
     assert not Forbund.objects.exists()

@@ -290,6 +290,13 @@ class Command(BaseCommand):
         line(_("reports, total"), sum(result.report_ms.values()))
         line(_("DuckDB load"), result.reference.load_ms)
         line(_("DuckDB query"), result.reference.query_ms)
+        line(_("the same figures, Django"), result.figures_ms)
+        ratio = result.figures_ms / max(result.reference.query_ms, 1e-9)
+        write(
+            "  "
+            + _("Django's figures take %(ratio)s × DuckDB's query time (goal: at most %(goal)s ×).")
+            % {"ratio": formatting.decimal(ratio, 1), "goal": formatting.number(runner.GOAL_RATIO)}
+        )
 
     def _comparison(self, result: runner.Result) -> None:
         write = self.stdout.write
