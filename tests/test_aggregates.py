@@ -80,8 +80,8 @@ def test_a_total_over_nobody_is_zero_or_none(enrolments):
 def test_a_distinct_count_that_does_not_add_up_over_the_genders_gets_its_own_query(
     enrolments, django_assert_num_queries
 ):
-    """Women and men are in the same two insatser: 2 and 1 insatser per gender, but 2 in
-    all, so this total is counted over everyone."""
+    """The women are in both insatser, the men in the first: 2 and 1 per gender, but 2
+    in all (not 3), so this total is counted over everyone."""
     insatser = {"insatser": Count("insats", distinct=True)}
     with django_assert_num_queries(2):
         counts = by_gender(enrolments, insatser)
