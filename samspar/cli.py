@@ -37,6 +37,8 @@ def main() -> None:
             )
             % {"command": sys.argv[1]}
         )
+    from samspar.core import outage
+
     try:
         execute_from_command_line(["samspar", *sys.argv[1:]])
         sys.stdout.flush()
@@ -46,6 +48,21 @@ def main() -> None:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         sys.exit(1)
+    except Exception as error:
+        if not outage.is_unavailable(error):
+            raise
+        from django.utils.translation import gettext as _
+
+        # A restarted or unreachable database: a sentence, not a traceback. A command's
+        # write is one transaction, which the database undid.
+        said = (str(error).strip().splitlines() or [type(error).__name__])[0]
+        sys.exit(
+            _(
+                "samspar: the database did not answer (%(error)s). Nothing was saved "
+                "half-way; run the command again when the database is back."
+            )
+            % {"error": said}
+        )
 
 
 if __name__ == "__main__":

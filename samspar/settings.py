@@ -152,9 +152,13 @@ TEMPLATES = [
 
 WSGI_APPLICATION = "samspar.wsgi.application"
 
+# A connection is kept for a minute between requests and checked before a request uses
+# it again, so a restarted database costs no failed page (samspar/core/outage.py).
 DATABASES = {
     "default": dj_database_url.config(
-        default=f"sqlite:///{VAR_DIR / 'samspar.sqlite3'}", conn_max_age=60
+        default=f"sqlite:///{VAR_DIR / 'samspar.sqlite3'}",
+        conn_max_age=60,
+        conn_health_checks=True,
     )
 }
 # SQLite: a page load waits up to 20 s for a concurrent write instead of failing at once,

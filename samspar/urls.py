@@ -4,6 +4,7 @@ from django.urls import include, path
 from samspar.api import api
 
 handler400 = "samspar.core.views.bad_request"
+handler500 = "samspar.core.views.server_error"
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),

@@ -6,7 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.test_production_server import production_env, samspar
+from tests.serving import free_port, production_env, samspar
 
 
 def test_a_reader_that_goes_away_gets_no_traceback(tmp_path: Path) -> None:
@@ -40,3 +40,16 @@ def test_a_missing_key_is_a_message_not_a_traceback(tmp_path: Path) -> None:
         assert "Traceback" not in result.stderr, result.stderr
         assert "SAMSPAR_SECRET_KEY must be set when SAMSPAR_DEBUG is not 1" in result.stderr
         assert "docs/deployment.md" in result.stderr
+
+
+def test_a_database_that_does_not_answer_is_a_message_not_a_traceback(tmp_path: Path) -> None:
+    """A command whose database cannot be reached (here: a port nothing listens on)
+    says so in a sentence (samspar/core/outage.py)."""
+    env = production_env(
+        tmp_path, DATABASE_URL=f"postgres://postgres@127.0.0.1:{free_port()}/samspar"
+    )
+    result = samspar(env, "showmigrations")
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr, result.stderr
+    assert result.stderr.startswith("samspar: databasen svarade inte (")
+    assert "kör kommandot igen när databasen är tillbaka" in result.stderr

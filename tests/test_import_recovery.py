@@ -338,7 +338,7 @@ def test_a_worker_process_killed_mid_check_leaves_a_run_that_is_run_again(
     No race with the worker's speed: a second connection holds the run's row, so the
     worker, once it has taken the task and the run's lock, waits at its first write of
     the run until it is killed."""
-    from tests.test_production_server import database_url, production_env
+    from tests.serving import database_url, production_env
 
     days = [dt.date(1950, 1, 1) + dt.timedelta(days=i) for i in range(600)]
     numbers = [make_pnr(day, man=i % 2 == 0) for i, day in enumerate(days)]

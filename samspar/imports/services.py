@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from samspar.access.scoping import Action, can
+from samspar.core import outage
 from samspar.imports import engine, liveness, selectors
 from samspar.imports.kinds import KINDS
 from samspar.imports.models import ImportMapping, ImportRun, Status
@@ -296,7 +297,12 @@ def _execute(run_id: int, progress: Progress | None) -> ImportRun:
             write=writing,
             progress=report,
         )
-    except Exception:
+    except Exception as error:
+        if outage.is_unavailable(error):
+            # The database went away: it undoes the write's transaction, and the run's
+            # lock went with the connection, so the page shows the run as interrupted,
+            # to be run again with the kept file (docs/import.md).
+            raise
         run.status = Status.FAILED
         run.data = None
         reason = _("The import stopped on an internal error; nothing was imported.")

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import logging
 
+from django.db import close_old_connections
 from django_tasks import task
 
+from samspar.core import outage
 from samspar.imports import services
 
 logger = logging.getLogger("samspar.imports")
@@ -20,5 +22,10 @@ def run_import(run_id: int) -> None:
     traceback — with whatever value of the file an error message might quote."""
     try:
         services.execute(run_id)
-    except Exception:
-        logger.exception("Import run %s stopped on an internal error.", run_id)
+    except Exception as error:
+        if not outage.is_unavailable(error):
+            logger.exception("Import run %s stopped on an internal error.", run_id)
+            return
+        logger.warning("Import run %s was cut off: the database did not answer.", run_id)
+        # Drop the dead connection, so the worker records the task's end on a new one.
+        close_old_connections()
