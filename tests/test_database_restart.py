@@ -25,7 +25,6 @@ import subprocess
 import sys
 import tempfile
 import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -48,6 +47,7 @@ NEW_PEOPLE = 300
 # Waits for the server, the worker and PostgreSQL are bounded only so that a broken run
 # fails instead of hanging; nothing is asserted about how long anything takes.
 WAIT_S = 300
+LOOKS = 1500
 
 
 def _postgres_bin() -> Path | None:
@@ -222,17 +222,22 @@ def _one(cluster: Cluster, sql: str, *params: object) -> Any:
     return row[0]
 
 
-def _until(what: str, check: Any) -> Any:
-    deadline = time.monotonic() + WAIT_S
-    while time.monotonic() < deadline:
+def _until(what: str, check: Any, worker: Process) -> Any:
+    """Look until ``check`` finds something. The pause between looks is a wait for the
+    worker process, which must not end meanwhile; the looks are bounded only so that a
+    broken run fails instead of hanging."""
+    for _look in range(LOOKS):
         found = check()
         if found:
             return found
-        time.sleep(0.2)
-    pytest.fail(f"waited {WAIT_S} s for {what}")
+        with pytest.raises(subprocess.TimeoutExpired):
+            worker.process.wait(timeout=0.2)
+    pytest.fail(f"looked {LOOKS} times for {what}")
 
 
-def _restart_while_waiting_on(cluster: Cluster, table: str, statement: str) -> None:
+def _restart_while_waiting_on(
+    cluster: Cluster, table: str, statement: str, worker: Process
+) -> None:
     """Hold ``table`` locked until a session of the server or the worker waits for it
     in a statement starting with ``statement``; then restart PostgreSQL."""
     holder = psycopg.connect(cluster.url())
@@ -243,6 +248,7 @@ def _restart_while_waiting_on(cluster: Cluster, table: str, statement: str) -> N
     _until(
         f"a session waiting for {table}",
         lambda: _one(cluster, waiting, f"{statement}%{table}%"),
+        worker,
     )
     cluster.restart()  # ends the holder's session too
     holder.close()
@@ -264,7 +270,7 @@ def test_a_report_cut_off_by_a_restart_says_so_and_the_next_one_is_built(site):
         target=lambda: answers.append(browser.get("/rapporter/deltagare/", **period))
     )
     asking.start()
-    _restart_while_waiting_on(cluster, Enrolment._meta.db_table, "SELECT")
+    _restart_while_waiting_on(cluster, Enrolment._meta.db_table, "SELECT", site["worker"])
     asking.join(WAIT_S)
     (cut_off,) = answers
     assert cut_off.status_code == 503
@@ -288,7 +294,7 @@ def _file(people: int) -> bytes:
 
 
 def test_an_import_cut_off_by_a_restart_leaves_nothing_and_runs_again(site):
-    cluster, browser = site["cluster"], Browser(site["base"])
+    cluster, worker, browser = site["cluster"], site["worker"], Browser(site["base"])
     browser.log_in("coach.avesta", second_factor=True)
     insats = _one(cluster, "SELECT id FROM organisation_insats WHERE name = %s", INSATS)
     enrolments = f'SELECT count(*) FROM "{Enrolment._meta.db_table}" WHERE insats_id = %s'
@@ -302,14 +308,16 @@ def test_an_import_cut_off_by_a_restart_leaves_nothing_and_runs_again(site):
     )
     run_path = page.url.removeprefix(site["base"])
     assert re.fullmatch(r"/import/\d+/", run_path), page.url
-    _until("the dry run", lambda: f'action="{run_path}bekrafta/"' in browser.get(run_path).text)
+    _until(
+        "the dry run", lambda: f'action="{run_path}bekrafta/"' in browser.get(run_path).text, worker
+    )
 
     # The write: stopped where it writes the enrolments' history, after the people and
     # the enrolments themselves were written in its transaction.
     history = Enrolment.history.model._meta.db_table
     confirm = threading.Thread(target=browser.post, args=(run_path + "bekrafta/", {}))
     confirm.start()
-    _restart_while_waiting_on(cluster, history, "INSERT")
+    _restart_while_waiting_on(cluster, history, "INSERT", worker)
     confirm.join(WAIT_S)
 
     page = _until(
@@ -319,10 +327,11 @@ def test_an_import_cut_off_by_a_restart_leaves_nothing_and_runs_again(site):
             and 'id="import-interrupted"' in answer.text
             and answer
         ),
+        worker,
     )
     assert "Kör igen" in page.text and "Traceback" not in page.text
     assert (_one(cluster, enrolments, insats), _one(cluster, persons)) == before
-    assert site["worker"].alive() and site["server"].process.poll() is None
+    assert worker.alive() and site["server"].process.poll() is None
 
     # Run again: the same worker, not restarted, writes it all.
     browser.post(run_path + "kor-igen/", {})
@@ -331,8 +340,9 @@ def test_an_import_cut_off_by_a_restart_leaves_nothing_and_runs_again(site):
         lambda: (
             'id="import-status">Importerad<' in (answer := browser.get(run_path)).text and answer
         ),
+        worker,
     )
     assert f'id="import-create">{NEW_PEOPLE}<' in done.text
     assert _one(cluster, enrolments, insats) == before[0] + NEW_PEOPLE
     assert _one(cluster, persons) == before[1] + NEW_PEOPLE
-    assert "was cut off: the database did not answer" in site["worker"].log.read_text()
+    assert "was cut off: the database did not answer" in worker.log.read_text()

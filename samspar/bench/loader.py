@@ -17,7 +17,7 @@ from typing import TypeVar
 
 from django.db import connection
 
-from samspar.bench.generate import INSATSER, MUNICIPALITIES, BenchData, BenchEnrolment
+from samspar.bench.generate import INSATSER, MUNICIPALITIES, BenchData, BenchPerson
 from samspar.codelists import models as codes
 from samspar.core import crypto
 from samspar.organisation.models import FollowUpMethod, Forbund, Insats, InsatsKind, Municipality
@@ -57,7 +57,7 @@ def load(data: BenchData) -> Forbund:
         for i in range(INSATSER)
     )
     person_ids = _persons(data)
-    _enrolments(data.enrolments, person_ids, [i.pk for i in insatser])
+    _enrolments(data, person_ids, [i.pk for i in insatser])
     _analyze()
     return forbund
 
@@ -70,7 +70,7 @@ def _persons(data: BenchData) -> array[int]:
                 pnr_encrypted=crypto.encrypt(p.pnr),
                 pnr_hash=crypto.lookup_hash(p.pnr),
                 birth_date=p.birth,
-                gender="M" if p.man else "K",
+                gender=_gender(p),
             )
             for p in chunk
         ]
@@ -79,9 +79,11 @@ def _persons(data: BenchData) -> array[int]:
     return ids
 
 
-def _enrolments(
-    enrolments: Sequence[BenchEnrolment], person_ids: array[int], insats_ids: list[int]
-) -> None:
+def _gender(person: BenchPerson) -> str:
+    return "M" if person.man else "K"
+
+
+def _enrolments(data: BenchData, person_ids: array[int], insats_ids: list[int]) -> None:
     def ids(model: type[codes.CodeListEntry]) -> dict[str, int]:
         return dict(model._default_manager.values_list("code", "pk"))
 
@@ -89,9 +91,10 @@ def _enrolments(
     education, occupation = ids(codes.EducationLevel), ids(codes.OccupationType)
     end_reason = ids(codes.EndReason)
     through = Enrolment.supply_before.through
-    for chunk in _chunks(enrolments, BATCH):
+    for chunk in _chunks(data.enrolments, BATCH):
         objs = []
         for e in chunk:
+            person = data.persons[e.person]
             works, studies = e.end_reason in WORKS, e.end_reason in STUDIES
             after = None
             if e.end_reason and e.end_reason != "felregistrering":
@@ -99,6 +102,9 @@ def _enrolments(
             objs.append(
                 Enrolment(
                     person_id=person_ids[e.person],
+                    # What Enrolment.take_person_facts copies, from the generated person.
+                    person_gender=_gender(person),
+                    person_birth_date=person.birth,
                     insats_id=insats_ids[e.insats],
                     first_name="Bench",
                     last_name="Person",

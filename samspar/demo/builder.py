@@ -1181,8 +1181,7 @@ class _Builder:
 
     def _enrolment_row(self, plan: _EnrolmentPlan) -> Enrolment:
         assert plan.person.obj is not None
-        return Enrolment(
-            person=plan.person.obj,
+        enrolment = Enrolment(
             insats=plan.insats.obj,
             first_name=plan.person.first,
             last_name=plan.person.last,
@@ -1209,6 +1208,8 @@ class _Builder:
             notes=plan.notes,
             created_by_id=plan.insats.registrar_id,
         )
+        enrolment.take_person_facts(plan.person.obj)
+        return enrolment
 
     def _write_history(
         self,

@@ -211,7 +211,7 @@ class EnrolmentHandler(CodeHandler):
             errors.update(e.message_dict)
         # The foreign keys were looked up in this run's lists, and the check constraints
         # are evaluated in Python: no query per row (``constraints.py``).
-        exclude = {"person", "insats", "created_by", *_FOREIGN_KEYS, *errors}
+        exclude = {*Enrolment.PERSON_FIELDS, "insats", "created_by", *_FOREIGN_KEYS, *errors}
         try:
             candidate.full_clean(exclude=exclude, validate_constraints=False)
         except ValidationError as e:

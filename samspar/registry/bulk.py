@@ -158,12 +158,12 @@ def _validated(
             try:
                 # Without a query: the foreign keys are checked below for all rows at
                 # once, the check constraints in Python.
-                exclude = {"person", "insats", "created_by", *_FOREIGN_KEYS}
+                exclude = {*Enrolment.PERSON_FIELDS, "insats", "created_by", *_FOREIGN_KEYS}
                 enrolment.full_clean(exclude=exclude, validate_constraints=False)
                 constraints.check(enrolment, exclude=set())
             except ValidationError:
                 # A refused row is named with the service's own messages: its check.
-                enrolment.full_clean(exclude=["person"])
+                enrolment.full_clean(exclude=Enrolment.PERSON_FIELDS)
                 raise
         except ValidationError as e:
             raise RowRefused(index, ValidationError(e.message_dict)) from None
@@ -418,7 +418,7 @@ def register_enrolments_bulk(
     hashes = [crypto.lookup_hash(row.personnummer.canonical) for row in rows]
     persons = _persons([row.personnummer for row in rows], hashes)
     for enrolment, digest in zip(enrolments, hashes, strict=True):
-        enrolment.person = persons[digest]
+        enrolment.take_person_facts(persons[digest])
     _check_overlaps(rows, enrolments, insats)
     _write(user, rows, enrolments, answers)
     return enrolments

@@ -104,6 +104,13 @@ class Enrolment(models.Model):
     """
 
     person = models.ForeignKey(Person, models.PROTECT, related_name="enrolments")
+    # The person's legal gender and birth date, copied when the enrolment is made
+    # (``take_person_facts``): both come from the personnummer and never change. The
+    # reports count by them without reading the person table (docs/performance.md).
+    person_gender = models.CharField(
+        _("legal gender"), max_length=1, choices=GENDER_CHOICES, editable=False
+    )
+    person_birth_date = models.DateField(_("birth date"), editable=False)
     insats = models.ForeignKey(
         "organisation.Insats", models.PROTECT, related_name="enrolments", verbose_name=_("insats")
     )
@@ -203,7 +210,11 @@ class Enrolment(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", null=True
     )
-    history = HistoricalRecords(m2m_fields=[supply_before, supply_after])
+    # The person's copied facts are the person's history, not the enrolment's.
+    history = HistoricalRecords(
+        m2m_fields=[supply_before, supply_after],
+        excluded_fields=["person_gender", "person_birth_date"],
+    )
 
     objects = EnrolmentQuerySet.as_manager()
 
@@ -260,6 +271,17 @@ class Enrolment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.full_name} – {self.insats} ({self.start_date})"
+
+    # The fields that come with the person: a row checked before its person is found
+    # or created leaves them out of ``full_clean``.
+    PERSON_FIELDS = ("person", "person_gender", "person_birth_date")
+
+    def take_person_facts(self, person: Person) -> None:
+        """Set the person and copy the facts the reports count by; every way an
+        enrolment is made calls this (registration, bulk import, transfer, demo)."""
+        self.person = person
+        self.person_gender = person.gender
+        self.person_birth_date = person.birth_date
 
     @property
     def full_name(self) -> str:

@@ -85,8 +85,8 @@ def enrolments_with_personal_data(user: User) -> QuerySet[Enrolment]:
 # birth date it begins with; the status puts the active first.
 SORTS: dict[str, tuple[str, ...]] = {
     "name": ("last_name", "first_name"),
-    "personnummer": ("person__birth_date",),
-    "gender": ("person__gender",),
+    "personnummer": ("person_birth_date",),
+    "gender": ("person_gender",),
     "insats": ("insats__name",),
     "start": ("start_date",),
     "end": ("end_date",),
@@ -135,7 +135,7 @@ def filtered_enrolments(
     if period_from is not None:
         qs = qs.filter(Q(end_date__isnull=True) | Q(end_date__gte=period_from))
     if gender:
-        qs = qs.filter(person__gender=gender)
+        qs = qs.filter(person_gender=gender)
     q = q.strip()
     if q:
         pnr = _as_personnummer(q)

@@ -247,13 +247,13 @@ def register_enrolment(
         # its uniqueness check saw it): theirs is found now. Bad input fails again.
         person = _find_or_create_person(pnr)
     enrolment = Enrolment(
-        person=person,
         insats=insats,
         created_by_id=user.pk,
         first_name=first_name.strip(),
         last_name=last_name.strip(),
         **values,
     )
+    enrolment.take_person_facts(person)
     _check_no_overlap(enrolment)
     _validated(enrolment)
     save_with_history(enrolment, user, {"supply_before": supply_before})

@@ -32,7 +32,7 @@ def scope_dims(scope: ReportScope, **dims: Hashable) -> dict[str, Hashable]:
 
 
 def by_gender(
-    qs: QuerySet[Any], aggregates: Mapping[str, Aggregate], gender_field: str = "person__gender"
+    qs: QuerySet[Any], aggregates: Mapping[str, Aggregate], gender_field: str = "person_gender"
 ) -> dict[str, dict[str, Any]]:
     """``aggregates`` per gender and in total: {"K": {...}, "M": {...}, "total": {...}}.
 

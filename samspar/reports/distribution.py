@@ -61,10 +61,10 @@ def interval_index(name: str, bounds: Sequence[int]) -> Case:
 def counts_by(qs: QuerySet[Any], group: str) -> Counts:
     """Enrolments per value of ``group`` and gender: {value: {"women", "men", "total"}}."""
     result: Counts = defaultdict(lambda: dict.fromkeys(GENDER_TOTAL_KEYS, 0))
-    grouped = qs.order_by().values(group, "person__gender")
+    grouped = qs.order_by().values(group, "person_gender")
     for row in cellkey.annotate(grouped, {"n": Count("pk")}):
         cell = result[row[group]]
-        cell[GENDER_COLUMNS[row["person__gender"]]] += row["n"]
+        cell[GENDER_COLUMNS[row["person_gender"]]] += row["n"]
         cell["total"] += row["n"]
     return result
 

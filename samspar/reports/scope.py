@@ -223,7 +223,7 @@ class ReportScope:
             end_reason__result_group=ResultGroup.CANCELLED
         )
         if self.gender:
-            qs = qs.filter(person__gender=self.gender)
+            qs = qs.filter(person_gender=self.gender)
         return qs
 
     def period_enrolments(self) -> QuerySet[Enrolment]:

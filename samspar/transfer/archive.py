@@ -657,6 +657,13 @@ def _insert_table(load: _Load, model: type[models.Model], rows: list[dict[str, A
     self_ref = any(f.is_relation and f.related_model is model for f in model._meta.concrete_fields)
     new_persons: list[tuple[Any, Person]] = []
     pending: list[tuple[Any, models.Model, dict[str, list[Any]]]] = []
+    # An enrolment's copy of its person's facts is taken from the person, whatever the
+    # file says (a file of an earlier version has none).
+    people = (
+        Person._base_manager.in_bulk(load.ids.get(Person, {}).values())
+        if model is Enrolment
+        else {}
+    )
     for row in rows:
         old = row["id"]
         if model is Person:
@@ -671,6 +678,8 @@ def _insert_table(load: _Load, model: type[models.Model], rows: list[dict[str, A
             m2m: dict[str, list[Any]] = {}
         else:
             obj, m2m = _build(load, model, row, history=False)
+            if isinstance(obj, Enrolment):
+                obj.take_person_facts(people[obj.person_id])
         _check(obj, f"{label} {old}")
         if self_ref:
             obj.save()

@@ -172,7 +172,7 @@ def _with_age(qs: QuerySet[Enrolment], scope: ReportScope, age_on: AgeOn) -> Que
     if age_on == AgeOn.END:
         last = Value(scope.date_to)
         day = Least(Coalesce("end_date", last), last)
-    return qs.annotate(age=AgeAt(day, "person__birth_date"))
+    return qs.annotate(age=AgeAt(day, "person_birth_date"))
 
 
 def _age_dimension(age_on: AgeOn) -> str:

@@ -139,8 +139,8 @@ def _counts(
     """``aggregates`` for women, men and in total, in one grouped query: an enrolment has
     one gender, so the total is the sum of the two (and keyed on the records of both)."""
     result: dict[str, dict[str, Any]] = {key: {} for key in GENDER_TOTAL_KEYS}
-    for row in cellkey.annotate(qs.order_by().values("person__gender"), aggregates):
-        key = GENDER_COLUMNS.get(row["person__gender"])
+    for row in cellkey.annotate(qs.order_by().values("person_gender"), aggregates):
+        key = GENDER_COLUMNS.get(row["person_gender"])
         if key is not None:
             result[key] = row
     for name in aggregates:
