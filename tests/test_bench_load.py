@@ -11,10 +11,13 @@ every page kind was requested and none failed.
 from __future__ import annotations
 
 import json
+import os
 import re
 import sqlite3
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, HTTPServer
 from io import StringIO
 from pathlib import Path
 
@@ -179,3 +182,41 @@ def test_reads_locusts_statistics(tmp_path):
     assert listed["report-forbund"].requests == 0 and not listed["report-forbund"].meets_goal
     assert stats.total == load.Stat("all", 12, 0, 71.0, 130.0, 140.0)
     assert stats.failures == []
+
+
+def test_a_server_that_stops_is_reported_with_its_log(tmp_path):
+    env = {
+        "PATH": os.environ["PATH"],
+        "SAMSPAR_DEBUG": "1",  # samspar serve refuses development settings
+        "SAMSPAR_VAR_DIR": str(tmp_path),
+        "SAMSPAR_BIND": f"127.0.0.1:{load.free_port('127.0.0.1')}",
+    }
+    if os.environ.get("PYTHONPATH"):
+        env["PYTHONPATH"] = os.environ["PYTHONPATH"]
+    server = load.Server(env, tmp_path / "server.log")
+    with pytest.raises(load.LoadError, match="The server stopped") as stopped:
+        server.wait_until_serving()
+    assert "samspar serve" in str(stopped.value)  # its own message, from the log
+
+
+class _ToTheLogInPage(BaseHTTPRequestHandler):
+    def do_GET(self) -> None:
+        self.send_response(302)
+        self.send_header("Location", "/login/")
+        self.end_headers()
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+def test_warming_up_stops_at_a_page_that_does_not_answer_200(monkeypatch):
+    monkeypatch.setenv("SAMSPAR_WORKERS", "2")
+    plan = load.Plan({"coaches": [{"headers": {}, "pages": {"enrolment-list": ["/x/?a=1"]}}]})
+    with HTTPServer(("127.0.0.1", 0), _ToTheLogInPage) as server:
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        base = f"http://127.0.0.1:{server.server_port}"
+        try:
+            with pytest.raises(load.LoadError, match=r"Warming up, /x/ answered 302\."):
+                load.warm_up(base, plan)
+        finally:
+            server.shutdown()
