@@ -1,11 +1,13 @@
 """`samspar bench reports`: how long the report set takes on generated data, next to a
 DuckDB reference (see samspar/bench/runner.py and docs/development.md, "Benchmarks");
 `samspar bench economics`: how long the socio-economic model takes (bench/economics.py);
-`samspar bench suppression`: how much small-count suppression hides (bench/suppression.py)."""
+`samspar bench suppression`: how much small-count suppression hides (bench/suppression.py);
+`samspar bench load`: a load test of the production server with locust (bench/load.py)."""
 
 from __future__ import annotations
 
 import argparse
+import json
 from typing import Any, TypeVar
 
 from django.core.management.base import BaseCommand, CommandError
@@ -16,8 +18,10 @@ from django.utils.translation import ngettext
 
 from samspar.bench import core, economics, formatting, runner
 from samspar.bench import imports as import_bench
+from samspar.bench import load as load_bench
 from samspar.bench import suppression as suppression_bench
 from samspar.bench.generate import DEFAULT_SEED
+from samspar.bench.loader import FORBUND_NAME
 from samspar.economics.model import InputError
 from samspar.organisation.models import Forbund
 from samspar.reports.catalogue import REPORTS
@@ -57,11 +61,20 @@ def _positive(text: str) -> int:
     return number
 
 
+def _loopback(text: str) -> str:
+    if text not in load_bench.LOOPBACK:
+        raise argparse.ArgumentTypeError(
+            _("The load test runs on this machine only: %(hosts)s.")
+            % {"hosts": ", ".join(load_bench.LOOPBACK)}
+        )
+    return text
+
+
 class Command(BaseCommand):
     help = (
         "Benchmarks on generated data. Subcommands: reports (rolled back afterwards), "
         "economics (no database), import (rolled back afterwards), suppression (reads "
-        "the database's own data)."
+        "the database's own data), load (writes into the database: a throw-away one only)."
     )
 
     def add_arguments(self, parser: argparse.ArgumentParser) -> None:
@@ -155,9 +168,44 @@ class Command(BaseCommand):
         hiding.add_argument(
             "--year", type=_positive, default=None, help="Calendar year (default: the last full)."
         )
+        loading = benchmarks.add_parser(
+            "load",
+            help=(
+                "A load test with locust: simulated coaches, förbund administrators and API "
+                "clients on the production server (samspar serve) on this machine, with "
+                "p50/p95/p99 per page kind. It WRITES INTO THE DATABASE (generated "
+                f"enrolments in the förbund '{FORBUND_NAME}', users, sessions, API keys; "
+                "committed) and refuses a database that holds any other förbund: point "
+                "DATABASE_URL at a throw-away database. A second run reuses the data."
+            ),
+        )
+        loading.add_argument(
+            "--enrolments",
+            type=_positive,
+            default=1_000_000,
+            help="Enrolments to generate when the database has none yet (default 1000000).",
+        )
+        loading.add_argument(
+            "--users", type=_positive, default=50, help="Concurrent users (default 50, at least 3)."
+        )
+        loading.add_argument(
+            "--duration", type=_positive, default=120, help="Seconds of load (default 120)."
+        )
+        loading.add_argument(
+            "--host",
+            type=_loopback,
+            default="127.0.0.1",
+            help="The server's address: 127.0.0.1 (default) or localhost, nothing else.",
+        )
+        loading.add_argument(
+            "--json", action="store_true", help="Also print one JSON line per page kind."
+        )
+        loading.add_argument("--seed", type=int, default=DEFAULT_SEED, help="Random seed.")
 
     def handle(self, *args: Any, benchmark: str, **options: Any) -> None:
-        if benchmark == "suppression":
+        if benchmark == "load":
+            self._load(options)
+        elif benchmark == "suppression":
             self._suppression(options["forbund"], options["insats"], options["year"])
         elif benchmark == "import":
             self._import(options["rows"], options["write"], options["seed"])
@@ -250,6 +298,97 @@ class Command(BaseCommand):
         )
         if result.errors:
             raise CommandError(_("The generated file had errors."))
+
+    def _load(self, options: dict[str, Any]) -> None:
+        users, duration = options["users"], options["duration"]
+        if users < 3:
+            raise CommandError(_("Give at least 3 users: one of each kind."))
+        write = self.stdout.write
+
+        def say(text: str) -> None:
+            write(text)
+            self.stdout.flush()
+
+        try:
+            result = load_bench.run(
+                size=options["enrolments"],
+                users=users,
+                duration=duration,
+                host=options["host"],
+                seed=options["seed"],
+                say=say,
+            )
+        except load_bench.LoadError as error:
+            raise CommandError(str(error)) from None
+        write("")
+        write(
+            _(
+                "Load test on %(database)s: %(enrolments)s enrolments, %(users)s users for "
+                "%(seconds)s s, the production server with %(workers)s workers; times in ms."
+            )
+            % {
+                "database": result.database,
+                "enrolments": formatting.number(result.enrolments),
+                "users": result.users,
+                "seconds": result.duration_s,
+                "workers": result.workers,
+            }
+        )
+        self._load_table(result.stats)
+        if options["json"]:
+            for stat in result.stats.pages:
+                write(json.dumps(_load_json(result, stat), ensure_ascii=False))
+        if result.stats.total.failures:
+            for line in result.stats.failures:
+                write(self.style.ERROR(f"  {line}"))
+            write(_("The server's last lines:"))
+            write(result.server_log)
+            failures = result.stats.total.failures
+            raise CommandError(
+                ngettext("%(failures)s request failed.", "%(failures)s requests failed.", failures)
+                % {"failures": formatting.number(failures)}
+            )
+
+    def _load_table(self, stats: load_bench.Stats) -> None:
+        write = self.stdout.write
+        heads = [
+            _("requests"),
+            _("failures"),
+            "p50",
+            "p95",
+            "p99",
+            _("goal p95"),
+        ]
+        width = max(len(s.name) for s in stats.pages) + 2
+        widths = [max(len(head), 6) + 2 for head in heads]
+
+        def ms(value: float | None) -> str:
+            return "–" if value is None else formatting.number(value)
+
+        def line(stat: load_bench.Stat) -> str:
+            goal = stat.goal_p95_ms
+            cells = [
+                formatting.number(stat.requests),
+                formatting.number(stat.failures),
+                ms(stat.p50_ms),
+                ms(stat.p95_ms),
+                ms(stat.p99_ms),
+                "" if goal is None else formatting.number(goal),
+            ]
+            text = f"  {stat.name:<{width}}" + "".join(
+                f"{cell:>{w}}" for cell, w in zip(cells, widths, strict=True)
+            )
+            if goal is None:
+                return text.rstrip()
+            verdict = _("met") if stat.meets_goal else _("missed")
+            return f"{text}  {verdict}"
+
+        write("")
+        write(f"  {'':<{width}}" + "".join(f"{h:>{w}}" for h, w in zip(heads, widths, strict=True)))
+        for stat in stats.pages:
+            text = line(stat)
+            write(self.style.SUCCESS(text) if stat.meets_goal else self.style.WARNING(text))
+        write(line(stats.total))
 
     def _reports(self, sizes: list[int], keys: list[str], seed: int) -> None:
         write = self.stdout.write
@@ -404,6 +543,23 @@ class Command(BaseCommand):
             name = _("annual report") if key == suppression_bench.ANNUAL else key
             write(line(name, tally))
         write(line(_("all reports"), section.total))
+
+
+def _load_json(result: load_bench.Result, stat: load_bench.Stat) -> dict[str, Any]:
+    return {
+        "benchmark": "load",
+        "database": result.database,
+        "enrolments": result.enrolments,
+        "users": result.users,
+        "duration_s": result.duration_s,
+        "name": stat.name,
+        "requests": stat.requests,
+        "failures": stat.failures,
+        "p50_ms": stat.p50_ms,
+        "p95_ms": stat.p95_ms,
+        "p99_ms": stat.p99_ms,
+        "goal_p95_ms": stat.goal_p95_ms,
+    }
 
 
 def _find(objects: QuerySet[M], ref: str) -> M | None:
