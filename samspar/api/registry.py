@@ -424,7 +424,7 @@ def list_enrolments(
         period_from=filters.period_from,
         period_to=filters.period_to,
         gender=filters.gender or "",
-    ).prefetch_related("supply_before", "supply_after")
+    ).prefetch_related("supply_before", "supply_after", *ANSWERS)
     found = found.select_related(
         "referring_actor", "education_level", "occupation_before", "occupation_after"
     )

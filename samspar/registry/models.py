@@ -225,7 +225,9 @@ class Enrolment(models.Model):
         indexes = [
             models.Index(fields=["insats", "start_date"]),
             models.Index(fields=["insats", "end_date"]),
-            models.Index(fields=["insats", "last_name", "first_name"]),
+            # The lists' order by name, to the id: a page is read off the index
+            # (many enrolments may share a name).
+            models.Index(fields=["insats", "last_name", "first_name", "id"]),
         ]
         constraints = [
             models.CheckConstraint(
