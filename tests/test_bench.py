@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import json
 import re
 from io import StringIO
 
@@ -222,3 +223,28 @@ def test_generated_data_is_plausible_and_valid():
         parsed = parse(person.pnr)
         assert parsed.birth_date == person.birth
         assert parsed.gender == (Gender.MAN if person.man else Gender.WOMAN)
+
+
+@pytest.mark.django_db
+def test_json_lines_time_each_report_at_each_level_beside_duckdb():
+    """`--json`: one record per report and level (one insats, the förbund, the whole
+    installation), one per level's set, the figures with their ratio to DuckDB's query
+    time, and the load beside DuckDB's; every record beside its reference."""
+    text = _bench("--sizes", "200", "--reports", "deltagare,trend,jamforelse", "--json")
+    records = [json.loads(line) for line in text.splitlines() if line.startswith("{")]
+    reports = {(r["level"], r["report"]) for r in records if r["benchmark"] == "report"}
+    assert reports == {
+        (level, key)
+        for level in ("insats", "forbund", "all")
+        for key in ("deltagare", "trend", "jamforelse")
+    }
+    sets = {r["level"]: r for r in records if r["benchmark"] == "report set"}
+    assert set(sets) == {"insats", "forbund", "all"}
+    assert all(s["reports"] == 3 and s["ms"] > 0 for s in sets.values())
+    (figures,) = [r for r in records if r["benchmark"] == "figures"]
+    assert figures["goal_ratio"] == runner.GOAL_RATIO and figures["mismatches"] == 0
+    assert figures["ratio"] == pytest.approx(figures["ms"] / figures["reference_ms"], rel=0.05)
+    for record in records:
+        assert record["database"] in ("SQLite", "PostgreSQL")
+        assert record["enrolments"] == 200 and record["reference_ms"] > 0
+        assert record["reference"] in ("duckdb query", "duckdb load")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from io import StringIO
 
@@ -82,3 +83,11 @@ def test_more_profiles_than_participants_or_too_many_draws_are_refused():
         _bench("--participants", "5", "--draws", "2000000")
     with pytest.raises(InputError):
         economics.run(5, draws=2_000_000)
+
+
+def test_json_line_gives_the_monte_carlo_beside_one_point_estimate():
+    text = _bench("--participants", "40", "--draws", "100", "--repeat", "1", "--json")
+    (record,) = [json.loads(line) for line in text.splitlines() if line.startswith("{")]
+    assert record["benchmark"] == "monte carlo" and record["reference"] == "point estimate"
+    assert (record["participants"], record["profiles"], record["draws"]) == (40, 40, 100)
+    assert record["s"] >= 0 and record["reference_s"] >= 0

@@ -194,7 +194,7 @@ def test_a_server_that_stops_is_reported_with_its_log(tmp_path):
     if os.environ.get("PYTHONPATH"):
         env["PYTHONPATH"] = os.environ["PYTHONPATH"]
     server = load.Server(env, tmp_path / "server.log")
-    with pytest.raises(load.LoadError, match="The server stopped") as stopped:
+    with pytest.raises(load.LoadError, match="Servern stannade") as stopped:
         server.wait_until_serving()
     assert "samspar serve" in str(stopped.value)  # its own message, from the log
 
@@ -216,7 +216,7 @@ def test_warming_up_stops_at_a_page_that_does_not_answer_200(monkeypatch):
         threading.Thread(target=server.serve_forever, daemon=True).start()
         base = f"http://127.0.0.1:{server.server_port}"
         try:
-            with pytest.raises(load.LoadError, match=r"Warming up, /x/ answered 302\."):
+            with pytest.raises(load.LoadError, match=r"Under uppvärmningen svarade /x/ 302\."):
                 load.warm_up(base, plan)
         finally:
             server.shutdown()

@@ -243,6 +243,16 @@ def test_bench_import_prints_rows_per_second_and_rolls_back():
     assert not Enrolment.objects.exists() and not ImportRun.objects.exists()
 
 
+def test_bench_import_prints_json_lines_beside_openpyxl():
+    out = io.StringIO()
+    call_command("bench", "import", "--rows", "30", "--write", "--json", stdout=out)
+    records = [json.loads(line) for line in out.getvalue().splitlines() if line.startswith("{")]
+    assert [r["benchmark"] for r in records] == ["import check", "import write"]
+    for record in records:
+        assert record["rows"] == 30 and record["reference"] == "openpyxl read"
+        assert record["s"] > 0 and record["reference_s"] > 0
+
+
 @worker
 def test_a_teams_own_sheet_with_bad_rows_is_fixed_imported_and_counted(
     reference_data, registrator, insats

@@ -27,6 +27,11 @@ from samspar.reports.scope import Level, ReportScope
 GOAL_RATIO = 3
 
 
+# The organisation levels the report set is timed at: one insats of the generated förbund,
+# the förbund (the figures DuckDB checks are the förbund's), and the whole installation.
+LEVELS = (Level.INSATS, Level.FORBUND, Level.ALL)
+
+
 @dataclass(frozen=True)
 class Result:
     size: int
@@ -35,7 +40,8 @@ class Result:
     date_to: dt.date
     generate_ms: float
     load_ms: float
-    report_ms: dict[str, float]
+    report_ms: dict[str, float]  # the förbund's
+    level_ms: dict[Level, dict[str, float]]  # every level's, the förbund's included
     figures_ms: float  # the figures DuckDB also computes (core.django_figures), by Django
     django: core.Figures
     reference: duckdb_reference.Reference
@@ -64,14 +70,23 @@ def run(size: int, keys: Sequence[str], *, today: dt.date, seed: int = DEFAULT_S
     with override_settings(DEBUG=False), transaction.atomic():
         forbund = loader.load(data)
         loaded = time.perf_counter()
+        objects = {
+            Level.INSATS: forbund.insatser.order_by("pk").values_list("pk", flat=True).first(),
+            Level.FORBUND: forbund.pk,
+            Level.ALL: None,
+        }
+        level_ms = {
+            level: _time_reports(
+                ReportScope.for_operator(
+                    date_from, date_to, exact=True, level=level, object_id=objects[level]
+                ),
+                keys,
+            )
+            for level in LEVELS
+        }
         scope = ReportScope.for_operator(
             date_from, date_to, exact=True, level=Level.FORBUND, object_id=forbund.pk
         )
-        report_ms = {}
-        for key in keys:
-            began = time.perf_counter()
-            REPORTS[key].build(scope)
-            report_ms[key] = (time.perf_counter() - began) * 1000
         began = time.perf_counter()
         django = core.django_figures(scope)
         figures_ms = (time.perf_counter() - began) * 1000
@@ -85,9 +100,49 @@ def run(size: int, keys: Sequence[str], *, today: dt.date, seed: int = DEFAULT_S
         date_to=date_to,
         generate_ms=(generated - started) * 1000,
         load_ms=(loaded - generated) * 1000,
-        report_ms=report_ms,
+        report_ms=level_ms[Level.FORBUND],
+        level_ms=level_ms,
         figures_ms=figures_ms,
         django=django,
         reference=reference,
         mismatches=core.mismatches(django, reference.figures),
     )
+
+
+def _time_reports(scope: ReportScope, keys: Sequence[str]) -> dict[str, float]:
+    report_ms = {}
+    for key in keys:
+        began = time.perf_counter()
+        REPORTS[key].build(scope)
+        report_ms[key] = (time.perf_counter() - began) * 1000
+    return report_ms
+
+
+def json_lines(result: Result, database: str) -> list[dict[str, object]]:
+    """The run as machine-readable records (``samspar bench reports --json``): each
+    report at each level, each level's whole set and the figures DuckDB also computes,
+    each beside its reference from the same run (DuckDB on the same rows)."""
+    common = {"database": database, "enrolments": result.size, "persons": result.persons}
+    duckdb = {"reference": "duckdb query", "reference_ms": round(result.reference.query_ms, 1)}
+    lines: list[dict[str, object]] = []
+    for level, timings in result.level_ms.items():
+        for key, ms in timings.items():
+            lines.append(
+                {"benchmark": "report", **common, "level": level.value, "report": key,
+                 "ms": round(ms, 1), **duckdb}
+            )  # fmt: skip
+        lines.append(
+            {"benchmark": "report set", **common, "level": level.value, "reports": len(timings),
+             "ms": round(sum(timings.values()), 1), **duckdb}
+        )  # fmt: skip
+    lines.append(
+        {"benchmark": "figures", **common, "level": Level.FORBUND.value,
+         "ms": round(result.figures_ms, 1), **duckdb,
+         "ratio": round(result.figures_ms / max(result.reference.query_ms, 1e-9), 2),
+         "goal_ratio": GOAL_RATIO, "mismatches": len(result.mismatches)}
+    )  # fmt: skip
+    lines.append(
+        {"benchmark": "load", **common, "ms": round(result.load_ms, 1),
+         "reference": "duckdb load", "reference_ms": round(result.reference.load_ms, 1)}
+    )  # fmt: skip
+    return lines

@@ -25,6 +25,7 @@ from samspar.bench.loader import FORBUND_NAME
 from samspar.economics.model import InputError
 from samspar.organisation.models import Forbund
 from samspar.reports.catalogue import REPORTS
+from samspar.reports.scope import Level
 
 DEFAULT_SIZES = (10_000, 100_000, 1_000_000)
 M = TypeVar("M", bound=Model)
@@ -99,6 +100,11 @@ class Command(BaseCommand):
             help="Report keys to time, comma-separated (default: all).",
         )
         reports.add_argument("--seed", type=int, default=DEFAULT_SEED, help="Random seed.")
+        reports.add_argument(
+            "--json",
+            action="store_true",
+            help="Also print the timings as JSON lines (one per report, level and set).",
+        )
         model = benchmarks.add_parser(
             "economics",
             help=(
@@ -134,6 +140,9 @@ class Command(BaseCommand):
             help="Runs of each step; the best counts (default 3).",
         )
         model.add_argument("--seed", type=int, default=economics.DEFAULT_SEED, help="Random seed.")
+        model.add_argument(
+            "--json", action="store_true", help="Also print the result as one JSON line."
+        )
         importing = benchmarks.add_parser(
             "import",
             help=(
@@ -150,6 +159,9 @@ class Command(BaseCommand):
             help="Also time the write through the services (rolled back afterwards).",
         )
         importing.add_argument("--seed", type=int, default=DEFAULT_SEED, help="Random seed.")
+        importing.add_argument(
+            "--json", action="store_true", help="Also print the result as one JSON line."
+        )
         hiding = benchmarks.add_parser(
             "suppression",
             help=(
@@ -208,7 +220,7 @@ class Command(BaseCommand):
         elif benchmark == "suppression":
             self._suppression(options["forbund"], options["insats"], options["year"])
         elif benchmark == "import":
-            self._import(options["rows"], options["write"], options["seed"])
+            self._import(options["rows"], options["write"], options["seed"], options["json"])
         elif benchmark == "economics":
             self._economics(
                 options["participants"],
@@ -216,12 +228,20 @@ class Command(BaseCommand):
                 options["cohorts"],
                 options["repeat"],
                 options["seed"],
+                options["json"],
             )
         else:
-            self._reports(options["sizes"], options["reports"] or list(REPORTS), options["seed"])
+            keys = options["reports"] or list(REPORTS)
+            self._reports(options["sizes"], keys, options["seed"], options["json"])
 
     def _economics(
-        self, participants: int, draws: int, profiles: int | None, repeat: int, seed: int
+        self,
+        participants: int,
+        draws: int,
+        profiles: int | None,
+        repeat: int,
+        seed: int,
+        as_json: bool,
     ) -> None:
         if profiles is not None and profiles > participants:
             raise CommandError(_("There cannot be more profiles than participants."))
@@ -266,8 +286,20 @@ class Command(BaseCommand):
                 "high": formatting.number(band.high80 or 0),
             }
         )
+        if as_json:
+            # The reference: one point estimate of the same participants, in the same run.
+            record = {
+                "benchmark": "monte carlo",
+                "participants": result.participants,
+                "profiles": result.profiles,
+                "draws": result.draws,
+                "s": round(result.simulate_seconds, 3),
+                "reference": "point estimate",
+                "reference_s": round(result.evaluate_seconds, 4),
+            }
+            write(json.dumps(record, ensure_ascii=False))
 
-    def _import(self, rows: int, write: bool, seed: int) -> None:
+    def _import(self, rows: int, write: bool, seed: int, as_json: bool) -> None:
         write_line = self.stdout.write
         write_line(
             _(
@@ -296,6 +328,14 @@ class Command(BaseCommand):
             _("  %(rows)s rows, %(errors)s errors.")
             % {"rows": formatting.number(result.rows), "errors": formatting.number(result.errors)}
         )
+        if as_json:
+            common = {"database": runner.database_name(), "rows": result.rows}
+            reference = {"reference": "openpyxl read", "reference_s": round(result.read_seconds, 2)}
+            steps = [("import check", result.check_seconds), ("import write", result.write_seconds)]
+            for name, seconds in steps:
+                if seconds is not None:
+                    record = {"benchmark": name, **common, "s": round(seconds, 2), **reference}
+                    write_line(json.dumps(record, ensure_ascii=False))
         if result.errors:
             raise CommandError(_("The generated file had errors."))
 
@@ -390,7 +430,7 @@ class Command(BaseCommand):
             write(self.style.SUCCESS(text) if stat.meets_goal else self.style.WARNING(text))
         write(line(stats.total))
 
-    def _reports(self, sizes: list[int], keys: list[str], seed: int) -> None:
+    def _reports(self, sizes: list[int], keys: list[str], seed: int, as_json: bool) -> None:
         write = self.stdout.write
         today = timezone.localdate()
         date_from, date_to = runner.last_full_year(today)
@@ -406,13 +446,20 @@ class Command(BaseCommand):
             result = runner.run(size, keys, today=today, seed=seed)
             self._timings(result)
             self._comparison(result)
+            if as_json:
+                for record in runner.json_lines(result, runner.database_name()):
+                    write(json.dumps(record, ensure_ascii=False))
             failed |= bool(result.mismatches)
         if failed:
             raise CommandError(_("MISMATCH between Django and DuckDB; see above."))
 
     def _timings(self, result: runner.Result) -> None:
         write = self.stdout.write
-        width = max(24, *(len(key) + 2 for key in result.report_ms))
+        totals = (
+            (Level.INSATS, _("reports, total, one insats")),
+            (Level.ALL, _("reports, total, the whole installation")),
+        )
+        width = max(24, *(len(key) + 2 for key in result.report_ms), *(len(t) for _l, t in totals))
 
         def line(label: str, ms: float) -> None:
             write(f"  {label:<{width}} {formatting.number(ms):>12} ms")
@@ -427,6 +474,8 @@ class Command(BaseCommand):
         for key, ms in result.report_ms.items():
             line(f"  {key}", ms)
         line(_("reports, total"), sum(result.report_ms.values()))
+        for level, label in totals:
+            line(label, sum(result.level_ms[level].values()))
         line(_("DuckDB load"), result.reference.load_ms)
         line(_("DuckDB query"), result.reference.query_ms)
         line(_("the same figures, Django"), result.figures_ms)
