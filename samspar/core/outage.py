@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 # PostgreSQL restart takes a second or two.
 RETRY_AFTER_S = 5
 
+TITLE = _("The database did not answer")
 MESSAGE = _(
     "The database did not answer. Nothing you sent was saved half-way; try again in a "
     "moment, and tell your administrator if it happens again."

@@ -43,7 +43,9 @@ def server_error(request: HttpRequest) -> HttpResponse:
     if request.path.startswith("/api/"):
         response: HttpResponse = JsonResponse({"detail": str(outage.MESSAGE)}, status=503)
     else:
-        page = loader.get_template("503.html").render({"message": outage.MESSAGE})
+        page = loader.get_template("500.html").render(
+            {"title": outage.TITLE, "message": outage.MESSAGE}
+        )
         response = HttpResponse(page, status=503)
     response["Retry-After"] = str(outage.RETRY_AFTER_S)
     return response
