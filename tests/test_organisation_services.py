@@ -330,3 +330,33 @@ def test_key_figures_ignore_wrong_registrations(registrator, manager, insats):
     assert figures.started_this_year == 2  # April and February, not the wrong registration
     assert figures.ended_this_year == 1
     assert figures.budgeted_this_year == 45
+
+
+def test_key_figures_count_across_the_turn_of_the_year(registrator, insats):
+    """Only enrolments open on the 1st of January can count (the query reads no earlier
+    years); one that ended on the 31st of December counts nowhere, one that ended on the
+    1st of January has ended this year, one from an earlier year still open is active."""
+    from samspar.codelists.models import EndReason
+    from samspar.registry import services as registry
+
+    def enrolment(day: int, start: dt.date, end: dt.date | None) -> None:
+        made = enrol(
+            registrator,
+            insats,
+            personnummer_text=make_pnr(dt.date(1980, 1, day), man=day % 2 == 0),
+            start_date=start,
+        )
+        if end is not None:
+            registry.end_enrolment(
+                user=registrator, enrolment=made, end_date=end, end_reason=code(EndReason, "arbete")
+            )
+
+    enrolment(1, dt.date(2019, 3, 1), dt.date(2020, 6, 30))  # years ago
+    enrolment(2, dt.date(2021, 3, 1), dt.date(2021, 12, 31))  # the day before the year
+    enrolment(3, dt.date(2021, 3, 1), dt.date(2022, 1, 1))  # the year's first day
+    enrolment(4, dt.date(2020, 3, 1), None)  # open since an earlier year
+    enrolment(5, dt.date(2022, 2, 1), None)  # this year
+    figures = selectors.key_figures(insats, dt.date(2022, 6, 1))
+    assert figures.active_today == 2
+    assert figures.started_this_year == 1
+    assert figures.ended_this_year == 1

@@ -198,10 +198,14 @@ def key_figures(insats: Insats, today: dt.date) -> KeyFigures:
     from samspar.reports import cellkey
 
     year = today.year
+    # Every count is of enrolments still open on the 1st of January (active today, started
+    # or ended this year): the condition changes no figure and lets the index on insats
+    # and end date skip the earlier years.
+    open_this_year = Q(end_date__isnull=True) | Q(end_date__gte=dt.date(year, 1, 1))
     enrolments = cellkey.aggregate(
-        Enrolment.objects.filter(insats=insats).filter(
-            Q(end_reason__isnull=True) | ~Q(end_reason__result_group=ResultGroup.CANCELLED)
-        ),
+        Enrolment.objects.filter(insats=insats)
+        .filter(open_this_year)
+        .filter(Q(end_reason__isnull=True) | ~Q(end_reason__result_group=ResultGroup.CANCELLED)),
         {
             "active": Count(
                 "pk",
