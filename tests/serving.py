@@ -121,10 +121,15 @@ class Server:
         return body
 
     def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=120)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
+        stop(self.process)
         self.copier.join()
+
+
+def stop(process: subprocess.Popen[bytes]) -> None:
+    """SIGTERM, as systemd stops the service; SIGKILL if it does not end in two minutes."""
+    process.terminate()
+    try:
+        process.wait(timeout=120)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()

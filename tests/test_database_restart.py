@@ -36,7 +36,7 @@ from django_otp.oath import totp
 
 from samspar.registry.models import Enrolment, Person
 from tests.factories import make_pnr
-from tests.serving import Server, free_port, production_env, samspar
+from tests.serving import Server, free_port, production_env, samspar, stop
 
 # The demo's logins (README): one password, one TOTP key for all who need a code.
 DEMO_PASSWORD = "samspar-demo"
@@ -127,12 +127,7 @@ class Process:
         return self.process.poll() is None
 
     def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
+        stop(self.process)
 
 
 class Browser:
