@@ -18,6 +18,7 @@ from samspar.bench.formatting import comparison
 from samspar.bench.generate import ACTIVE_SHARE, INSATSER, generate
 from samspar.codelists.models import ReferringActor
 from samspar.core.personnummer import Gender, parse
+from samspar.economics.models import Evaluation
 from samspar.organisation.models import Forbund, Insats
 from samspar.registry.models import Enrolment, Person
 from samspar.reports.catalogue import REPORTS
@@ -38,7 +39,9 @@ def _bench(*args: str) -> str:
 
 
 @pytest.mark.django_db
-def test_times_every_report_agrees_with_duckdb_and_rolls_back():
+def test_times_every_report_the_annual_report_and_the_evaluation_and_rolls_back():
+    """By default every report, one insats's annual report as a PDF and the evaluation
+    of its participants with the Monte Carlo; nothing is left behind."""
     text = _bench("--sizes", "300")
 
     timed = {line.split()[0] for line in text.splitlines() if line.endswith(" ms")}
@@ -48,12 +51,21 @@ def test_times_every_report_agrees_with_duckdb_and_rolls_back():
     assert re.search(
         r"Django's figures take \d+,\d × DuckDB's query time \(goal: at most 3 ×\)", text
     )
+    assert re.search(
+        r"Annual report of one insats as PDF \(\d+ pages\): [\d ]+ ms, of which [\d ]+ ms "
+        r"composing and [\d ]+ ms laying out\.",
+        text,
+    )
+    # 300 enrolments give the insats a handful of ended participants a year: fewer than
+    # an evaluation may show (the --json test below has enough).
+    assert "Evaluation: too few participants of one insats ended in the year." in text
     assert CHECK in text
     assert "MISMATCH" not in text
     assert not Forbund.objects.exists()
     assert not Insats.objects.exists()
     assert not Person.objects.exists()
     assert not Enrolment.objects.exists()
+    assert not Evaluation.objects.exists()
 
 
 @pytest.mark.django_db
@@ -229,8 +241,16 @@ def test_generated_data_is_plausible_and_valid():
 def test_json_lines_time_each_report_at_each_level_beside_duckdb():
     """`--json`: one record per report and level (one insats, the förbund, the whole
     installation), one per level's set, the figures with their ratio to DuckDB's query
-    time, and the load beside DuckDB's; every record beside its reference."""
-    text = _bench("--sizes", "200", "--reports", "deltagare,trend,jamforelse", "--json")
+    time, the load beside DuckDB's, one insats's annual report as a PDF and the
+    evaluation of its participants with the Monte Carlo; every record beside its
+    reference."""
+    text = _bench(
+        "--sizes",
+        "2000",
+        "--reports",
+        f"deltagare,trend,jamforelse,{runner.ANNUAL_PDF},{runner.MONTE_CARLO}",
+        "--json",
+    )
     records = [json.loads(line) for line in text.splitlines() if line.startswith("{")]
     reports = {(r["level"], r["report"]) for r in records if r["benchmark"] == "report"}
     assert reports == {
@@ -244,7 +264,19 @@ def test_json_lines_time_each_report_at_each_level_beside_duckdb():
     (figures,) = [r for r in records if r["benchmark"] == "figures"]
     assert figures["goal_ratio"] == runner.GOAL_RATIO and figures["mismatches"] == 0
     assert figures["ratio"] == pytest.approx(figures["ms"] / figures["reference_ms"], rel=0.05)
+    (pdf,) = [r for r in records if r["benchmark"] == "annual report pdf"]
+    assert pdf["level"] == "insats" and pdf["pages"] > 1
+    assert pdf["ms"] == pytest.approx(pdf["compose_ms"] + pdf["render_ms"], abs=0.2)
+    (model,) = [r for r in records if r["benchmark"] == "monte carlo"]
+    assert model["draws"] == 10_000 and model["participants"] >= model["profiles"] > 0
+    assert model["reference"] == "point estimate"
+    assert re.search(
+        r"Evaluation of one insats's \d+ ended participants \(\d+ profiles\): read from the "
+        r"registry [\d ]+ ms, with the Monte Carlo \(10 000 draws\) [\d ]+ ms, point "
+        r"estimate alone [\d ]+ ms\.",
+        text,
+    )
     for record in records:
         assert record["database"] in ("SQLite", "PostgreSQL")
-        assert record["enrolments"] == 200 and record["reference_ms"] > 0
-        assert record["reference"] in ("duckdb query", "duckdb load")
+        assert record["enrolments"] == 2000 and record["reference_ms"] > 0
+        assert record["reference"] in ("duckdb query", "duckdb load", "point estimate")

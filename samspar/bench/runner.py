@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 from django.db import connection, transaction
 from django.test.utils import override_settings
 
-from samspar.bench import core, duckdb_reference, loader
+from samspar.bench import annual, core, duckdb_reference, evaluation, loader
 from samspar.bench.generate import DEFAULT_SEED, generate
 from samspar.reports.catalogue import REPORTS
 from samspar.reports.scope import Level, ReportScope
@@ -30,6 +30,13 @@ GOAL_RATIO = 3
 # The organisation levels the report set is timed at: one insats of the generated förbund,
 # the förbund (the figures DuckDB checks are the förbund's), and the whole installation.
 LEVELS = (Level.INSATS, Level.FORBUND, Level.ALL)
+
+# Besides the reports, for the first insats of the generated förbund: its annual report
+# as a PDF, and the socio-economic evaluation of its participants who ended in the year,
+# with the Monte Carlo. Chosen with ``--reports`` like the reports' keys.
+ANNUAL_PDF = "arsrapport-pdf"
+MONTE_CARLO = "monte-carlo"
+EXTRAS = (ANNUAL_PDF, MONTE_CARLO)
 
 
 @dataclass(frozen=True)
@@ -46,6 +53,8 @@ class Result:
     django: core.Figures
     reference: duckdb_reference.Reference
     mismatches: list[str]
+    annual: annual.Timing | None = None
+    evaluation: evaluation.Timing | None = None
 
 
 def last_full_year(today: dt.date) -> tuple[dt.date, dt.date]:
@@ -59,9 +68,16 @@ def database_name() -> str:
     )
 
 
-def run(size: int, keys: Sequence[str], *, today: dt.date, seed: int = DEFAULT_SEED) -> Result:
+def run(
+    size: int,
+    keys: Sequence[str],
+    *,
+    today: dt.date,
+    seed: int = DEFAULT_SEED,
+    extras: Collection[str] = (),
+) -> Result:
     """Time ``keys`` (REPORTS keys) on ``size`` generated enrolments, for the last full
-    year before ``today``, at förbund level with exact counts."""
+    year before ``today``, at each level with exact counts, and ``extras`` (EXTRAS)."""
     date_from, date_to = last_full_year(today)
     started = time.perf_counter()
     data = generate(size, today=today, seed=seed)
@@ -70,8 +86,10 @@ def run(size: int, keys: Sequence[str], *, today: dt.date, seed: int = DEFAULT_S
     with override_settings(DEBUG=False), transaction.atomic():
         forbund = loader.load(data)
         loaded = time.perf_counter()
+        insats = forbund.insatser.order_by("pk").first()
+        assert insats is not None  # the loader makes INSATSER of them
         objects = {
-            Level.INSATS: forbund.insatser.order_by("pk").values_list("pk", flat=True).first(),
+            Level.INSATS: insats.pk,
             Level.FORBUND: forbund.pk,
             Level.ALL: None,
         }
@@ -91,6 +109,10 @@ def run(size: int, keys: Sequence[str], *, today: dt.date, seed: int = DEFAULT_S
         django = core.django_figures(scope)
         figures_ms = (time.perf_counter() - began) * 1000
         code_lists = duckdb_reference.CodeLists.from_database()
+        timed_annual = annual.run(insats, date_from.year) if ANNUAL_PDF in extras else None
+        timed_evaluation = (
+            evaluation.run(insats, date_from, date_to) if MONTE_CARLO in extras else None
+        )
         transaction.set_rollback(True)
     reference = duckdb_reference.compute(data, code_lists, date_from, date_to)
     return Result(
@@ -106,6 +128,8 @@ def run(size: int, keys: Sequence[str], *, today: dt.date, seed: int = DEFAULT_S
         django=django,
         reference=reference,
         mismatches=core.mismatches(django, reference.figures),
+        annual=timed_annual,
+        evaluation=timed_evaluation,
     )
 
 
@@ -145,4 +169,18 @@ def json_lines(result: Result, database: str) -> list[dict[str, object]]:
         {"benchmark": "load", **common, "ms": round(result.load_ms, 1),
          "reference": "duckdb load", "reference_ms": round(result.reference.load_ms, 1)}
     )  # fmt: skip
+    if pdf := result.annual:
+        lines.append(
+            {"benchmark": "annual report pdf", **common, "level": Level.INSATS.value,
+             "ms": round(pdf.ms, 1), "compose_ms": round(pdf.compose_ms, 1),
+             "render_ms": round(pdf.render_ms, 1), "pages": pdf.pages, **duckdb}
+        )  # fmt: skip
+    if model := result.evaluation:
+        lines.append(
+            {"benchmark": "monte carlo", **common, "level": Level.INSATS.value,
+             "participants": model.participants, "profiles": model.profiles,
+             "draws": model.draws, "ms": round(model.simulate_ms, 1),
+             "read_ms": round(model.read_ms, 1), "reference": "point estimate",
+             "reference_ms": round(model.evaluate_ms, 1)}
+        )  # fmt: skip
     return lines

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+from collections.abc import Collection
 from typing import Any, TypeVar
 
 from django.core.management.base import BaseCommand, CommandError
@@ -43,11 +44,12 @@ def _sizes(text: str) -> list[int]:
 
 def _reports(text: str) -> list[str]:
     keys = [key.strip() for key in text.split(",") if key.strip()]
-    unknown = [key for key in keys if key not in REPORTS]
+    known = [*REPORTS, *runner.EXTRAS]
+    unknown = [key for key in keys if key not in known]
     if unknown or not keys:
         raise argparse.ArgumentTypeError(
             _("Unknown report %(keys)s; known: %(known)s.")
-            % {"keys": ", ".join(unknown), "known": ", ".join(REPORTS)}
+            % {"keys": ", ".join(unknown), "known": ", ".join(known)}
         )
     return keys
 
@@ -97,7 +99,11 @@ class Command(BaseCommand):
             "--reports",
             type=_reports,
             default=None,
-            help="Report keys to time, comma-separated (default: all).",
+            help=(
+                "Report keys to time, comma-separated, and arsrapport-pdf (one insats's "
+                "annual report as a PDF) and monte-carlo (the socio-economic evaluation of "
+                "its participants) (default: all)."
+            ),
         )
         reports.add_argument("--seed", type=int, default=DEFAULT_SEED, help="Random seed.")
         reports.add_argument(
@@ -231,7 +237,7 @@ class Command(BaseCommand):
                 options["json"],
             )
         else:
-            keys = options["reports"] or list(REPORTS)
+            keys = options["reports"] or [*REPORTS, *runner.EXTRAS]
             self._reports(options["sizes"], keys, options["seed"], options["json"])
 
     def _economics(
@@ -442,9 +448,11 @@ class Command(BaseCommand):
             % {"database": runner.database_name(), "from": date_from, "to": date_to}
         )
         failed = False
+        reports = [key for key in keys if key in REPORTS]
+        extras = [key for key in keys if key in runner.EXTRAS]
         for size in sizes:
-            result = runner.run(size, keys, today=today, seed=seed)
-            self._timings(result)
+            result = runner.run(size, reports, today=today, seed=seed, extras=extras)
+            self._timings(result, extras)
             self._comparison(result)
             if as_json:
                 for record in runner.json_lines(result, runner.database_name()):
@@ -453,7 +461,7 @@ class Command(BaseCommand):
         if failed:
             raise CommandError(_("MISMATCH between Django and DuckDB; see above."))
 
-    def _timings(self, result: runner.Result) -> None:
+    def _timings(self, result: runner.Result, extras: Collection[str]) -> None:
         write = self.stdout.write
         totals = (
             (Level.INSATS, _("reports, total, one insats")),
@@ -485,6 +493,40 @@ class Command(BaseCommand):
             + _("Django's figures take %(ratio)s × DuckDB's query time (goal: at most %(goal)s ×).")
             % {"ratio": formatting.decimal(ratio, 1), "goal": formatting.number(runner.GOAL_RATIO)}
         )
+        if pdf := result.annual:
+            write(
+                "  "
+                + _(
+                    "Annual report of one insats as PDF (%(pages)s pages): %(ms)s ms, of which "
+                    "%(compose)s ms composing and %(render)s ms laying out."
+                )
+                % {
+                    "pages": pdf.pages,
+                    "ms": formatting.number(pdf.ms),
+                    "compose": formatting.number(pdf.compose_ms),
+                    "render": formatting.number(pdf.render_ms),
+                }
+            )
+        if runner.MONTE_CARLO in extras and result.evaluation is None:
+            write("  " + _("Evaluation: too few participants of one insats ended in the year."))
+        if model := result.evaluation:
+            write(
+                "  "
+                + _(
+                    "Evaluation of one insats's %(participants)s ended participants "
+                    "(%(profiles)s profiles): read from the registry %(read)s ms, with the "
+                    "Monte Carlo (%(draws)s draws) %(simulate)s ms, point estimate alone "
+                    "%(evaluate)s ms."
+                )
+                % {
+                    "participants": formatting.number(model.participants),
+                    "profiles": formatting.number(model.profiles),
+                    "read": formatting.number(model.read_ms),
+                    "draws": formatting.number(model.draws),
+                    "simulate": formatting.number(model.simulate_ms),
+                    "evaluate": formatting.number(model.evaluate_ms),
+                }
+            )
 
     def _comparison(self, result: runner.Result) -> None:
         write = self.stdout.write
