@@ -34,3 +34,27 @@ def log_in(page: Any, live_server: Any, username: str, device: Any) -> None:
     page.wait_for_selector("#id_code")
     page.fill("#id_code", f"{totp(device.bin_key):06d}")
     page.click("button[type=submit].primary")
+
+
+# axe-core's impacts that fail the accessibility walks (issue 12, #7).
+SERIOUS = frozenset({"serious", "critical"})
+
+
+def load_axe_on_every_page(page: Any) -> None:
+    """axe-core (the copy axe-playwright-python ships) in every page ``page`` opens, run by
+    the browser as the page loads, instead of sent over the wire to each page checked."""
+    from axe_playwright_python.base import AXE_FILE_PATH  # type: ignore[import-untyped]
+
+    page.context.add_init_script(path=str(AXE_FILE_PATH))
+
+
+def serious_violations(page: Any, where: str) -> list[str]:
+    """axe-core's serious and critical violations on the page ``page`` shows (loaded
+    with ``load_axe_on_every_page``), each as ``where``, the rule and up to three
+    elements."""
+    result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+    return [
+        f"{where}: {violation['id']} {[node['target'] for node in violation['nodes']][:3]}"
+        for violation in result["violations"]
+        if violation["impact"] in SERIOUS
+    ]

@@ -24,7 +24,7 @@ from samspar.access.scoping import Role
 from samspar.codelists.loading import load_codelists, load_counties_and_municipalities
 from samspar.organisation.models import Forbund, Insats
 from tests.factories import make_forbund, make_insats, make_user
-from tests.seeds import register, seed_002_participants
+from tests.seeds import register, seed_002_participants, seed_002_year
 
 # -- Two-factor log-in in tests ---------------------------------------------------------
 # ``client.force_login(user)`` and ``client.login(...)`` give a session that has also done
@@ -103,19 +103,21 @@ def default_language():
 @pytest.fixture(scope="module")
 def seed_002_world(request, django_db_setup, django_db_blocker):
     """For a test module marked ``seed_002``: seed 002 (Samverkansteam Avesta from 2015
-    to 2022) registered through the services once for the module — it takes seconds —
-    and rolled back after it; each test still runs in a transaction of its own, and the
-    module's ``forbund``, ``insats``, ``registrator`` and ``manager`` are its. None for
-    every other module."""
-    if request.node.get_closest_marker("seed_002") is None:
+    to 2022; with ``seed_002(only_2022=True)`` the year 2022 alone) registered through
+    the services once for the module — it takes seconds — and rolled back after it; each
+    test still runs in a transaction of its own, and the module's ``forbund``, ``insats``,
+    ``registrator`` and ``manager`` are its. None for every other module."""
+    marker = request.node.get_closest_marker("seed_002")
+    if marker is None:
         yield None
         return
+    participants = seed_002_year() if marker.kwargs.get("only_2022") else seed_002_participants()
     with django_db_blocker.unblock(), transaction.atomic():
         forbund = make_forbund()
         insats = make_insats(forbund)
         registrator = make_user("coach", Role.REGISTRATOR, insats=insats)
         manager = make_user("chef", Role.INSATS_MANAGER, insats=insats)
-        register(registrator, insats, seed_002_participants())
+        register(registrator, insats, participants)
         yield SimpleNamespace(
             forbund=forbund.pk, insats=insats.pk, registrator=registrator.pk, manager=manager.pk
         )

@@ -13,7 +13,7 @@ from django.db import connections
 from django.test import Client
 from playwright.sync_api import Error as PlaywrightError
 
-from tests.browser import skip_without_chromium
+from tests.browser import load_axe_on_every_page, serious_violations, skip_without_chromium
 from tests.small_world import ROLES, build
 from tests.test_url_access import access_table
 from tests.url_walk import POST_ONLY, URLS, url_for
@@ -32,7 +32,6 @@ NOT_PAGE_KEYS = {
     "economics-value-set-year",
     "annual-report-latest",
 }
-SERIOUS = {"serious", "critical"}
 
 
 def _is_page(key: str) -> bool:
@@ -52,11 +51,9 @@ def _log_in(context: Any, live_server: Any, user: Any) -> None:
 
 @pytest.mark.django_db(transaction=True)
 def test_no_page_has_a_serious_or_critical_violation(reference_data, page, live_server):
-    from axe_playwright_python.sync_playwright import Axe  # type: ignore[import-untyped]
-
     world = build()
     table = access_table()
-    axe = Axe()
+    load_axe_on_every_page(page)
     found: list[str] = []
     checked = 0
     try:
@@ -74,10 +71,7 @@ def test_no_page_has_a_serious_or_critical_violation(reference_data, page, live_
                 if response is None or "text/html" not in response.headers.get("content-type", ""):
                     continue
                 checked += 1
-                for violation in axe.run(page).response["violations"]:
-                    if violation["impact"] in SERIOUS:
-                        nodes = [n["target"] for n in violation["nodes"]][:3]
-                        found.append(f"{role} {key}: {violation['id']} {nodes}")
+                found += serious_violations(page, f"{role} {key}")
     finally:
         connections.close_all()
     assert checked > 60

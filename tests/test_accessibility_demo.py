@@ -20,7 +20,7 @@ from django.test import Client
 from django.urls import Resolver404, resolve
 
 from samspar.demo import builder
-from tests.browser import skip_without_chromium
+from tests.browser import load_axe_on_every_page, serious_violations, skip_without_chromium
 
 pytestmark = pytest.mark.browser
 skip_without_chromium()
@@ -38,7 +38,6 @@ PER_VIEW = 2
 MAX_PAGES = 60  # per login
 SKIP = ("/api/", "/admin/", "/static/", "/logga-ut", "/logout", "/i18n/")
 SKIP_VIEWS = ("export", "pdf", "docx", "template", "esf-file", "logout")
-SERIOUS = {"serious", "critical"}
 
 
 def _view(path: str) -> str | None:
@@ -62,11 +61,10 @@ def _links(page: Any, origin: str) -> list[str]:
 
 @pytest.mark.django_db(transaction=True)
 def test_the_demo_has_no_serious_or_critical_violation(reference_data, page, live_server):
-    from axe_playwright_python.sync_playwright import Axe  # type: ignore[import-untyped]
     from django.contrib.auth.models import User
 
     builder.build(scale=0.3)
-    axe = Axe()
+    load_axe_on_every_page(page)
     found: list[str] = []
     checked: Counter[str] = Counter()
     try:
@@ -101,10 +99,7 @@ def test_the_demo_has_no_serious_or_critical_violation(reference_data, page, liv
                     continue
                 per_view[view] += 1
                 checked[username] += 1
-                for violation in axe.run(page).response["violations"]:
-                    if violation["impact"] in SERIOUS:
-                        nodes = [n["target"] for n in violation["nodes"]][:3]
-                        found.append(f"{username} {path}: {violation['id']} {nodes}")
+                found += serious_violations(page, f"{username} {path}")
                 queue.extend(_links(page, live_server.url))
     finally:
         connections.close_all()

@@ -12,14 +12,16 @@ from samspar.access.scoping import Role
 from samspar.reports.catalogue import REPORTS
 from samspar.reports.cellkey import possible
 from tests.factories import make_user
-from tests.seeds import register, seed_002_year
 
 YEAR_2022 = {"from": "2022-01-01", "to": "2022-12-31"}
 
 
+# The module's insats holds seed 002's year 2022, registered once: these tests ask for 2022.
+pytestmark = pytest.mark.seed_002(only_2022=True)
+
+
 @pytest.fixture
-def seed_002(insats, registrator):
-    register(registrator, insats, seed_002_year())  # 2022 alone: these tests ask for 2022
+def seed_002(insats):
     return insats
 
 

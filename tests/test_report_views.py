@@ -20,14 +20,16 @@ from samspar.reports.exports import CONTENT_TYPES, FORMATS
 from samspar.reports.forms import ReportFilterForm, last_full_year
 from samspar.reports.scope import ReportScope
 from tests.factories import code, enrol, make_forbund, make_insats, make_pnr, make_user
-from tests.seeds import register, seed_002_year
 
 YEAR_2022 = {"date_from": "2022-01-01", "date_to": "2022-12-31"}
 
 
+# The module's insats holds seed 002's year 2022, registered once: these tests ask for 2022.
+pytestmark = pytest.mark.seed_002(only_2022=True)
+
+
 @pytest.fixture
-def seed_002(insats, registrator):
-    register(registrator, insats, seed_002_year())  # 2022 alone: these tests ask for 2022
+def seed_002(insats):
     return insats
 
 
