@@ -1,11 +1,13 @@
 """The production server as a process, for the tests that run it
-(tests/test_production_server.py, tests/test_database_restart.py): its documented
-environment, ``samspar`` commands in that environment, and a free loopback port."""
+(tests/test_production_server.py, tests/test_database_restart.py, tests/test_bench_load.py):
+its documented environment, ``samspar`` commands in that environment, a free loopback
+port, and a file copy of the suite's SQLite database for it."""
 
 from __future__ import annotations
 
 import os
 import socket
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -42,6 +44,17 @@ def production_env(var_dir: Path, **extra: str) -> dict[str, str]:
     }
     env.update(extra)
     return env
+
+
+def copy_of_test_database(path: Path) -> None:
+    """The suite's SQLite test database (in memory, every migration applied) copied to
+    the file ``path``, for a process of its own to open; with what it holds now."""
+    from django.db import connection
+
+    connection.ensure_connection()
+    copy = sqlite3.connect(path)
+    connection.connection.backup(copy)
+    copy.close()
 
 
 def samspar(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:

@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import sqlite3
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -35,6 +34,7 @@ from samspar.bench.loader import FORBUND_NAME
 from samspar.organisation.models import Forbund
 from samspar.registry.models import Enrolment
 from tests.factories import make_forbund
+from tests.serving import copy_of_test_database
 
 JSON_KEYS = {
     "benchmark",
@@ -65,10 +65,7 @@ def _database_the_server_can_open(tmp_path: Path) -> Iterator[None]:
         yield
         return
     path = tmp_path / "load.sqlite3"
-    connection.ensure_connection()
-    copy = sqlite3.connect(path)
-    connection.connection.backup(copy)  # the migrated test database, reference data too
-    copy.close()
+    copy_of_test_database(path)  # reference data too
     original = connections["default"]
     on_file = type(original)({**original.settings_dict, "NAME": str(path)}, "default")
     connections["default"] = on_file

@@ -2,8 +2,8 @@
 
 The server runs as a real process with production settings (DEBUG off, HTTPS only behind
 the proxy) against the suite's database: on PostgreSQL the test database itself, on
-SQLite a file database that `samspar migrate` builds (the suite's SQLite database lives
-in memory). Production settings load neither the demo nor the benchmarks.
+SQLite a file copy of it (the suite's SQLite database lives in memory). Production
+settings load neither the demo nor the benchmarks.
 """
 
 from __future__ import annotations
@@ -21,7 +21,15 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
 
-from tests.serving import Server, database_url, free_port, get, production_env, samspar
+from tests.serving import (
+    Server,
+    copy_of_test_database,
+    database_url,
+    free_port,
+    get,
+    production_env,
+    samspar,
+)
 
 CSS_SOURCE = Path(__file__).resolve().parent.parent / "samspar/static/samspar/samspar.css"
 
@@ -34,8 +42,7 @@ def test_the_production_server_serves_the_styled_login_page(tmp_path):
         env = production_env(tmp_path, DATABASE_URL=database_url(connection.settings_dict))
     else:
         env = production_env(tmp_path)
-        migrated = samspar(env, "migrate", "--no-input", "-v", "0")
-        assert migrated.returncode == 0, migrated.stdout + migrated.stderr
+        copy_of_test_database(tmp_path / "samspar.sqlite3")  # production_env's database
     port = free_port()
     env.update(SAMSPAR_BIND=f"127.0.0.1:{port}", SAMSPAR_WORKERS="2")
     base = f"http://127.0.0.1:{port}"
