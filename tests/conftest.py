@@ -242,6 +242,17 @@ def pytest_sessionfinish() -> None:
         _SETUPS.write_text(json.dumps(known | _setups))
 
 
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Stop a parallel run whose groups did not take: pytest-xdist 3.8 marks a test's
+    group in its node id, which pytest 9.2 no longer reads (its node ids are built
+    otherwise), so every module's tests were spread over both workers — its shared
+    fixtures built twice, transactional tests in between (constraints.txt pins 9.1)."""
+    config = session.config
+    grouped = hasattr(config, "workerinput") and config.getoption("loadgroup", default=False)
+    if grouped and any("@" not in item.nodeid for item in session.items):
+        raise pytest.UsageError("pytest-xdist's groups (--dist loadgroup) were not applied")
+
+
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     _group_for_workers(items)
