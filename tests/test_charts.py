@@ -12,6 +12,7 @@ from django.utils import translation
 
 from samspar.access.scoping import Role
 from samspar.annual.compose import build_annual_report
+from samspar.core import vega
 from samspar.reports.catalogue import REPORTS
 from samspar.reports.charts import chart_png, chart_svg, vega_lite_spec
 from samspar.reports.presentation import table_view
@@ -318,3 +319,35 @@ def test_every_catalogue_chart_prints_its_cells_as_the_table_does(insats, exact)
     assert kinds == {"bar", "stacked", "line"}
     assert decimals > 0  # means and shares among them, with their one decimal
     assert (hidden > 0) is not exact
+
+
+def _bar(value: float) -> dict[str, Any]:
+    return {
+        "data": {"values": [{"label": "a", "n": value}]},
+        "mark": "bar",
+        "encoding": {
+            "x": {"field": "label", "type": "nominal"},
+            "y": {
+                "field": "n",
+                "type": "quantitative",
+                "axis": {"values": [value], "format": ",.1f"},
+            },
+        },
+    }
+
+
+def test_a_chart_asked_for_again_is_drawn_once_and_a_changed_one_again():
+    """The same spec in the same language is drawn once per process; another value or
+    another language's number format is another drawing."""
+    vega._svg.cache_clear()
+    first = vega.svg(_bar(1234.5))
+    assert vega.svg(_bar(1234.5)) == first
+    assert vega._svg.cache_info().hits == 1 and vega._svg.cache_info().misses == 1
+    assert ">1\xa0234,5<" in first  # sv-SE: a space between thousands, a decimal comma
+    assert vega.svg(_bar(1234.25)) != first
+    with translation.override("en"):
+        english = vega.svg(_bar(1234.5))
+    assert ">1,234.5<" in english
+    assert vega._svg.cache_info().misses == 3
+    assert vega.png(_bar(1234.5)) == vega.png(_bar(1234.5))
+    assert vega._png.cache_info().hits >= 1

@@ -14,18 +14,14 @@ for screen readers, its tooltips) is the table's cell as the table shows it.
 from __future__ import annotations
 
 import textwrap
-from typing import Any, Literal
+from typing import Any
 
-import vl_convert
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from samspar.core import vega
 from samspar.reports.exports.common import SUPPRESSED, display
 from samspar.reports.tables import Column, Kind, Table
 
-# d3-format locales by language: decimal comma and a thin space between thousands.
-Locale = Literal["sv-SE", "en-US"]
-_FORMAT_LOCALES: dict[str, Locale] = {"sv": "sv-SE", "en": "en-US"}
 _WIDTH = 480
 _HEIGHT = 240
 # Characters per line of the note under the title (about the chart's width).
@@ -173,7 +169,7 @@ def chart_svg(table: Table) -> str | None:
     spec = vega_lite_spec(table)
     if spec is None:
         return None
-    return str(vl_convert.vegalite_to_svg(spec, format_locale=_format_locale()))
+    return vega.svg(spec)
 
 
 def chart_png(table: Table, scale: float = 2) -> bytes | None:
@@ -181,7 +177,7 @@ def chart_png(table: Table, scale: float = 2) -> bytes | None:
     spec = vega_lite_spec(table)
     if spec is None:
         return None
-    return bytes(vl_convert.vegalite_to_png(spec, scale=scale, format_locale=_format_locale()))
+    return vega.png(spec, scale)
 
 
 def _values(table: Table, label_key: str | None, series: list[Column]) -> list[dict[str, Any]]:
@@ -268,10 +264,6 @@ def _title(table: Table, hidden: bool) -> str | dict[str, Any]:
         "subtitleColor": "#333333",
         "subtitlePadding": 6,
     }
-
-
-def _format_locale() -> Locale:
-    return _FORMAT_LOCALES.get((get_language() or "sv").split("-")[0], "sv-SE")
 
 
 def _plotted_rows(table: Table) -> list[int]:

@@ -9,15 +9,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-import vl_convert
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from samspar.core import vega
 from samspar.economics.model import PERSPECTIVES
 from samspar.economics.output.labels import PERSPECTIVE_LABELS, sensitivity_label
 from samspar.economics.output.numbers import MILLION
 from samspar.economics.report import EconomicsReport
-from samspar.reports.charts import _format_locale
 
 _WIDTH = 480
 _BAR_STEP = 26
@@ -280,7 +279,7 @@ def _spec(title: Any, body: dict[str, Any]) -> dict[str, Any]:
 
 def svg(spec: dict[str, Any]) -> SafeString:
     """A spec as SVG markup to inline in HTML (vl-convert escapes every text it draws)."""
-    return mark_safe(vl_convert.vegalite_to_svg(spec, format_locale=_format_locale()))
+    return mark_safe(vega.svg(spec))
 
 
 def actor_chart_svg(report: EconomicsReport) -> SafeString:
