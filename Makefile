@@ -38,12 +38,14 @@ demo-code: $(STAMP)
 ## make test: install and run the whole test suite (on PostgreSQL when DATABASE_URL is set),
 ## one worker per core (pytest-xdist; a module's tests stay on one worker, so its shared
 ## fixtures are built once, and the transactional ones come last: tests/conftest.py;
-## TEST_WORKERS=0 runs in one process), with branch coverage of samspar/ held to its floor
-## ([tool.coverage.report] fail_under in pyproject.toml; COVERAGE= runs without it).
+## TEST_WORKERS=0 runs in one process). COVERAGE=1 adds branch coverage of samspar/ held to
+## its floor ([tool.coverage.report] fail_under in pyproject.toml), as CI runs it; the
+## tracer costs about half the run's time again.
 TEST_WORKERS ?= auto
-COVERAGE ?= --cov --cov-report=
+COVERAGE ?=
 test: system-packages $(STAMP)
-	SAMSPAR_DEBUG=0 $(BIN)/pytest -n $(TEST_WORKERS) --dist loadgroup --no-loadscope-reorder $(COVERAGE)
+	SAMSPAR_DEBUG=0 $(BIN)/pytest -n $(TEST_WORKERS) --dist loadgroup --no-loadscope-reorder \
+		$(if $(COVERAGE),--cov --cov-report=)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
