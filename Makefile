@@ -43,8 +43,11 @@ demo-code: $(STAMP)
 ## tracer costs about half the run's time again.
 TEST_WORKERS ?= auto
 COVERAGE ?=
+# PYTHONDONTWRITEBYTECODE is emptied: where it is set (the development machines set it)
+# every process — each worker, each samspar subprocess — compiles the project and
+# rewrites the tests' asserts again (collecting the suite: 9,5 s instead of 4,5 s).
 test: system-packages $(STAMP)
-	SAMSPAR_DEBUG=0 $(BIN)/pytest -n $(TEST_WORKERS) --dist loadgroup --no-loadscope-reorder \
+	PYTHONDONTWRITEBYTECODE= SAMSPAR_DEBUG=0 $(BIN)/pytest -n $(TEST_WORKERS) --dist loadgroup --no-loadscope-reorder \
 		$(if $(COVERAGE),--cov --cov-report=)
 
 lint: $(STAMP)
