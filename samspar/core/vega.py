@@ -16,7 +16,7 @@ from typing import Any, Literal
 import vl_convert
 from django.utils.translation import get_language
 
-# d3-format locales by language: decimal comma and a thin space between thousands.
+# d3-format locales by language: sv-SE a decimal comma and a no-break space between thousands.
 Locale = Literal["sv-SE", "en-US"]
 _FORMAT_LOCALES: dict[str, Locale] = {"sv": "sv-SE", "en": "en-US"}
 # Renderings kept per process: a chart's SVG is 10–100 kB, its PNG about as much.
