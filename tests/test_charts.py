@@ -349,5 +349,8 @@ def test_a_chart_asked_for_again_is_drawn_once_and_a_changed_one_again():
         english = vega.svg(_bar(1234.5))
     assert ">1,234.5<" in english
     assert vega._svg.cache_info().misses == 3
-    assert vega.png(_bar(1234.5)) == vega.png(_bar(1234.5))
-    assert vega._png.cache_info().hits >= 1
+    vega._png.cache_clear()
+    assert vega.png(_bar(1234.5)).startswith(b"\x89PNG")
+    assert vega.png(_bar(1234.5)) == vega.png(_bar(1234.5), scale=2)
+    assert vega._png.cache_info().hits == 2 and vega._png.cache_info().misses == 1
+    assert vega.png(_bar(1234.5), scale=1) != vega.png(_bar(1234.5))
